@@ -1,0 +1,48 @@
+# Gongzhi — the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: run test lint migrate seed messages clean help
+
+help:
+	@echo "make run    set up (venv, packages, database, demo town) and serve on 127.0.0.1:$(PORT) with the worker"
+	@echo "make test   install the test dependencies and run the whole suite"
+	@echo "make lint   ruff"
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.x" % sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: requirements/base.txt $(VENV)/.python-ok
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	@touch $@
+
+$(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements/test.txt
+	@touch $@
+
+migrate: $(VENV)/.installed
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v0
+
+seed: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+run: seed
+	$(PY) manage.py run_platform --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(PY) -m pytest -n 2 --dist loadfile
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+
+messages: $(VENV)/.installed-test
+	cd gongzhi && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,122 @@
+"""Residents' sign-in by mobile number and one-time code."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.core import audit
+from gongzhi.core.models import User
+
+from .models import PhoneCode
+from .sms import send_sms
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_phone(raw: str) -> str:
+    """Accept 138 1234 5678, 138-1234-5678 or +86 13812345678; return 13812345678 or raise."""
+    phone = re.sub(r"[\s-]", "", raw or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    elif phone.startswith("0086"):
+        phone = phone[4:]
+    if not PHONE_RE.match(phone):
+        raise ValidationError(_("Enter an 11-digit mainland mobile number, e.g. 13812345678."), code="phone")
+    return phone
+
+
+def _digest(phone: str, code: str) -> str:
+    key = settings.SECRET_KEY.encode("utf-8")
+    return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def seconds_until_resend(phone: str) -> int:
+    last = PhoneCode.objects.filter(phone=phone).order_by("-created_at").first()
+    if last is None:
+        return 0
+    wait = settings.OTP_RESEND_SECONDS - (timezone.now() - last.created_at).total_seconds()
+    return max(0, int(wait + 0.999))
+
+
+def request_phone_code(*, phone: str, address: str | None) -> None:
+    """Send a one-time code, within the limits per number and per address."""
+    phone = normalise_phone(phone)
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    with transaction.atomic():
+        wait = seconds_until_resend(phone)
+        if wait:
+            raise ValidationError(_("A code was sent less than a minute ago. Please wait %(s)s seconds before asking again.")
+                                  % {"s": wait}, code="too_soon")
+        if PhoneCode.objects.filter(phone=phone, created_at__gte=hour_ago).count() >= settings.OTP_MAX_PER_PHONE_PER_HOUR:
+            raise ValidationError(_("Too many codes were requested for this number. Please try again in an hour."),
+                                  code="phone_limit")
+        if address and PhoneCode.objects.filter(address=address, created_at__gte=hour_ago).count() >= settings.OTP_MAX_PER_ADDRESS_PER_HOUR:
+            raise ValidationError(_("Too many codes were requested from this network. Please try again later."),
+                                  code="address_limit")
+        code = f"{secrets.randbelow(10**6):06d}"
+        PhoneCode.objects.create(
+            phone=phone, code_hash=_digest(phone, code), address=address,
+            expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
+        )
+        message = _("[%(sign)s] Your sign-in code is %(code)s, valid for %(minutes)s minutes. Do not share it with anyone.") % {
+            "sign": settings.SMS_SIGNATURE, "code": code, "minutes": settings.OTP_TTL_SECONDS // 60,
+        }
+        # Sent after commit and not through the job queue: the code must not be stored in clear.
+        transaction.on_commit(lambda: send_sms(phone, message))
+
+
+def verify_phone_code(*, phone: str, code: str) -> User:
+    """The account of this number once the code checks out (created on first sign-in)."""
+    phone = normalise_phone(phone)
+    code = (code or "").strip()
+    error = None
+    with transaction.atomic():
+        pending = PhoneCode.objects.select_for_update().filter(
+            phone=phone, used_at__isnull=True, expires_at__gt=timezone.now()).order_by("-created_at").first()
+        if pending is None:
+            error = _("The code has expired or was never sent. Ask for a new code.")
+        elif pending.attempts >= settings.OTP_MAX_ATTEMPTS:
+            error = _("Too many wrong codes. Ask for a new code.")
+        else:
+            pending.attempts += 1
+            if not hmac.compare_digest(_digest(phone, code), pending.code_hash):
+                pending.save(update_fields=["attempts"])
+                left = settings.OTP_MAX_ATTEMPTS - pending.attempts
+                error = (_("The code is not correct. %(n)s attempt(s) left.") % {"n": left} if left
+                         else _("Too many wrong codes. Ask for a new code."))
+            else:
+                pending.used_at = timezone.now()
+                pending.save(update_fields=["attempts", "used_at"])
+                return _account_for(phone)
+    raise ValidationError(error, code="code")
+
+
+def _account_for(phone: str) -> User:
+    from gongzhi.orgs.models import Person
+
+    user = User.objects.filter(phone=phone).first()
+    if user is None:
+        user = User(username=phone, phone=phone)
+        user.set_unusable_password()
+        user.save()
+        audit.record(user, "core.user.register", user, after={"phone": phone})
+    if not Person.objects.filter(user=user).exists():
+        person = Person.objects.filter(phone=phone, user__isnull=True).order_by("pk").first()
+        if person is not None:
+            person.user = user
+            person.save(update_fields=["user", "updated_at"])
+            audit.record(user, "orgs.person.link", person, after={"user": user.pk})
+    if not user.is_active:
+        raise ValidationError(_("This account is disabled. Please contact the residents' committee."), code="inactive")
+    return user

@@ -1,0 +1,16 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("phone/", views.phone_login, name="phone_login"),
+    path("phone/verify/", views.phone_verify, name="phone_verify"),
+    path("home/", views.my_home, name="my_home"),
+    path("join/", views.join, name="join"),
+]

@@ -1,0 +1,131 @@
+"""Sign-in for staff (password) and residents (mobile number and one-time code), password
+change, and the resident's own pages: my home, join a compound with its invite code."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from gongzhi.core.forms import apply_service
+from gongzhi.orgs import services as org_services
+from gongzhi.orgs.models import Residency
+
+from . import services
+from .forms import ClaimForm, CodeForm, InviteCodeForm, LoginForm, PhoneForm, StyledPasswordChangeForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"failure_limit": settings.AXES_FAILURE_LIMIT}
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = StyledPasswordChangeForm
+    success_url = reverse_lazy("core:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password was changed."))
+        return response
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _address(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+@login_not_required
+def phone_login(request):
+    """Step 1: the resident enters their mobile number; a code is sent."""
+    form = PhoneForm(request.POST or None)
+    next_url = _safe_next(request, reverse("core:home"))
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        sent = apply_service(form, lambda: services.request_phone_code(phone=phone, address=_address(request)) or True)
+        if sent:
+            request.session["otp_phone"] = services.normalise_phone(phone)
+            messages.info(request, _("A code was sent to your phone by SMS."))
+            return redirect(reverse("accounts:phone_verify") + f"?next={next_url}")
+    return render(request, "accounts/phone_login.html", {
+        "form": form, "next": next_url, "console_sms": settings.SMS_BACKEND.endswith("ConsoleBackend"),
+    })
+
+
+@login_not_required
+def phone_verify(request):
+    """Step 2: the resident enters the code; on success they are signed in."""
+    phone = request.session.get("otp_phone")
+    next_url = _safe_next(request, reverse("core:home"))
+    if not phone:
+        return redirect(reverse("accounts:phone_login") + f"?next={next_url}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        resend = PhoneForm({"phone": phone})
+        resend.is_valid()
+        if apply_service(resend, lambda: services.request_phone_code(phone=phone, address=_address(request)) or True):
+            messages.info(request, _("A new code was sent."))
+        else:
+            for error in resend.non_field_errors():
+                messages.error(request, error)
+        return redirect(reverse("accounts:phone_verify") + f"?next={next_url}")
+    if request.method == "POST" and form.is_valid():
+        user = apply_service(form, lambda: services.verify_phone_code(phone=phone, code=form.cleaned_data["code"]))
+        if user:
+            request.session.pop("otp_phone", None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url)
+    return render(request, "accounts/phone_verify.html", {
+        "form": form, "phone": phone, "next": next_url, "wait": services.seconds_until_resend(phone),
+        "console_sms": settings.SMS_BACKEND.endswith("ConsoleBackend"),
+    })
+
+
+def my_home(request):
+    person = getattr(request.user, "person", None)
+    residencies = (
+        Residency.objects.filter(person=person).active().select_related("unit__building", "unit__compound")
+        if person else Residency.objects.none()
+    )
+    return render(request, "core/home_resident.html", {"nav": "home", "residencies": residencies})
+
+
+def join(request):
+    """A resident claims a unit with the invite code of its compound (from the notice board)."""
+    code = (request.POST.get("invite_code") or request.GET.get("code") or "").strip().upper()
+    compound = org_services.find_compound_by_invite(code) if code else None
+    if compound is None:
+        form = InviteCodeForm(request.GET or None) if "code" in request.GET else InviteCodeForm()
+        if code:
+            form.add_error("code", _("This invite code is not valid. Check the code on your compound's notice board."))
+        return render(request, "accounts/join_code.html", {"form": form})
+    person = getattr(request.user, "person", None)
+    form = ClaimForm(request.POST or None, compound=compound, initial={"name": person.name if person else ""})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        residency = apply_service(form, lambda: org_services.claim_residency(
+            actor=request.user, invite_code=code, unit=data["unit"], relation=data["relation"], name=data["name"]))
+        if residency:
+            messages.success(request, _("Your claim was sent. The residents' committee will confirm it; you can see its status here."))
+            return redirect("accounts:my_home")
+    return render(request, "accounts/join_claim.html", {"form": form, "compound": compound, "code": code})
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """Shown by django-axes after repeated failed sign-ins."""
+    return render(request, "accounts/locked_out.html", {"hours": settings.AXES_COOLOFF_TIME}, status=429)

@@ -1,0 +1,91 @@
+"""How audit entries read in the UI: a translated label for the action and the changed fields
+with their verbose names, related objects by name, choices by label, phone numbers masked."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext as _
+
+from .masking import mask_phone
+
+VERB_LABELS = {
+    "create": lambda: _("Created"),
+    "update": lambda: _("Edited"),
+    "import_create": lambda: _("Created by spreadsheet import"),
+    "import_update": lambda: _("Updated by spreadsheet import"),
+    "bind": lambda: _("Bound by staff"),
+    "claim": lambda: _("Claimed with invite code"),
+    "verify": lambda: _("Confirmed"),
+    "reject": lambda: _("Rejected"),
+    "end": lambda: _("Ended"),
+    "register": lambda: _("Registered by mobile number"),
+    "link": lambda: _("Linked to account"),
+    "retire": lambda: _("Retired"),
+    "restore": lambda: _("Restored"),
+    "set": lambda: _("Set"),
+    "remove": lambda: _("Removed"),
+    "confirm_year": lambda: _("Year schedule confirmed"),
+    "add_member_unit": lambda: _("Member unit added"),
+    "remove_member_unit": lambda: _("Member unit removed"),
+    "add_coverage": lambda: _("Coverage added"),
+    "remove_coverage": lambda: _("Coverage removed"),
+    "invite_code_reset": lambda: _("Invite code renewed"),
+    "import": lambda: _("Spreadsheet imported"),
+}
+
+
+def model_for(object_type: str):
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def action_label(action: str) -> str:
+    object_type, _sep, verb = action.rpartition(".")
+    model = model_for(object_type)
+    verb_label = VERB_LABELS[verb]() if verb in VERB_LABELS else verb
+    if model is None:
+        return verb_label
+    return f"{model._meta.verbose_name} · {verb_label}"
+
+
+def _display(field, value, can_see_contact: bool):
+    if value is None or value == "":
+        return None
+    if field is None:
+        return value
+    if field.name == "phone" and not can_see_contact:
+        return mask_phone(str(value))
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
+
+
+def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, object]]:
+    model = model_for(entry.object_type)
+    before = entry.before or {}
+    after = entry.after or {}
+    rows = []
+    for name in list(dict.fromkeys([*after.keys(), *before.keys()])):
+        field = None
+        if model is not None:
+            try:
+                field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                field = None
+        label = str(field.verbose_name) if field is not None else name
+        rows.append(
+            (
+                label,
+                _display(field, before.get(name), can_see_contact) if name in before else None,
+                _display(field, after.get(name), can_see_contact) if name in after else None,
+            )
+        )
+    return rows

@@ -1,0 +1,76 @@
+"""Form plumbing shared by every app: Bootstrap styling, the hidden `version` field that guards
+edits, and `apply_service`, which runs a service and puts its ValidationErrors on the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+T = TypeVar("T")
+
+
+class StyledFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxInput,)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            elif isinstance(widget, forms.HiddenInput):
+                continue
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class StyledForm(StyledFormMixin, forms.Form):
+    pass
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class VersionedModelForm(StyledFormMixin, forms.ModelForm):
+    """An edit form that remembers which version of the record it was opened on."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.widget = DateInput(attrs={"class": "form-control"})
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+    @property
+    def expected_version(self) -> int:
+        return self.cleaned_data.get("version") or self.instance.version
+
+    def data_for_service(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+def apply_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Run `call`; on ValidationError put its messages on the form and return None."""
+    try:
+        return call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                target = field if field in form.fields else None
+                for e in errors:
+                    form.add_error(None if target is None or field == NON_FIELD_ERRORS else target, e)
+        else:
+            for message in error.messages:
+                form.add_error(None, message)
+        return None

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/days/<str:day>/remove/", views.calendar_day_remove, name="calendar_day_remove"),
+    path("audit/", views.audit_log, name="audit_log"),
+]

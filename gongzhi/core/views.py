@@ -1,0 +1,198 @@
+"""Kernel pages: the home page per role, the health check, the working-day calendar and the
+town's audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import chinese_calendar
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import services
+from .attention import items_for
+from .forms import DateInput, StyledForm, apply_service
+from .models import AuditEntry, CalendarDay, CalendarYear
+from .permissions import requires
+from .scope import get_scope
+from .workdays import PACKAGE_YEARS, year_has_data
+
+
+@require_GET
+@never_cache
+@login_not_required
+def healthz(request):
+    """200 when the application and its database answer; 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - any database failure is a failed check
+        return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request):
+    from gongzhi.orgs.models import Membership, Residency
+    from gongzhi.places.models import Compound, Neighborhood, Unit
+
+    scope = get_scope(request.user)
+    person = getattr(request.user, "person", None)
+    residencies = (
+        Residency.objects.filter(person=person).active().select_related("unit__building", "unit__compound")
+        if person else Residency.objects.none()
+    )
+    if not scope.is_staff_member:
+        return render(request, "core/home_resident.html", {"nav": "home", "residencies": residencies})
+    memberships = (
+        Membership.objects.filter(person=person).active().select_related("organization", "body")
+        if person else Membership.objects.none()
+    )
+    area_counts = None
+    if scope.has("places.view"):
+        area_counts = {
+            "neighborhoods": Neighborhood.objects.for_user(request.user).count(),
+            "compounds": Compound.objects.for_user(request.user).count(),
+            "units": Unit.objects.for_user(request.user).count(),
+        }
+    return render(request, "core/home_staff.html", {
+        "nav": "home",
+        "attention": items_for(request.user),
+        "memberships": memberships,
+        "residencies": residencies,
+        "area_counts": area_counts,
+        "is_platform_admin": scope.is_platform_admin,
+    })
+
+
+# --- Working-day calendar --------------------------------------------------------------------
+
+class CalendarRangeForm(StyledForm):
+    start = forms.DateField(label=gettext_lazy("First day"), widget=DateInput())
+    end = forms.DateField(label=gettext_lazy("Last day"), widget=DateInput(), required=False,
+                          help_text=gettext_lazy("Leave empty for a single day."))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=50, required=False,
+                           help_text=gettext_lazy("For example 春节 or 国庆节."))
+
+
+class ConfirmYearForm(StyledForm):
+    source = forms.CharField(label=gettext_lazy("Official notice"), max_length=200,
+                             help_text=gettext_lazy("For example 国务院办公厅关于2027年部分节假日安排的通知."))
+
+
+def _year_from(request) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    return min(max(year, 2004), today.year + 5)
+
+
+def _package_days(year: int) -> tuple[list[date], list[date]]:
+    if year not in PACKAGE_YEARS:
+        return [], []
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    holidays = chinese_calendar.get_holidays(start, end, include_weekends=False)
+    makeup = [d for d in chinese_calendar.get_workdays(start, end, include_weekends=True) if d.weekday() >= 5]
+    return holidays, makeup
+
+
+@requires("calendar.manage")
+def calendar(request):
+    year = _year_from(request)
+    today = timezone.localdate()
+    range_form = CalendarRangeForm(request.POST or None, prefix="range") if request.POST.get("form") == "range" \
+        else CalendarRangeForm(prefix="range")
+    confirm_form = ConfirmYearForm(request.POST or None, prefix="confirm") if request.POST.get("form") == "confirm" \
+        else ConfirmYearForm(prefix="confirm")
+    if request.method == "POST":
+        if request.POST.get("form") == "range" and range_form.is_valid():
+            data = range_form.cleaned_data
+            days = apply_service(range_form, lambda: services.set_calendar_days(
+                actor=request.user, start=data["start"], end=data["end"] or data["start"], kind=data["kind"],
+                name=data["name"]))
+            if days is not None:
+                messages.success(request, _("%(n)s day(s) saved.") % {"n": len(days)})
+                return redirect(f"{request.path}?year={data['start'].year}")
+        elif request.POST.get("form") == "confirm" and confirm_form.is_valid():
+            done = apply_service(confirm_form, lambda: services.confirm_calendar_year(
+                actor=request.user, year=year, source=confirm_form.cleaned_data["source"]))
+            if done is not None:
+                messages.success(request, _("The schedule of %(year)s is confirmed. Deadlines in %(year)s are no longer provisional.") % {"year": year})
+                return redirect(f"{request.path}?year={year}")
+    holidays, makeup = _package_days(year)
+    return render(request, "core/calendar.html", {
+        "nav": "calendar",
+        "year": year,
+        "years": list(range(today.year - 1, today.year + 3)),
+        "in_package": year in PACKAGE_YEARS,
+        "confirmation": CalendarYear.objects.filter(year=year).select_related("confirmed_by").first(),
+        "has_data": year_has_data(year),
+        "overrides": CalendarDay.objects.filter(date__year=year),
+        "package_holidays": holidays,
+        "package_makeup": makeup,
+        "range_form": range_form,
+        "confirm_form": confirm_form,
+    })
+
+
+@require_POST
+@requires("calendar.manage")
+def calendar_day_remove(request, day):
+    try:
+        on = date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    day = get_object_or_404(CalendarDay, date=on)
+    services.remove_calendar_day(actor=request.user, day=day)
+    messages.success(request, _("%(date)s removed.") % {"date": day.date.isoformat()})
+    return redirect(reverse("core:calendar") + f"?year={day.date.year}")
+
+
+# --- Audit log -------------------------------------------------------------------------------
+
+class AuditFilterForm(StyledForm):
+    action = forms.CharField(label=gettext_lazy("Action contains"), required=False, max_length=64)
+    actor = forms.CharField(label=gettext_lazy("By (name or username)"), required=False, max_length=150)
+    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
+
+
+@requires("audit.view")
+def audit_log(request):
+    area = get_scope(request.user).area("audit.view")
+    entries = AuditEntry.objects.all() if area.everything else AuditEntry.objects.filter(town_id__in=area.towns)
+    form = AuditFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["action"]:
+            entries = entries.filter(action__icontains=data["action"])
+        if data["actor"]:
+            entries = entries.filter(actor_label__icontains=data["actor"])
+        if data["since"]:
+            entries = entries.filter(at__date__gte=data["since"])
+        if data["until"]:
+            entries = entries.filter(at__date__lte=data["until"])
+    page = Paginator(entries.order_by("-at", "-seq"), 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_log.html", {
+        "nav": "audit", "form": form, "page_obj": page,
+        "can_see_contact": get_scope(request.user).has("people.contact"),
+    })
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

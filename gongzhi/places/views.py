@@ -1,0 +1,289 @@
+"""Places pages: thin views — permission, scoped fetch, form, service, message, redirect."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.core import audit
+from gongzhi.core.forms import apply_service
+from gongzhi.core.permissions import requires
+from gongzhi.core.scope import get_scope
+from gongzhi.orgs.models import Organization, Residency, ServiceContract
+
+from . import services
+from .forms import BuildingForm, CompoundFilterForm, CompoundForm, NeighborhoodForm, UnitForm
+from .models import Building, Compound, Neighborhood, Unit
+from .selectors import with_place_totals
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset, size=PAGE_SIZE):
+    return Paginator(queryset, size).get_page(request.GET.get("page"))
+
+
+def _can(request, permission: str, obj) -> bool:
+    return type(obj).objects.for_user(request.user, permission).filter(pk=obj.pk).exists()
+
+
+def _timeline_context(request, obj):
+    return {
+        "entries": audit.timeline(obj)[:50],
+        "can_see_contact": get_scope(request.user).has("people.contact"),
+    }
+
+
+def _managed_towns(request):
+    from .models import Town
+
+    area = get_scope(request.user).area("town.manage")
+    if area.everything:
+        return Town.objects.all()
+    return Town.objects.filter(pk__in=area.towns)
+
+
+# --- Neighborhoods ---------------------------------------------------------------------------
+
+@requires("places.view")
+def neighborhood_list(request):
+    neighborhoods = with_place_totals(
+        Neighborhood.objects.for_user(request.user).select_related("town"), "neighborhood"
+    ).order_by("town__code", "code")
+    return render(request, "places/neighborhood_list.html", {
+        "nav": "places", "neighborhoods": neighborhoods,
+        "can_create": _managed_towns(request).exists(),
+    })
+
+
+@requires("places.view")
+def neighborhood_detail(request, uid):
+    neighborhood = get_object_or_404(Neighborhood.objects.for_user(request.user).select_related("town"), uid=uid)
+    compounds = with_place_totals(
+        Compound.objects.for_user(request.user).filter(neighborhood=neighborhood), "compound"
+    ).order_by("code")
+    organizations = Organization.objects.for_user(request.user, "orgs.view").filter(neighborhood=neighborhood)
+    return render(request, "places/neighborhood_detail.html", {
+        "nav": "places", "neighborhood": neighborhood, "compounds": compounds, "organizations": organizations,
+        "can_edit": get_scope(request.user).area("town.manage").covers_town(neighborhood.town_id),
+        "can_add_compound": _can(request, "places.manage", neighborhood),
+        **_timeline_context(request, neighborhood),
+    })
+
+
+@requires("town.manage")
+def neighborhood_create(request):
+    towns = _managed_towns(request)
+    town = towns.first() if towns.count() == 1 else get_object_or_404(towns, uid=request.GET.get("town"))
+    form = NeighborhoodForm(request.POST or None, instance=Neighborhood(town=town))
+    if request.method == "POST" and form.is_valid():
+        neighborhood = apply_service(form, lambda: services.create_neighborhood(
+            actor=request.user, town=town, data=form.data_for_service()))
+        if neighborhood:
+            messages.success(request, _("Neighborhood “%(name)s” created.") % {"name": neighborhood.name})
+            return redirect("places:neighborhood_detail", uid=neighborhood.uid)
+    return render(request, "places/form.html", {
+        "nav": "places", "form": form, "title": _("New neighborhood"), "cancel_url": "places:neighborhood_list",
+    })
+
+
+@requires("town.manage")
+def neighborhood_edit(request, uid):
+    neighborhood = get_object_or_404(Neighborhood.objects.for_user(request.user, "town.manage"), uid=uid)
+    form = NeighborhoodForm(request.POST or None, instance=neighborhood)
+    if request.method == "POST" and form.is_valid():
+        updated = apply_service(form, lambda: services.update_neighborhood(
+            actor=request.user, neighborhood=neighborhood, data=form.data_for_service(),
+            expected_version=form.expected_version))
+        if updated:
+            messages.success(request, _("Changes saved."))
+            return redirect("places:neighborhood_detail", uid=uid)
+    return render(request, "places/form.html", {
+        "nav": "places", "form": form, "title": _("Edit neighborhood"), "object": neighborhood,
+    })
+
+
+# --- Compounds -------------------------------------------------------------------------------
+
+@requires("places.view")
+def compound_list(request):
+    neighborhoods = Neighborhood.objects.for_user(request.user).order_by("code")
+    form = CompoundFilterForm(request.GET or None, neighborhoods=neighborhoods)
+    compounds = Compound.objects.for_user(request.user).select_related("neighborhood")
+    if form.is_valid():
+        if form.cleaned_data["q"]:
+            q = form.cleaned_data["q"]
+            compounds = compounds.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(address__icontains=q))
+        if form.cleaned_data["neighborhood"]:
+            compounds = compounds.filter(neighborhood=form.cleaned_data["neighborhood"])
+    compounds = with_place_totals(compounds, "compound").order_by("neighborhood__code", "code")
+    return render(request, "places/compound_list.html", {
+        "nav": "places", "form": form, "page_obj": _page(request, compounds),
+        "can_create": Neighborhood.objects.for_user(request.user, "places.manage").exists(),
+        "neighborhood_count": neighborhoods.count(),
+    })
+
+
+@requires("places.view")
+def compound_detail(request, uid):
+    compound = get_object_or_404(
+        with_place_totals(Compound.objects.for_user(request.user).select_related("neighborhood", "town"), "compound"),
+        uid=uid,
+    )
+    buildings = with_place_totals(Building.objects.filter(compound=compound), "building").order_by("number")
+    contracts = ServiceContract.objects.for_user(request.user, "orgs.view").filter(compound=compound).select_related(
+        "company", "manager")
+    organizations = Organization.objects.for_user(request.user, "orgs.view").filter(
+        Q(compound=compound) | Q(neighborhood_id=compound.neighborhood_id))
+    scope = get_scope(request.user)
+    return render(request, "places/compound_detail.html", {
+        "nav": "places", "compound": compound, "buildings": buildings, "contracts": contracts,
+        "organizations": organizations,
+        "can_manage": _can(request, "places.manage", compound),
+        "can_see_invite": scope.has("residents.bind") and _can(request, "residents.bind", compound),
+        "pending_claims": Residency.objects.for_user(request.user, "residents.bind").filter(
+            unit__compound=compound, status=Residency.Status.CLAIMED).count() if scope.has("residents.bind") else 0,
+        **_timeline_context(request, compound),
+    })
+
+
+@requires("places.manage")
+def compound_create(request):
+    neighborhoods = Neighborhood.objects.for_user(request.user, "places.manage").order_by("code")
+    initial = {}
+    if request.GET.get("neighborhood"):
+        initial["neighborhood"] = neighborhoods.filter(uid=request.GET["neighborhood"]).first()
+    form = CompoundForm(request.POST or None, neighborhoods=neighborhoods, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        compound = apply_service(form, lambda: services.create_compound(actor=request.user, data=form.data_for_service()))
+        if compound:
+            messages.success(request, _("Compound “%(name)s” created.") % {"name": compound.name})
+            return redirect("places:compound_detail", uid=compound.uid)
+    return render(request, "places/form.html", {
+        "nav": "places", "form": form, "title": _("New compound"), "cancel_url": "places:compound_list",
+    })
+
+
+@requires("places.manage")
+def compound_edit(request, uid):
+    compound = get_object_or_404(Compound.objects.for_user(request.user, "places.manage"), uid=uid)
+    neighborhoods = Neighborhood.objects.for_user(request.user, "places.manage").filter(town_id=compound.town_id)
+    form = CompoundForm(request.POST or None, instance=compound, neighborhoods=neighborhoods)
+    if request.method == "POST" and form.is_valid():
+        updated = apply_service(form, lambda: services.update_compound(
+            actor=request.user, compound=compound, data=form.data_for_service(),
+            expected_version=form.expected_version))
+        if updated:
+            messages.success(request, _("Changes saved."))
+            return redirect("places:compound_detail", uid=uid)
+    return render(request, "places/form.html", {
+        "nav": "places", "form": form, "title": _("Edit compound"), "object": compound,
+    })
+
+
+@require_POST
+@requires("places.manage")
+def compound_renew_invite(request, uid):
+    compound = get_object_or_404(Compound.objects.for_user(request.user, "places.manage"), uid=uid)
+    services.renew_invite_code(actor=request.user, compound=compound)
+    messages.success(request, _("A new invite code was issued. The old code no longer works; print a new poster."))
+    return redirect("places:compound_detail", uid=uid)
+
+
+# --- Buildings -------------------------------------------------------------------------------
+
+@requires("places.view")
+def building_detail(request, uid):
+    building = get_object_or_404(
+        with_place_totals(Building.objects.for_user(request.user).select_related("compound"), "building"), uid=uid)
+    units = Unit.objects.filter(building=building).order_by("number")
+    return render(request, "places/building_detail.html", {
+        "nav": "places", "building": building, "page_obj": _page(request, units, 100),
+        "can_manage": _can(request, "places.manage", building),
+        **_timeline_context(request, building),
+    })
+
+
+@requires("places.manage")
+def building_create(request, compound_uid):
+    compound = get_object_or_404(Compound.objects.for_user(request.user, "places.manage"), uid=compound_uid)
+    form = BuildingForm(request.POST or None, instance=Building(compound=compound, town_id=compound.town_id))
+    if request.method == "POST" and form.is_valid():
+        building = apply_service(form, lambda: services.create_building(
+            actor=request.user, compound=compound, data=form.data_for_service()))
+        if building:
+            messages.success(request, _("Building “%(number)s” created.") % {"number": building.number})
+            return redirect("places:building_detail", uid=building.uid)
+    return render(request, "places/form.html", {
+        "nav": "places", "form": form, "title": _("New building in %(compound)s") % {"compound": compound.name},
+        "parent": compound,
+    })
+
+
+@requires("places.manage")
+def building_edit(request, uid):
+    building = get_object_or_404(Building.objects.for_user(request.user, "places.manage").select_related("compound"), uid=uid)
+    form = BuildingForm(request.POST or None, instance=building)
+    if request.method == "POST" and form.is_valid():
+        updated = apply_service(form, lambda: services.update_building(
+            actor=request.user, building=building, data=form.data_for_service(),
+            expected_version=form.expected_version))
+        if updated:
+            messages.success(request, _("Changes saved."))
+            return redirect("places:building_detail", uid=uid)
+    return render(request, "places/form.html", {
+        "nav": "places", "form": form, "title": _("Edit building"), "object": building,
+    })
+
+
+# --- Units -----------------------------------------------------------------------------------
+
+@requires("places.view")
+def unit_detail(request, uid):
+    unit = get_object_or_404(Unit.objects.for_user(request.user).select_related("building", "compound"), uid=uid)
+    scope = get_scope(request.user)
+    residencies = Residency.objects.for_user(request.user).filter(unit=unit).select_related("person").order_by(
+        "status", "relation")
+    return render(request, "places/unit_detail.html", {
+        "nav": "places", "unit": unit, "residencies": residencies,
+        "can_manage": _can(request, "places.manage", unit),
+        "can_bind": scope.has("residents.bind") and _can(request, "residents.bind", unit),
+        **_timeline_context(request, unit),
+    })
+
+
+@requires("places.manage")
+def unit_create(request, building_uid):
+    building = get_object_or_404(Building.objects.for_user(request.user, "places.manage").select_related("compound"),
+                                 uid=building_uid)
+    form = UnitForm(request.POST or None, instance=Unit(building=building, compound_id=building.compound_id,
+                                                        town_id=building.town_id))
+    if request.method == "POST" and form.is_valid():
+        unit = apply_service(form, lambda: services.create_unit(
+            actor=request.user, building=building, data=form.data_for_service()))
+        if unit:
+            messages.success(request, _("Unit “%(number)s” created.") % {"number": unit.number})
+            if "add_another" in request.POST:
+                return redirect("places:unit_create", building_uid=building.uid)
+            return redirect("places:building_detail", uid=building.uid)
+    return render(request, "places/form.html", {
+        "nav": "places", "form": form, "parent": building, "add_another": True,
+        "title": _("New unit in %(compound)s %(building)s") % {"compound": building.compound.name, "building": building.number},
+    })
+
+
+@requires("places.manage")
+def unit_edit(request, uid):
+    unit = get_object_or_404(Unit.objects.for_user(request.user, "places.manage").select_related("building"), uid=uid)
+    form = UnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        updated = apply_service(form, lambda: services.update_unit(
+            actor=request.user, unit=unit, data=form.data_for_service(), expected_version=form.expected_version))
+        if updated:
+            messages.success(request, _("Changes saved."))
+            return redirect("places:unit_detail", uid=uid)
+    return render(request, "places/form.html", {
+        "nav": "places", "form": form, "title": _("Edit unit"), "object": unit,
+    })
