@@ -7,9 +7,24 @@ from .models import Building, Compound, Neighborhood, Unit
 
 
 class NeighborhoodForm(VersionedModelForm):
+    """Creating: the town is chosen among those the user manages (hidden when there is one)."""
+
+    town = forms.ModelChoiceField(label=_("Town"), queryset=None, required=False)
+
     class Meta:
         model = Neighborhood
         fields = ["code", "name", "address"]
+
+    def __init__(self, *args, towns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if towns is None:
+            del self.fields["town"]
+            return
+        self.fields["town"].queryset = towns
+        self.fields["town"].required = True
+        if len(towns) == 1:
+            self.fields["town"].initial = towns[0]
+            self.fields["town"].widget = forms.HiddenInput()
 
 
 class CompoundForm(VersionedModelForm):

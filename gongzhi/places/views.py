@@ -75,12 +75,10 @@ def neighborhood_detail(request, uid):
 
 @requires("town.manage")
 def neighborhood_create(request):
-    towns = _managed_towns(request)
-    town = towns.first() if towns.count() == 1 else get_object_or_404(towns, uid=request.GET.get("town"))
-    form = NeighborhoodForm(request.POST or None, instance=Neighborhood(town=town))
+    form = NeighborhoodForm(request.POST or None, towns=_managed_towns(request))
     if request.method == "POST" and form.is_valid():
         neighborhood = apply_service(form, lambda: services.create_neighborhood(
-            actor=request.user, town=town, data=form.data_for_service()))
+            actor=request.user, town=form.cleaned_data["town"], data=form.data_for_service()))
         if neighborhood:
             messages.success(request, _("Neighborhood “%(name)s” created.") % {"name": neighborhood.name})
             return redirect("places:neighborhood_detail", uid=neighborhood.uid)

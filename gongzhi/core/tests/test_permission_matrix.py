@@ -1,0 +1,67 @@
+"""One test walks every URL of the project for every persona and the anonymous visitor, and
+checks the status: 200 where the role may look, 302 to sign-in for the anonymous visitor, 404
+where the role may not (nothing is revealed), 405 for the wrong method. A URL without an entry
+in some app's tests/permission_spec.py fails the test."""
+
+import importlib
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from .matrix import ALL
+
+pytestmark = pytest.mark.django_db
+
+APPS = ["core", "accounts", "places", "orgs", "onboarding"]
+IGNORED_NAMESPACES = {"admin"}
+
+
+def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns in IGNORED_NAMESPACES:
+                continue
+            names |= _names(pattern, f"{prefix}{ns}:" if ns else prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{prefix}{pattern.name}")
+    return names
+
+
+def _all_routes(world):
+    routes = []
+    for app in APPS:
+        module = importlib.import_module(f"gongzhi.{app}.tests.permission_spec")
+        routes.extend(module.routes(world))
+    return routes
+
+
+def test_every_url_has_an_entry(world):
+    covered = {route.name for route in _all_routes(world)}
+    missing = _names(get_resolver()) - covered
+    assert not missing, f"URLs without a permission-matrix entry: {sorted(missing)}"
+
+
+def test_every_url_for_every_persona(world):
+    from django.urls import reverse
+
+    failures = []
+    clients = {}
+    for persona in ALL:
+        client = Client()
+        if persona is not None:
+            client.force_login(world.users[persona])
+        clients[persona] = client
+    for route in _all_routes(world):
+        url = reverse(route.name, args=route.args) + (f"?{route.query}" if route.query else "")
+        for persona in ALL:
+            expected = route.status_for(persona)
+            call = getattr(clients[persona], route.method.lower())
+            response = call(url, data=route.data or {})
+            if response.status_code != expected:
+                failures.append(f"{route.method} {url} ({route.name}) as {persona}: {response.status_code}, expected {expected}")
+            if persona is None and expected == 302 and response.status_code == 302:
+                assert "/accounts/login/" in response["Location"], url
+    assert not failures, "\n".join(failures)
