@@ -36,6 +36,7 @@ run: seed
 	$(PY) manage.py run_platform --port $(PORT)
 
 test: $(VENV)/.installed-test
+	@.ci/ensure-system-packages
 	$(PY) -m pytest -n 2 --dist loadfile
 
 lint: $(VENV)/.installed-test

@@ -41,3 +41,40 @@ def client_for(client, world):
         return c
 
     return make
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium for the whole session (Playwright's sync API)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from gongzhi.browser_testing import launch
+
+    # Playwright's sync API runs an event loop in this thread; the tests still use the ORM here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    from gongzhi.browser_testing import PHONE
+
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desktop_page(browser):
+    from gongzhi.browser_testing import DESKTOP
+
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    yield page
+    context.close()

@@ -120,3 +120,26 @@ def _account_for(phone: str) -> User:
     if not user.is_active:
         raise ValidationError(_("This account is disabled. Please contact the residents' committee."), code="inactive")
     return user
+
+
+def create_login(*, actor, person, username: str, password_hash: str | None = None) -> User:
+    """Give a person a staff login (username and password; password_hash as made by
+    django.contrib.auth.hashers.make_password, or None for an unusable password)."""
+    from django.core.exceptions import ValidationError as _VE
+
+    if person.user_id:
+        raise _VE(_("%(name)s already has a login.") % {"name": person.name})
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise _VE({"username": _("This username is taken.")})
+        user = User(username=username, display_name=person.name, phone=person.phone or None)
+        if password_hash:
+            user.password = password_hash
+        else:
+            user.set_unusable_password()
+        user.save()
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        audit.record(actor, "core.user.create", user, after={"username": username})
+        audit.record(actor, "orgs.person.link", person, after={"user": user.pk})
+    return user

@@ -335,3 +335,25 @@ def reject_residency(*, actor, residency: Residency, expected_version: int) -> R
 def end_residency(*, actor, residency: Residency, expected_version: int) -> Residency:
     return _transition_residency(actor=actor, residency=residency, to=Residency.Status.ENDED,
                                  action="orgs.residency.end", expected_version=expected_version)
+
+
+def install_default_duties(*, actor, town: Town) -> list[Duty]:
+    """Give a town the founding document's duty lists, where it has none for a party yet."""
+    from .default_duties import DEFAULT_DUTIES
+
+    ensure_town_manager(actor, town.pk)
+    created = []
+    with transaction.atomic():
+        for party, items in DEFAULT_DUTIES.items():
+            if Duty.objects.filter(town=town, party=party).exists():
+                continue
+            for order, text in enumerate(items, start=1):
+                created.append(create_record(Duty(town=town, party=party, order=order, text=text), actor=actor,
+                                             action="orgs.duty.create", fields=DUTY_FIELDS))
+    return created
+
+
+def create_body(*, actor, town: Town, kind: str, number: int, name: str, seat: str = "", tasks: str = "") -> Body:
+    ensure_town_manager(actor, town.pk)
+    body = Body(town=town, kind=kind, number=number, name=name, seat=seat, tasks=tasks)
+    return create_record(body, actor=actor, action="orgs.body.create", fields=["kind", "number", *BODY_FIELDS])

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -116,6 +116,9 @@ def compound_list(request):
             compounds = compounds.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(address__icontains=q))
         if form.cleaned_data["neighborhood"]:
             compounds = compounds.filter(neighborhood=form.cleaned_data["neighborhood"])
+        if form.cleaned_data["contract"] == "none":
+            current = ServiceContract.objects.active().filter(compound=OuterRef("pk"))
+            compounds = compounds.filter(~Exists(current))
     compounds = with_place_totals(compounds, "compound").order_by("neighborhood__code", "code")
     return render(request, "places/compound_list.html", {
         "nav": "places", "form": form, "page_obj": _page(request, compounds),

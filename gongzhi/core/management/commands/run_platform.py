@@ -1,0 +1,74 @@
+"""`make run`: serve the web application and run the background-job worker together, print the
+demo logins, and stop both cleanly on Ctrl-C. For development and demonstration; production
+runs gunicorn and `manage.py db_worker` under a process supervisor (docs/deployment.md)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from gongzhi.core import demo
+
+
+class Command(BaseCommand):
+    help = "Run the web server and the background worker together (development)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args, port: int, host: str, **options):
+        self.print_banner(host, port)
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        children = {
+            "web": subprocess.Popen([*manage, "runserver", f"{host}:{port}"]),
+            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1"]),
+        }
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        failed = None
+        try:
+            while not stopping:
+                for name, child in children.items():
+                    if child.poll() is not None:
+                        failed = (name, child.returncode)
+                        stopping = True
+                time.sleep(0.3)
+        finally:
+            for child in children.values():
+                if child.poll() is None:
+                    child.send_signal(signal.SIGINT)
+            deadline = time.monotonic() + 10
+            for child in children.values():
+                try:
+                    child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    child.kill()
+        if failed:
+            raise CommandError(f"The {failed[0]} process stopped unexpectedly (exit code {failed[1]}); "
+                               "see its messages above. Is the port already in use? Try PORT=8001 make run.")
+        self.stdout.write("Stopped the web server and the worker.")
+
+    def print_banner(self, host: str, port: int) -> None:
+        out = self.stdout
+        out.write("")
+        out.write(self.style.SUCCESS(f"Gongzhi 共治 — http://{host}:{port}/"))
+        logins = demo.demo_logins()
+        if logins:
+            out.write(f"Demo logins (password for all staff: {demo.DEMO_PASSWORD}):")
+            for username, role, where in logins:
+                out.write(f"  {username:<12} {role} — {where}")
+            out.write(f"Resident: sign in at /accounts/phone/ with {demo.RESIDENT_PHONE}; the one-time code is "
+                      "printed on this console (SMS backend: console).")
+        out.write("Press Ctrl-C to stop.\n")

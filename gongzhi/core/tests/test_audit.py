@@ -1,0 +1,104 @@
+"""The audit chain (DESIGN.md convention 9): written by services, append-only, and any altered
+or removed entry is detected by `manage.py verify_audit`."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+
+from gongzhi.core import audit
+from gongzhi.core.models import AuditChain, AuditEntry
+from gongzhi.places import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def history(world):
+    office = world.users["office"]
+    compound = services.create_compound(actor=office, data={"neighborhood": world.n1, "code": "new1", "name": "新建小区"})
+    services.update_compound(actor=office, compound=compound, data={"name": "新建小区（改）"}, expected_version=1)
+    building = services.create_building(actor=office, compound=compound, data={"number": "9号楼"})
+    services.create_unit(actor=office, building=building, data={"number": "901", "area": "99.00"})
+    return compound
+
+
+def verify():
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("verify_audit", stdout=out, stderr=err)
+    except CommandError as exc:
+        return exc.returncode, err.getvalue()
+    return 0, out.getvalue()
+
+
+def test_services_write_a_chained_entry_per_change(history):
+    entries = list(AuditEntry.objects.filter(action__startswith="places.").order_by("seq"))
+    assert [e.action for e in entries] == [
+        "places.compound.create", "places.compound.update", "places.building.create", "places.unit.create",
+    ]
+    for previous, entry in zip(entries, entries[1:], strict=False):
+        assert entry.prev_hash == previous.hash
+    update = entries[1]
+    assert update.before == {"name": "新建小区"} and update.after == {"name": "新建小区（改）"}
+    assert update.actor.username == "office"
+
+
+def test_intact_chain_verifies(history):
+    code, output = verify()
+    assert code == 0, output
+    assert "intact" in output
+
+
+def test_altered_entry_is_detected(history):
+    entry = AuditEntry.objects.get(action="places.compound.update")
+    AuditEntry.objects.filter(pk=entry.pk).update(after={"name": "篡改"})  # a silent rewrite in the database
+    code, output = verify()
+    assert code == 1
+    assert f"#{entry.seq}" in output and f"id {entry.pk}" in output and "altered" in output
+
+
+def test_deleted_entry_is_detected(history):
+    entry = AuditEntry.objects.get(action="places.building.create")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [entry.pk])  # noqa: S608
+    code, output = verify()
+    assert code == 1
+    assert f"#{entry.seq}" in output and "removed" in output
+
+
+def test_deleted_last_entry_is_detected(history):
+    last = AuditEntry.objects.order_by("-chain_id", "-seq").filter(chain__key=f"town:{history.town_id}").first()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [last.pk])  # noqa: S608
+    code, output = verify()
+    assert code == 1 and "removed at the end" in output
+
+
+def test_entries_cannot_be_changed_or_deleted_through_the_orm(history):
+    entry = AuditEntry.objects.first()
+    entry.action = "x"
+    with pytest.raises(RuntimeError):
+        entry.save()
+    with pytest.raises(RuntimeError):
+        entry.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_refused():
+    from gongzhi.core.testing import TownFactory
+
+    town = TownFactory()
+    with pytest.raises(RuntimeError):
+        audit.record(None, "places.town.update", town)
+
+
+def test_chains_are_per_town(world):
+    from gongzhi.places import services as ps
+
+    with transaction.atomic():
+        ps.create_neighborhood(actor=world.users["outsider"], town=world.other, data={"code": "o2", "name": "另一"})
+        ps.create_neighborhood(actor=world.users["office"], town=world.town, data={"code": "t2", "name": "本镇新"})
+    keys = set(AuditChain.objects.values_list("key", flat=True))
+    assert {f"town:{world.town.pk}", f"town:{world.other.pk}"} <= keys
