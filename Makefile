@@ -41,6 +41,7 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 messages: $(VENV)/.installed-test
 	cd gongzhi && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete && ../$(PY) ../manage.py compilemessages

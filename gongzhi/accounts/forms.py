@@ -16,26 +16,33 @@ class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
 
 class PhoneForm(StyledForm):
     phone = forms.CharField(
-        label=_("Mobile number"), max_length=20,
+        label=_("Mobile number"),
+        max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "13812345678"}),
     )
 
 
 class CodeForm(StyledForm):
     code = forms.CharField(
-        label=_("Code"), max_length=6, min_length=6,
+        label=_("Code"),
+        max_length=6,
+        min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),
     )
 
 
 class InviteCodeForm(StyledForm):
-    code = forms.CharField(label=_("Invite code"), max_length=12,
-                           widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}))
+    code = forms.CharField(
+        label=_("Invite code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
 
 
 class ClaimForm(StyledForm):
-    building = forms.ModelChoiceField(label=_("Building"), queryset=None, to_field_name="uid",
-                                      empty_label=_("Choose your building"))
+    building = forms.ModelChoiceField(
+        label=_("Building"), queryset=None, to_field_name="uid", empty_label=_("Choose your building")
+    )
     unit_number = forms.CharField(label=_("Unit number"), max_length=20, help_text=_("As on your door, e.g. 1201."))
     relation = forms.ChoiceField(label=_("You are the unit's"), choices=Residency.Relation.choices)
     name = forms.CharField(label=_("Your name"), max_length=50)
@@ -51,7 +58,10 @@ class ClaimForm(StyledForm):
         if building and number:
             unit = building.units.filter(number=number).first()
             if unit is None:
-                self.add_error("unit_number", _("There is no unit %(number)s in %(building)s. Check the number on your door.")
-                               % {"number": number, "building": building.number})
+                self.add_error(
+                    "unit_number",
+                    _("There is no unit %(number)s in %(building)s. Check the number on your door.")
+                    % {"number": number, "building": building.number},
+                )
             data["unit"] = unit
         return data

@@ -56,21 +56,39 @@ def request_phone_code(*, phone: str, address: str | None) -> None:
     with transaction.atomic():
         wait = seconds_until_resend(phone)
         if wait:
-            raise ValidationError(_("A code was sent less than a minute ago. Please wait %(s)s seconds before asking again.")
-                                  % {"s": wait}, code="too_soon")
-        if PhoneCode.objects.filter(phone=phone, created_at__gte=hour_ago).count() >= settings.OTP_MAX_PER_PHONE_PER_HOUR:
-            raise ValidationError(_("Too many codes were requested for this number. Please try again in an hour."),
-                                  code="phone_limit")
-        if address and PhoneCode.objects.filter(address=address, created_at__gte=hour_ago).count() >= settings.OTP_MAX_PER_ADDRESS_PER_HOUR:
-            raise ValidationError(_("Too many codes were requested from this network. Please try again later."),
-                                  code="address_limit")
+            raise ValidationError(
+                _("A code was sent less than a minute ago. Please wait %(s)s seconds before asking again.")
+                % {"s": wait},
+                code="too_soon",
+            )
+        if (
+            PhoneCode.objects.filter(phone=phone, created_at__gte=hour_ago).count()
+            >= settings.OTP_MAX_PER_PHONE_PER_HOUR
+        ):
+            raise ValidationError(
+                _("Too many codes were requested for this number. Please try again in an hour."), code="phone_limit"
+            )
+        if (
+            address
+            and PhoneCode.objects.filter(address=address, created_at__gte=hour_ago).count()
+            >= settings.OTP_MAX_PER_ADDRESS_PER_HOUR
+        ):
+            raise ValidationError(
+                _("Too many codes were requested from this network. Please try again later."), code="address_limit"
+            )
         code = f"{secrets.randbelow(10**6):06d}"
         PhoneCode.objects.create(
-            phone=phone, code_hash=_digest(phone, code), address=address,
+            phone=phone,
+            code_hash=_digest(phone, code),
+            address=address,
             expires_at=now + timedelta(seconds=settings.OTP_TTL_SECONDS),
         )
-        message = _("[%(sign)s] Your sign-in code is %(code)s, valid for %(minutes)s minutes. Do not share it with anyone.") % {
-            "sign": settings.SMS_SIGNATURE, "code": code, "minutes": settings.OTP_TTL_SECONDS // 60,
+        message = _(
+            "[%(sign)s] Your sign-in code is %(code)s, valid for %(minutes)s minutes. Do not share it with anyone."
+        ) % {
+            "sign": settings.SMS_SIGNATURE,
+            "code": code,
+            "minutes": settings.OTP_TTL_SECONDS // 60,
         }
         # Sent after commit and not through the job queue: the code must not be stored in clear.
         transaction.on_commit(lambda: send_sms(phone, message))
@@ -82,8 +100,12 @@ def verify_phone_code(*, phone: str, code: str) -> User:
     code = (code or "").strip()
     error = None
     with transaction.atomic():
-        pending = PhoneCode.objects.select_for_update().filter(
-            phone=phone, used_at__isnull=True, expires_at__gt=timezone.now()).order_by("-created_at").first()
+        pending = (
+            PhoneCode.objects.select_for_update()
+            .filter(phone=phone, used_at__isnull=True, expires_at__gt=timezone.now())
+            .order_by("-created_at")
+            .first()
+        )
         if pending is None:
             error = _("The code has expired or was never sent. Ask for a new code.")
         elif pending.attempts >= settings.OTP_MAX_ATTEMPTS:
@@ -93,8 +115,11 @@ def verify_phone_code(*, phone: str, code: str) -> User:
             if not hmac.compare_digest(_digest(phone, code), pending.code_hash):
                 pending.save(update_fields=["attempts"])
                 left = settings.OTP_MAX_ATTEMPTS - pending.attempts
-                error = (_("The code is not correct. %(n)s attempt(s) left.") % {"n": left} if left
-                         else _("Too many wrong codes. Ask for a new code."))
+                error = (
+                    _("The code is not correct. %(n)s attempt(s) left.") % {"n": left}
+                    if left
+                    else _("Too many wrong codes. Ask for a new code.")
+                )
             else:
                 pending.used_at = timezone.now()
                 pending.save(update_fields=["attempts", "used_at"])

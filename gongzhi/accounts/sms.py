@@ -48,17 +48,20 @@ class MemoryBackend(BaseBackend):
 
 class HttpBackend(BaseBackend):
     def send(self, sms: Sms) -> None:
-        if not settings.SMS_HTTP_URL:
-            raise SmsError("SMS_HTTP_URL is not set")
+        if not settings.SMS_HTTP_URL.startswith(("https://", "http://")):
+            raise SmsError("SMS_HTTP_URL must be an http(s) URL")
         body = json.dumps({"phone": sms.phone, "message": sms.message}, ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(
+        request = urllib.request.Request(  # noqa: S310 - scheme checked above
             settings.SMS_HTTP_URL,
             data=body,
             method="POST",
-            headers={"Content-Type": "application/json; charset=utf-8", "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}"},
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}",
+            },
         )
         try:
-            with urllib.request.urlopen(request, timeout=settings.SMS_HTTP_TIMEOUT) as response:
+            with urllib.request.urlopen(request, timeout=settings.SMS_HTTP_TIMEOUT) as response:  # noqa: S310
                 if response.status >= 300:
                     raise SmsError(f"SMS gateway answered {response.status}")
         except OSError as exc:

@@ -62,9 +62,15 @@ def phone_login(request):
             request.session["otp_phone"] = services.normalise_phone(phone)
             messages.info(request, _("A code was sent to your phone by SMS."))
             return redirect(reverse("accounts:phone_verify") + f"?next={next_url}")
-    return render(request, "accounts/phone_login.html", {
-        "form": form, "next": next_url, "console_sms": settings.SMS_BACKEND.endswith("ConsoleBackend"),
-    })
+    return render(
+        request,
+        "accounts/phone_login.html",
+        {
+            "form": form,
+            "next": next_url,
+            "console_sms": settings.SMS_BACKEND.endswith("ConsoleBackend"),
+        },
+    )
 
 
 @login_not_required
@@ -90,17 +96,25 @@ def phone_verify(request):
             request.session.pop("otp_phone", None)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             return redirect(next_url)
-    return render(request, "accounts/phone_verify.html", {
-        "form": form, "phone": phone, "next": next_url, "wait": services.seconds_until_resend(phone),
-        "console_sms": settings.SMS_BACKEND.endswith("ConsoleBackend"),
-    })
+    return render(
+        request,
+        "accounts/phone_verify.html",
+        {
+            "form": form,
+            "phone": phone,
+            "next": next_url,
+            "wait": services.seconds_until_resend(phone),
+            "console_sms": settings.SMS_BACKEND.endswith("ConsoleBackend"),
+        },
+    )
 
 
 def my_home(request):
     person = getattr(request.user, "person", None)
     residencies = (
         Residency.objects.filter(person=person).active().select_related("unit__building", "unit__compound")
-        if person else Residency.objects.none()
+        if person
+        else Residency.objects.none()
     )
     return render(request, "core/home_resident.html", {"nav": "home", "residencies": residencies})
 
@@ -118,10 +132,17 @@ def join(request):
     form = ClaimForm(request.POST or None, compound=compound, initial={"name": person.name if person else ""})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        residency = apply_service(form, lambda: org_services.claim_residency(
-            actor=request.user, invite_code=code, unit=data["unit"], relation=data["relation"], name=data["name"]))
+        residency = apply_service(
+            form,
+            lambda: org_services.claim_residency(
+                actor=request.user, invite_code=code, unit=data["unit"], relation=data["relation"], name=data["name"]
+            ),
+        )
         if residency:
-            messages.success(request, _("Your claim was sent. The residents' committee will confirm it; you can see its status here."))
+            messages.success(
+                request,
+                _("Your claim was sent. The residents' committee will confirm it; you can see its status here."),
+            )
             return redirect("accounts:my_home")
     return render(request, "accounts/join_claim.html", {"form": form, "compound": compound, "code": code})
 

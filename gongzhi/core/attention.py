@@ -36,43 +36,82 @@ def items_for(user) -> list[Item]:
 
     if scope.has("calendar.manage"):
         for year in years_missing_data(today):
-            items.append(Item("warning", _(
-                "The working-day schedule of %(year)s has not been entered. Deadlines falling in %(year)s count "
-                "weekends only and are marked provisional until the office enters the official holidays."
-            ) % {"year": year}, reverse("core:calendar") + f"?year={year}"))
+            items.append(
+                Item(
+                    "warning",
+                    _(
+                        "The working-day schedule of %(year)s has not been entered. Deadlines falling in %(year)s count "
+                        "weekends only and are marked provisional until the office enters the official holidays."
+                    )
+                    % {"year": year},
+                    reverse("core:calendar") + f"?year={year}",
+                )
+            )
 
     if scope.has("residents.bind"):
         claims = Residency.objects.for_user(user, "residents.bind").filter(status=Residency.Status.CLAIMED).count()
         if claims:
-            items.append(Item("info", ngettext(
-                "%(n)s resident's claim to a unit awaits confirmation.",
-                "%(n)s residents' claims to units await confirmation.", claims) % {"n": claims},
-                reverse("orgs:residency_claims")))
+            items.append(
+                Item(
+                    "info",
+                    ngettext(
+                        "%(n)s resident's claim to a unit awaits confirmation.",
+                        "%(n)s residents' claims to units await confirmation.",
+                        claims,
+                    )
+                    % {"n": claims},
+                    reverse("orgs:residency_claims"),
+                )
+            )
 
     if scope.has("orgs.view") and (scope.has("town.manage") or scope.area("orgs.view").compounds):
         soon = today + timedelta(days=CONTRACT_WARNING_DAYS)
         ending = ServiceContract.objects.for_user(user).filter(end__gte=today, end__lte=soon).count()
         if ending:
-            items.append(Item("warning", ngettext(
-                "%(n)s property service contract ends within %(days)s days.",
-                "%(n)s property service contracts end within %(days)s days.", ending)
-                % {"n": ending, "days": CONTRACT_WARNING_DAYS}, reverse("orgs:contract_list") + "?ending=soon"))
+            items.append(
+                Item(
+                    "warning",
+                    ngettext(
+                        "%(n)s property service contract ends within %(days)s days.",
+                        "%(n)s property service contracts end within %(days)s days.",
+                        ending,
+                    )
+                    % {"n": ending, "days": CONTRACT_WARNING_DAYS},
+                    reverse("orgs:contract_list") + "?ending=soon",
+                )
+            )
 
     if scope.has("town.manage"):
         active = ServiceContract.objects.active(today).filter(compound=OuterRef("pk"))
         uncovered = Compound.objects.for_user(user, "town.manage").filter(~Exists(active)).count()
         if uncovered:
-            items.append(Item("warning", ngettext(
-                "%(n)s compound has no current property service contract.",
-                "%(n)s compounds have no current property service contract.", uncovered) % {"n": uncovered},
-                reverse("places:compound_list") + "?contract=none"))
+            items.append(
+                Item(
+                    "warning",
+                    ngettext(
+                        "%(n)s compound has no current property service contract.",
+                        "%(n)s compounds have no current property service contract.",
+                        uncovered,
+                    )
+                    % {"n": uncovered},
+                    reverse("places:compound_list") + "?contract=none",
+                )
+            )
         soon = today + timedelta(days=MEMBERSHIP_WARNING_DAYS)
         terms = Membership.objects.for_user(user, "town.manage").filter(end__gte=today, end__lte=soon).count()
         if terms:
-            items.append(Item("info", ngettext(
-                "%(n)s term of office ends within %(days)s days.",
-                "%(n)s terms of office end within %(days)s days.", terms) % {"n": terms, "days": MEMBERSHIP_WARNING_DAYS},
-                reverse("orgs:person_list") + "?term=ending"))
+            items.append(
+                Item(
+                    "info",
+                    ngettext(
+                        "%(n)s term of office ends within %(days)s days.",
+                        "%(n)s terms of office end within %(days)s days.",
+                        terms,
+                    )
+                    % {"n": terms, "days": MEMBERSHIP_WARNING_DAYS},
+                    reverse("orgs:person_list") + "?term=ending",
+                )
+            )
         kinds = (Organization.Kind.PARTY_ORG, Organization.Kind.RESIDENTS_COMMITTEE)
         from gongzhi.places.models import Neighborhood
 
@@ -81,8 +120,16 @@ def items_for(user) -> list[Item]:
             has_org = Organization.objects.filter(neighborhood=OuterRef("pk"), kind=kind)
             missing += Neighborhood.objects.for_user(user, "town.manage").filter(~Exists(has_org)).count()
         if missing:
-            items.append(Item("warning", ngettext(
-                "%(n)s party organisation or residents' committee is missing from a neighborhood.",
-                "%(n)s party organisations or residents' committees are missing from neighborhoods.", missing)
-                % {"n": missing}, reverse("places:neighborhood_list")))
+            items.append(
+                Item(
+                    "warning",
+                    ngettext(
+                        "%(n)s party organisation or residents' committee is missing from a neighborhood.",
+                        "%(n)s party organisations or residents' committees are missing from neighborhoods.",
+                        missing,
+                    )
+                    % {"n": missing},
+                    reverse("places:neighborhood_list"),
+                )
+            )
     return items

@@ -11,8 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -66,7 +65,7 @@ def hashed_fields(entry: AuditEntry) -> dict[str, Any]:
     return {
         "seq": entry.seq,
         "prev": entry.prev_hash,
-        "at": entry.at.astimezone(dt_timezone.utc).isoformat(),
+        "at": entry.at.astimezone(UTC).isoformat(),
         "town": entry.town_id,
         "actor": entry.actor_id,
         "actor_label": entry.actor_label,
@@ -158,17 +157,26 @@ def record_many(actor, changes: list[Change]) -> list[AuditEntry]:
     return written
 
 
-def record(actor, action: str, obj: models.Model, *, before: dict | None = None, after: dict | None = None,
-           town_id: int | None = None) -> AuditEntry:
+def record(
+    actor,
+    action: str,
+    obj: models.Model,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+    town_id: int | None = None,
+) -> AuditEntry:
     """Append one change of `obj` made by `actor` (None for the system)."""
     return record_many(actor, [Change(action, obj, before, after, town_id)])[0]
 
 
 def timeline(obj: models.Model):
     """The audit entries of one object, newest first."""
-    return AuditEntry.objects.filter(object_type=object_type_of(obj), object_id=str(obj.pk)).select_related(
-        "actor"
-    ).order_by("-at", "-seq")
+    return (
+        AuditEntry.objects.filter(object_type=object_type_of(obj), object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-at", "-seq")
+    )
 
 
 @dataclass(frozen=True)
@@ -189,7 +197,9 @@ def verify_chain(chain: AuditChain) -> Iterator[ChainProblem]:
     expected_seq, prev = 1, GENESIS
     for entry in chain.entries.order_by("seq").iterator(chunk_size=2000):
         if entry.seq != expected_seq:
-            yield ChainProblem(chain.key, expected_seq, None, f"missing (the next entry present is #{entry.seq}): removed")
+            yield ChainProblem(
+                chain.key, expected_seq, None, f"missing (the next entry present is #{entry.seq}): removed"
+            )
             return
         if entry.prev_hash != prev:
             yield ChainProblem(chain.key, entry.seq, entry.pk, "does not link to the previous entry")
@@ -201,7 +211,9 @@ def verify_chain(chain: AuditChain) -> Iterator[ChainProblem]:
         expected_seq += 1
     if chain.last_seq != expected_seq - 1 or chain.last_hash != prev:
         yield ChainProblem(
-            chain.key, expected_seq, None,
+            chain.key,
+            expected_seq,
+            None,
             f"the chain head records {chain.last_seq} entries but {expected_seq - 1} are present: removed at the end",
         )
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from gongzhi.core import audit
 
-DEMO_PASSWORD = "gongzhi-demo"
+DEMO_PASSWORD = "gongzhi-demo"  # noqa: S105 - the published demo password
 RESIDENT_PHONE = "13800138000"
 SEED = 20260101
 TOWN_CODE = "pujiang"
@@ -32,17 +32,44 @@ OTHER_TOWN_CODE = "meilong"
 REAL_OFFICIALS = {"谈德弟", "钱金华", "施文炯"}  # named in the seed; never reused
 
 LEADERSHIP_MEMBER_UNITS = [
-    "居民区党委", "组织人事科", "文明办", "社区中心", "综治办", "建设办", "社事办", "信访办", "城管所",
-    "三产办", "区房地局房管办", "劳务所", "社救所", "司法所", "陈行派出所", "杜行派出所", "鲁汇派出所",
+    "居民区党委",
+    "组织人事科",
+    "文明办",
+    "社区中心",
+    "综治办",
+    "建设办",
+    "社事办",
+    "信访办",
+    "城管所",
+    "三产办",
+    "区房地局房管办",
+    "劳务所",
+    "社救所",
+    "司法所",
+    "陈行派出所",
+    "杜行派出所",
+    "鲁汇派出所",
 ]
 # The office's member units as the seed names them, and the organisation each stands for
 # (派出所: the town's police stations in general, so no single organisation).
 OFFICE_MEMBER_UNITS = [
-    ("居民区党委", "居民区党委"), ("文明办", "文明办"), ("综治办", "综治办"), ("城管所", "城管所"),
-    ("司法所", "司法所"), ("派出所", None), ("房管办", "区房地局房管办"),
+    ("居民区党委", "居民区党委"),
+    ("文明办", "文明办"),
+    ("综治办", "综治办"),
+    ("城管所", "城管所"),
+    ("司法所", "司法所"),
+    ("派出所", None),
+    ("房管办", "区房地局房管办"),
 ]
 INSPECTION_GROUP_REPRESENTATIVES = [
-    "居民区党组织代表", "居委会代表", "房管办代表", "业委会代表", "物业公司代表", "小区管段民警", "市民巡访团代表", "行风监督员",
+    "居民区党组织代表",
+    "居委会代表",
+    "房管办代表",
+    "业委会代表",
+    "物业公司代表",
+    "小区管段民警",
+    "市民巡访团代表",
+    "行风监督员",
 ]
 
 # neighborhood code, name, [(compound code, name)], covered by inspection group
@@ -61,15 +88,60 @@ INSPECTION_GROUPS = [
     (3, "第三检查组", {"compounds": ["JY01", "JY02"]}),
 ]
 PROPERTY_COMPANIES = [
-    ("PC01", "江南物业服务有限公司"), ("PC02", "申江物业管理有限公司"), ("PC03", "恒安物业服务有限公司"),
-    ("PC04", "佳园物业管理有限公司"), ("PC05", "锦华物业服务有限公司"),
+    ("PC01", "江南物业服务有限公司"),
+    ("PC02", "申江物业管理有限公司"),
+    ("PC03", "恒安物业服务有限公司"),
+    ("PC04", "佳园物业管理有限公司"),
+    ("PC05", "锦华物业服务有限公司"),
 ]
 NO_OWNERS_COMMITTEE = {"PJ02"}  # newly handed over: no owners' committee elected yet
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = ["建国", "秀英", "桂英", "志强", "丽华", "伟", "敏", "静", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
-         "明", "超", "霞", "平", "刚", "玉兰", "海燕", "晓东", "文华", "国强", "春梅", "红霞", "建华", "德明",
-         "金凤", "立新", "卫东", "淑芬", "永福", "雪梅", "佳怡", "子涵", "浩然", "欣怡", "宇航", "思远", "晨曦"]
+GIVEN = [
+    "建国",
+    "秀英",
+    "桂英",
+    "志强",
+    "丽华",
+    "伟",
+    "敏",
+    "静",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "霞",
+    "平",
+    "刚",
+    "玉兰",
+    "海燕",
+    "晓东",
+    "文华",
+    "国强",
+    "春梅",
+    "红霞",
+    "建华",
+    "德明",
+    "金凤",
+    "立新",
+    "卫东",
+    "淑芬",
+    "永福",
+    "雪梅",
+    "佳怡",
+    "子涵",
+    "浩然",
+    "欣怡",
+    "宇航",
+    "思远",
+    "晨曦",
+]
 
 
 @dataclass(frozen=True)
@@ -129,8 +201,9 @@ def _units_for_compound(rng: random.Random, compound_code: str) -> tuple[list[di
         for floor in range(1, floors + 1):
             for door in range(1, per_floor + 1):
                 area = Decimal(base_area + rng.randint(-6, 6)) + Decimal(rng.randint(0, 99)) / 100
-                units.append({"compound": compound_code, "building": number, "number": f"{floor}{door:02d}",
-                              "area": area})
+                units.append(
+                    {"compound": compound_code, "building": number, "number": f"{floor}{door:02d}", "area": area}
+                )
     return buildings, units
 
 
@@ -139,9 +212,20 @@ def build_import_data(today: date) -> tuple[dict[str, list[dict]], dict[str, str
     rng = random.Random(SEED)
     names = Names(rng)
     start = date(today.year - 2, 1, 1)
-    data: dict[str, list[dict]] = {k: [] for k in (
-        "neighborhoods", "compounds", "buildings", "units", "organizations", "people", "memberships",
-        "contracts", "residents")}
+    data: dict[str, list[dict]] = {
+        k: []
+        for k in (
+            "neighborhoods",
+            "compounds",
+            "buildings",
+            "units",
+            "organizations",
+            "people",
+            "memberships",
+            "contracts",
+            "residents",
+        )
+    }
     persona_phones: dict[str, str] = {}
 
     def person(party_member: bool = False, phone: str | None = None) -> str:
@@ -150,24 +234,30 @@ def build_import_data(today: date) -> tuple[dict[str, list[dict]], dict[str, str
         return phone
 
     def member(phone: str, org: str, title: str, position: str = "member") -> None:
-        data["memberships"].append({"phone": phone, "organization": org, "title": title, "position": position,
-                                    "start": start})
+        data["memberships"].append(
+            {"phone": phone, "organization": org, "title": title, "position": position, "start": start}
+        )
 
     for name in LEADERSHIP_MEMBER_UNITS:
-        data["organizations"].append({"code": f"GOV-{LEADERSHIP_MEMBER_UNITS.index(name) + 1:02d}", "name": name,
-                                      "kind": "government_unit"})
+        data["organizations"].append(
+            {"code": f"GOV-{LEADERSHIP_MEMBER_UNITS.index(name) + 1:02d}", "name": name, "kind": "government_unit"}
+        )
     for code, name in PROPERTY_COMPANIES:
         data["organizations"].append({"code": code, "name": name, "kind": "property_company"})
         member(person(), code, "总经理", "head")
 
     compound_codes = []
     for nb_code, nb_name, compounds in NEIGHBORHOODS:
-        data["neighborhoods"].append({"code": nb_code, "name": nb_name, "address": f"浦江镇{nb_name}路{rng.randint(1, 999)}号"})
+        data["neighborhoods"].append(
+            {"code": nb_code, "name": nb_name, "address": f"浦江镇{nb_name}路{rng.randint(1, 999)}号"}
+        )
         po, rc = f"{nb_code}-PO", f"{nb_code}-RC"
-        data["organizations"].append({"code": po, "name": f"{nb_name}居民区党总支", "kind": "party_org",
-                                      "neighborhood": nb_code})
-        data["organizations"].append({"code": rc, "name": f"{nb_name}居委会", "kind": "residents_committee",
-                                      "neighborhood": nb_code})
+        data["organizations"].append(
+            {"code": po, "name": f"{nb_name}居民区党总支", "kind": "party_org", "neighborhood": nb_code}
+        )
+        data["organizations"].append(
+            {"code": rc, "name": f"{nb_name}居委会", "kind": "residents_committee", "neighborhood": nb_code}
+        )
         secretary = person(True)
         member(secretary, po, "党总支书记", "head")
         rc_director = person(True)
@@ -181,15 +271,22 @@ def build_import_data(today: date) -> tuple[dict[str, list[dict]], dict[str, str
             persona_phones["secretary"], persona_phones["rcworker"] = secretary, rc_worker
         for cp_code, cp_name in compounds:
             compound_codes.append(cp_code)
-            data["compounds"].append({"code": cp_code, "name": cp_name, "neighborhood": nb_code,
-                                      "address": f"浦江镇{cp_name}路{rng.randint(1, 999)}弄"})
+            data["compounds"].append(
+                {
+                    "code": cp_code,
+                    "name": cp_name,
+                    "neighborhood": nb_code,
+                    "address": f"浦江镇{cp_name}路{rng.randint(1, 999)}弄",
+                }
+            )
             buildings, units = _units_for_compound(rng, cp_code)
             data["buildings"].extend(buildings)
             data["units"].extend(units)
             if cp_code not in NO_OWNERS_COMMITTEE:
                 oc = f"{cp_code}-OC"
-                data["organizations"].append({"code": oc, "name": f"{cp_name}业委会", "kind": "owners_committee",
-                                              "compound": cp_code})
+                data["organizations"].append(
+                    {"code": oc, "name": f"{cp_name}业委会", "kind": "owners_committee", "compound": cp_code}
+                )
                 chair = person(rng.random() < 0.5)
                 member(chair, oc, "业委会主任", "head")
                 member(person(), oc, "业委会副主任", "deputy")
@@ -201,15 +298,26 @@ def build_import_data(today: date) -> tuple[dict[str, list[dict]], dict[str, str
             # Owners of about one unit in five, recorded from the property register.
             for unit in units:
                 if rng.random() < 0.2:
-                    data["residents"].append({**{k: unit[k] for k in ("compound", "building", "number")},
-                                              "name": names.name(), "phone": names.phone(), "relation": "owner"})
+                    data["residents"].append(
+                        {
+                            **{k: unit[k] for k in ("compound", "building", "number")},
+                            "name": names.name(),
+                            "phone": names.phone(),
+                            "relation": "owner",
+                        }
+                    )
 
     for index, cp_code in enumerate(compound_codes):
         company = PROPERTY_COMPANIES[index % len(PROPERTY_COMPANIES)][0]
         manager = person()
         member(manager, company, "小区经理", "staff")
-        contract = {"company": company, "compound": cp_code, "start": start, "end": date(today.year + 2, 12, 31),
-                    "manager": manager}
+        contract = {
+            "company": company,
+            "compound": cp_code,
+            "start": start,
+            "end": date(today.year + 2, 12, 31),
+            "manager": manager,
+        }
         if cp_code == "DH02":
             contract["end"] = today + timedelta(days=45)  # about to end: the office is warned
         if cp_code == "PJ02":
@@ -220,8 +328,16 @@ def build_import_data(today: date) -> tuple[dict[str, list[dict]], dict[str, str
 
     # The demo resident owns 新城一村 1号楼 101.
     data["people"].append({"name": "陈晓居", "phone": RESIDENT_PHONE, "is_party_member": False})
-    data["residents"].append({"compound": "XC01", "building": "1号楼", "number": "101", "name": "陈晓居",
-                              "phone": RESIDENT_PHONE, "relation": "owner"})
+    data["residents"].append(
+        {
+            "compound": "XC01",
+            "building": "1号楼",
+            "number": "101",
+            "name": "陈晓居",
+            "phone": RESIDENT_PHONE,
+            "relation": "owner",
+        }
+    )
     return data, persona_phones
 
 
@@ -245,7 +361,8 @@ def seed(stdout=None) -> None:
 
     with transaction.atomic():
         town = Town.objects.filter(code=TOWN_CODE).first() or create_town(
-            actor=None, code=TOWN_CODE, name="浦江镇", district="闵行区")
+            actor=None, code=TOWN_CODE, name="浦江镇", district="闵行区"
+        )
         report = import_data(actor=None, town=town, data=data)
         if stdout:
             stdout.write(f"浦江镇: {report}")
@@ -269,57 +386,85 @@ def _bodies(town, persona_phones: dict[str, str]) -> None:
 
     def body(kind, number, name, seat="", tasks=""):
         existing = Body.objects.filter(town=town, kind=kind, number=number).first()
-        return existing or services.create_body(actor=None, town=town, kind=kind, number=number, name=name,
-                                                seat=seat, tasks=tasks)
+        return existing or services.create_body(
+            actor=None, town=town, kind=kind, number=number, name=name, seat=seat, tasks=tasks
+        )
 
     def member_units(body_obj, units):
         present = set(body_obj.member_units.values_list("label", flat=True))
         for label, org_name in units:
             if label not in present:
-                services.add_body_member_unit(actor=None, body=body_obj, label=label,
-                                              organization=orgs.get(org_name) if org_name else None)
+                services.add_body_member_unit(
+                    actor=None, body=body_obj, label=label, organization=orgs.get(org_name) if org_name else None
+                )
 
     def staff(body_obj, title, position, key=None):
         existing = Membership.objects.filter(body=body_obj, title=title).select_related("person").first()
         person = existing.person if existing else None
         if person is None:
-            person = services.create_person(actor=None, town=town, data={
-                "name": names.name(), "phone": names.phone(), "is_party_member": True})
-            services.add_membership(actor=None, person=person, data={
-                "body": body_obj, "title": title, "position": position, "start": start})
+            person = services.create_person(
+                actor=None, town=town, data={"name": names.name(), "phone": names.phone(), "is_party_member": True}
+            )
+            services.add_membership(
+                actor=None, person=person, data={"body": body_obj, "title": title, "position": position, "start": start}
+            )
         if key:
             persona_phones[key] = person.phone
         return person
 
-    leadership = body(Body.Kind.LEADERSHIP_GROUP, 1, "“四位一体”社区管理领导小组", tasks=(
-        "统筹、协调、指导、运作“四位一体”社区管理工作；定期听取社区事务管理办公室的情况汇报；定期召开“四位一体”联席会议，"
-        "讨论、协商和协调社区管理中存在的突出问题和矛盾，总结和表彰年度“好当家”、“好管家”。"))
+    leadership = body(
+        Body.Kind.LEADERSHIP_GROUP,
+        1,
+        "“四位一体”社区管理领导小组",
+        tasks=(
+            "统筹、协调、指导、运作“四位一体”社区管理工作；定期听取社区事务管理办公室的情况汇报；定期召开“四位一体”联席会议，"
+            "讨论、协商和协调社区管理中存在的突出问题和矛盾，总结和表彰年度“好当家”、“好管家”。"
+        ),
+    )
     member_units(leadership, [(label, label) for label in LEADERSHIP_MEMBER_UNITS])
     staff(leadership, "组长", Membership.Position.HEAD, "leader")
     staff(leadership, "副组长", Membership.Position.DEPUTY)
 
-    office = body(Body.Kind.OFFICE, 1, "“四位一体”社区事务管理办公室", seat="社区管理中心", tasks=(
-        "会同各方共商制定社区管理的综合考评办法、考核标准、考核形式以及评估、奖惩方案；制定居民区业委会季度考核标准和物业服务季度考核标准；"
-        "定期召集并听取检查小组成员汇报；半年一次对居民小区进行综合考核；年底向领导小组汇报。"))
+    office = body(
+        Body.Kind.OFFICE,
+        1,
+        "“四位一体”社区事务管理办公室",
+        seat="社区管理中心",
+        tasks=(
+            "会同各方共商制定社区管理的综合考评办法、考核标准、考核形式以及评估、奖惩方案；制定居民区业委会季度考核标准和物业服务季度考核标准；"
+            "定期召集并听取检查小组成员汇报；半年一次对居民小区进行综合考核；年底向领导小组汇报。"
+        ),
+    )
     member_units(office, OFFICE_MEMBER_UNITS)
     staff(office, "办公室主任", Membership.Position.HEAD, "office")
     staff(office, "办公室工作人员", Membership.Position.STAFF)
 
     for number, name, coverage in INSPECTION_GROUPS:
-        group = body(Body.Kind.INSPECTION_GROUP, number, name, tasks=(
-            "共商制定镇社区居民小区日常检查办法；定期对小区管理工作进行日常检查；检查结果及时向社区事务管理办公室汇报。"))
+        group = body(
+            Body.Kind.INSPECTION_GROUP,
+            number,
+            name,
+            tasks=(
+                "共商制定镇社区居民小区日常检查办法；定期对小区管理工作进行日常检查；检查结果及时向社区事务管理办公室汇报。"
+            ),
+        )
         covered = set(group.coverage.values_list("neighborhood__code", "compound__code"))
         for code in coverage.get("neighborhoods", []):
             if (code, None) not in covered:
-                services.add_body_coverage(actor=None, body=group,
-                                           neighborhood=Neighborhood.objects.get(town=town, code=code))
+                services.add_body_coverage(
+                    actor=None, body=group, neighborhood=Neighborhood.objects.get(town=town, code=code)
+                )
         for code in coverage.get("compounds", []):
             if (None, code) not in covered:
                 services.add_body_coverage(actor=None, body=group, compound=Compound.objects.get(town=town, code=code))
         staff(group, "组长", Membership.Position.HEAD)
         for title in INSPECTION_GROUP_REPRESENTATIVES:
-            staff(group, title, Membership.Position.MEMBER,
-                  "inspector" if number == 1 and title == "市民巡访团代表" else None)
+            staff(
+                group,
+                title,
+                Membership.Position.MEMBER,
+                "inspector" if number == 1 and title == "市民巡访团代表" else None,
+            )
 
 
 def _logins(town, persona_phones: dict[str, str]) -> None:
@@ -336,8 +481,9 @@ def _logins(town, persona_phones: dict[str, str]) -> None:
     if resident.user_id is None and not User.objects.filter(username=RESIDENT_PHONE).exists():
         create_login(actor=None, person=resident, username=RESIDENT_PHONE)
     if not User.objects.filter(username="admin").exists():
-        admin = User.objects.create(username="admin", password=password, is_superuser=True, is_staff=True,
-                                    display_name="平台管理员")
+        admin = User.objects.create(
+            username="admin", password=password, is_superuser=True, is_staff=True, display_name="平台管理员"
+        )
         audit.record(None, "core.user.create", admin, after={"username": "admin", "is_superuser": True})
 
 
@@ -356,22 +502,34 @@ def _other_town() -> None:
     from gongzhi.places.models import Town
 
     town = Town.objects.filter(code=OTHER_TOWN_CODE).first() or place_services.create_town(
-        actor=None, code=OTHER_TOWN_CODE, name="梅陇镇", district="闵行区")
+        actor=None, code=OTHER_TOWN_CODE, name="梅陇镇", district="闵行区"
+    )
     if Body.objects.filter(town=town).exists():
         return
     neighborhood = place_services.create_neighborhood(actor=None, town=town, data={"code": "ML", "name": "梅陇"})
-    compound = place_services.create_compound(actor=None, data={"neighborhood": neighborhood, "code": "ML01",
-                                                                "name": "梅陇新苑"})
+    compound = place_services.create_compound(
+        actor=None, data={"neighborhood": neighborhood, "code": "ML01", "name": "梅陇新苑"}
+    )
     building = place_services.create_building(actor=None, compound=compound, data={"number": "1号楼", "floors": 6})
     for floor in range(1, 7):
         for door in (1, 2):
-            place_services.create_unit(actor=None, building=building,
-                                       data={"number": f"{floor}{door:02d}", "area": Decimal("76.50")})
-    office = org_services.create_body(actor=None, town=town, kind=Body.Kind.OFFICE, number=1,
-                                      name="梅陇镇社区事务管理办公室")
+            place_services.create_unit(
+                actor=None, building=building, data={"number": f"{floor}{door:02d}", "area": Decimal("76.50")}
+            )
+    office = org_services.create_body(
+        actor=None, town=town, kind=Body.Kind.OFFICE, number=1, name="梅陇镇社区事务管理办公室"
+    )
     person = org_services.create_person(actor=None, town=town, data={"name": "范远航", "phone": "13600000001"})
-    org_services.add_membership(actor=None, person=person, data={
-        "body": office, "title": "办公室主任", "position": "head", "start": date(timezone.localdate().year - 1, 1, 1)})
+    org_services.add_membership(
+        actor=None,
+        person=person,
+        data={
+            "body": office,
+            "title": "办公室主任",
+            "position": "head",
+            "start": date(timezone.localdate().year - 1, 1, 1),
+        },
+    )
     org_services.install_default_duties(actor=None, town=town)
     if not User.objects.filter(username="outsider").exists():
         create_login(actor=None, person=person, username="outsider", password_hash=make_password(DEMO_PASSWORD))

@@ -89,6 +89,9 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 
+    def __str__(self) -> str:
+        return f"{self.chain_id}#{self.seq} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("Audit entries are append-only and cannot be changed.")
@@ -96,9 +99,6 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit entries are append-only and cannot be deleted.")
-
-    def __str__(self) -> str:
-        return f"{self.chain_id}#{self.seq} {self.action}"
 
 
 class CalendarDay(VersionedModel):
@@ -128,7 +128,9 @@ class CalendarYear(models.Model):
     here; deadlines in an unknown year are provisional."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    source = models.CharField(_("source"), max_length=200, help_text=_("The official notice, e.g. 国办发明电〔2026〕号."))
+    source = models.CharField(
+        _("source"), max_length=200, help_text=_("The official notice, e.g. 国办发明电〔2026〕号.")
+    )
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     confirmed_at = models.DateTimeField(auto_now_add=True)
 

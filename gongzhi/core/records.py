@@ -51,7 +51,8 @@ def update_record(obj: models.Model, *, actor, action: str, changes: dict, expec
         if current.version != expected_version:
             raise ConcurrentEditError()
         changed = {
-            name: value for name, value in changes.items()
+            name: value
+            for name, value in changes.items()
             if audit.json_safe(getattr(current, _attname(current, name))) != audit.json_safe(_raw(value))
         }
         if not changed:
@@ -63,8 +64,10 @@ def update_record(obj: models.Model, *, actor, action: str, changes: dict, expec
         current.version = expected_version + 1
         current.updated_at = timezone.now()
         updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
-            **{_attname(current, name): getattr(current, _attname(current, name)) for name in changed} | {
-                "version": F("version") + 1, "updated_at": current.updated_at,
+            **{_attname(current, name): getattr(current, _attname(current, name)) for name in changed}
+            | {
+                "version": F("version") + 1,
+                "updated_at": current.updated_at,
             }
         )
         if updated != 1:

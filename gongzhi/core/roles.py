@@ -40,7 +40,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(PERMISSION_DESCRIPTIONS),
     Role.LEADERSHIP: frozenset(_STAFF_VIEW | {"audit.view"}),
     Role.INSPECTOR: frozenset(_STAFF_VIEW),
-    Role.PARTY_ORG: frozenset(_STAFF_VIEW | {"people.contact", "residents.bind", "audit.view"}),
+    Role.PARTY_ORG: frozenset(_STAFF_VIEW | {"people.contact", "residents.bind"}),
     Role.RESIDENTS_COMMITTEE: frozenset(_STAFF_VIEW | {"places.manage", "people.contact", "residents.bind"}),
     Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW),
     Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW),

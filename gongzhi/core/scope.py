@@ -177,9 +177,7 @@ def compute_scope(user, today: date | None = None) -> Scope:
     if person is None:
         return Scope(user.pk, None, is_resident=True)
 
-    memberships = list(
-        Membership.objects.filter(person=person).active(today).select_related("organization", "body")
-    )
+    memberships = list(Membership.objects.filter(person=person).active(today).select_related("organization", "body"))
     inspection_bodies = [m.body_id for m in memberships if m.body and m.body.kind == Body.Kind.INSPECTION_GROUP]
     coverage: dict[int, Area] = {}
     for row in BodyCoverage.objects.filter(body_id__in=inspection_bodies):
@@ -188,10 +186,14 @@ def compute_scope(user, today: date | None = None) -> Scope:
             neighborhoods=frozenset([row.neighborhood_id] if row.neighborhood_id else []),
             compounds=frozenset([row.compound_id] if row.compound_id else []),
         )
-    companies = [m.organization_id for m in memberships if m.organization and m.organization.kind == Organization.Kind.PROPERTY_COMPANY]
+    companies = [
+        m.organization_id
+        for m in memberships
+        if m.organization and m.organization.kind == Organization.Kind.PROPERTY_COMPANY
+    ]
     contracted: dict[int, set[int]] = {}
-    for company_id, compound_id in ServiceContract.objects.filter(company_id__in=companies).active(today).values_list(
-        "company_id", "compound_id"
+    for company_id, compound_id in (
+        ServiceContract.objects.filter(company_id__in=companies).active(today).values_list("company_id", "compound_id")
     ):
         contracted.setdefault(company_id, set()).add(compound_id)
 

@@ -44,8 +44,13 @@ def set_calendar_days(*, actor, start: date, end: date, kind: str, name: str = "
                 existing.kind, existing.name, existing.version = kind, name, existing.version + 1
                 existing.save(update_fields=["kind", "name", "version", "updated_at"])
                 day = existing
-                audit.record(actor, "core.calendarday.update", day, before=before,
-                             after=audit.snapshot(day, ["date", "kind", "name"]))
+                audit.record(
+                    actor,
+                    "core.calendarday.update",
+                    day,
+                    before=before,
+                    after=audit.snapshot(day, ["date", "kind", "name"]),
+                )
             else:
                 day = existing
             days.append(day)
@@ -71,8 +76,9 @@ def confirm_calendar_year(*, actor, year: int, source: str) -> CalendarYear:
         if CalendarYear.objects.filter(year=year).exists():
             raise ValidationError(_("The schedule of %(year)s is already confirmed.") % {"year": year})
         if not CalendarDay.objects.filter(date__year=year).exists():
-            raise ValidationError(_("Enter the holidays and make-up working days of %(year)s before confirming.")
-                                  % {"year": year})
+            raise ValidationError(
+                _("Enter the holidays and make-up working days of %(year)s before confirming.") % {"year": year}
+            )
         confirmation = CalendarYear.objects.create(year=year, source=source, confirmed_by=actor)
         audit.record(actor, "core.calendaryear.confirm_year", confirmation, after={"year": year, "source": source})
     return confirmation

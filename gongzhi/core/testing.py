@@ -26,7 +26,7 @@ from gongzhi.orgs.models import (
 )
 from gongzhi.places.models import Building, Compound, Neighborhood, Town, Unit
 
-PASSWORD = "correct-horse-battery"
+PASSWORD = "correct-horse-battery"  # noqa: S105 - test personas only
 _PASSWORD_HASH: list[str] = []
 
 
@@ -138,8 +138,9 @@ class ContractFactory(factory.django.DjangoModelFactory):
 
     compound = factory.SubFactory(CompoundFactory)
     town = factory.SelfAttribute("compound.town")
-    company = factory.SubFactory(OrganizationFactory, town=factory.SelfAttribute("..town"),
-                                 kind=Organization.Kind.PROPERTY_COMPANY)
+    company = factory.SubFactory(
+        OrganizationFactory, town=factory.SelfAttribute("..town"), kind=Organization.Kind.PROPERTY_COMPANY
+    )
     start = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=365))
 
 
@@ -151,8 +152,18 @@ def login_for(person: Person, username: str, **extra) -> User:
 
 
 PERSONAS = (
-    "office", "leader", "inspector", "party_secretary", "rc_worker", "oc_member",
-    "property_manager", "gov_staff", "cross_appointed", "resident", "outsider", "admin",
+    "office",
+    "leader",
+    "inspector",
+    "party_secretary",
+    "rc_worker",
+    "oc_member",
+    "property_manager",
+    "gov_staff",
+    "cross_appointed",
+    "resident",
+    "outsider",
+    "admin",
 )
 
 
@@ -201,9 +212,13 @@ def personas() -> World:
     org = OrganizationFactory
     world.orgs = {
         "po1": org(town=town, kind=Organization.Kind.PARTY_ORG, code="po1", name="新城党总支", neighborhood=n1),
-        "rc1": org(town=town, kind=Organization.Kind.RESIDENTS_COMMITTEE, code="rc1", name="新城居委会", neighborhood=n1),
+        "rc1": org(
+            town=town, kind=Organization.Kind.RESIDENTS_COMMITTEE, code="rc1", name="新城居委会", neighborhood=n1
+        ),
         "po2": org(town=town, kind=Organization.Kind.PARTY_ORG, code="po2", name="世博党总支", neighborhood=n2),
-        "rc2": org(town=town, kind=Organization.Kind.RESIDENTS_COMMITTEE, code="rc2", name="世博居委会", neighborhood=n2),
+        "rc2": org(
+            town=town, kind=Organization.Kind.RESIDENTS_COMMITTEE, code="rc2", name="世博居委会", neighborhood=n2
+        ),
         "oc1": org(town=town, kind=Organization.Kind.OWNERS_COMMITTEE, code="oc1", name="新城一村业委会", compound=c1),
         "oc3": org(town=town, kind=Organization.Kind.OWNERS_COMMITTEE, code="oc3", name="世博家园业委会", compound=c3),
         "pc": org(town=town, kind=Organization.Kind.PROPERTY_COMPANY, code="pc", name="申江物业"),
@@ -212,8 +227,12 @@ def personas() -> World:
     }
     today = timezone.localdate()
     ContractFactory(company=world.orgs["pc"], compound=c1, start=today - timedelta(days=400))
-    ContractFactory(company=world.orgs["pc"], compound=c3, start=today - timedelta(days=30), end=today + timedelta(days=700))
-    ContractFactory(company=world.orgs["pc"], compound=c2, start=today - timedelta(days=800), end=today - timedelta(days=10))
+    ContractFactory(
+        company=world.orgs["pc"], compound=c3, start=today - timedelta(days=30), end=today + timedelta(days=700)
+    )
+    ContractFactory(
+        company=world.orgs["pc"], compound=c2, start=today - timedelta(days=800), end=today - timedelta(days=10)
+    )
 
     world.bodies = {
         "office": BodyFactory(town=town, kind=Body.Kind.OFFICE, number=1, name="社区事务管理办公室"),
@@ -228,8 +247,14 @@ def personas() -> World:
     def staff(key, town_, holder, title, position=Membership.Position.MEMBER, **membership):
         person = PersonFactory(town=town_, name=f"{key}人员")
         is_body = isinstance(holder, Body)
-        MembershipFactory(person=person, title=title, position=position,
-                          body=holder if is_body else None, organization=None if is_body else holder, **membership)
+        MembershipFactory(
+            person=person,
+            title=title,
+            position=position,
+            body=holder if is_body else None,
+            organization=None if is_body else holder,
+            **membership,
+        )
         world.people[key] = person
         world.users[key] = login_for(person, key)
         return person
@@ -247,8 +272,14 @@ def personas() -> World:
     staff("outsider", other, world.bodies["other_office"], "主任", Membership.Position.HEAD)
 
     resident = PersonFactory(town=town, name="居民甲", phone="13800000001")
-    Residency.objects.create(town=town, person=resident, unit=world.unit(c1), relation=Residency.Relation.OWNER,
-                             status=Residency.Status.VERIFIED, source=Residency.Source.STAFF)
+    Residency.objects.create(
+        town=town,
+        person=resident,
+        unit=world.unit(c1),
+        relation=Residency.Relation.OWNER,
+        status=Residency.Status.VERIFIED,
+        source=Residency.Source.STAFF,
+    )
     world.people["resident"] = resident
     world.users["resident"] = login_for(resident, "13800000001")
     world.users["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True)

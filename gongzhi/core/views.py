@@ -51,13 +51,15 @@ def home(request):
     person = getattr(request.user, "person", None)
     residencies = (
         Residency.objects.filter(person=person).active().select_related("unit__building", "unit__compound")
-        if person else Residency.objects.none()
+        if person
+        else Residency.objects.none()
     )
     if not scope.is_staff_member:
         return render(request, "core/home_resident.html", {"nav": "home", "residencies": residencies})
     memberships = (
         Membership.objects.filter(person=person).active().select_related("organization", "body")
-        if person else Membership.objects.none()
+        if person
+        else Membership.objects.none()
     )
     area_counts = None
     if scope.has("places.view"):
@@ -66,30 +68,43 @@ def home(request):
             "compounds": Compound.objects.for_user(request.user).count(),
             "units": Unit.objects.for_user(request.user).count(),
         }
-    return render(request, "core/home_staff.html", {
-        "nav": "home",
-        "attention": items_for(request.user),
-        "memberships": memberships,
-        "residencies": residencies,
-        "area_counts": area_counts,
-        "is_platform_admin": scope.is_platform_admin,
-    })
+    return render(
+        request,
+        "core/home_staff.html",
+        {
+            "nav": "home",
+            "attention": items_for(request.user),
+            "memberships": memberships,
+            "residencies": residencies,
+            "area_counts": area_counts,
+            "is_platform_admin": scope.is_platform_admin,
+        },
+    )
 
 
 # --- Working-day calendar --------------------------------------------------------------------
 
+
 class CalendarRangeForm(StyledForm):
     start = forms.DateField(label=gettext_lazy("First day"), widget=DateInput())
-    end = forms.DateField(label=gettext_lazy("Last day"), widget=DateInput(), required=False,
-                          help_text=gettext_lazy("Leave empty for a single day."))
+    end = forms.DateField(
+        label=gettext_lazy("Last day"),
+        widget=DateInput(),
+        required=False,
+        help_text=gettext_lazy("Leave empty for a single day."),
+    )
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CalendarDay.Kind.choices)
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=50, required=False,
-                           help_text=gettext_lazy("For example 春节 or 国庆节."))
+    name = forms.CharField(
+        label=gettext_lazy("Name"), max_length=50, required=False, help_text=gettext_lazy("For example 春节 or 国庆节.")
+    )
 
 
 class ConfirmYearForm(StyledForm):
-    source = forms.CharField(label=gettext_lazy("Official notice"), max_length=200,
-                             help_text=gettext_lazy("For example 国务院办公厅关于2027年部分节假日安排的通知."))
+    source = forms.CharField(
+        label=gettext_lazy("Official notice"),
+        max_length=200,
+        help_text=gettext_lazy("For example 国务院办公厅关于2027年部分节假日安排的通知."),
+    )
 
 
 def _year_from(request) -> int:
@@ -114,39 +129,64 @@ def _package_days(year: int) -> tuple[list[date], list[date]]:
 def calendar(request):
     year = _year_from(request)
     today = timezone.localdate()
-    range_form = CalendarRangeForm(request.POST or None, prefix="range") if request.POST.get("form") == "range" \
+    range_form = (
+        CalendarRangeForm(request.POST or None, prefix="range")
+        if request.POST.get("form") == "range"
         else CalendarRangeForm(prefix="range")
-    confirm_form = ConfirmYearForm(request.POST or None, prefix="confirm") if request.POST.get("form") == "confirm" \
+    )
+    confirm_form = (
+        ConfirmYearForm(request.POST or None, prefix="confirm")
+        if request.POST.get("form") == "confirm"
         else ConfirmYearForm(prefix="confirm")
+    )
     if request.method == "POST":
         if request.POST.get("form") == "range" and range_form.is_valid():
             data = range_form.cleaned_data
-            days = apply_service(range_form, lambda: services.set_calendar_days(
-                actor=request.user, start=data["start"], end=data["end"] or data["start"], kind=data["kind"],
-                name=data["name"]))
+            days = apply_service(
+                range_form,
+                lambda: services.set_calendar_days(
+                    actor=request.user,
+                    start=data["start"],
+                    end=data["end"] or data["start"],
+                    kind=data["kind"],
+                    name=data["name"],
+                ),
+            )
             if days is not None:
                 messages.success(request, _("%(n)s day(s) saved.") % {"n": len(days)})
                 return redirect(f"{request.path}?year={data['start'].year}")
         elif request.POST.get("form") == "confirm" and confirm_form.is_valid():
-            done = apply_service(confirm_form, lambda: services.confirm_calendar_year(
-                actor=request.user, year=year, source=confirm_form.cleaned_data["source"]))
+            done = apply_service(
+                confirm_form,
+                lambda: services.confirm_calendar_year(
+                    actor=request.user, year=year, source=confirm_form.cleaned_data["source"]
+                ),
+            )
             if done is not None:
-                messages.success(request, _("The schedule of %(year)s is confirmed. Deadlines in %(year)s are no longer provisional.") % {"year": year})
+                messages.success(
+                    request,
+                    _("The schedule of %(year)s is confirmed. Deadlines in %(year)s are no longer provisional.")
+                    % {"year": year},
+                )
                 return redirect(f"{request.path}?year={year}")
     holidays, makeup = _package_days(year)
-    return render(request, "core/calendar.html", {
-        "nav": "calendar",
-        "year": year,
-        "years": list(range(today.year - 1, today.year + 3)),
-        "in_package": year in PACKAGE_YEARS,
-        "confirmation": CalendarYear.objects.filter(year=year).select_related("confirmed_by").first(),
-        "has_data": year_has_data(year),
-        "overrides": CalendarDay.objects.filter(date__year=year),
-        "package_holidays": holidays,
-        "package_makeup": makeup,
-        "range_form": range_form,
-        "confirm_form": confirm_form,
-    })
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "nav": "calendar",
+            "year": year,
+            "years": list(range(today.year - 1, today.year + 3)),
+            "in_package": year in PACKAGE_YEARS,
+            "confirmation": CalendarYear.objects.filter(year=year).select_related("confirmed_by").first(),
+            "has_data": year_has_data(year),
+            "overrides": CalendarDay.objects.filter(date__year=year),
+            "package_holidays": holidays,
+            "package_makeup": makeup,
+            "range_form": range_form,
+            "confirm_form": confirm_form,
+        },
+    )
 
 
 @require_POST
@@ -163,6 +203,7 @@ def calendar_day_remove(request, day):
 
 
 # --- Audit log -------------------------------------------------------------------------------
+
 
 class AuditFilterForm(StyledForm):
     action = forms.CharField(label=gettext_lazy("Action contains"), required=False, max_length=64)
@@ -187,10 +228,16 @@ def audit_log(request):
         if data["until"]:
             entries = entries.filter(at__date__lte=data["until"])
     page = Paginator(entries.order_by("-at", "-seq"), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {
-        "nav": "audit", "form": form, "page_obj": page,
-        "can_see_contact": get_scope(request.user).has("people.contact"),
-    })
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "nav": "audit",
+            "form": form,
+            "page_obj": page,
+            "can_see_contact": get_scope(request.user).has("people.contact"),
+        },
+    )
 
 
 @login_not_required

@@ -16,6 +16,7 @@ import chinese_calendar
 
 from .models import CalendarDay, CalendarYear
 
+
 def _package_has(year: int) -> bool:
     """The package raises NotImplementedError outside the years it has data for."""
     try:
@@ -43,8 +44,7 @@ class WorkingCalendar:
     def __init__(self, start: date, end: date):
         self.start, self.end = start, end
         self._overrides = {
-            d.date: d.kind == CalendarDay.Kind.WORKDAY
-            for d in CalendarDay.objects.filter(date__range=(start, end))
+            d.date: d.kind == CalendarDay.Kind.WORKDAY for d in CalendarDay.objects.filter(date__range=(start, end))
         }
         years = range(start.year, end.year + 1)
         confirmed = set(CalendarYear.objects.filter(year__in=list(years)).values_list("year", flat=True))

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import PublicIdModel, VersionedModel
-from gongzhi.core.scope import NOTHING, ScopedQuerySet
+from gongzhi.core.scope import NOTHING, ScopedQuerySet, get_scope
 from gongzhi.places.models import code_validator
 
 phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number, e.g. 13812345678."))
@@ -69,11 +69,19 @@ class Organization(PublicIdModel, VersionedModel):
     code = models.CharField(_("code"), max_length=32, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
     neighborhood = models.ForeignKey(
-        "places.Neighborhood", null=True, blank=True, on_delete=models.PROTECT, related_name="organizations",
+        "places.Neighborhood",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
         verbose_name=_("neighborhood"),
     )
     compound = models.ForeignKey(
-        "places.Compound", null=True, blank=True, on_delete=models.PROTECT, related_name="organizations",
+        "places.Compound",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="organizations",
         verbose_name=_("compound"),
     )
     phone = models.CharField(_("office telephone"), max_length=30, blank=True)
@@ -84,27 +92,43 @@ class Organization(PublicIdModel, VersionedModel):
     class Meta:
         ordering = ["town_id", "kind", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["town", "code"], name="organization_town_code_unique"),
+            models.UniqueConstraint(
+                fields=["town", "code"],
+                name="organization_town_code_unique",
+                violation_error_message=_("An organisation with this code already exists in the town."),
+            ),
             models.CheckConstraint(
                 condition=~Q(kind__in=["party_org", "residents_committee"])
                 | Q(neighborhood__isnull=False, compound__isnull=True),
                 name="organization_neighborhood_kinds_have_neighborhood",
+                violation_error_message=_(
+                    "A party organisation or residents' committee belongs to a neighborhood, not to a compound."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(kind="owners_committee") | Q(compound__isnull=False, neighborhood__isnull=True),
                 name="organization_owners_committee_has_compound",
+                violation_error_message=_("An owners' committee belongs to a compound, not to a neighborhood."),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["party_org", "residents_committee", "owners_committee"])
                 | Q(compound__isnull=True, neighborhood__isnull=True),
                 name="organization_other_kinds_have_no_place",
+                violation_error_message=_(
+                    "A property company or government unit belongs to no neighborhood or compound."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["neighborhood", "kind"], condition=Q(neighborhood__isnull=False),
+                fields=["neighborhood", "kind"],
+                condition=Q(neighborhood__isnull=False),
                 name="organization_one_per_kind_per_neighborhood",
+                violation_error_message=_("This neighborhood already has an organisation of this kind."),
             ),
             models.UniqueConstraint(
-                fields=["compound"], condition=Q(kind="owners_committee"), name="organization_one_owners_committee_per_compound"
+                fields=["compound"],
+                condition=Q(kind="owners_committee"),
+                name="organization_one_owners_committee_per_compound",
+                violation_error_message=_("This compound already has an owners' committee."),
             ),
         ]
         verbose_name = _("organisation")
@@ -137,7 +161,10 @@ class ServiceContract(PublicIdModel, VersionedModel):
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     company = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="contracts", verbose_name=_("property company"),
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("property company"),
         limit_choices_to={"kind": Organization.Kind.PROPERTY_COMPANY},
     )
     compound = models.ForeignKey(
@@ -146,7 +173,11 @@ class ServiceContract(PublicIdModel, VersionedModel):
     start = models.DateField(_("start date"))
     end = models.DateField(_("end date"), null=True, blank=True, help_text=_("Leave empty if open-ended."))
     manager = models.ForeignKey(
-        "Person", null=True, blank=True, on_delete=models.PROTECT, related_name="managed_contracts",
+        "Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managed_contracts",
         verbose_name=_("compound manager"),
     )
 
@@ -155,7 +186,11 @@ class ServiceContract(PublicIdModel, VersionedModel):
     class Meta:
         ordering = ["compound_id", "-start"]
         constraints = [
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="contract_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="contract_end_after_start",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
         ]
         verbose_name = _("service contract")
         verbose_name_plural = _("service contracts")
@@ -210,7 +245,11 @@ class Body(PublicIdModel, VersionedModel):
     class Meta:
         ordering = ["town_id", "kind", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["town", "kind", "number"], name="body_town_kind_number_unique"),
+            models.UniqueConstraint(
+                fields=["town", "kind", "number"],
+                name="body_town_kind_number_unique",
+                violation_error_message=_("The town already has a body of this kind with this number."),
+            ),
         ]
         verbose_name = _("body")
         verbose_name_plural = _("bodies")
@@ -233,7 +272,13 @@ class BodyMemberUnit(models.Model):
 
     class Meta:
         ordering = ["body_id", "order"]
-        constraints = [models.UniqueConstraint(fields=["body", "label"], name="body_member_unit_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "label"],
+                name="body_member_unit_unique",
+                violation_error_message=_("This member unit is already listed."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -243,17 +288,29 @@ class BodyCoverage(models.Model):
     """A neighborhood or a compound that an inspection group covers."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="coverage")
-    neighborhood = models.ForeignKey("places.Neighborhood", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    neighborhood = models.ForeignKey(
+        "places.Neighborhood", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     compound = models.ForeignKey("places.Compound", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(neighborhood__isnull=False, compound__isnull=True) | Q(neighborhood__isnull=True, compound__isnull=False),
+                condition=Q(neighborhood__isnull=False, compound__isnull=True)
+                | Q(neighborhood__isnull=True, compound__isnull=False),
                 name="body_coverage_exactly_one_place",
+                violation_error_message=_("Choose either a neighborhood or a compound."),
             ),
-            models.UniqueConstraint(fields=["body", "neighborhood"], name="body_coverage_neighborhood_unique"),
-            models.UniqueConstraint(fields=["body", "compound"], name="body_coverage_compound_unique"),
+            models.UniqueConstraint(
+                fields=["body", "neighborhood"],
+                name="body_coverage_neighborhood_unique",
+                violation_error_message=_("This place is already covered by the group."),
+            ),
+            models.UniqueConstraint(
+                fields=["body", "compound"],
+                name="body_coverage_compound_unique",
+                violation_error_message=_("This place is already covered by the group."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -291,9 +348,7 @@ class Person(PublicIdModel, VersionedModel):
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[phone_validator])
     is_party_member = models.BooleanField(_("party member"), default=False)
-    user = models.OneToOneField(
-        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
-    )
+    user = models.OneToOneField("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person")
 
     objects = PersonQuerySet.as_manager()
 
@@ -301,7 +356,10 @@ class Person(PublicIdModel, VersionedModel):
         ordering = ["town_id", "name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["town", "phone"], condition=~Q(phone=""), name="person_town_phone_unique"
+                fields=["town", "phone"],
+                condition=~Q(phone=""),
+                name="person_town_phone_unique",
+                violation_error_message=_("A person with this mobile number is already recorded in the town."),
             ),
         ]
         verbose_name = _("person")
@@ -333,7 +391,11 @@ class Membership(PublicIdModel, VersionedModel):
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
     organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships",
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
         verbose_name=_("organisation"),
     )
     body = models.ForeignKey(
@@ -350,10 +412,16 @@ class Membership(PublicIdModel, VersionedModel):
         ordering = ["person_id", "start"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(organization__isnull=False, body__isnull=True) | Q(organization__isnull=True, body__isnull=False),
+                condition=Q(organization__isnull=False, body__isnull=True)
+                | Q(organization__isnull=True, body__isnull=False),
                 name="membership_organization_or_body",
+                violation_error_message=_("Choose either an organisation or a body."),
             ),
-            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=models.F("start")), name="membership_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="membership_end_after_start",
+                violation_error_message=_("The term cannot end before it starts."),
+            ),
         ]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -374,10 +442,17 @@ class ResidencyQuerySet(ScopedQuerySet):
     view_permission = "people.view"
 
     def area_q(self, area, scope):
-        q = area.q(town="town", neighborhood="unit__compound__neighborhood", compound="unit__compound")
-        if scope.person_id:
-            q = (Q() if q == NOTHING else q) | Q(person_id=scope.person_id)
-        return q
+        return area.q(town="town", neighborhood="unit__compound__neighborhood", compound="unit__compound")
+
+    def for_user(self, user, permission: str | None = None):
+        """Besides the area: one's own ties to units, for viewing only (never for binding or
+        confirming — nobody confirms their own claim)."""
+        permission = permission or self.view_permission
+        scoped = super().for_user(user, permission)
+        person_id = get_scope(user).person_id
+        if permission == self.view_permission and person_id:
+            return scoped | self.filter(person_id=person_id)
+        return scoped
 
     def active(self):
         return self.filter(status__in=[Residency.Status.CLAIMED, Residency.Status.VERIFIED])
@@ -412,7 +487,9 @@ class Residency(PublicIdModel, VersionedModel):
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="residencies")
-    unit = models.ForeignKey("places.Unit", on_delete=models.PROTECT, related_name="residencies", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        "places.Unit", on_delete=models.PROTECT, related_name="residencies", verbose_name=_("unit")
+    )
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
@@ -425,8 +502,10 @@ class Residency(PublicIdModel, VersionedModel):
         ordering = ["unit_id", "relation"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "unit"], condition=Q(status__in=["claimed", "verified"]),
+                fields=["person", "unit"],
+                condition=Q(status__in=["claimed", "verified"]),
                 name="residency_one_open_per_person_unit",
+                violation_error_message=_("This person is already recorded for this unit."),
             ),
         ]
         verbose_name = _("residency")

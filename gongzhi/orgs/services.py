@@ -16,7 +16,17 @@ from gongzhi.core.permissions import ensure_allowed, ensure_town_manager
 from gongzhi.core.records import ConcurrentEditError, create_record, update_record
 from gongzhi.places.models import Compound, Neighborhood, Town, Unit
 
-from .models import Body, BodyCoverage, BodyMemberUnit, Duty, Membership, Organization, Person, Residency, ServiceContract
+from .models import (
+    Body,
+    BodyCoverage,
+    BodyMemberUnit,
+    Duty,
+    Membership,
+    Organization,
+    Person,
+    Residency,
+    ServiceContract,
+)
 
 ORGANIZATION_FIELDS = ["kind", "code", "name", "neighborhood", "compound", "phone", "address"]
 PERSON_FIELDS = ["name", "phone", "is_party_member"]
@@ -38,12 +48,15 @@ def _same_town(town_id: int, *objects, field: str) -> None:
 
 # --- Organisations ---------------------------------------------------------------------------
 
+
 def _check_organization_place(town_id: int, data: dict) -> None:
     _same_town(town_id, data.get("neighborhood"), field="neighborhood")
     _same_town(town_id, data.get("compound"), field="compound")
     kind = data.get("kind")
     if kind in Organization.NEIGHBORHOOD_KINDS and not data.get("neighborhood"):
-        raise ValidationError({"neighborhood": _("A party organisation or residents' committee belongs to a neighborhood.")})
+        raise ValidationError(
+            {"neighborhood": _("A party organisation or residents' committee belongs to a neighborhood.")}
+        )
     if kind == Organization.Kind.OWNERS_COMMITTEE and not data.get("compound"):
         raise ValidationError({"compound": _("An owners' committee belongs to a compound.")})
 
@@ -59,17 +72,26 @@ def create_organization(*, actor, town: Town, data: dict) -> Organization:
 def update_organization(*, actor, organization: Organization, data: dict, expected_version: int) -> Organization:
     ensure_town_manager(actor, organization.town_id)
     changes = _pick(data, ORGANIZATION_FIELDS)
-    _check_organization_place(organization.town_id, {**{f: getattr(organization, f) for f in ORGANIZATION_FIELDS}, **changes})
-    return update_record(organization, actor=actor, action="orgs.organization.update", changes=changes,
-                         expected_version=expected_version)
+    _check_organization_place(
+        organization.town_id, {**{f: getattr(organization, f) for f in ORGANIZATION_FIELDS}, **changes}
+    )
+    return update_record(
+        organization, actor=actor, action="orgs.organization.update", changes=changes, expected_version=expected_version
+    )
 
 
 # --- Bodies ----------------------------------------------------------------------------------
 
+
 def update_body(*, actor, body: Body, data: dict, expected_version: int) -> Body:
     ensure_town_manager(actor, body.town_id)
-    return update_record(body, actor=actor, action="orgs.body.update", changes=_pick(data, BODY_FIELDS),
-                         expected_version=expected_version)
+    return update_record(
+        body,
+        actor=actor,
+        action="orgs.body.update",
+        changes=_pick(data, BODY_FIELDS),
+        expected_version=expected_version,
+    )
 
 
 def add_body_member_unit(*, actor, body: Body, label: str, organization: Organization | None = None) -> BodyMemberUnit:
@@ -95,8 +117,9 @@ def remove_body_member_unit(*, actor, member_unit: BodyMemberUnit) -> None:
         member_unit.delete()
 
 
-def add_body_coverage(*, actor, body: Body, neighborhood: Neighborhood | None = None,
-                      compound: Compound | None = None) -> BodyCoverage:
+def add_body_coverage(
+    *, actor, body: Body, neighborhood: Neighborhood | None = None, compound: Compound | None = None
+) -> BodyCoverage:
     ensure_town_manager(actor, body.town_id)
     if body.kind != Body.Kind.INSPECTION_GROUP:
         raise ValidationError(_("Only inspection groups have coverage."))
@@ -115,12 +138,17 @@ def remove_body_coverage(*, actor, coverage: BodyCoverage) -> None:
     body = coverage.body
     ensure_town_manager(actor, body.town_id)
     with transaction.atomic():
-        audit.record(actor, "orgs.body.remove_coverage", body,
-                     before={"neighborhood": coverage.neighborhood_id, "compound": coverage.compound_id})
+        audit.record(
+            actor,
+            "orgs.body.remove_coverage",
+            body,
+            before={"neighborhood": coverage.neighborhood_id, "compound": coverage.compound_id},
+        )
         coverage.delete()
 
 
 # --- People and memberships ------------------------------------------------------------------
+
 
 def create_person(*, actor, town: Town, data: dict) -> Person:
     ensure_town_manager(actor, town.pk, "people.manage")
@@ -130,8 +158,13 @@ def create_person(*, actor, town: Town, data: dict) -> Person:
 
 def update_person(*, actor, person: Person, data: dict, expected_version: int) -> Person:
     ensure_town_manager(actor, person.town_id, "people.manage")
-    return update_record(person, actor=actor, action="orgs.person.update", changes=_pick(data, PERSON_FIELDS),
-                         expected_version=expected_version)
+    return update_record(
+        person,
+        actor=actor,
+        action="orgs.person.update",
+        changes=_pick(data, PERSON_FIELDS),
+        expected_version=expected_version,
+    )
 
 
 def _check_membership(person: Person, data: dict) -> None:
@@ -155,12 +188,18 @@ def add_membership(*, actor, person: Person, data: dict) -> Membership:
 def update_membership(*, actor, membership: Membership, data: dict, expected_version: int) -> Membership:
     ensure_town_manager(actor, membership.town_id, "people.manage")
     changes = _pick(data, ["position", "title", "start", "end"])
-    _check_membership(membership.person, {
-        "organization": membership.organization, "body": membership.body,
-        "start": changes.get("start", membership.start), "end": changes.get("end", membership.end),
-    })
-    return update_record(membership, actor=actor, action="orgs.membership.update", changes=changes,
-                         expected_version=expected_version)
+    _check_membership(
+        membership.person,
+        {
+            "organization": membership.organization,
+            "body": membership.body,
+            "start": changes.get("start", membership.start),
+            "end": changes.get("end", membership.end),
+        },
+    )
+    return update_record(
+        membership, actor=actor, action="orgs.membership.update", changes=changes, expected_version=expected_version
+    )
 
 
 def end_membership(*, actor, membership: Membership, on: date, expected_version: int) -> Membership:
@@ -168,11 +207,13 @@ def end_membership(*, actor, membership: Membership, on: date, expected_version:
     ensure_town_manager(actor, membership.town_id, "people.manage")
     if on < membership.start:
         raise ValidationError({"end": _("The term cannot end before it starts.")})
-    return update_record(membership, actor=actor, action="orgs.membership.end", changes={"end": on},
-                         expected_version=expected_version)
+    return update_record(
+        membership, actor=actor, action="orgs.membership.end", changes={"end": on}, expected_version=expected_version
+    )
 
 
 # --- Service contracts -----------------------------------------------------------------------
+
 
 def _check_contract(town_id: int, data: dict, exclude_pk: int | None = None) -> None:
     company, compound = data.get("company"), data.get("compound")
@@ -186,18 +227,20 @@ def _check_contract(town_id: int, data: dict, exclude_pk: int | None = None) -> 
     if start and end and end < start:
         raise ValidationError({"end": _("The contract cannot end before it starts.")})
     if compound is not None and start is not None:
-        overlapping = ServiceContract.objects.filter(compound=compound).filter(
-            Q(end__isnull=True) | Q(end__gte=start))
+        overlapping = ServiceContract.objects.filter(compound=compound).filter(Q(end__isnull=True) | Q(end__gte=start))
         if end is not None:
             overlapping = overlapping.filter(start__lte=end)
         if exclude_pk:
             overlapping = overlapping.exclude(pk=exclude_pk)
         clash = overlapping.select_related("company").first()
         if clash:
-            raise ValidationError(_(
-                "The compound already has a contract with %(company)s from %(start)s to %(end)s in this period. "
-                "End that contract first."
-            ) % {"company": clash.company, "start": clash.start, "end": clash.end or _("open-ended")})
+            raise ValidationError(
+                _(
+                    "The compound already has a contract with %(company)s from %(start)s to %(end)s in this period. "
+                    "End that contract first."
+                )
+                % {"company": clash.company, "start": clash.start, "end": clash.end or _("open-ended")}
+            )
 
 
 def create_contract(*, actor, town: Town, data: dict) -> ServiceContract:
@@ -218,11 +261,17 @@ def update_contract(*, actor, contract: ServiceContract, data: dict, expected_ve
         Compound.objects.select_for_update().get(pk=contract.compound_id)
         merged = {f: getattr(contract, f) for f in CONTRACT_FIELDS} | changes
         _check_contract(contract.town_id, merged, exclude_pk=contract.pk)
-        return update_record(contract, actor=actor, action="orgs.servicecontract.update", changes=changes,
-                             expected_version=expected_version)
+        return update_record(
+            contract,
+            actor=actor,
+            action="orgs.servicecontract.update",
+            changes=changes,
+            expected_version=expected_version,
+        )
 
 
 # --- Duty lists (R-DUTY-1) -------------------------------------------------------------------
+
 
 def create_duty(*, actor, town: Town, data: dict) -> Duty:
     ensure_town_manager(actor, town.pk)
@@ -232,17 +281,28 @@ def create_duty(*, actor, town: Town, data: dict) -> Duty:
 
 def update_duty(*, actor, duty: Duty, data: dict, expected_version: int) -> Duty:
     ensure_town_manager(actor, duty.town_id)
-    return update_record(duty, actor=actor, action="orgs.duty.update", changes=_pick(data, ["order", "text"]),
-                         expected_version=expected_version)
+    return update_record(
+        duty,
+        actor=actor,
+        action="orgs.duty.update",
+        changes=_pick(data, ["order", "text"]),
+        expected_version=expected_version,
+    )
 
 
 def set_duty_retired(*, actor, duty: Duty, retired: bool, expected_version: int) -> Duty:
     ensure_town_manager(actor, duty.town_id)
-    return update_record(duty, actor=actor, action="orgs.duty.retire" if retired else "orgs.duty.restore",
-                         changes={"retired": retired}, expected_version=expected_version)
+    return update_record(
+        duty,
+        actor=actor,
+        action="orgs.duty.retire" if retired else "orgs.duty.restore",
+        changes={"retired": retired},
+        expected_version=expected_version,
+    )
 
 
 # --- Residents and their units ---------------------------------------------------------------
+
 
 def _person_for_phone(*, town_id: int, phone: str, name: str, actor) -> Person:
     """The town's person with this mobile number, created if new, and linked to the account that
@@ -270,12 +330,21 @@ def bind_resident(*, actor, unit: Unit, phone: str, name: str, relation: str) ->
         if Residency.objects.filter(person=person, unit=unit).active().exists():
             raise ValidationError(_("%(name)s is already recorded for this unit.") % {"name": person.name})
         residency = Residency(
-            town_id=unit.town_id, person=person, unit=unit, relation=relation,
-            status=Residency.Status.VERIFIED, source=Residency.Source.STAFF,
-            decided_by=actor, decided_at=timezone.now(),
+            town_id=unit.town_id,
+            person=person,
+            unit=unit,
+            relation=relation,
+            status=Residency.Status.VERIFIED,
+            source=Residency.Source.STAFF,
+            decided_by=actor,
+            decided_at=timezone.now(),
         )
-        return create_record(residency, actor=actor, action="orgs.residency.bind",
-                             fields=["person", "unit", "relation", "status", "source"])
+        return create_record(
+            residency,
+            actor=actor,
+            action="orgs.residency.bind",
+            fields=["person", "unit", "relation", "status", "source"],
+        )
 
 
 def find_compound_by_invite(code: str) -> Compound | None:
@@ -298,15 +367,25 @@ def claim_residency(*, actor, invite_code: str, unit: Unit, relation: str, name:
         if person is None:
             person = _person_for_phone(town_id=unit.town_id, phone=actor.phone, name=name, actor=actor)
             if person.user_id != actor.pk:
-                raise ValidationError(_("This mobile number belongs to another account. Please contact the residents' committee."))
+                raise ValidationError(
+                    _("This mobile number belongs to another account. Please contact the residents' committee.")
+                )
         if Residency.objects.filter(person=person, unit=unit).active().exists():
             raise ValidationError(_("You have already claimed this unit."))
         residency = Residency(
-            town_id=unit.town_id, person=person, unit=unit, relation=relation,
-            status=Residency.Status.CLAIMED, source=Residency.Source.INVITE,
+            town_id=unit.town_id,
+            person=person,
+            unit=unit,
+            relation=relation,
+            status=Residency.Status.CLAIMED,
+            source=Residency.Source.INVITE,
         )
-        return create_record(residency, actor=actor, action="orgs.residency.claim",
-                             fields=["person", "unit", "relation", "status", "source"])
+        return create_record(
+            residency,
+            actor=actor,
+            action="orgs.residency.claim",
+            fields=["person", "unit", "relation", "status", "source"],
+        )
 
 
 def _transition_residency(*, actor, residency: Residency, to: str, action: str, expected_version: int) -> Residency:
@@ -315,26 +394,50 @@ def _transition_residency(*, actor, residency: Residency, to: str, action: str, 
         current = Residency.objects.select_for_update().get(pk=residency.pk)
         if current.version != expected_version:
             raise ConcurrentEditError()
+        if actor is not None and current.person.user_id == actor.pk:
+            raise ValidationError(_("You cannot decide on your own tie to a unit; another colleague must do it."))
         if to not in Residency.TRANSITIONS[current.status]:
-            raise ValidationError(_("This record is “%(status)s” and can no longer be changed that way.")
-                                  % {"status": current.get_status_display()})
-        return update_record(current, actor=actor, action=action, expected_version=expected_version,
-                             changes={"status": to, "decided_by": actor, "decided_at": timezone.now()})
+            raise ValidationError(
+                _("This record is “%(status)s” and can no longer be changed that way.")
+                % {"status": current.get_status_display()}
+            )
+        return update_record(
+            current,
+            actor=actor,
+            action=action,
+            expected_version=expected_version,
+            changes={"status": to, "decided_by": actor, "decided_at": timezone.now()},
+        )
 
 
 def verify_residency(*, actor, residency: Residency, expected_version: int) -> Residency:
-    return _transition_residency(actor=actor, residency=residency, to=Residency.Status.VERIFIED,
-                                 action="orgs.residency.verify", expected_version=expected_version)
+    return _transition_residency(
+        actor=actor,
+        residency=residency,
+        to=Residency.Status.VERIFIED,
+        action="orgs.residency.verify",
+        expected_version=expected_version,
+    )
 
 
 def reject_residency(*, actor, residency: Residency, expected_version: int) -> Residency:
-    return _transition_residency(actor=actor, residency=residency, to=Residency.Status.REJECTED,
-                                 action="orgs.residency.reject", expected_version=expected_version)
+    return _transition_residency(
+        actor=actor,
+        residency=residency,
+        to=Residency.Status.REJECTED,
+        action="orgs.residency.reject",
+        expected_version=expected_version,
+    )
 
 
 def end_residency(*, actor, residency: Residency, expected_version: int) -> Residency:
-    return _transition_residency(actor=actor, residency=residency, to=Residency.Status.ENDED,
-                                 action="orgs.residency.end", expected_version=expected_version)
+    return _transition_residency(
+        actor=actor,
+        residency=residency,
+        to=Residency.Status.ENDED,
+        action="orgs.residency.end",
+        expected_version=expected_version,
+    )
 
 
 def install_default_duties(*, actor, town: Town) -> list[Duty]:
@@ -348,8 +451,14 @@ def install_default_duties(*, actor, town: Town) -> list[Duty]:
             if Duty.objects.filter(town=town, party=party).exists():
                 continue
             for order, text in enumerate(items, start=1):
-                created.append(create_record(Duty(town=town, party=party, order=order, text=text), actor=actor,
-                                             action="orgs.duty.create", fields=DUTY_FIELDS))
+                created.append(
+                    create_record(
+                        Duty(town=town, party=party, order=order, text=text),
+                        actor=actor,
+                        action="orgs.duty.create",
+                        fields=DUTY_FIELDS,
+                    )
+                )
     return created
 
 

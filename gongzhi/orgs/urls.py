@@ -1,19 +1,46 @@
-# TEMPORARY scaffold: the orgs UI helper replaces this file.
-from django.http import Http404
 from django.urls import path
 
+from . import views
+
 app_name = "orgs"
-
-
-def _pending(request, *args, **kwargs):
-    raise Http404
-
-
-NAMES = {
-    "organization_list": "", "organization_create": "new/", "organization_detail": "o/<str:uid>/",
-    "organization_edit": "o/<str:uid>/edit/", "body_list": "bodies/", "body_detail": "bodies/<str:uid>/",
-    "person_list": "people/", "person_detail": "people/<str:uid>/", "contract_list": "contracts/",
-    "contract_detail": "contracts/<str:uid>/", "duty_list": "duties/", "residency_claims": "residents/claims/",
-    "residency_bind": "units/<str:uid>/bind/",
-}
-urlpatterns = [path(route, _pending, name=name) for name, route in NAMES.items()]
+urlpatterns = [
+    # Organisations
+    path("", views.organization_list, name="organization_list"),
+    path("new/", views.organization_create, name="organization_create"),
+    path("o/<str:uid>/", views.organization_detail, name="organization_detail"),
+    path("o/<str:uid>/edit/", views.organization_edit, name="organization_edit"),
+    # Bodies: leadership group, office, inspection groups
+    path("bodies/", views.body_list, name="body_list"),
+    path("bodies/<str:uid>/", views.body_detail, name="body_detail"),
+    path("bodies/<str:uid>/edit/", views.body_edit, name="body_edit"),
+    path("bodies/<str:uid>/member-units/new/", views.body_member_unit_add, name="body_member_unit_add"),
+    path(
+        "bodies/<str:uid>/member-units/<int:pk>/remove/", views.body_member_unit_remove, name="body_member_unit_remove"
+    ),
+    path("bodies/<str:uid>/coverage/new/", views.body_coverage_add, name="body_coverage_add"),
+    path("bodies/<str:uid>/coverage/<int:pk>/remove/", views.body_coverage_remove, name="body_coverage_remove"),
+    # People and memberships
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<str:uid>/", views.person_detail, name="person_detail"),
+    path("people/<str:uid>/edit/", views.person_edit, name="person_edit"),
+    path("people/<str:uid>/memberships/new/", views.membership_add, name="membership_add"),
+    path("memberships/<str:uid>/edit/", views.membership_edit, name="membership_edit"),
+    path("memberships/<str:uid>/end/", views.membership_end, name="membership_end"),
+    # Property service contracts
+    path("contracts/", views.contract_list, name="contract_list"),
+    path("contracts/new/", views.contract_create, name="contract_create"),
+    path("contracts/<str:uid>/", views.contract_detail, name="contract_detail"),
+    path("contracts/<str:uid>/edit/", views.contract_edit, name="contract_edit"),
+    # Duty lists of the four parties
+    path("duties/", views.duty_list, name="duty_list"),
+    path("duties/new/", views.duty_create, name="duty_create"),
+    path("duties/<str:uid>/edit/", views.duty_edit, name="duty_edit"),
+    path("duties/<str:uid>/retire/", views.duty_retire, name="duty_retire"),
+    # Residents' ties to units
+    path("residents/claims/", views.residency_claims, name="residency_claims"),
+    path("residents/<str:uid>/verify/", views.residency_verify, name="residency_verify"),
+    path("residents/<str:uid>/reject/", views.residency_reject, name="residency_reject"),
+    path("residents/<str:uid>/end/", views.residency_end, name="residency_end"),
+    path("units/<str:uid>/bind/", views.residency_bind, name="residency_bind"),
+]

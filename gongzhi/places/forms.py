@@ -52,10 +52,18 @@ class UnitForm(VersionedModelForm):
 
 class CompoundFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    neighborhood = forms.ModelChoiceField(label=_("Neighborhood"), queryset=Neighborhood.objects.none(), required=False,
-                                          to_field_name="uid", empty_label=_("All neighborhoods"))
-    contract = forms.ChoiceField(label=_("Property service contract"), required=False,
-                                 choices=[("", _("Any")), ("none", _("No current contract"))])
+    neighborhood = forms.ModelChoiceField(
+        label=_("Neighborhood"),
+        queryset=Neighborhood.objects.none(),
+        required=False,
+        to_field_name="uid",
+        empty_label=_("All neighborhoods"),
+    )
+    contract = forms.ChoiceField(
+        label=_("Property service contract"),
+        required=False,
+        choices=[("", _("Any")), ("none", _("No current contract"))],
+    )
 
     def __init__(self, *args, neighborhoods=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -61,8 +61,16 @@ class Neighborhood(PublicIdModel, VersionedModel):
     class Meta:
         ordering = ["town_id", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["town", "code"], name="neighborhood_town_code_unique"),
-            models.UniqueConstraint(fields=["town", "name"], name="neighborhood_town_name_unique"),
+            models.UniqueConstraint(
+                fields=["town", "code"],
+                name="neighborhood_town_code_unique",
+                violation_error_message=_("A neighborhood with this code already exists in the town."),
+            ),
+            models.UniqueConstraint(
+                fields=["town", "name"],
+                name="neighborhood_town_name_unique",
+                violation_error_message=_("A neighborhood with this name already exists in the town."),
+            ),
         ]
         verbose_name = _("neighborhood")
         verbose_name_plural = _("neighborhoods")
@@ -90,13 +98,21 @@ class Compound(PublicIdModel, VersionedModel):
     code = models.CharField(_("code"), max_length=32, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    invite_code = models.CharField(_("invite code"), max_length=12, unique=True, default=new_invite_code, editable=False)
+    invite_code = models.CharField(
+        _("invite code"), max_length=12, unique=True, default=new_invite_code, editable=False
+    )
 
     objects = CompoundQuerySet.as_manager()
 
     class Meta:
         ordering = ["town_id", "code"]
-        constraints = [models.UniqueConstraint(fields=["town", "code"], name="compound_town_code_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["town", "code"],
+                name="compound_town_code_unique",
+                violation_error_message=_("A compound with this code already exists in the town."),
+            )
+        ]
         verbose_name = _("compound")
         verbose_name_plural = _("compounds")
 
@@ -116,15 +132,25 @@ class Building(PublicIdModel, VersionedModel):
     """A building (楼栋) of a compound."""
 
     town = models.ForeignKey(Town, on_delete=models.PROTECT, related_name="+")
-    compound = models.ForeignKey(Compound, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("compound"))
-    number = models.CharField(_("building number"), max_length=20, help_text=_("As written on the building, e.g. 12号楼."))
+    compound = models.ForeignKey(
+        Compound, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("compound")
+    )
+    number = models.CharField(
+        _("building number"), max_length=20, help_text=_("As written on the building, e.g. 12号楼.")
+    )
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True, validators=[MinValueValidator(1)])
 
     objects = BuildingQuerySet.as_manager()
 
     class Meta:
         ordering = ["compound_id", "number"]
-        constraints = [models.UniqueConstraint(fields=["compound", "number"], name="building_compound_number_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compound", "number"],
+                name="building_compound_number_unique",
+                violation_error_message=_("This compound already has a building with this number."),
+            )
+        ]
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
 
@@ -160,8 +186,16 @@ class Unit(PublicIdModel, VersionedModel):
     class Meta:
         ordering = ["building_id", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["building", "number"], name="unit_building_number_unique"),
-            models.CheckConstraint(condition=Q(area__gt=0), name="unit_area_positive"),
+            models.UniqueConstraint(
+                fields=["building", "number"],
+                name="unit_building_number_unique",
+                violation_error_message=_("This building already has a unit with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(area__gt=0),
+                name="unit_area_positive",
+                violation_error_message=_("The floor area must be greater than zero."),
+            ),
         ]
         indexes = [models.Index(fields=["compound", "building"], name="unit_compound_building_idx")]
         verbose_name = _("unit")

@@ -31,8 +31,13 @@ def create_neighborhood(*, actor, town: Town, data: dict) -> Neighborhood:
 def update_neighborhood(*, actor, neighborhood: Neighborhood, data: dict, expected_version: int) -> Neighborhood:
     ensure_town_manager(actor, neighborhood.town_id)
     changes = {k: data[k] for k in NEIGHBORHOOD_FIELDS if k in data}
-    return update_record(neighborhood, actor=actor, action="places.neighborhood.update", changes=changes,
-                         expected_version=expected_version)
+    return update_record(
+        neighborhood,
+        actor=actor,
+        action="places.neighborhood.update",
+        changes=changes,
+        expected_version=expected_version,
+    )
 
 
 def create_compound(*, actor, data: dict) -> Compound:
@@ -54,8 +59,9 @@ def update_compound(*, actor, compound: Compound, data: dict, expected_version: 
             raise ValidationError({"neighborhood": _("A compound cannot move to another town.")})
         if new_neighborhood.pk != compound.neighborhood_id:
             ensure_allowed(actor, "places.manage", new_neighborhood)
-    return update_record(compound, actor=actor, action="places.compound.update", changes=changes,
-                         expected_version=expected_version)
+    return update_record(
+        compound, actor=actor, action="places.compound.update", changes=changes, expected_version=expected_version
+    )
 
 
 def renew_invite_code(*, actor, compound: Compound) -> Compound:
@@ -66,33 +72,46 @@ def renew_invite_code(*, actor, compound: Compound) -> Compound:
         old = compound.invite_code
         compound.invite_code = new_invite_code()
         compound.save(update_fields=["invite_code", "updated_at"])
-        audit.record(actor, "places.compound.invite_code_reset", compound,
-                     before={"invite_code": old}, after={"invite_code": compound.invite_code})
+        audit.record(
+            actor,
+            "places.compound.invite_code_reset",
+            compound,
+            before={"invite_code": old},
+            after={"invite_code": compound.invite_code},
+        )
     return compound
 
 
 def create_building(*, actor, compound: Compound, data: dict) -> Building:
     ensure_allowed(actor, "places.manage", compound)
-    building = Building(town_id=compound.town_id, compound=compound, **{k: data[k] for k in BUILDING_FIELDS if k in data})
+    building = Building(
+        town_id=compound.town_id, compound=compound, **{k: data[k] for k in BUILDING_FIELDS if k in data}
+    )
     return create_record(building, actor=actor, action="places.building.create", fields=["compound", *BUILDING_FIELDS])
 
 
 def update_building(*, actor, building: Building, data: dict, expected_version: int) -> Building:
     ensure_allowed(actor, "places.manage", building)
     changes = {k: data[k] for k in BUILDING_FIELDS if k in data}
-    return update_record(building, actor=actor, action="places.building.update", changes=changes,
-                         expected_version=expected_version)
+    return update_record(
+        building, actor=actor, action="places.building.update", changes=changes, expected_version=expected_version
+    )
 
 
 def create_unit(*, actor, building: Building, data: dict) -> Unit:
     ensure_allowed(actor, "places.manage", building)
-    unit = Unit(town_id=building.town_id, compound_id=building.compound_id, building=building,
-                **{k: data[k] for k in UNIT_FIELDS if k in data})
+    unit = Unit(
+        town_id=building.town_id,
+        compound_id=building.compound_id,
+        building=building,
+        **{k: data[k] for k in UNIT_FIELDS if k in data},
+    )
     return create_record(unit, actor=actor, action="places.unit.create", fields=["building", *UNIT_FIELDS])
 
 
 def update_unit(*, actor, unit: Unit, data: dict, expected_version: int) -> Unit:
     ensure_allowed(actor, "places.manage", unit)
     changes = {k: data[k] for k in UNIT_FIELDS if k in data}
-    return update_record(unit, actor=actor, action="places.unit.update", changes=changes,
-                         expected_version=expected_version)
+    return update_record(
+        unit, actor=actor, action="places.unit.update", changes=changes, expected_version=expected_version
+    )

@@ -47,15 +47,21 @@ def _managed_towns(request):
 
 # --- Neighborhoods ---------------------------------------------------------------------------
 
+
 @requires("places.view")
 def neighborhood_list(request):
     neighborhoods = with_place_totals(
         Neighborhood.objects.for_user(request.user).select_related("town"), "neighborhood"
     ).order_by("town__code", "code")
-    return render(request, "places/neighborhood_list.html", {
-        "nav": "places", "neighborhoods": neighborhoods,
-        "can_create": _managed_towns(request).exists(),
-    })
+    return render(
+        request,
+        "places/neighborhood_list.html",
+        {
+            "nav": "places",
+            "neighborhoods": neighborhoods,
+            "can_create": _managed_towns(request).exists(),
+        },
+    )
 
 
 @requires("places.view")
@@ -65,26 +71,44 @@ def neighborhood_detail(request, uid):
         Compound.objects.for_user(request.user).filter(neighborhood=neighborhood), "compound"
     ).order_by("code")
     organizations = Organization.objects.for_user(request.user, "orgs.view").filter(neighborhood=neighborhood)
-    return render(request, "places/neighborhood_detail.html", {
-        "nav": "places", "neighborhood": neighborhood, "compounds": compounds, "organizations": organizations,
-        "can_edit": get_scope(request.user).area("town.manage").covers_town(neighborhood.town_id),
-        "can_add_compound": _can(request, "places.manage", neighborhood),
-        **_timeline_context(request, neighborhood),
-    })
+    return render(
+        request,
+        "places/neighborhood_detail.html",
+        {
+            "nav": "places",
+            "neighborhood": neighborhood,
+            "compounds": compounds,
+            "organizations": organizations,
+            "can_edit": get_scope(request.user).area("town.manage").covers_town(neighborhood.town_id),
+            "can_add_compound": _can(request, "places.manage", neighborhood),
+            **_timeline_context(request, neighborhood),
+        },
+    )
 
 
 @requires("town.manage")
 def neighborhood_create(request):
     form = NeighborhoodForm(request.POST or None, towns=_managed_towns(request))
     if request.method == "POST" and form.is_valid():
-        neighborhood = apply_service(form, lambda: services.create_neighborhood(
-            actor=request.user, town=form.cleaned_data["town"], data=form.data_for_service()))
+        neighborhood = apply_service(
+            form,
+            lambda: services.create_neighborhood(
+                actor=request.user, town=form.cleaned_data["town"], data=form.data_for_service()
+            ),
+        )
         if neighborhood:
             messages.success(request, _("Neighborhood “%(name)s” created.") % {"name": neighborhood.name})
             return redirect("places:neighborhood_detail", uid=neighborhood.uid)
-    return render(request, "places/form.html", {
-        "nav": "places", "form": form, "title": _("New neighborhood"), "cancel_url": "places:neighborhood_list",
-    })
+    return render(
+        request,
+        "places/form.html",
+        {
+            "nav": "places",
+            "form": form,
+            "title": _("New neighborhood"),
+            "cancel_url": "places:neighborhood_list",
+        },
+    )
 
 
 @requires("town.manage")
@@ -92,18 +116,32 @@ def neighborhood_edit(request, uid):
     neighborhood = get_object_or_404(Neighborhood.objects.for_user(request.user, "town.manage"), uid=uid)
     form = NeighborhoodForm(request.POST or None, instance=neighborhood)
     if request.method == "POST" and form.is_valid():
-        updated = apply_service(form, lambda: services.update_neighborhood(
-            actor=request.user, neighborhood=neighborhood, data=form.data_for_service(),
-            expected_version=form.expected_version))
+        updated = apply_service(
+            form,
+            lambda: services.update_neighborhood(
+                actor=request.user,
+                neighborhood=neighborhood,
+                data=form.data_for_service(),
+                expected_version=form.expected_version,
+            ),
+        )
         if updated:
             messages.success(request, _("Changes saved."))
             return redirect("places:neighborhood_detail", uid=uid)
-    return render(request, "places/form.html", {
-        "nav": "places", "form": form, "title": _("Edit neighborhood"), "object": neighborhood,
-    })
+    return render(
+        request,
+        "places/form.html",
+        {
+            "nav": "places",
+            "form": form,
+            "title": _("Edit neighborhood"),
+            "object": neighborhood,
+        },
+    )
 
 
 # --- Compounds -------------------------------------------------------------------------------
+
 
 @requires("places.view")
 def compound_list(request):
@@ -120,11 +158,17 @@ def compound_list(request):
             current = ServiceContract.objects.active().filter(compound=OuterRef("pk"))
             compounds = compounds.filter(~Exists(current))
     compounds = with_place_totals(compounds, "compound").order_by("neighborhood__code", "code")
-    return render(request, "places/compound_list.html", {
-        "nav": "places", "form": form, "page_obj": _page(request, compounds),
-        "can_create": Neighborhood.objects.for_user(request.user, "places.manage").exists(),
-        "neighborhood_count": neighborhoods.count(),
-    })
+    return render(
+        request,
+        "places/compound_list.html",
+        {
+            "nav": "places",
+            "form": form,
+            "page_obj": _page(request, compounds),
+            "can_create": Neighborhood.objects.for_user(request.user, "places.manage").exists(),
+            "neighborhood_count": neighborhoods.count(),
+        },
+    )
 
 
 @requires("places.view")
@@ -134,20 +178,34 @@ def compound_detail(request, uid):
         uid=uid,
     )
     buildings = with_place_totals(Building.objects.filter(compound=compound), "building").order_by("number")
-    contracts = ServiceContract.objects.for_user(request.user, "orgs.view").filter(compound=compound).select_related(
-        "company", "manager")
+    contracts = (
+        ServiceContract.objects.for_user(request.user, "orgs.view")
+        .filter(compound=compound)
+        .select_related("company", "manager")
+    )
     organizations = Organization.objects.for_user(request.user, "orgs.view").filter(
-        Q(compound=compound) | Q(neighborhood_id=compound.neighborhood_id))
+        Q(compound=compound) | Q(neighborhood_id=compound.neighborhood_id)
+    )
     scope = get_scope(request.user)
-    return render(request, "places/compound_detail.html", {
-        "nav": "places", "compound": compound, "buildings": buildings, "contracts": contracts,
-        "organizations": organizations,
-        "can_manage": _can(request, "places.manage", compound),
-        "can_see_invite": scope.has("residents.bind") and _can(request, "residents.bind", compound),
-        "pending_claims": Residency.objects.for_user(request.user, "residents.bind").filter(
-            unit__compound=compound, status=Residency.Status.CLAIMED).count() if scope.has("residents.bind") else 0,
-        **_timeline_context(request, compound),
-    })
+    return render(
+        request,
+        "places/compound_detail.html",
+        {
+            "nav": "places",
+            "compound": compound,
+            "buildings": buildings,
+            "contracts": contracts,
+            "organizations": organizations,
+            "can_manage": _can(request, "places.manage", compound),
+            "can_see_invite": scope.has("residents.bind") and _can(request, "residents.bind", compound),
+            "pending_claims": Residency.objects.for_user(request.user, "residents.bind")
+            .filter(unit__compound=compound, status=Residency.Status.CLAIMED)
+            .count()
+            if scope.has("residents.bind")
+            else 0,
+            **_timeline_context(request, compound),
+        },
+    )
 
 
 @requires("places.manage")
@@ -158,13 +216,22 @@ def compound_create(request):
         initial["neighborhood"] = neighborhoods.filter(uid=request.GET["neighborhood"]).first()
     form = CompoundForm(request.POST or None, neighborhoods=neighborhoods, initial=initial)
     if request.method == "POST" and form.is_valid():
-        compound = apply_service(form, lambda: services.create_compound(actor=request.user, data=form.data_for_service()))
+        compound = apply_service(
+            form, lambda: services.create_compound(actor=request.user, data=form.data_for_service())
+        )
         if compound:
             messages.success(request, _("Compound “%(name)s” created.") % {"name": compound.name})
             return redirect("places:compound_detail", uid=compound.uid)
-    return render(request, "places/form.html", {
-        "nav": "places", "form": form, "title": _("New compound"), "cancel_url": "places:compound_list",
-    })
+    return render(
+        request,
+        "places/form.html",
+        {
+            "nav": "places",
+            "form": form,
+            "title": _("New compound"),
+            "cancel_url": "places:compound_list",
+        },
+    )
 
 
 @requires("places.manage")
@@ -173,15 +240,28 @@ def compound_edit(request, uid):
     neighborhoods = Neighborhood.objects.for_user(request.user, "places.manage").filter(town_id=compound.town_id)
     form = CompoundForm(request.POST or None, instance=compound, neighborhoods=neighborhoods)
     if request.method == "POST" and form.is_valid():
-        updated = apply_service(form, lambda: services.update_compound(
-            actor=request.user, compound=compound, data=form.data_for_service(),
-            expected_version=form.expected_version))
+        updated = apply_service(
+            form,
+            lambda: services.update_compound(
+                actor=request.user,
+                compound=compound,
+                data=form.data_for_service(),
+                expected_version=form.expected_version,
+            ),
+        )
         if updated:
             messages.success(request, _("Changes saved."))
             return redirect("places:compound_detail", uid=uid)
-    return render(request, "places/form.html", {
-        "nav": "places", "form": form, "title": _("Edit compound"), "object": compound,
-    })
+    return render(
+        request,
+        "places/form.html",
+        {
+            "nav": "places",
+            "form": form,
+            "title": _("Edit compound"),
+            "object": compound,
+        },
+    )
 
 
 @require_POST
@@ -195,16 +275,24 @@ def compound_renew_invite(request, uid):
 
 # --- Buildings -------------------------------------------------------------------------------
 
+
 @requires("places.view")
 def building_detail(request, uid):
     building = get_object_or_404(
-        with_place_totals(Building.objects.for_user(request.user).select_related("compound"), "building"), uid=uid)
+        with_place_totals(Building.objects.for_user(request.user).select_related("compound"), "building"), uid=uid
+    )
     units = Unit.objects.filter(building=building).order_by("number")
-    return render(request, "places/building_detail.html", {
-        "nav": "places", "building": building, "page_obj": _page(request, units, 100),
-        "can_manage": _can(request, "places.manage", building),
-        **_timeline_context(request, building),
-    })
+    return render(
+        request,
+        "places/building_detail.html",
+        {
+            "nav": "places",
+            "building": building,
+            "page_obj": _page(request, units, 100),
+            "can_manage": _can(request, "places.manage", building),
+            **_timeline_context(request, building),
+        },
+    )
 
 
 @requires("places.manage")
@@ -212,67 +300,112 @@ def building_create(request, compound_uid):
     compound = get_object_or_404(Compound.objects.for_user(request.user, "places.manage"), uid=compound_uid)
     form = BuildingForm(request.POST or None, instance=Building(compound=compound, town_id=compound.town_id))
     if request.method == "POST" and form.is_valid():
-        building = apply_service(form, lambda: services.create_building(
-            actor=request.user, compound=compound, data=form.data_for_service()))
+        building = apply_service(
+            form, lambda: services.create_building(actor=request.user, compound=compound, data=form.data_for_service())
+        )
         if building:
             messages.success(request, _("Building “%(number)s” created.") % {"number": building.number})
             return redirect("places:building_detail", uid=building.uid)
-    return render(request, "places/form.html", {
-        "nav": "places", "form": form, "title": _("New building in %(compound)s") % {"compound": compound.name},
-        "parent": compound,
-    })
+    return render(
+        request,
+        "places/form.html",
+        {
+            "nav": "places",
+            "form": form,
+            "title": _("New building in %(compound)s") % {"compound": compound.name},
+            "parent": compound,
+        },
+    )
 
 
 @requires("places.manage")
 def building_edit(request, uid):
-    building = get_object_or_404(Building.objects.for_user(request.user, "places.manage").select_related("compound"), uid=uid)
+    building = get_object_or_404(
+        Building.objects.for_user(request.user, "places.manage").select_related("compound"), uid=uid
+    )
     form = BuildingForm(request.POST or None, instance=building)
     if request.method == "POST" and form.is_valid():
-        updated = apply_service(form, lambda: services.update_building(
-            actor=request.user, building=building, data=form.data_for_service(),
-            expected_version=form.expected_version))
+        updated = apply_service(
+            form,
+            lambda: services.update_building(
+                actor=request.user,
+                building=building,
+                data=form.data_for_service(),
+                expected_version=form.expected_version,
+            ),
+        )
         if updated:
             messages.success(request, _("Changes saved."))
             return redirect("places:building_detail", uid=uid)
-    return render(request, "places/form.html", {
-        "nav": "places", "form": form, "title": _("Edit building"), "object": building,
-    })
+    return render(
+        request,
+        "places/form.html",
+        {
+            "nav": "places",
+            "form": form,
+            "title": _("Edit building"),
+            "object": building,
+        },
+    )
 
 
 # --- Units -----------------------------------------------------------------------------------
+
 
 @requires("places.view")
 def unit_detail(request, uid):
     unit = get_object_or_404(Unit.objects.for_user(request.user).select_related("building", "compound"), uid=uid)
     scope = get_scope(request.user)
-    residencies = Residency.objects.for_user(request.user).filter(unit=unit).select_related("person").order_by(
-        "status", "relation")
-    return render(request, "places/unit_detail.html", {
-        "nav": "places", "unit": unit, "residencies": residencies,
-        "can_manage": _can(request, "places.manage", unit),
-        "can_bind": scope.has("residents.bind") and _can(request, "residents.bind", unit),
-        **_timeline_context(request, unit),
-    })
+    residencies = (
+        Residency.objects.for_user(request.user)
+        .filter(unit=unit)
+        .select_related("person")
+        .order_by("status", "relation")
+    )
+    return render(
+        request,
+        "places/unit_detail.html",
+        {
+            "nav": "places",
+            "unit": unit,
+            "residencies": residencies,
+            "can_manage": _can(request, "places.manage", unit),
+            "can_bind": scope.has("residents.bind") and _can(request, "residents.bind", unit),
+            **_timeline_context(request, unit),
+        },
+    )
 
 
 @requires("places.manage")
 def unit_create(request, building_uid):
-    building = get_object_or_404(Building.objects.for_user(request.user, "places.manage").select_related("compound"),
-                                 uid=building_uid)
-    form = UnitForm(request.POST or None, instance=Unit(building=building, compound_id=building.compound_id,
-                                                        town_id=building.town_id))
+    building = get_object_or_404(
+        Building.objects.for_user(request.user, "places.manage").select_related("compound"), uid=building_uid
+    )
+    form = UnitForm(
+        request.POST or None,
+        instance=Unit(building=building, compound_id=building.compound_id, town_id=building.town_id),
+    )
     if request.method == "POST" and form.is_valid():
-        unit = apply_service(form, lambda: services.create_unit(
-            actor=request.user, building=building, data=form.data_for_service()))
+        unit = apply_service(
+            form, lambda: services.create_unit(actor=request.user, building=building, data=form.data_for_service())
+        )
         if unit:
             messages.success(request, _("Unit “%(number)s” created.") % {"number": unit.number})
             if "add_another" in request.POST:
                 return redirect("places:unit_create", building_uid=building.uid)
             return redirect("places:building_detail", uid=building.uid)
-    return render(request, "places/form.html", {
-        "nav": "places", "form": form, "parent": building, "add_another": True,
-        "title": _("New unit in %(compound)s %(building)s") % {"compound": building.compound.name, "building": building.number},
-    })
+    return render(
+        request,
+        "places/form.html",
+        {
+            "nav": "places",
+            "form": form,
+            "parent": building,
+            "add_another": True,
+            "title": _("New unit in %(compound)s %(building)s")
+            % {"compound": building.compound.name, "building": building.number},
+        },
+    )
 
 
 @requires("places.manage")
@@ -280,11 +413,22 @@ def unit_edit(request, uid):
     unit = get_object_or_404(Unit.objects.for_user(request.user, "places.manage").select_related("building"), uid=uid)
     form = UnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
-        updated = apply_service(form, lambda: services.update_unit(
-            actor=request.user, unit=unit, data=form.data_for_service(), expected_version=form.expected_version))
+        updated = apply_service(
+            form,
+            lambda: services.update_unit(
+                actor=request.user, unit=unit, data=form.data_for_service(), expected_version=form.expected_version
+            ),
+        )
         if updated:
             messages.success(request, _("Changes saved."))
             return redirect("places:unit_detail", uid=uid)
-    return render(request, "places/form.html", {
-        "nav": "places", "form": form, "title": _("Edit unit"), "object": unit,
-    })
+    return render(
+        request,
+        "places/form.html",
+        {
+            "nav": "places",
+            "form": form,
+            "title": _("Edit unit"),
+            "object": unit,
+        },
+    )

@@ -6,11 +6,13 @@ EVERYONE = {p: 200 for p in PERSONAS}
 def routes(world):
     return [
         Route("accounts:login", expect={**{p: 302 for p in PERSONAS}, ANON: 200}),
-        Route("accounts:logout", method="POST", expect={**{p: 302 for p in PERSONAS}, ANON: 302}),
+        Route("accounts:logout", method="POST", expect={**{p: 302 for p in PERSONAS}, ANON: 302}, fresh_client=True),
         Route("accounts:logout", expect={**{p: 405 for p in PERSONAS}, ANON: 302}),
         Route("accounts:password_change", expect={**EVERYONE, ANON: 302}),
         Route("accounts:phone_login", expect={**EVERYONE, ANON: 200}),
-        Route("accounts:phone_verify", expect={**{p: 302 for p in PERSONAS}, ANON: 302}),
+        Route(
+            "accounts:phone_verify", expect={**{p: 302 for p in PERSONAS}, ANON: 302}, anonymous_to="/accounts/phone/"
+        ),
         Route("accounts:my_home", expect={**EVERYONE, ANON: 302}),
         Route("accounts:join", expect={**EVERYONE, ANON: 302}),
         Route("accounts:join", query=f"code={world.c1.invite_code}", expect={**EVERYONE, ANON: 302}),

@@ -145,11 +145,27 @@ def test_resident_joins_with_invite_code_and_staff_confirm(world):
     page = client.get(f"/accounts/join/?code={compound.invite_code.lower()}")
     assert compound.name in page.content.decode()
     building = compound.buildings.get()
-    response = client.post("/accounts/join/", {"invite_code": compound.invite_code, "building": building.uid,
-                                               "unit_number": "999", "relation": "owner", "name": "王五"})
+    response = client.post(
+        "/accounts/join/",
+        {
+            "invite_code": compound.invite_code,
+            "building": building.uid,
+            "unit_number": "999",
+            "relation": "owner",
+            "name": "王五",
+        },
+    )
     assert response.status_code == 200 and "999" in response.content.decode()  # no such unit: a clear error
-    response = client.post("/accounts/join/", {"invite_code": compound.invite_code, "building": building.uid,
-                                               "unit_number": "101", "relation": "owner", "name": "王五"})
+    response = client.post(
+        "/accounts/join/",
+        {
+            "invite_code": compound.invite_code,
+            "building": building.uid,
+            "unit_number": "101",
+            "relation": "owner",
+            "name": "王五",
+        },
+    )
     assert response.status_code == 302
     residency = Residency.objects.get(unit__compound=compound, person__phone="13700000008")
     assert residency.status == "claimed" and residency.source == "invite"
@@ -161,7 +177,11 @@ def test_wrong_invite_code_is_refused(world):
     sign_in_by_phone(client, "13700000007")
     response = client.get("/accounts/join/?code=NOPE1234")
     assert response.status_code == 200
-    assert "invalid" in response.content.decode() or "无效" in response.content.decode() or "不正确" in response.content.decode()
+    assert (
+        "invalid" in response.content.decode()
+        or "无效" in response.content.decode()
+        or "不正确" in response.content.decode()
+    )
 
 
 def test_production_refuses_the_development_secret(monkeypatch):

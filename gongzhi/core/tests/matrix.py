@@ -22,6 +22,8 @@ class Route:
     expect: dict = field(default_factory=dict)  # persona (or None for anonymous) → status
     default: int | None = None  # status for personas not in `expect`
     query: str = ""
+    anonymous_to: str = "/accounts/login/"  # where an anonymous visitor's 302 must lead
+    fresh_client: bool = False  # the request ends the session (logout): use a client of its own
 
     def status_for(self, persona) -> int:
         if persona in self.expect:

@@ -1,7 +1,17 @@
 from .matrix import ANON, PERSONAS, Route, only
 
-STAFF_WITH_PLACES = ("office", "leader", "inspector", "party_secretary", "rc_worker", "oc_member",
-                     "property_manager", "cross_appointed", "outsider", "admin")
+STAFF_WITH_PLACES = (
+    "office",
+    "leader",
+    "inspector",
+    "party_secretary",
+    "rc_worker",
+    "oc_member",
+    "property_manager",
+    "cross_appointed",
+    "outsider",
+    "admin",
+)
 
 
 def routes(world):
@@ -11,11 +21,23 @@ def routes(world):
         Route("core:healthz", expect={**everyone, ANON: 200}),
         Route("core:healthz", method="POST", expect={**{p: 405 for p in PERSONAS}, ANON: 405}),
         Route("core:calendar", expect=only({"office": 200, "outsider": 200, "admin": 200})),
-        Route("core:calendar_day_remove", args=("2027-01-01",), method="POST",
-              expect=only({"office": 404, "outsider": 404, "admin": 404})),
-        Route("core:calendar_day_remove", args=("2027-01-01",), method="GET",
-              expect={**{p: 405 for p in PERSONAS}, ANON: 302}),
+        Route(
+            "core:calendar_day_remove",
+            args=("2027-01-01",),
+            method="POST",
+            expect=only({"office": 404, "outsider": 404, "admin": 404}),
+        ),
+        Route(
+            "core:calendar_day_remove",
+            args=("2027-01-01",),
+            method="GET",
+            expect={**{p: 405 for p in PERSONAS}, ANON: 302},
+        ),
         Route("core:audit_log", expect=only({"office": 200, "leader": 200, "outsider": 200, "admin": 200})),
-        Route("set_language", method="POST", data={"language": "en", "next": "/"},
-              expect={**{p: 302 for p in PERSONAS}, ANON: 302}),
+        Route(
+            "set_language",
+            method="POST",
+            data={"language": "en", "next": "/"},
+            expect={**{p: 302 for p in PERSONAS}, ANON: 302},
+        ),
     ]

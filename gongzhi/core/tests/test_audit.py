@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def history(world):
     office = world.users["office"]
-    compound = services.create_compound(actor=office, data={"neighborhood": world.n1, "code": "new1", "name": "新建小区"})
+    compound = services.create_compound(
+        actor=office, data={"neighborhood": world.n1, "code": "new1", "name": "新建小区"}
+    )
     services.update_compound(actor=office, compound=compound, data={"name": "新建小区（改）"}, expected_version=1)
     building = services.create_building(actor=office, compound=compound, data={"number": "9号楼"})
     services.create_unit(actor=office, building=building, data={"number": "901", "area": "99.00"})
@@ -36,7 +38,10 @@ def verify():
 def test_services_write_a_chained_entry_per_change(history):
     entries = list(AuditEntry.objects.filter(action__startswith="places.").order_by("seq"))
     assert [e.action for e in entries] == [
-        "places.compound.create", "places.compound.update", "places.building.create", "places.unit.create",
+        "places.compound.create",
+        "places.compound.update",
+        "places.building.create",
+        "places.unit.create",
     ]
     for previous, entry in zip(entries, entries[1:], strict=False):
         assert entry.prev_hash == previous.hash

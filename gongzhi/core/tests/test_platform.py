@@ -51,10 +51,16 @@ def test_templates_have_no_inline_scripts_or_external_assets():
         assert not re.search(r"(src|href)=\"(https?:)?//", text), f"external asset in {path}"
 
 
-@pytest.mark.parametrize("asset", [
-    "vendor/bootstrap/bootstrap.min.css", "vendor/bootstrap/bootstrap.bundle.min.js",
-    "vendor/htmx/htmx.min.js", "vendor/echarts/echarts.min.js", "vendor/bootstrap-icons/bootstrap-icons.min.css",
-])
+@pytest.mark.parametrize(
+    "asset",
+    [
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "vendor/htmx/htmx.min.js",
+        "vendor/echarts/echarts.min.js",
+        "vendor/bootstrap-icons/bootstrap-icons.min.css",
+    ],
+)
 def test_front_end_assets_are_in_the_project(asset):
     assert (ROOT / "gongzhi" / "static" / asset).stat().st_size > 1000
 

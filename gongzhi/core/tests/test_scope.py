@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def visible(model, user, permission=None):
-    return set(model.objects.for_user(user, permission).values_list("code" if hasattr(model, "code") else "pk", flat=True))
+    return set(
+        model.objects.for_user(user, permission).values_list("code" if hasattr(model, "code") else "pk", flat=True)
+    )
 
 
 def compounds(world, persona):
@@ -57,7 +59,10 @@ def test_inspection_group_covering_a_compound_sees_only_that_compound(world):
 def test_cross_appointed_person_holds_both_grants(world):
     scope = get_scope(world.users["cross_appointed"])
     assert scope.roles >= {"party_org", "owners_committee"}
-    assert set(Neighborhood.objects.for_user(world.users["cross_appointed"]).values_list("code", flat=True)) == {"sb", "xc"}
+    assert set(Neighborhood.objects.for_user(world.users["cross_appointed"]).values_list("code", flat=True)) == {
+        "sb",
+        "xc",
+    }
 
 
 def test_a_permission_reaches_only_the_area_of_grants_that_carry_it(world):

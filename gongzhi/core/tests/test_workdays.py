@@ -28,8 +28,14 @@ HOLIDAYS_2026 = [
     (date(2026, 9, 25), date(2026, 9, 27)),
     (date(2026, 10, 1), date(2026, 10, 7)),
 ]
-MAKEUP_WORKDAYS_2026 = [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9), date(2026, 9, 20),
-                        date(2026, 10, 10)]
+MAKEUP_WORKDAYS_2026 = [
+    date(2026, 1, 4),
+    date(2026, 2, 14),
+    date(2026, 2, 28),
+    date(2026, 5, 9),
+    date(2026, 9, 20),
+    date(2026, 10, 10),
+]
 
 
 @pytest.mark.parametrize("day", [d for start, end in HOLIDAYS_2026 for d in days(start, end)], ids=str)
@@ -95,8 +101,9 @@ def test_2027_with_office_overrides(world):
 
 def test_override_of_a_package_year(world):
     # The office can correct the built-in data (e.g. a local extra holiday).
-    services.set_calendar_days(actor=world.users["office"], start=date(2026, 12, 1), end=date(2026, 12, 1),
-                               kind="holiday", name="test")
+    services.set_calendar_days(
+        actor=world.users["office"], start=date(2026, 12, 1), end=date(2026, 12, 1), kind="holiday", name="test"
+    )
     assert not is_working_day(date(2026, 12, 1))
 
 
@@ -105,8 +112,9 @@ def test_confirming_a_year_needs_entries_and_a_source(world):
 
     with pytest.raises(ValidationError):
         services.confirm_calendar_year(actor=world.users["office"], year=2027, source="国办")
-    services.set_calendar_days(actor=world.users["office"], start=date(2027, 2, 6), end=date(2027, 2, 12),
-                               kind="holiday", name="春节")
+    services.set_calendar_days(
+        actor=world.users["office"], start=date(2027, 2, 6), end=date(2027, 2, 12), kind="holiday", name="春节"
+    )
     with pytest.raises(ValidationError):
         services.confirm_calendar_year(actor=world.users["office"], year=2027, source="  ")
 
@@ -115,8 +123,9 @@ def test_only_the_office_edits_the_calendar(world):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.set_calendar_days(actor=world.users["party_secretary"], start=date(2027, 1, 1),
-                                   end=date(2027, 1, 1), kind="holiday")
+        services.set_calendar_days(
+            actor=world.users["party_secretary"], start=date(2027, 1, 1), end=date(2027, 1, 1), kind="holiday"
+        )
     assert not CalendarDay.objects.exists()
 
 
@@ -124,24 +133,35 @@ def test_bad_ranges_are_refused(world):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError):
-        services.set_calendar_days(actor=world.users["office"], start=date(2027, 1, 5), end=date(2027, 1, 1),
-                                   kind="holiday")
+        services.set_calendar_days(
+            actor=world.users["office"], start=date(2027, 1, 5), end=date(2027, 1, 1), kind="holiday"
+        )
     with pytest.raises(ValidationError):
-        services.set_calendar_days(actor=world.users["office"], start=date(2027, 1, 1), end=date(2027, 3, 1),
-                                   kind="holiday")
+        services.set_calendar_days(
+            actor=world.users["office"], start=date(2027, 1, 1), end=date(2027, 3, 1), kind="holiday"
+        )
 
 
 def test_calendar_page_warns_about_2027_and_accepts_entries(client_for):
     client = client_for("office")
     page = client.get("/calendar/?year=2027")
     assert "2027" in page.content.decode() and "alert-warning" in page.content.decode()
-    response = client.post("/calendar/?year=2027", {"form": "range", "year": "2027", "range-start": "2027-10-01",
-                                                     "range-end": "2027-10-07", "range-kind": "holiday",
-                                                     "range-name": "国庆节"})
+    response = client.post(
+        "/calendar/?year=2027",
+        {
+            "form": "range",
+            "year": "2027",
+            "range-start": "2027-10-01",
+            "range-end": "2027-10-07",
+            "range-kind": "holiday",
+            "range-name": "国庆节",
+        },
+    )
     assert response.status_code == 302
     assert CalendarDay.objects.filter(date__year=2027, kind="holiday").count() == 7
-    bad = client.post("/calendar/?year=2027", {"form": "range", "year": "2027", "range-start": "not a date",
-                                               "range-kind": "holiday"})
+    bad = client.post(
+        "/calendar/?year=2027", {"form": "range", "year": "2027", "range-start": "not a date", "range-kind": "holiday"}
+    )
     assert bad.status_code == 200 and CalendarDay.objects.count() == 7
 
 

@@ -1,9 +1,28 @@
 from gongzhi.core.tests.matrix import ANON, PERSONAS, Route, only
 
-VIEWERS = ("office", "leader", "inspector", "party_secretary", "rc_worker", "oc_member", "property_manager",
-           "cross_appointed", "outsider", "admin")
+VIEWERS = (
+    "office",
+    "leader",
+    "inspector",
+    "party_secretary",
+    "rc_worker",
+    "oc_member",
+    "property_manager",
+    "cross_appointed",
+    "outsider",
+    "admin",
+)
 MANAGERS_ANYWHERE = ("office", "rc_worker", "outsider", "admin")
-SEE_C1 = ("office", "leader", "party_secretary", "rc_worker", "oc_member", "property_manager", "cross_appointed", "admin")
+SEE_C1 = (
+    "office",
+    "leader",
+    "party_secretary",
+    "rc_worker",
+    "oc_member",
+    "property_manager",
+    "cross_appointed",
+    "admin",
+)
 MANAGE_C1 = ("office", "rc_worker", "admin")
 
 
@@ -27,10 +46,16 @@ def routes(world):
         Route("places:neighborhood_edit", args=(n1.uid,), expect=ok(("office", "admin"))),
         Route("places:compound_create", expect=ok(MANAGERS_ANYWHERE)),
         Route("places:compound_detail", args=(c1.uid,), expect=ok(SEE_C1)),
-        Route("places:compound_detail", args=(world.c2.uid,),
-              expect=ok(("office", "leader", "party_secretary", "rc_worker", "admin"))),
-        Route("places:compound_detail", args=(world.c3.uid,),
-              expect=ok(("office", "leader", "inspector", "property_manager", "cross_appointed", "admin"))),
+        Route(
+            "places:compound_detail",
+            args=(world.c2.uid,),
+            expect=ok(("office", "leader", "party_secretary", "rc_worker", "admin")),
+        ),
+        Route(
+            "places:compound_detail",
+            args=(world.c3.uid,),
+            expect=ok(("office", "leader", "inspector", "property_manager", "cross_appointed", "admin")),
+        ),
         Route("places:compound_detail", args=(world.c4.uid,), expect=ok(("outsider", "admin"))),
         Route("places:compound_edit", args=(c1.uid,), expect=ok(MANAGE_C1)),
         Route("places:compound_renew_invite", args=(c1.uid,), method="POST", expect=ok(MANAGE_C1, 302)),

@@ -13,8 +13,10 @@ HOSTILE = "<script>alert('x')</script>"
 
 def test_office_creates_a_compound_and_it_is_audited(world, client_for):
     client = client_for("office")
-    response = client.post("/places/compounds/new/", {"neighborhood": world.n2.pk, "code": "sb9", "name": "世博新苑",
-                                                      "address": "世博路1号"})
+    response = client.post(
+        "/places/compounds/new/",
+        {"neighborhood": world.n2.pk, "code": "sb9", "name": "世博新苑", "address": "世博路1号"},
+    )
     compound = Compound.objects.get(code="sb9")
     assert response.status_code == 302 and response["Location"] == compound.get_absolute_url()
     entry = AuditEntry.objects.get(action="places.compound.create", object_id=str(compound.pk))
@@ -41,11 +43,14 @@ def test_hostile_input_is_shown_as_text(world, client_for):
     assert HOSTILE not in listing
 
 
-@pytest.mark.parametrize("data, field", [
-    ({"code": "", "name": "无编码"}, "code"),
-    ({"code": "a b", "name": "空格编码"}, "code"),
-    ({"code": "ok1", "name": ""}, "name"),
-])
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"code": "", "name": "无编码"}, "code"),
+        ({"code": "a b", "name": "空格编码"}, "code"),
+        ({"code": "ok1", "name": ""}, "name"),
+    ],
+)
 def test_missing_or_bad_fields_get_field_errors(world, client_for, data, field):
     response = client_for("office").post("/places/compounds/new/", {"neighborhood": world.n1.pk, **data})
     assert response.status_code == 200
@@ -54,8 +59,9 @@ def test_missing_or_bad_fields_get_field_errors(world, client_for, data, field):
 
 
 def test_duplicate_code_in_town_is_refused(world, client_for):
-    response = client_for("office").post("/places/compounds/new/", {"neighborhood": world.n2.pk, "code": "xc1",
-                                                                    "name": "重复"})
+    response = client_for("office").post(
+        "/places/compounds/new/", {"neighborhood": world.n2.pk, "code": "xc1", "name": "重复"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors
     assert Compound.objects.filter(code="xc1").count() == 1
@@ -64,7 +70,9 @@ def test_duplicate_code_in_town_is_refused(world, client_for):
 @pytest.mark.parametrize("area", ["-5", "0", "abc", "1234567.123"])
 def test_bad_unit_area_is_refused(world, client_for, area):
     building = world.unit(world.c1).building
-    response = client_for("office").post(f"/places/buildings/{building.uid}/units/new/", {"number": "909", "area": area})
+    response = client_for("office").post(
+        f"/places/buildings/{building.uid}/units/new/", {"number": "909", "area": area}
+    )
     assert response.status_code == 200
     assert "area" in response.context["form"].errors
     assert not Unit.objects.filter(number="909").exists()
@@ -72,8 +80,9 @@ def test_bad_unit_area_is_refused(world, client_for, area):
 
 def test_unit_create_and_add_another(world, client_for):
     building = world.unit(world.c1).building
-    response = client_for("rc_worker").post(f"/places/buildings/{building.uid}/units/new/",
-                                            {"number": "201", "area": "75.5", "add_another": "1"})
+    response = client_for("rc_worker").post(
+        f"/places/buildings/{building.uid}/units/new/", {"number": "201", "area": "75.5", "add_another": "1"}
+    )
     assert response.status_code == 302 and response["Location"].endswith("/units/new/")
     assert Unit.objects.get(building=building, number="201").area == pytest.approx(75.5)
 
@@ -82,10 +91,17 @@ def test_stale_edit_is_refused_and_nothing_is_lost(world, client_for):
     compound = world.c1
     office, rc = client_for("office"), client_for("rc_worker")
     form_version = compound.version
-    assert office.post(f"/places/compounds/{compound.uid}/edit/", {
-        "neighborhood": world.n1.pk, "code": "xc1", "name": "办公室改的名", "version": form_version}).status_code == 302
-    response = rc.post(f"/places/compounds/{compound.uid}/edit/", {
-        "neighborhood": world.n1.pk, "code": "xc1", "name": "居委会改的名", "version": form_version})
+    assert (
+        office.post(
+            f"/places/compounds/{compound.uid}/edit/",
+            {"neighborhood": world.n1.pk, "code": "xc1", "name": "办公室改的名", "version": form_version},
+        ).status_code
+        == 302
+    )
+    response = rc.post(
+        f"/places/compounds/{compound.uid}/edit/",
+        {"neighborhood": world.n1.pk, "code": "xc1", "name": "居委会改的名", "version": form_version},
+    )
     assert response.status_code == 200
     compound.refresh_from_db()
     assert compound.name == "办公室改的名" and compound.version == form_version + 1
@@ -96,9 +112,16 @@ def test_stale_edit_is_refused_and_nothing_is_lost(world, client_for):
 
 def test_saving_without_changes_writes_nothing(world, client_for):
     compound = world.c1
-    client_for("office").post(f"/places/compounds/{compound.uid}/edit/", {
-        "neighborhood": world.n1.pk, "code": compound.code, "name": compound.name, "address": compound.address,
-        "version": compound.version})
+    client_for("office").post(
+        f"/places/compounds/{compound.uid}/edit/",
+        {
+            "neighborhood": world.n1.pk,
+            "code": compound.code,
+            "name": compound.name,
+            "address": compound.address,
+            "version": compound.version,
+        },
+    )
     compound.refresh_from_db()
     assert compound.version == 1
     assert not AuditEntry.objects.filter(action="places.compound.update").exists()
@@ -160,26 +183,30 @@ def test_neighborhood_create_and_edit_by_office(world, client_for):
     assert response.status_code == 302
     neighborhood = Neighborhood.objects.get(code="nw")
     assert neighborhood.town == world.town
-    response = client.post(f"/places/neighborhoods/{neighborhood.uid}/edit/",
-                           {"code": "nw", "name": "新建居民区二", "version": 1})
+    response = client.post(
+        f"/places/neighborhoods/{neighborhood.uid}/edit/", {"code": "nw", "name": "新建居民区二", "version": 1}
+    )
     assert response.status_code == 302
     neighborhood.refresh_from_db()
     assert neighborhood.name == "新建居民区二"
 
 
 def test_outsider_cannot_create_in_our_town(world, client_for):
-    response = client_for("outsider").post("/places/neighborhoods/new/", {"town": world.town.pk, "code": "zz",
-                                                                          "name": "越界"})
+    response = client_for("outsider").post(
+        "/places/neighborhoods/new/", {"town": world.town.pk, "code": "zz", "name": "越界"}
+    )
     assert response.status_code == 200
     assert not Neighborhood.objects.filter(code="zz").exists()
 
 
 def test_building_edit(world, client_for):
     building = world.unit(world.c1).building
-    response = client_for("office").post(f"/places/buildings/{building.uid}/edit/",
-                                         {"number": "一号楼", "floors": "0", "version": 1})
+    response = client_for("office").post(
+        f"/places/buildings/{building.uid}/edit/", {"number": "一号楼", "floors": "0", "version": 1}
+    )
     assert response.status_code == 200 and "floors" in response.context["form"].errors
-    response = client_for("office").post(f"/places/buildings/{building.uid}/edit/",
-                                         {"number": "一号楼", "floors": "6", "version": 1})
+    response = client_for("office").post(
+        f"/places/buildings/{building.uid}/edit/", {"number": "一号楼", "floors": "6", "version": 1}
+    )
     assert response.status_code == 302
     assert Building.objects.get(pk=building.pk).number == "一号楼"

@@ -26,8 +26,8 @@ class Command(BaseCommand):
         self.print_banner(host, port)
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         children = {
-            "web": subprocess.Popen([*manage, "runserver", f"{host}:{port}"]),
-            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1"]),
+            "web": subprocess.Popen([*manage, "runserver", f"{host}:{port}"]),  # noqa: S603 - our own manage.py
+            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1"]),  # noqa: S603
         }
         stopping = False
 
@@ -56,8 +56,10 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
         if failed:
-            raise CommandError(f"The {failed[0]} process stopped unexpectedly (exit code {failed[1]}); "
-                               "see its messages above. Is the port already in use? Try PORT=8001 make run.")
+            raise CommandError(
+                f"The {failed[0]} process stopped unexpectedly (exit code {failed[1]}); "
+                "see its messages above. Is the port already in use? Try PORT=8001 make run."
+            )
         self.stdout.write("Stopped the web server and the worker.")
 
     def print_banner(self, host: str, port: int) -> None:
@@ -69,6 +71,8 @@ class Command(BaseCommand):
             out.write(f"Demo logins (password for all staff: {demo.DEMO_PASSWORD}):")
             for username, role, where in logins:
                 out.write(f"  {username:<12} {role} — {where}")
-            out.write(f"Resident: sign in at /accounts/phone/ with {demo.RESIDENT_PHONE}; the one-time code is "
-                      "printed on this console (SMS backend: console).")
+            out.write(
+                f"Resident: sign in at /accounts/phone/ with {demo.RESIDENT_PHONE}; the one-time code is "
+                "printed on this console (SMS backend: console)."
+            )
         out.write("Press Ctrl-C to stop.\n")
