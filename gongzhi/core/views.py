@@ -9,7 +9,6 @@ import chinese_calendar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from . import services
 from .attention import items_for
 from .forms import DateInput, StyledForm, apply_service
 from .models import AuditEntry, CalendarDay, CalendarYear
+from .pages import paginate
 from .permissions import requires
 from .scope import get_scope
 from .workdays import PACKAGE_YEARS, year_has_data
@@ -227,7 +227,7 @@ def audit_log(request):
             entries = entries.filter(at__date__gte=data["since"])
         if data["until"]:
             entries = entries.filter(at__date__lte=data["until"])
-    page = Paginator(entries.order_by("-at", "-seq"), 50).get_page(request.GET.get("page"))
+    page = paginate(request, entries.order_by("-at", "-seq"))
     return render(
         request,
         "core/audit_log.html",

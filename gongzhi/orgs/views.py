@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,8 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core import audit
+from gongzhi.core.attention import CONTRACT_WARNING_DAYS, MEMBERSHIP_WARNING_DAYS
 from gongzhi.core.forms import apply_service
+from gongzhi.core.pages import managed, managed_towns, paginate, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Compound, Neighborhood, Town, Unit
@@ -51,33 +51,7 @@ from .models import (
     ServiceContract,
 )
 
-PAGE_SIZE = 50
-TERM_WARNING_DAYS = 30  # the home page's "terms of office ending" (core.attention)
-CONTRACT_WARNING_DAYS = 60  # the home page's "contracts ending" (core.attention)
 POSITION_ORDER = [p.value for p in Membership.Position]
-
-
-def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _timeline_context(request, obj):
-    return {
-        "entries": audit.timeline(obj)[:50],
-        "can_see_contact": get_scope(request.user).has("people.contact"),
-    }
-
-
-def _managed(request, queryset, permission="town.manage"):
-    """`queryset` narrowed to the towns where the user holds `permission` (a town-level right)."""
-    area = get_scope(request.user).area(permission)
-    return queryset if area.everything else queryset.filter(town_id__in=area.towns)
-
-
-def _managed_towns(request, permission="town.manage"):
-    area = get_scope(request.user).area(permission)
-    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
-    return towns.order_by("code")
 
 
 def _manages(request, town_id: int, permission="town.manage") -> bool:
@@ -189,9 +163,9 @@ def organization_list(request):
         {
             "nav": "orgs",
             "form": form,
-            "page_obj": _page(request, organizations),
+            "page_obj": paginate(request, organizations),
             "show_town": town_count > 1,
-            "can_create": _managed_towns(request).exists(),
+            "can_create": managed_towns(request).exists(),
         },
     )
 
@@ -238,7 +212,7 @@ def organization_detail(request, uid):
             "can_see_people": scope.has("people.view"),
             "today": timezone.localdate(),
             **context,
-            **_timeline_context(request, organization),
+            **timeline_context(request, organization),
         },
     )
 
@@ -257,7 +231,7 @@ def organization_create(request):
     initial = {"kind": request.GET["kind"]} if request.GET.get("kind") in Organization.Kind.values else {}
     form = OrganizationForm(
         _posted(request),
-        towns=_managed_towns(request),
+        towns=managed_towns(request),
         neighborhoods=neighborhoods,
         compounds=compounds,
         initial=initial,
@@ -289,7 +263,7 @@ def organization_create(request):
 @requires("town.manage")
 def organization_edit(request, uid):
     organization = get_object_or_404(
-        _managed(request, Organization.objects.for_user(request.user, "town.manage")), uid=uid
+        managed(request, Organization.objects.for_user(request.user, "town.manage")), uid=uid
     )
     neighborhoods, compounds = _place_choices(request, organization.town_id)
     form = OrganizationForm(_posted(request), instance=organization, neighborhoods=neighborhoods, compounds=compounds)
@@ -356,7 +330,7 @@ def body_list(request):
 
 
 def _managed_body(request, uid):
-    return get_object_or_404(_managed(request, Body.objects.for_user(request.user, "town.manage")), uid=uid)
+    return get_object_or_404(managed(request, Body.objects.for_user(request.user, "town.manage")), uid=uid)
 
 
 @requires("orgs.view")
@@ -389,7 +363,7 @@ def body_detail(request, uid):
             "can_see_people": scope.has("people.view"),
             "today": timezone.localdate(),
             **context,
-            **_timeline_context(request, body),
+            **timeline_context(request, body),
         },
     )
 
@@ -534,7 +508,7 @@ def person_list(request):
             people = people.filter(
                 Exists(
                     Membership.objects.filter(
-                        person=OuterRef("pk"), end__gte=today, end__lte=today + timedelta(days=TERM_WARNING_DAYS)
+                        person=OuterRef("pk"), end__gte=today, end__lte=today + timedelta(days=MEMBERSHIP_WARNING_DAYS)
                     )
                 )
             )
@@ -544,8 +518,8 @@ def person_list(request):
         .prefetch_related(Prefetch("memberships", queryset=current, to_attr="current_memberships"))
         .order_by("name", "pk")
     )
-    page_obj = _page(request, people)
-    soon = today + timedelta(days=TERM_WARNING_DAYS)
+    page_obj = paginate(request, people)
+    soon = today + timedelta(days=MEMBERSHIP_WARNING_DAYS)
     for person in page_obj:
         active = [m for m in person.current_memberships if m.start <= today]
         person.is_cross_appointed = len(active) > 1
@@ -560,7 +534,7 @@ def person_list(request):
             "page_obj": page_obj,
             "term_ending": term_ending,
             "can_see_contact": can_see_contact,
-            "can_create": _managed_towns(request, "people.manage").exists(),
+            "can_create": managed_towns(request, "people.manage").exists(),
             "show_town": len(scope.town_ids) > 1 or scope.is_platform_admin,
         },
     )
@@ -619,20 +593,20 @@ def person_detail(request, uid):
             "contracts": contracts,
             "can_manage": can_manage,
             "today": today,
-            **_timeline_context(request, person),
+            **timeline_context(request, person),
         },
     )
 
 
 def _managed_person(request, uid):
     return get_object_or_404(
-        _managed(request, Person.objects.for_user(request.user, "people.manage"), "people.manage"), uid=uid
+        managed(request, Person.objects.for_user(request.user, "people.manage"), "people.manage"), uid=uid
     )
 
 
 def _managed_membership(request, uid):
     return get_object_or_404(
-        _managed(request, Membership.objects.for_user(request.user, "people.manage"), "people.manage").select_related(
+        managed(request, Membership.objects.for_user(request.user, "people.manage"), "people.manage").select_related(
             "person", "organization", "body"
         ),
         uid=uid,
@@ -641,7 +615,7 @@ def _managed_membership(request, uid):
 
 @requires("people.manage")
 def person_create(request):
-    form = PersonForm(_posted(request), towns=_managed_towns(request, "people.manage"))
+    form = PersonForm(_posted(request), towns=managed_towns(request, "people.manage"))
     if request.method == "POST" and form.is_valid():
         person = apply_service(
             form,
@@ -820,10 +794,10 @@ def contract_list(request):
         {
             "nav": "orgs",
             "form": form,
-            "page_obj": _page(request, contracts),
+            "page_obj": paginate(request, contracts),
             "today": today,
             "soon": today + timedelta(days=CONTRACT_WARNING_DAYS),
-            "can_create": _managed_towns(request).exists(),
+            "can_create": managed_towns(request).exists(),
             "filtered": bool(request.GET.get("q") or request.GET.get("status") or request.GET.get("ending")),
         },
     )
@@ -858,16 +832,16 @@ def contract_detail(request, uid):
             "manager_visible": contract.manager_id is not None
             and scope.has("people.view")
             and Person.objects.for_user(request.user).filter(pk=contract.manager_id).exists(),
-            **_timeline_context(request, contract),
+            **timeline_context(request, contract),
         },
     )
 
 
 def _contract_choices(request, town_id=None, current_manager_id=None):
-    companies = _managed(request, Organization.objects.filter(kind=Organization.Kind.PROPERTY_COMPANY))
+    companies = managed(request, Organization.objects.filter(kind=Organization.Kind.PROPERTY_COMPANY))
     _neighborhoods, compounds = _place_choices(request, town_id)
     staff = Membership.objects.filter(organization__kind=Organization.Kind.PROPERTY_COMPANY)
-    managers = _managed(request, Person.objects.all()).filter(
+    managers = managed(request, Person.objects.all()).filter(
         Q(Exists(staff.filter(person=OuterRef("pk")))) | Q(pk=current_manager_id)
     )
     if town_id is not None:
@@ -909,7 +883,7 @@ def contract_create(request):
 @requires("town.manage")
 def contract_edit(request, uid):
     contract = get_object_or_404(
-        _managed(request, ServiceContract.objects.for_user(request.user, "town.manage")), uid=uid
+        managed(request, ServiceContract.objects.for_user(request.user, "town.manage")), uid=uid
     )
     companies, compounds, managers = _contract_choices(request, contract.town_id, contract.manager_id)
     form = ContractForm(
@@ -946,7 +920,7 @@ def contract_edit(request, uid):
 @requires("orgs.view")
 def duty_list(request):
     duties = Duty.objects.for_user(request.user)
-    managed = _managed_towns(request)
+    managed = managed_towns(request)
     town_ids = set(duties.values_list("town_id", flat=True).distinct()) | set(managed.values_list("pk", flat=True))
     towns = list(Town.objects.filter(pk__in=town_ids).order_by("code"))
     town = next((t for t in towns if t.uid == request.GET.get("town")), towns[0] if towns else None)
@@ -970,7 +944,7 @@ def duty_list(request):
 
 @requires("town.manage")
 def duty_create(request):
-    towns = _managed_towns(request)
+    towns = managed_towns(request)
     initial = {}
     party = request.GET.get("party")
     if party in [p.value for p in Organization.FOUR_PARTIES]:
@@ -1018,7 +992,7 @@ def _duty_list_url(duty):
 @requires("town.manage")
 def duty_edit(request, uid):
     duty = get_object_or_404(
-        _managed(request, Duty.objects.for_user(request.user, "town.manage")).select_related("town"), uid=uid
+        managed(request, Duty.objects.for_user(request.user, "town.manage")).select_related("town"), uid=uid
     )
     form = DutyEditForm(_posted(request), instance=duty)
     if request.method == "POST" and form.is_valid():
@@ -1042,7 +1016,7 @@ def duty_edit(request, uid):
             "show_timeline": True,
             "title": _("Edit duty %(order)s of the %(party)s")
             % {"order": duty.order, "party": duty.get_party_display()},
-            **_timeline_context(request, duty),
+            **timeline_context(request, duty),
         },
     )
 
@@ -1051,7 +1025,7 @@ def duty_edit(request, uid):
 @requires("town.manage")
 def duty_retire(request, uid):
     duty = get_object_or_404(
-        _managed(request, Duty.objects.for_user(request.user, "town.manage")).select_related("town"), uid=uid
+        managed(request, Duty.objects.for_user(request.user, "town.manage")).select_related("town"), uid=uid
     )
     retired = request.POST.get("retired") != "0"
     try:
@@ -1090,7 +1064,7 @@ def residency_claims(request):
         "orgs/residency_claims.html",
         {
             "nav": "people",
-            "page_obj": _page(request, claims),
+            "page_obj": paginate(request, claims),
             "can_bind": True,
             "can_see_contact": get_scope(request.user).has("people.contact"),
         },

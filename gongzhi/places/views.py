@@ -1,14 +1,13 @@
 """Places pages: thin views — permission, scoped fetch, form, service, message, redirect."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core import audit
 from gongzhi.core.forms import apply_service
+from gongzhi.core.pages import can, managed_towns, paginate, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.orgs.models import Organization, Residency, ServiceContract
@@ -17,33 +16,6 @@ from . import services
 from .forms import BuildingForm, CompoundFilterForm, CompoundForm, NeighborhoodForm, UnitForm
 from .models import Building, Compound, Neighborhood, Unit
 from .selectors import with_place_totals
-
-PAGE_SIZE = 50
-
-
-def _page(request, queryset, size=PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
-
-
-def _can(request, permission: str, obj) -> bool:
-    return type(obj).objects.for_user(request.user, permission).filter(pk=obj.pk).exists()
-
-
-def _timeline_context(request, obj):
-    return {
-        "entries": audit.timeline(obj)[:50],
-        "can_see_contact": get_scope(request.user).has("people.contact"),
-    }
-
-
-def _managed_towns(request):
-    from .models import Town
-
-    area = get_scope(request.user).area("town.manage")
-    if area.everything:
-        return Town.objects.all()
-    return Town.objects.filter(pk__in=area.towns)
-
 
 # --- Neighborhoods ---------------------------------------------------------------------------
 
@@ -59,7 +31,7 @@ def neighborhood_list(request):
         {
             "nav": "places",
             "neighborhoods": neighborhoods,
-            "can_create": _managed_towns(request).exists(),
+            "can_create": managed_towns(request).exists(),
         },
     )
 
@@ -80,15 +52,15 @@ def neighborhood_detail(request, uid):
             "compounds": compounds,
             "organizations": organizations,
             "can_edit": get_scope(request.user).area("town.manage").covers_town(neighborhood.town_id),
-            "can_add_compound": _can(request, "places.manage", neighborhood),
-            **_timeline_context(request, neighborhood),
+            "can_add_compound": can(request, "places.manage", neighborhood),
+            **timeline_context(request, neighborhood),
         },
     )
 
 
 @requires("town.manage")
 def neighborhood_create(request):
-    form = NeighborhoodForm(request.POST or None, towns=_managed_towns(request))
+    form = NeighborhoodForm(request.POST or None, towns=managed_towns(request))
     if request.method == "POST" and form.is_valid():
         neighborhood = apply_service(
             form,
@@ -164,7 +136,7 @@ def compound_list(request):
         {
             "nav": "places",
             "form": form,
-            "page_obj": _page(request, compounds),
+            "page_obj": paginate(request, compounds),
             "can_create": Neighborhood.objects.for_user(request.user, "places.manage").exists(),
             "neighborhood_count": neighborhoods.count(),
         },
@@ -196,14 +168,14 @@ def compound_detail(request, uid):
             "buildings": buildings,
             "contracts": contracts,
             "organizations": organizations,
-            "can_manage": _can(request, "places.manage", compound),
-            "can_see_invite": scope.has("residents.bind") and _can(request, "residents.bind", compound),
+            "can_manage": can(request, "places.manage", compound),
+            "can_see_invite": scope.has("residents.bind") and can(request, "residents.bind", compound),
             "pending_claims": Residency.objects.for_user(request.user, "residents.bind")
             .filter(unit__compound=compound, status=Residency.Status.CLAIMED)
             .count()
             if scope.has("residents.bind")
             else 0,
-            **_timeline_context(request, compound),
+            **timeline_context(request, compound),
         },
     )
 
@@ -288,9 +260,9 @@ def building_detail(request, uid):
         {
             "nav": "places",
             "building": building,
-            "page_obj": _page(request, units, 100),
-            "can_manage": _can(request, "places.manage", building),
-            **_timeline_context(request, building),
+            "page_obj": paginate(request, units, 100),
+            "can_manage": can(request, "places.manage", building),
+            **timeline_context(request, building),
         },
     )
 
@@ -369,9 +341,9 @@ def unit_detail(request, uid):
             "nav": "places",
             "unit": unit,
             "residencies": residencies,
-            "can_manage": _can(request, "places.manage", unit),
-            "can_bind": scope.has("residents.bind") and _can(request, "residents.bind", unit),
-            **_timeline_context(request, unit),
+            "can_manage": can(request, "places.manage", unit),
+            "can_bind": scope.has("residents.bind") and can(request, "residents.bind", unit),
+            **timeline_context(request, unit),
         },
     )
 
