@@ -1,12 +1,12 @@
-# TEMPORARY scaffold: the onboarding helper replaces this file.
-from django.http import Http404
 from django.urls import path
 
+from . import views
+
 app_name = "onboarding"
-
-
-def _pending(request, *args, **kwargs):
-    raise Http404
-
-
-urlpatterns = [path("", _pending, name="upload")]
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("template.xlsx", views.template, name="template"),
+    path("jobs/<str:uid>/", views.job, name="job"),
+    path("jobs/<str:uid>/status/", views.job_status, name="job_status"),
+    path("jobs/<str:uid>/problems.xlsx", views.job_errors, name="job_errors"),
+]

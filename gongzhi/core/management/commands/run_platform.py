@@ -27,7 +27,7 @@ class Command(BaseCommand):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         children = {
             "web": subprocess.Popen([*manage, "runserver", f"{host}:{port}"]),  # noqa: S603 - our own manage.py
-            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1"]),  # noqa: S603
+            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]),  # noqa: S603
         }
         stopping = False
 

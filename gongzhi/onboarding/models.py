@@ -1,0 +1,115 @@
+"""An uploaded spreadsheet and what became of it (ImportJob). The background task reads and
+checks the file, then imports it; the job page follows its progress."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.models import PublicIdModel
+from gongzhi.core.scope import NOTHING, ScopedQuerySet
+
+
+def upload_path(job: ImportJob, filename: str) -> str:
+    # The stored name is ours (the user's file name is kept in `file_name`): no odd characters on disk.
+    return f"imports/{job.town_id}/{job.uid}.xlsx"
+
+
+class ImportJobQuerySet(ScopedQuerySet):
+    view_permission = "onboarding.import"
+
+    def area_q(self, area, scope):
+        return Q(town_id__in=area.towns) if area.towns else NOTHING
+
+    def unfinished(self):
+        return self.filter(status__in=ImportJob.UNFINISHED)
+
+
+class ImportJob(PublicIdModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        VALIDATING = "validating", _("Checking")
+        APPLYING = "applying", _("Importing")
+        DONE = "done", _("Imported")
+        INVALID = "invalid", _("Not imported: problems found")
+        FAILED = "failed", _("Failed")
+
+    # The allowed transitions (DESIGN.md convention 3). A finished job never changes again.
+    TRANSITIONS = {
+        Status.PENDING: {Status.VALIDATING, Status.FAILED},
+        Status.VALIDATING: {Status.APPLYING, Status.INVALID, Status.FAILED},
+        Status.APPLYING: {Status.DONE, Status.INVALID, Status.FAILED},
+        Status.DONE: set(),
+        Status.INVALID: set(),
+        Status.FAILED: set(),
+    }
+    UNFINISHED = (Status.PENDING, Status.VALIDATING, Status.APPLYING)
+    # A running job that has not moved for this long was interrupted (the worker stopped or was
+    # restarted): its transaction was rolled back, nothing was imported. Reading writes progress
+    # every half second; the import itself is one transaction of a few seconds to a few minutes.
+    STALLED_AFTER = {Status.VALIDATING: timedelta(minutes=10), Status.APPLYING: timedelta(minutes=30)}
+
+    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+", verbose_name=_("town"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    file_name = models.CharField(_("file name"), max_length=255)
+    file = models.FileField(_("file"), upload_to=upload_path, max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE,
+                                help_text=_("The uploader's language: problems are listed in it."))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in total"), default=0)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["town", "-created_at"], name="importjob_town_created_idx")]
+        verbose_name = _("spreadsheet import")
+        verbose_name_plural = _("spreadsheet imports")
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("onboarding:job", args=[self.uid])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in self.UNFINISHED
+
+    @property
+    def is_stalled(self) -> bool:
+        limit = self.STALLED_AFTER.get(self.status)
+        return limit is not None and timezone.now() - self.updated_at > limit
+
+    @property
+    def percent(self) -> int:
+        if self.status in (self.Status.DONE, self.Status.INVALID):
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.errors if p.get("level", "error") == "error")
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for p in self.errors if p.get("level") == "warning")

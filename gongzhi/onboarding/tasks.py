@@ -1,0 +1,12 @@
+"""Background work of the import (django-tasks; `manage.py db_worker` runs it)."""
+
+from django_tasks import task
+
+
+@task()
+def run_import(job_id: int) -> str:
+    """Read, check and import one uploaded spreadsheet. Idempotent: a job already started or
+    finished is left alone."""
+    from .services import run_import_job
+
+    return run_import_job(job_id)
