@@ -25,9 +25,16 @@ class Command(BaseCommand):
     def handle(self, *args, port: int, host: str, **options):
         self.print_banner(host, port)
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        # The children run in sessions of their own: Ctrl-C reaches only this process, which then
+        # asks each child once to stop (a second signal would make the worker abandon its task).
+        # SIGTERM, not SIGINT: a shell starting `make run` in the background makes children ignore SIGINT.
         children = {
-            "web": subprocess.Popen([*manage, "runserver", f"{host}:{port}"]),  # noqa: S603 - our own manage.py
-            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]),  # noqa: S603
+            "web": subprocess.Popen(  # noqa: S603 - our own manage.py
+                [*manage, "runserver", f"{host}:{port}", "--noreload"], start_new_session=True
+            ),
+            "worker": subprocess.Popen(  # noqa: S603
+                [*manage, "db_worker", "--interval", "1", "--no-reload"], start_new_session=True
+            ),
         }
         stopping = False
 
@@ -48,8 +55,8 @@ class Command(BaseCommand):
         finally:
             for child in children.values():
                 if child.poll() is None:
-                    child.send_signal(signal.SIGINT)
-            deadline = time.monotonic() + 10
+                    child.send_signal(signal.SIGTERM)  # the worker finishes its current task first
+            deadline = time.monotonic() + 30  # let a running job finish its step
             for child in children.values():
                 try:
                     child.wait(timeout=max(0.1, deadline - time.monotonic()))
