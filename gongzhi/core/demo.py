@@ -294,7 +294,8 @@ def build_import_data(today: date) -> tuple[dict[str, list[dict]], dict[str, str
                     member(person(), oc, "业委会委员")
                 if cp_code == "XC01":
                     persona_phones["owners"] = chair
-                    member(chair, f"{nb_code}-PO", "党总支兼职委员")  # party member on the party committee
+                if cp_code == "XC02":
+                    member(chair, f"{nb_code}-PO", "党总支兼职委员")  # 交叉任职: on the party committee too
             # Owners of about one unit in five, recorded from the property register.
             for unit in units:
                 if rng.random() < 0.2:
