@@ -73,8 +73,14 @@ def write_workbook(path: Path, units: int, seed: int = 1, changed_every: int = 0
         area = round(rng.uniform(45, 160), 2)
         if changed_every and u % changed_every == 0:
             area = round(area + 1.5, 2)
-        sheet.append([f"CP{b // BUILDINGS_PER_COMPOUND:04d}", f"{b % BUILDINGS_PER_COMPOUND + 1}号楼",
-                      f"{floor + 1}{door + 1:02d}", area])
+        sheet.append(
+            [
+                f"CP{b // BUILDINGS_PER_COMPOUND:04d}",
+                f"{b % BUILDINGS_PER_COMPOUND + 1}号楼",
+                f"{floor + 1}{door + 1:02d}",
+                area,
+            ]
+        )
     book.save(path)
 
 
@@ -94,8 +100,11 @@ def main() -> None:
     args = parser.parse_args()
 
     town = create_town(actor=None, code=f"bench{int(time.time() * 1000) % 10**9}", name="基准测试镇")
-    vendor = f"{connection.vendor} {'.'.join(map(str, connection.Database.sqlite_version_info))}" \
-        if connection.vendor == "sqlite" else f"{connection.vendor} {connection.pg_version}"
+    vendor = (
+        f"{connection.vendor} {'.'.join(map(str, connection.Database.sqlite_version_info))}"
+        if connection.vendor == "sqlite"
+        else f"{connection.vendor} {connection.pg_version}"
+    )
     print(f"database: {vendor} ({connection.settings_dict['NAME']}); town {town.code}; {args.units} units")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "units.xlsx"
@@ -108,13 +117,19 @@ def main() -> None:
         elapsed, size = time.perf_counter() - started, path.stat().st_size / 1e6
         print(f"generated 3 workbooks in {elapsed:.1f} s; {size:.2f} MB each")
         audit_before = AuditEntry.objects.count()
-        for label, file in (("first import (all new)", path), ("same file again (all unchanged)", path),
-                            ("one unit in ten changed", changed), ("every unit changed", all_changed)):
+        for label, file in (
+            ("first import (all new)", path),
+            ("same file again (all unchanged)", path),
+            ("one unit in ten changed", changed),
+            ("every unit changed", all_changed),
+        ):
             audit_start = AuditEntry.objects.count()
             sheets, read, imported = timed_import(file, town)
             summary = ", ".join(f"{k} +{v['created']} ~{v['updated']} ={v['unchanged']}" for k, v in sheets.items())
-            print(f"{label}: read {read:.2f} s + import {imported:.2f} s = {read + imported:.2f} s; "
-                  f"audit entries +{AuditEntry.objects.count() - audit_start}; {summary}")
+            print(
+                f"{label}: read {read:.2f} s + import {imported:.2f} s = {read + imported:.2f} s; "
+                f"audit entries +{AuditEntry.objects.count() - audit_start}; {summary}"
+            )
         assert Unit.objects.filter(town=town).count() == args.units
         print(f"units in town: {args.units}; audit entries written in all: {AuditEntry.objects.count() - audit_before}")
 

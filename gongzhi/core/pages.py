@@ -38,3 +38,28 @@ def managed_towns(request, permission: str = "town.manage"):
     area = get_scope(request.user).area(permission)
     towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
     return towns.order_by("code")
+
+
+def posted(request):
+    """The submitted data on POST (even when empty, so that required fields are reported)."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_page(
+    request, form, *, save, done, title: str, nav: str, redirect_to=None, template: str = "form_page.html", **context
+):
+    """The create/edit page every app has: show `form`; on a valid POST run `save()` (a
+    service call returning the saved object), flash `done(obj)` and redirect to
+    `redirect_to(obj)` (default: the object's page). A service's ValidationError is shown on the
+    form (core.forms.apply_service); nothing is saved then."""
+    from django.contrib import messages
+    from django.shortcuts import redirect, render
+
+    from .forms import apply_service
+
+    if request.method == "POST" and form.is_valid():
+        obj = apply_service(form, save)
+        if obj is not None:
+            messages.success(request, done(obj))
+            return redirect(redirect_to(obj) if redirect_to else obj)
+    return render(request, template, {"nav": nav, "form": form, "title": title, **context})

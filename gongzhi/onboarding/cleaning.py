@@ -61,8 +61,9 @@ def to_text(raw) -> str:
 def _text(column: Column, raw) -> str:
     value = to_text(raw)
     if column.max_length and len(value) > column.max_length:
-        raise CellError(_("Too long: at most %(n)s characters (this has %(len)s).") % {
-            "n": column.max_length, "len": len(value)})
+        raise CellError(
+            _("Too long: at most %(n)s characters (this has %(len)s).") % {"n": column.max_length, "len": len(value)}
+        )
     return value
 
 
@@ -71,8 +72,10 @@ def _code(column: Column, raw) -> str:
     try:
         code_validator(value)
     except ValidationError:
-        raise CellError(_("“%(value)s” is not a valid code: use letters, digits, '-', '_' or '.', starting with a "
-                          "letter or digit.") % {"value": value})
+        raise CellError(
+            _("“%(value)s” is not a valid code: use letters, digits, '-', '_' or '.', starting with a letter or digit.")
+            % {"value": value}
+        )
     return value
 
 
@@ -168,8 +171,9 @@ def _choice(column: Column, raw) -> str:
     text = to_text(raw)
     value = lookup.get(normalise_label(text))
     if value is None:
-        raise CellError(_("“%(value)s” is not one of: %(choices)s.") % {
-            "value": text, "choices": "、".join(column.choice_labels)})
+        raise CellError(
+            _("“%(value)s” is not one of: %(choices)s.") % {"value": text, "choices": "、".join(column.choice_labels)}
+        )
     return value
 
 
@@ -184,8 +188,7 @@ def _bool(column: Column, raw) -> bool:
     raise CellError(_("Enter 是 or 否."))
 
 
-CLEANERS = {TEXT: _text, CODE: _code, INT: _int, AREA: _area, DATE: _date, PHONE: _phone, CHOICE: _choice,
-            BOOL: _bool}
+CLEANERS = {TEXT: _text, CODE: _code, INT: _int, AREA: _area, DATE: _date, PHONE: _phone, CHOICE: _choice, BOOL: _bool}
 
 
 def clean(column: Column, raw):

@@ -40,7 +40,12 @@ from .schema import SHEETS, SHEETS_BY_KEY, Sheet, find_sheet
 from .workbook import read_workbook
 
 __all__ = [
-    "ImportInvalid", "ImportReport", "Problem", "WorkbookRefused", "import_data", "read_workbook",
+    "ImportInvalid",
+    "ImportReport",
+    "Problem",
+    "WorkbookRefused",
+    "import_data",
+    "read_workbook",
     "validate_data",
 ]
 
@@ -81,9 +86,18 @@ def import_data(*, actor, town: Town, data: dict[str, list[dict]], progress: Pro
                 plan.apply(actor)
         except IntegrityError as error:
             # A concurrent change the checks could not foresee; the whole import is rolled back.
-            raise ImportInvalid([Problem("", None, "", _(
-                "The database refused the import (%(error)s). Nothing was imported; please try again."
-            ) % {"error": str(error)[:200]})], plan.warnings) from error
+            raise ImportInvalid(
+                [
+                    Problem(
+                        "",
+                        None,
+                        "",
+                        _("The database refused the import (%(error)s). Nothing was imported; please try again.")
+                        % {"error": str(error)[:200]},
+                    )
+                ],
+                plan.warnings,
+            ) from error
     return plan.report
 
 
@@ -104,6 +118,7 @@ def ensure_can_import(actor, town: Town) -> None:
 
 
 # --- Checking ----------------------------------------------------------------------------------
+
 
 @dataclass
 class _Row:
@@ -126,7 +141,7 @@ class _Row:
 def _chunks(items: Iterable, size: int = CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _fmt_date(value: date | None) -> str:
@@ -168,8 +183,10 @@ class _Planner:
     def _sorted(problems: list[Problem]) -> list[Problem]:
         sheet_order = {sheet.label: index for index, sheet in enumerate(SHEETS)}
         column_order = {(s.label, c.label): i for s in SHEETS for i, c in enumerate(s.columns)}
-        return sorted(problems, key=lambda p: (sheet_order.get(p.sheet, -1), p.row or 0,
-                                               column_order.get((p.sheet, p.column), 99)))
+        return sorted(
+            problems,
+            key=lambda p: (sheet_order.get(p.sheet, -1), p.row or 0, column_order.get((p.sheet, p.column), 99)),
+        )
 
     def tick(self, stage: str, done: int, total: int, force: bool = False) -> None:
         if self.progress and (force or done % PROGRESS_EVERY == 0):
@@ -182,8 +199,15 @@ class _Planner:
             self.problems.append(problem)
         self.parse()
         if not any(self.rows.values()) and not self.errors:
-            self.error("", None, "", _("The file contains no rows to import. Fill in at least one sheet of the "
-                                       "template below its headings."))
+            self.error(
+                "",
+                None,
+                "",
+                _(
+                    "The file contains no rows to import. Fill in at least one sheet of the "
+                    "template below its headings."
+                ),
+            )
         if self.errors and not any(self.rows.values()):
             return self
         self.load()
@@ -208,8 +232,13 @@ class _Planner:
             sheet = SHEETS_BY_KEY.get(key) or find_sheet(key)
             if sheet is None:
                 names = "、".join(s.label for s in SHEETS)
-                self.error(str(key), None, "", _("Unknown sheet “%(name)s”. Use the sheet names of the template: "
-                                                 "%(names)s.") % {"name": key, "names": names})
+                self.error(
+                    str(key),
+                    None,
+                    "",
+                    _("Unknown sheet “%(name)s”. Use the sheet names of the template: %(names)s.")
+                    % {"name": key, "names": names},
+                )
                 continue
             if sheet.key in self.rows:
                 self.error(sheet, None, "", _("This sheet appears twice in the file."))
@@ -223,8 +252,13 @@ class _Planner:
                 self.error(sheet, 1, str(extra), _("This column is not used by the import and was ignored."), WARNING)
             for column in sheet.required:
                 if rows and column.key not in present:
-                    self.error(sheet, 1, column.label, _("The required column “%(column)s” is missing. Add it to the "
-                                                         "first row of the sheet.") % {"column": column.label})
+                    self.error(
+                        sheet,
+                        1,
+                        column.label,
+                        _("The required column “%(column)s” is missing. Add it to the first row of the sheet.")
+                        % {"column": column.label},
+                    )
             present_cols = frozenset(present & known)
             cleaned: list[_Row] = []
             for index, raw in enumerate(rows):
@@ -260,9 +294,13 @@ class _Planner:
             key = tuple(row.get(k) for k in sheet.key_columns)
             if key in seen:
                 shown = " / ".join(str(v) for v in key)
-                self.error(sheet, row.number, sheet.column(sheet.key_columns[-1]).label, _(
-                    "“%(key)s” appears more than once in this sheet: also in row %(row)s.") % {
-                    "key": shown, "row": seen[key]})
+                self.error(
+                    sheet,
+                    row.number,
+                    sheet.column(sheet.key_columns[-1]).label,
+                    _("“%(key)s” appears more than once in this sheet: also in row %(row)s.")
+                    % {"key": shown, "row": seen[key]},
+                )
                 continue
             seen[key] = row.number
             kept.append(row)
@@ -305,8 +343,11 @@ class _Planner:
             for p in self._qs(Person.objects.filter(town=town, phone__in=chunk)):
                 self.person[p.phone] = p
 
-        org_ids = [self.org[r.get("organization")].pk for r in self.rows.get("memberships", [])
-                   if r.get("organization") in self.org]
+        org_ids = [
+            self.org[r.get("organization")].pk
+            for r in self.rows.get("memberships", [])
+            if r.get("organization") in self.org
+        ]
         self.ms: dict[tuple[int, int, date], Membership] = {}
         for ids in _chunks(set(org_ids)):
             for m in self._qs(Membership.objects.filter(town=town, organization_id__in=ids)):
@@ -319,7 +360,8 @@ class _Planner:
         if self.rows.get("residents"):
             for ids in _chunks(unit_ids):
                 self.open_residencies.update(
-                    Residency.objects.filter(unit_id__in=ids).active().values_list("person_id", "unit_id"))
+                    Residency.objects.filter(unit_id__in=ids).active().values_list("person_id", "unit_id")
+                )
 
     # Planning, sheet by sheet -------------------------------------------------------------------
 
@@ -342,7 +384,8 @@ class _Planner:
             if f.is_relation:
                 current = getattr(obj, f.attname)
                 differs = (value is None and current is not None) or (
-                    value is not None and (value.pk is None or value.pk != current))
+                    value is not None and (value.pk is None or value.pk != current)
+                )
             else:
                 differs = getattr(obj, name) != value
             if differs:
@@ -373,8 +416,9 @@ class _Planner:
             code = row.get("code")
             new = {"name": row.get("name")}
             self._optional(row, new, "address")
-            self.nb[code] = self._upsert("neighborhoods", self.nb.get(code),
-                                         lambda code=code: Neighborhood(town=self.town, code=code), new)
+            self.nb[code] = self._upsert(
+                "neighborhoods", self.nb.get(code), lambda code=code: Neighborhood(town=self.town, code=code), new
+            )
             file_rows[code] = row
         by_name = defaultdict(list)
         for code, neighborhood in self.nb.items():
@@ -384,19 +428,33 @@ class _Planner:
             for code in codes:
                 if code in file_rows and len(codes) > 1:
                     other = next(c for c in codes if c != code)
-                    where = (_("row %(row)s") % {"row": file_rows[other].number}) if other in file_rows else \
-                        _("already recorded")
-                    self.cell_error(sheet, file_rows[code], "name", _(
-                        "Another neighborhood (code %(code)s, %(where)s) has the same name; names must be unique in "
-                        "the town.") % {"code": other, "where": where})
+                    where = (
+                        (_("row %(row)s") % {"row": file_rows[other].number})
+                        if other in file_rows
+                        else _("already recorded")
+                    )
+                    self.cell_error(
+                        sheet,
+                        file_rows[code],
+                        "name",
+                        _(
+                            "Another neighborhood (code %(code)s, %(where)s) has the same name; names must be unique in "
+                            "the town."
+                        )
+                        % {"code": other, "where": where},
+                    )
 
     def _compound(self, sheet: Sheet, row: _Row, key: str = "compound") -> Compound | None:
         if not row.usable(key):
             return None
         compound = self.cp.get(row.get(key))
         if compound is None:
-            self._unknown(sheet, row, key, _("No compound with code “%(code)s” in this town or on the 小区 sheet.")
-                          % {"code": row.get(key)})
+            self._unknown(
+                sheet,
+                row,
+                key,
+                _("No compound with code “%(code)s” in this town or on the 小区 sheet.") % {"code": row.get(key)},
+            )
         return compound
 
     def _neighborhood(self, sheet: Sheet, row: _Row, key: str = "neighborhood") -> Neighborhood | None:
@@ -404,8 +462,12 @@ class _Planner:
             return None
         neighborhood = self.nb.get(row.get(key))
         if neighborhood is None:
-            self._unknown(sheet, row, key, _("No neighborhood with code “%(code)s” in this town or on the 居民区 "
-                                             "sheet.") % {"code": row.get(key)})
+            self._unknown(
+                sheet,
+                row,
+                key,
+                _("No neighborhood with code “%(code)s” in this town or on the 居民区 sheet.") % {"code": row.get(key)},
+            )
         return neighborhood
 
     def _person(self, sheet: Sheet, row: _Row, key: str) -> Person | None:
@@ -413,8 +475,13 @@ class _Planner:
             return None
         person = self.person.get(row.get(key))
         if person is None:
-            self._unknown(sheet, row, key, _("No person with mobile number %(phone)s in this town or on the 人员 "
-                                             "sheet.") % {"phone": row.get(key)})
+            self._unknown(
+                sheet,
+                row,
+                key,
+                _("No person with mobile number %(phone)s in this town or on the 人员 sheet.")
+                % {"phone": row.get(key)},
+            )
         return person
 
     def _organization(self, sheet: Sheet, row: _Row, key: str) -> Organization | None:
@@ -422,8 +489,12 @@ class _Planner:
             return None
         organization = self.org.get(row.get(key))
         if organization is None:
-            self._unknown(sheet, row, key, _("No organisation with code “%(code)s” in this town or on the 组织 "
-                                             "sheet.") % {"code": row.get(key)})
+            self._unknown(
+                sheet,
+                row,
+                key,
+                _("No organisation with code “%(code)s” in this town or on the 组织 sheet.") % {"code": row.get(key)},
+            )
         return organization
 
     def plan_compounds(self) -> None:
@@ -435,8 +506,9 @@ class _Planner:
             if neighborhood is not None:
                 new["neighborhood"] = neighborhood
             self._optional(row, new, "address")
-            self.cp[code] = self._upsert("compounds", self.cp.get(code),
-                                         lambda code=code: Compound(town=self.town, code=code), new)
+            self.cp[code] = self._upsert(
+                "compounds", self.cp.get(code), lambda code=code: Compound(town=self.town, code=code), new
+            )
 
     def plan_buildings(self) -> None:
         sheet = SHEETS_BY_KEY["buildings"]
@@ -447,8 +519,12 @@ class _Planner:
             key = (row.get("compound"), row.get("number"))
             new = {}
             self._optional(row, new, "floors", empty=None)
-            self.bl[key] = self._upsert("buildings", self.bl.get(key), lambda c=compound, n=key[1]: Building(
-                town=self.town, compound=c, number=n), new)
+            self.bl[key] = self._upsert(
+                "buildings",
+                self.bl.get(key),
+                lambda c=compound, n=key[1]: Building(town=self.town, compound=c, number=n),
+                new,
+            )
 
     def plan_units(self) -> None:
         sheet = SHEETS_BY_KEY["units"]
@@ -458,14 +534,22 @@ class _Planner:
                 continue
             building = self.bl.get((row.get("compound"), row.get("building")))
             if building is None:
-                self._unknown(sheet, row, "building", _(
-                    "No building “%(building)s” in compound %(compound)s: record it on the 楼栋 sheet.") % {
-                    "building": row.get("building"), "compound": row.get("compound")})
+                self._unknown(
+                    sheet,
+                    row,
+                    "building",
+                    _("No building “%(building)s” in compound %(compound)s: record it on the 楼栋 sheet.")
+                    % {"building": row.get("building"), "compound": row.get("compound")},
+                )
                 continue
             key = (row.get("compound"), row.get("building"), row.get("number"))
             new = {"area": row.get("area")}
-            self.un[key] = self._upsert("units", self.un.get(key), lambda c=compound, b=building, n=key[2]: Unit(
-                town=self.town, compound=c, building=b, number=n), new)
+            self.un[key] = self._upsert(
+                "units",
+                self.un.get(key),
+                lambda c=compound, b=building, n=key[2]: Unit(town=self.town, compound=c, building=b, number=n),
+                new,
+            )
 
     def plan_organizations(self) -> None:
         sheet = SHEETS_BY_KEY["organizations"]
@@ -474,15 +558,24 @@ class _Planner:
         for row in self.rows.get("organizations", []):
             code, kind = row.get("code"), row.get("kind")
             neighborhood = compound = None
-            needs = {"neighborhood": kind in Organization.NEIGHBORHOOD_KINDS,
-                     "compound": kind == Organization.Kind.OWNERS_COMMITTEE}
+            needs = {
+                "neighborhood": kind in Organization.NEIGHBORHOOD_KINDS,
+                "compound": kind == Organization.Kind.OWNERS_COMMITTEE,
+            }
             if kind is not None:
                 for key, needed in needs.items():
                     given = row.get(key) is not None or key in row.bad
                     if needed and not given:
-                        self.cell_error(sheet, row, key, _("A %(kind)s belongs to a %(place)s: enter its code.") % {
-                            "kind": kinds[kind], "place": sheet.column(key).label.removeprefix("所属").removesuffix(
-                                "编码")})
+                        self.cell_error(
+                            sheet,
+                            row,
+                            key,
+                            _("A %(kind)s belongs to a %(place)s: enter its code.")
+                            % {
+                                "kind": kinds[kind],
+                                "place": sheet.column(key).label.removeprefix("所属").removesuffix("编码"),
+                            },
+                        )
                     elif not needed and given:
                         self.cell_error(sheet, row, key, _("Leave this empty for a %(kind)s.") % {"kind": kinds[kind]})
                 if needs["neighborhood"]:
@@ -492,21 +585,26 @@ class _Planner:
             new = {"name": row.get("name"), "kind": kind, "neighborhood": neighborhood, "compound": compound}
             self._optional(row, new, "phone")
             self._optional(row, new, "address")
-            self.org[code] = self._upsert("organizations", self.org.get(code),
-                                          lambda code=code: Organization(town=self.town, code=code), new)
+            self.org[code] = self._upsert(
+                "organizations", self.org.get(code), lambda code=code: Organization(town=self.town, code=code), new
+            )
             file_rows[code] = row
         # One party organisation and one residents' committee per neighborhood; one owners'
         # committee per compound — counting what is stored and what this file adds or changes.
         holders = defaultdict(list)
         for code, org in self.org.items():
             if org.kind in Organization.NEIGHBORHOOD_KINDS:
-                place = org.neighborhood.code if org.neighborhood_id is None and org.neighborhood else \
-                    self.nb_code.get(org.neighborhood_id)
+                place = (
+                    org.neighborhood.code
+                    if org.neighborhood_id is None and org.neighborhood
+                    else self.nb_code.get(org.neighborhood_id)
+                )
                 if place:
                     holders[("neighborhood", place, org.kind)].append(code)
             elif org.kind == Organization.Kind.OWNERS_COMMITTEE:
-                place = org.compound.code if org.compound_id is None and org.compound else \
-                    self.cp_code.get(org.compound_id)
+                place = (
+                    org.compound.code if org.compound_id is None and org.compound else self.cp_code.get(org.compound_id)
+                )
                 if place:
                     holders[("compound", place, org.kind)].append(code)
         for (_place_kind, place, kind), codes in holders.items():
@@ -515,17 +613,22 @@ class _Planner:
             for code in codes:
                 if code in file_rows:
                     other = next(c for c in codes if c != code)
-                    self.cell_error(sheet, file_rows[code], "kind", _(
-                        "%(place)s already has a %(kind)s (code %(other)s): there can be only one.") % {
-                        "place": place, "kind": kinds[kind], "other": other})
+                    self.cell_error(
+                        sheet,
+                        file_rows[code],
+                        "kind",
+                        _("%(place)s already has a %(kind)s (code %(other)s): there can be only one.")
+                        % {"place": place, "kind": kinds[kind], "other": other},
+                    )
 
     def plan_people(self) -> None:
         for row in self.rows.get("people", []):
             phone = row.get("phone")
             new = {"name": row.get("name")}
             self._optional(row, new, "is_party_member", empty=False)
-            self.person[phone] = self._upsert("people", self.person.get(phone),
-                                              lambda phone=phone: Person(town=self.town, phone=phone), new)
+            self.person[phone] = self._upsert(
+                "people", self.person.get(phone), lambda phone=phone: Person(town=self.town, phone=phone), new
+            )
         # Residents not recorded yet become people of the town.
         sheet = SHEETS_BY_KEY["residents"]
         people_rows = {row.get("phone"): row for row in self.rows.get("people", [])}
@@ -543,11 +646,13 @@ class _Planner:
                 first_name[phone] = (name, row.number)
             elif person.name != name and phone not in people_rows:
                 if phone in first_name:
-                    message = _("The same mobile number is used with the name “%(name)s” in row %(row)s; that name "
-                                "is kept.") % {"name": first_name[phone][0], "row": first_name[phone][1]}
+                    message = _(
+                        "The same mobile number is used with the name “%(name)s” in row %(row)s; that name is kept."
+                    ) % {"name": first_name[phone][0], "row": first_name[phone][1]}
                 else:
                     message = _("The person with this mobile number is recorded as “%(name)s”; that name is kept.") % {
-                        "name": person.name}
+                        "name": person.name
+                    }
                 self.error(sheet, row.number, sheet.column("name").label, message, WARNING)
         # A new person whose number already signs in is linked to that account.
         if self.creates[Person]:
@@ -572,10 +677,18 @@ class _Planner:
             self._optional(row, new, "end", empty=None)
             end = new.get("end", existing.end if existing else None)
             if end is not None and start is not None and end < start:
-                self.cell_error(sheet, row, "end", _("The term ends (%(end)s) before it starts (%(start)s).") % {
-                    "end": end, "start": start})
-            self._upsert("memberships", existing, lambda p=person, o=organization, s=start: Membership(
-                town=self.town, person=p, organization=o, start=s), new)
+                self.cell_error(
+                    sheet,
+                    row,
+                    "end",
+                    _("The term ends (%(end)s) before it starts (%(start)s).") % {"end": end, "start": start},
+                )
+            self._upsert(
+                "memberships",
+                existing,
+                lambda p=person, o=organization, s=start: Membership(town=self.town, person=p, organization=o, start=s),
+                new,
+            )
 
     def plan_contracts(self) -> None:
         sheet = SHEETS_BY_KEY["contracts"]
@@ -588,28 +701,46 @@ class _Planner:
             compound = self._compound(sheet, row)
             manager = self._person(sheet, row, "manager") if row.usable("manager") else None
             if company is not None and company.kind and company.kind != Organization.Kind.PROPERTY_COMPANY:
-                self.cell_error(sheet, row, "company", _("“%(code)s” is a %(kind)s, not a property company (类型 "
-                                                         "物业服务企业).") % {"code": row.get("company"),
-                                                                        "kind": kinds.get(company.kind, company.kind)})
+                self.cell_error(
+                    sheet,
+                    row,
+                    "company",
+                    _("“%(code)s” is a %(kind)s, not a property company (类型 物业服务企业).")
+                    % {"code": row.get("company"), "kind": kinds.get(company.kind, company.kind)},
+                )
                 continue
             if company is None or compound is None or (row.usable("manager") and manager is None):
                 continue
             start = row.get("start")
             existing = None
             if company.pk and compound.pk:
-                existing = next((c for c in self.contracts if c.company_id == company.pk
-                                 and c.compound_id == compound.pk and c.start == start), None)
+                existing = next(
+                    (
+                        c
+                        for c in self.contracts
+                        if c.company_id == company.pk and c.compound_id == compound.pk and c.start == start
+                    ),
+                    None,
+                )
             new = {}
             self._optional(row, new, "end", empty=None)
             if row.has("manager") and "manager" not in row.bad:
                 new["manager"] = manager
             end = new.get("end", existing.end if existing else None)
             if end is not None and start is not None and end < start:
-                self.cell_error(sheet, row, "end", _("The contract ends (%(end)s) before it starts (%(start)s).") % {
-                    "end": end, "start": start})
+                self.cell_error(
+                    sheet,
+                    row,
+                    "end",
+                    _("The contract ends (%(end)s) before it starts (%(start)s).") % {"end": end, "start": start},
+                )
                 continue
-            contract = self._upsert("contracts", existing, lambda c=company, p=compound, s=start: ServiceContract(
-                town=self.town, company=c, compound=p, start=s), new)
+            contract = self._upsert(
+                "contracts",
+                existing,
+                lambda c=company, p=compound, s=start: ServiceContract(town=self.town, company=c, compound=p, start=s),
+                new,
+            )
             if existing is not None:
                 replaced.add(existing.pk)
             periods[row.get("compound")].append((start, end, contract, row))
@@ -620,7 +751,7 @@ class _Planner:
         for code, items in periods.items():
             items.sort(key=lambda item: (item[0], item[3].number if item[3] else 0))
             for i, (start, end, _contract, row) in enumerate(items):
-                for other_start, other_end, other, other_row in items[:i] + items[i + 1:]:
+                for other_start, other_end, other, other_row in items[:i] + items[i + 1 :]:
                     if row is None or (other_row is not None and other_row.number > row.number):
                         continue  # reported at the other row, or both stored
                     if start <= (other_end or date.max) and other_start <= (end or date.max):
@@ -630,13 +761,26 @@ class _Planner:
                             company_code = self.org_code.get(other.company_id, "")
                             company = self.org.get(company_code)
                             other_label = _("the recorded contract with %(company)s") % {
-                                "company": f"{company.name} ({company_code})" if company else company_code}
-                        self.cell_error(sheet, row, "start", _(
-                            "This contract (%(start)s to %(end)s) overlaps %(other)s (%(other_start)s to "
-                            "%(other_end)s) for compound %(compound)s. A compound has one property company at a "
-                            "time.") % {"start": start, "end": _fmt_date(end), "other": other_label,
-                                        "other_start": other_start, "other_end": _fmt_date(other_end),
-                                        "compound": code})
+                                "company": f"{company.name} ({company_code})" if company else company_code
+                            }
+                        self.cell_error(
+                            sheet,
+                            row,
+                            "start",
+                            _(
+                                "This contract (%(start)s to %(end)s) overlaps %(other)s (%(other_start)s to "
+                                "%(other_end)s) for compound %(compound)s. A compound has one property company at a "
+                                "time."
+                            )
+                            % {
+                                "start": start,
+                                "end": _fmt_date(end),
+                                "other": other_label,
+                                "other_start": other_start,
+                                "other_end": _fmt_date(other_end),
+                                "compound": code,
+                            },
+                        )
                         break
 
     def plan_residents(self) -> None:
@@ -647,10 +791,16 @@ class _Planner:
                 continue
             unit = self.un.get((row.get("compound"), row.get("building"), row.get("number")))
             if unit is None:
-                self._unknown(sheet, row, "number", _(
-                    "No unit %(number)s in building %(building)s of compound %(compound)s: record it on the 房屋 "
-                    "sheet.") % {"number": row.get("number"), "building": row.get("building"),
-                                 "compound": row.get("compound")})
+                self._unknown(
+                    sheet,
+                    row,
+                    "number",
+                    _(
+                        "No unit %(number)s in building %(building)s of compound %(compound)s: record it on the 房屋 "
+                        "sheet."
+                    )
+                    % {"number": row.get("number"), "building": row.get("building"), "compound": row.get("compound")},
+                )
                 continue
             person = self.person.get(row.get("phone"))
             if person is None:
@@ -658,8 +808,14 @@ class _Planner:
             if person.pk and unit.pk and (person.pk, unit.pk) in self.open_residencies:
                 self._count("residents", "unchanged")
                 continue
-            residency = Residency(town=self.town, person=person, unit=unit, relation=row.get("relation"),
-                                  status=Residency.Status.VERIFIED, source=Residency.Source.IMPORT)
+            residency = Residency(
+                town=self.town,
+                person=person,
+                unit=unit,
+                relation=row.get("relation"),
+                status=Residency.Status.VERIFIED,
+                source=Residency.Source.IMPORT,
+            )
             self.creates[Residency].append(residency)
             self._count("residents", "created")
 

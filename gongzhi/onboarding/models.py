@@ -56,14 +56,19 @@ class ImportJob(PublicIdModel):
     STALLED_AFTER = {Status.VALIDATING: timedelta(minutes=10), Status.APPLYING: timedelta(minutes=30)}
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+", verbose_name=_("town"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
     file_name = models.CharField(_("file name"), max_length=255)
     file = models.FileField(_("file"), upload_to=upload_path, max_length=200)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    language = models.CharField(_("language"), max_length=10, default=settings.LANGUAGE_CODE,
-                                help_text=_("The uploader's language: problems are listed in it."))
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The uploader's language: problems are listed in it."),
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in total"), default=0)

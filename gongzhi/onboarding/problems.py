@@ -26,8 +26,13 @@ class Problem:
 
     @classmethod
     def from_dict(cls, data: dict) -> Problem:
-        return cls(data.get("sheet", ""), data.get("row"), data.get("column", ""), data.get("message", ""),
-                   data.get("level", ERROR))
+        return cls(
+            data.get("sheet", ""),
+            data.get("row"),
+            data.get("column", ""),
+            data.get("message", ""),
+            data.get("level", ERROR),
+        )
 
     def __str__(self) -> str:
         where = " / ".join(str(part) for part in (self.sheet, self.row, self.column) if part not in (None, ""))

@@ -38,8 +38,14 @@ def create_import_job(*, actor, town: Town, upload, language: str | None = None)
         digest.update(chunk)
     upload.seek(0)
     name = (getattr(upload, "name", "") or "upload.xlsx").replace("\\", "/").rsplit("/", 1)[-1]
-    job = ImportJob(town=town, uploaded_by=actor, file_name=name[:255], size=upload.size, sha256=digest.hexdigest(),
-                    language=language or translation.get_language() or settings.LANGUAGE_CODE)
+    job = ImportJob(
+        town=town,
+        uploaded_by=actor,
+        file_name=name[:255],
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
+    )
     job.file.save(name, upload, save=False)
     with transaction.atomic():
         job.save()
@@ -81,10 +87,16 @@ def fail_stalled_jobs() -> int:
     for job in ImportJob.objects.filter(status__in=list(ImportJob.STALLED_AFTER)):
         if job.is_stalled:
             with translation.override(job.language or settings.LANGUAGE_CODE):
-                message = _("The import was interrupted (the background worker stopped); nothing was imported. "
-                            "Upload the file again.")
-            ended += transition(job, ImportJob.Status.FAILED, finished_at=timezone.now(),
-                                errors=[Problem("", None, "", message).as_dict()])
+                message = _(
+                    "The import was interrupted (the background worker stopped); nothing was imported. "
+                    "Upload the file again."
+                )
+            ended += transition(
+                job,
+                ImportJob.Status.FAILED,
+                finished_at=timezone.now(),
+                errors=[Problem("", None, "", message).as_dict()],
+            )
     return ended
 
 
@@ -100,9 +112,22 @@ def run_import_job(job_id: int) -> str:
         except Exception:  # noqa: BLE001 - whatever happens, the job must end and say so
             logger.exception("Import job %s failed", job.pk)
             job.refresh_from_db(fields=["status"])
-            transition(job, ImportJob.Status.FAILED, finished_at=timezone.now(), errors=[Problem("", None, "", _(
-                "The import stopped because of an unexpected error; nothing was imported. Please try again, and if "
-                "it happens again tell the platform administrator.")).as_dict()])
+            transition(
+                job,
+                ImportJob.Status.FAILED,
+                finished_at=timezone.now(),
+                errors=[
+                    Problem(
+                        "",
+                        None,
+                        "",
+                        _(
+                            "The import stopped because of an unexpected error; nothing was imported. Please try again, and if "
+                            "it happens again tell the platform administrator."
+                        ),
+                    ).as_dict()
+                ],
+            )
     return job.status
 
 
@@ -143,19 +168,43 @@ def _run(job: ImportJob) -> None:
             report = import_data(actor=job.uploaded_by, town=job.town, data=data)
             transition(job, ImportJob.Status.DONE, finished_at=timezone.now(), report=report.to_json(), errors=[])
             if report.changed:
-                audit.record(job.uploaded_by, "onboarding.importjob.import", job, town_id=job.town_id, after={
-                    "file_name": job.file_name, "sha256": job.sha256,
-                    "sheets": {key: [c.created, c.updated, c.unchanged] for key, c in report.sheets.items()},
-                })
+                audit.record(
+                    job.uploaded_by,
+                    "onboarding.importjob.import",
+                    job,
+                    town_id=job.town_id,
+                    after={
+                        "file_name": job.file_name,
+                        "sha256": job.sha256,
+                        "sheets": {key: [c.created, c.updated, c.unchanged] for key, c in report.sheets.items()},
+                    },
+                )
     except ImportInvalid as invalid:  # the town changed between the check and the import
         job.refresh_from_db(fields=["status"])
         transition(job, ImportJob.Status.INVALID, finished_at=timezone.now(), errors=_problems_json(invalid))
     except PermissionDenied:
         job.refresh_from_db(fields=["status"])
-        transition(job, ImportJob.Status.FAILED, finished_at=timezone.now(), errors=[Problem("", None, "", _(
-            "%(user)s may no longer import into %(town)s; nothing was imported.") % {
-            "user": job.uploaded_by, "town": job.town}).as_dict()])
+        transition(
+            job,
+            ImportJob.Status.FAILED,
+            finished_at=timezone.now(),
+            errors=[
+                Problem(
+                    "",
+                    None,
+                    "",
+                    _("%(user)s may no longer import into %(town)s; nothing was imported.")
+                    % {"user": job.uploaded_by, "town": job.town},
+                ).as_dict()
+            ],
+        )
 
 
-__all__ = ["WorkbookRefused", "create_import_job", "enqueue_import", "fail_stalled_jobs", "run_import_job",
-           "transition"]
+__all__ = [
+    "WorkbookRefused",
+    "create_import_job",
+    "enqueue_import",
+    "fail_stalled_jobs",
+    "run_import_job",
+    "transition",
+]

@@ -49,19 +49,38 @@ def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None, towns=towns)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.create_import_job(actor=request.user, town=form.chosen_town,
-                                             upload=form.cleaned_data["file"], language=request.LANGUAGE_CODE)
+            job = services.create_import_job(
+                actor=request.user,
+                town=form.chosen_town,
+                upload=form.cleaned_data["file"],
+                language=request.LANGUAGE_CODE,
+            )
         except WorkbookRefused as refused:
             form.add_error("file", refused.message)
         else:
-            messages.success(request, _("“%(name)s” was uploaded. It is checked and imported in the background; this "
-                                        "page shows how far it has got.") % {"name": job.file_name})
+            messages.success(
+                request,
+                _(
+                    "“%(name)s” was uploaded. It is checked and imported in the background; this "
+                    "page shows how far it has got."
+                )
+                % {"name": job.file_name},
+            )
             return redirect(job)
     jobs = ImportJob.objects.for_user(request.user).select_related("town", "uploaded_by")[:RECENT_JOBS]
-    return render(request, "onboarding/upload.html", {
-        "nav": "onboarding", "form": form, "jobs": jobs, "sheets": SHEETS,
-        "several_towns": len(towns) > 1, "max_bytes": max_upload_bytes(), "max_rows": f"{MAX_ROWS:,}",
-    })
+    return render(
+        request,
+        "onboarding/upload.html",
+        {
+            "nav": "onboarding",
+            "form": form,
+            "jobs": jobs,
+            "sheets": SHEETS,
+            "several_towns": len(towns) > 1,
+            "max_bytes": max_upload_bytes(),
+            "max_rows": f"{MAX_ROWS:,}",
+        },
+    )
 
 
 @requires("onboarding.import")
@@ -84,8 +103,15 @@ def _job_context(job: ImportJob) -> dict:
         for sheet in SHEETS:
             c = report.sheets.get(sheet.key)
             if c is not None:
-                counts.append({"label": sheet.label, "help": sheet.help,
-                               "created": c.created, "updated": c.updated, "unchanged": c.unchanged})
+                counts.append(
+                    {
+                        "label": sheet.label,
+                        "help": sheet.help,
+                        "created": c.created,
+                        "updated": c.updated,
+                        "unchanged": c.unchanged,
+                    }
+                )
     return {
         "job": job,
         "report": report,

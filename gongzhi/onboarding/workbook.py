@@ -100,48 +100,73 @@ def check_file(file) -> None:
     limit = max_upload_bytes()
     size = _size_of(file)
     if size > limit:
-        raise WorkbookRefused(_("The file is %(size)s; files of at most %(limit)s can be imported. Split it into "
-                                "several files.") % {"size": filesizeformat(size), "limit": filesizeformat(limit)})
+        raise WorkbookRefused(
+            _("The file is %(size)s; files of at most %(limit)s can be imported. Split it into several files.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
     file.seek(0)
     head = file.read(2048)
     file.seek(0)
     if not head:
         raise WorkbookRefused(_("The file is empty."))
     if head.startswith(OLE_SIGNATURE):
-        raise WorkbookRefused(_("This is an old-format Excel file (.xls) or a password-protected workbook. Open it in "
-                                "Excel or WPS, remove any password, save it as “Excel workbook (*.xlsx)” and upload "
-                                "that file."))
+        raise WorkbookRefused(
+            _(
+                "This is an old-format Excel file (.xls) or a password-protected workbook. Open it in "
+                "Excel or WPS, remove any password, save it as “Excel workbook (*.xlsx)” and upload "
+                "that file."
+            )
+        )
     if head.startswith(IMAGE_SIGNATURES):
-        raise WorkbookRefused(_("This is a picture, not a spreadsheet. Upload the .xlsx file filled in from the "
-                                "template."))
+        raise WorkbookRefused(
+            _("This is a picture, not a spreadsheet. Upload the .xlsx file filled in from the template.")
+        )
     if head.startswith(PDF_SIGNATURE):
-        raise WorkbookRefused(_("This is a PDF document, not a spreadsheet. Upload the .xlsx file filled in from the "
-                                "template."))
+        raise WorkbookRefused(
+            _("This is a PDF document, not a spreadsheet. Upload the .xlsx file filled in from the template.")
+        )
     if not head.startswith(ZIP_SIGNATURES):
         if _looks_like_text(head):
-            raise WorkbookRefused(_("This is a text file (for example .csv), not an Excel workbook. Open it in Excel "
-                                    "or WPS, save it as “Excel workbook (*.xlsx)” and upload that file."))
-        raise WorkbookRefused(_("This is not an Excel workbook (.xlsx). Save the file as “Excel workbook (*.xlsx)” "
-                                "and upload it again."))
+            raise WorkbookRefused(
+                _(
+                    "This is a text file (for example .csv), not an Excel workbook. Open it in Excel "
+                    "or WPS, save it as “Excel workbook (*.xlsx)” and upload that file."
+                )
+            )
+        raise WorkbookRefused(
+            _("This is not an Excel workbook (.xlsx). Save the file as “Excel workbook (*.xlsx)” and upload it again.")
+        )
     try:
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise WorkbookRefused(_("The file is damaged or incomplete and cannot be read as an .xlsx workbook. Open it in "
-                                "Excel or WPS, save it again and upload it again."))
+        raise WorkbookRefused(
+            _(
+                "The file is damaged or incomplete and cannot be read as an .xlsx workbook. Open it in "
+                "Excel or WPS, save it again and upload it again."
+            )
+        )
     finally:
         file.seek(0)
     if "xl/workbook.xml" not in names and not any(n.startswith("xl/") and n.endswith("workbook.xml") for n in names):
-        raise WorkbookRefused(_("This file is not an Excel workbook (it may be a Word or other document, or a zip "
-                                "archive). Upload the .xlsx file filled in from the template."))
+        raise WorkbookRefused(
+            _(
+                "This file is not an Excel workbook (it may be a Word or other document, or a zip "
+                "archive). Upload the .xlsx file filled in from the template."
+            )
+        )
     if unpacked > limit * UNPACKED_FACTOR:
         raise WorkbookRefused(_("The workbook is too large once unpacked. Split it into several files."))
 
 
 def _damaged() -> WorkbookRefused:
-    return WorkbookRefused(_("The file could not be read: it may be damaged. Open it in Excel or WPS, save it again as "
-                             "“Excel workbook (*.xlsx)” and upload it again."))
+    return WorkbookRefused(
+        _(
+            "The file could not be read: it may be damaged. Open it in Excel or WPS, save it again as "
+            "“Excel workbook (*.xlsx)” and upload it again."
+        )
+    )
 
 
 def read_workbook(file, progress: Progress | None = None) -> WorkbookData:
@@ -183,22 +208,43 @@ def _read_sheets(workbook, progress: Progress | None) -> WorkbookData:
         sheet = find_sheet(name)
         if sheet is None:
             if hasattr(worksheet, "iter_rows") and _has_values(worksheet):
-                data.problems.append(Problem(name, None, "", _(
-                    "Unknown sheet “%(name)s”. Use the sheet names of the template: %(names)s. Rename the sheet or "
-                    "delete it.") % {"name": name, "names": "、".join(s.label for s in SHEETS)}))
+                data.problems.append(
+                    Problem(
+                        name,
+                        None,
+                        "",
+                        _(
+                            "Unknown sheet “%(name)s”. Use the sheet names of the template: %(names)s. Rename the sheet or "
+                            "delete it."
+                        )
+                        % {"name": name, "names": "、".join(s.label for s in SHEETS)},
+                    )
+                )
             elif hasattr(worksheet, "iter_rows"):
-                data.problems.append(Problem(name, None, "", _("Empty sheet “%(name)s” ignored.") % {"name": name},
-                                             WARNING))
+                data.problems.append(
+                    Problem(name, None, "", _("Empty sheet “%(name)s” ignored.") % {"name": name}, WARNING)
+                )
             continue
         if sheet.key in data:
-            data.problems.append(Problem(name, None, "", _("A second sheet for %(label)s: put all rows of one kind on "
-                                                         "one sheet.") % {"label": sheet.label}))
+            data.problems.append(
+                Problem(
+                    name,
+                    None,
+                    "",
+                    _("A second sheet for %(label)s: put all rows of one kind on one sheet.") % {"label": sheet.label},
+                )
+            )
             continue
         data[sheet.key] = _read_sheet(worksheet, sheet, data.problems, counter, estimate, progress)
     if not any(find_sheet(n) for n in workbook.sheetnames):
         names = "、".join(s.label for s in SHEETS)
-        raise WorkbookRefused(_("The workbook has none of the sheets the import reads (%(names)s). Download the "
-                                "template and copy your data into it.") % {"names": names})
+        raise WorkbookRefused(
+            _(
+                "The workbook has none of the sheets the import reads (%(names)s). Download the "
+                "template and copy your data into it."
+            )
+            % {"names": names}
+        )
     if progress:
         progress("reading", counter["rows"], counter["rows"])
     return data
@@ -211,8 +257,9 @@ def _has_values(worksheet) -> bool:
     return False
 
 
-def _read_sheet(worksheet, sheet: Sheet, problems: list[Problem], counter: dict, estimate: int,
-                progress: Progress | None) -> list[dict]:
+def _read_sheet(
+    worksheet, sheet: Sheet, problems: list[Problem], counter: dict, estimate: int, progress: Progress | None
+) -> list[dict]:
     rows: list[dict] = []
     columns: dict[str, int] | None = None
     unlabeled_warned: set[int] = set()
@@ -239,8 +286,9 @@ def _read_sheet(worksheet, sheet: Sheet, problems: list[Problem], counter: dict,
         empty_run = 0
         counter["rows"] += 1
         if counter["rows"] > MAX_ROWS:
-            raise WorkbookRefused(_("The workbook has more than %(max)s rows. Split it into several files.") % {
-                "max": f"{MAX_ROWS:,}"})
+            raise WorkbookRefused(
+                _("The workbook has more than %(max)s rows. Split it into several files.") % {"max": f"{MAX_ROWS:,}"}
+            )
         if progress and counter["rows"] % 1000 == 0:
             # The estimate comes from the sheets' recorded dimensions; 0 when a file records none.
             progress("reading", counter["rows"], max(estimate, counter["rows"]) if estimate else 0)
@@ -250,15 +298,28 @@ def _read_sheet(worksheet, sheet: Sheet, problems: list[Problem], counter: dict,
         for index, value in enumerate(values):
             if index not in columns.labelled and index not in unlabeled_warned and not is_blank(value):
                 unlabeled_warned.add(index)
-                problems.append(Problem(sheet.label, number, get_column_letter(index + 1), _(
-                    "This column has values but no heading in row %(row)s; it was ignored.") % {"row": heading_row},
-                    WARNING))
+                problems.append(
+                    Problem(
+                        sheet.label,
+                        number,
+                        get_column_letter(index + 1),
+                        _("This column has values but no heading in row %(row)s; it was ignored.")
+                        % {"row": heading_row},
+                        WARNING,
+                    )
+                )
         rows.append(row)
     if columns is None:
         if _has_values(worksheet):
-            problems.append(Problem(sheet.label, 1, "", _(
-                "No column headings found. Row 1 must hold the headings of the template, e.g. %(example)s.") % {
-                "example": "、".join(c.label for c in sheet.columns[:3])}))
+            problems.append(
+                Problem(
+                    sheet.label,
+                    1,
+                    "",
+                    _("No column headings found. Row 1 must hold the headings of the template, e.g. %(example)s.")
+                    % {"example": "、".join(c.label for c in sheet.columns[:3])},
+                )
+            )
         return []
     return rows
 
@@ -279,12 +340,26 @@ def _map_headings(sheet: Sheet, values, number: int, problems: list[Problem]) ->
         found.labelled.add(index)
         column = find_column(sheet, str(heading))
         if column is None:
-            pending.append(Problem(sheet.label, number, str(heading).strip(), _(
-                "This column is not used by the import and was ignored."), WARNING))
+            pending.append(
+                Problem(
+                    sheet.label,
+                    number,
+                    str(heading).strip(),
+                    _("This column is not used by the import and was ignored."),
+                    WARNING,
+                )
+            )
         elif column.key in found:
-            pending.append(Problem(sheet.label, number, column.label, _(
-                "This column appears twice (columns %(first)s and %(second)s). Keep one.") % {
-                "first": get_column_letter(found[column.key] + 1), "second": get_column_letter(index + 1)}, ERROR))
+            pending.append(
+                Problem(
+                    sheet.label,
+                    number,
+                    column.label,
+                    _("This column appears twice (columns %(first)s and %(second)s). Keep one.")
+                    % {"first": get_column_letter(found[column.key] + 1), "second": get_column_letter(index + 1)},
+                    ERROR,
+                )
+            )
         else:
             found[column.key] = index
     if not found:
@@ -347,8 +422,9 @@ def build_template() -> bytes:
             example.font = EXAMPLE_FONT
             example.number_format = dimension.number_format
             if column.choices:
-                validation = DataValidation(type="list", formula1=f'"{",".join(column.choice_labels)}"',
-                                            allow_blank=True, showErrorMessage=True)
+                validation = DataValidation(
+                    type="list", formula1=f'"{",".join(column.choice_labels)}"', allow_blank=True, showErrorMessage=True
+                )
                 validation.errorTitle = column.label
                 validation.error = _("Choose one of: %(choices)s") % {"choices": "、".join(column.choice_labels)}
                 validation.promptTitle = column.label
@@ -371,23 +447,35 @@ def _write_instructions(worksheet) -> None:
     worksheet["A1"].font = Font(bold=True, size=14)
     worksheet.append([])
     steps = [
-        _("Fill in the sheets you need; every sheet is optional. Row 2 of each sheet is an example: replace it with "
-          "your data or delete it."),
-        _("Keep the sheet names and the headings in row 1 as they are. Red headings are required; the other columns "
-          "may be left empty or left out. Point at a heading to see what it expects."),
-        _("Codes (居民区编码, 小区编码, 组织编码) are short identifiers you choose: letters, digits, '-', '_' or '.'. "
-          "Existing records are found by their code (buildings by compound and building number, units by compound, "
-          "building and unit number, people by mobile number) and updated; other rows create new records. Nothing "
-          "is ever deleted."),
-        _("A row may refer to records already in the platform or to rows on another sheet of this file, for example "
-          "a unit to a compound on the 小区 sheet."),
+        _(
+            "Fill in the sheets you need; every sheet is optional. Row 2 of each sheet is an example: replace it with "
+            "your data or delete it."
+        ),
+        _(
+            "Keep the sheet names and the headings in row 1 as they are. Red headings are required; the other columns "
+            "may be left empty or left out. Point at a heading to see what it expects."
+        ),
+        _(
+            "Codes (居民区编码, 小区编码, 组织编码) are short identifiers you choose: letters, digits, '-', '_' or '.'. "
+            "Existing records are found by their code (buildings by compound and building number, units by compound, "
+            "building and unit number, people by mobile number) and updated; other rows create new records. Nothing "
+            "is ever deleted."
+        ),
+        _(
+            "A row may refer to records already in the platform or to rows on another sheet of this file, for example "
+            "a unit to a compound on the 小区 sheet."
+        ),
         _("An empty cell clears that field; a column left out of a sheet leaves the field unchanged."),
-        _("Dates as 2024-03-01 (or a date cell); areas in square metres with at most two decimal places; mobile "
-          "numbers with 11 digits."),
-        _("If any row has a problem, nothing is imported: every problem is listed with its sheet, row and column. "
-          "Correct them and upload the file again. Uploading the same file twice changes nothing the second time."),
-        _("Limits: %(size)s per file and %(rows)s rows.") % {"size": filesizeformat(max_upload_bytes()),
-                                                            "rows": f"{MAX_ROWS:,}"},
+        _(
+            "Dates as 2024-03-01 (or a date cell); areas in square metres with at most two decimal places; mobile "
+            "numbers with 11 digits."
+        ),
+        _(
+            "If any row has a problem, nothing is imported: every problem is listed with its sheet, row and column. "
+            "Correct them and upload the file again. Uploading the same file twice changes nothing the second time."
+        ),
+        _("Limits: %(size)s per file and %(rows)s rows.")
+        % {"size": filesizeformat(max_upload_bytes()), "rows": f"{MAX_ROWS:,}"},
     ]
     for number, step in enumerate(steps, start=1):
         worksheet.append([f"{number}.", step])
@@ -411,6 +499,7 @@ def _write_instructions(worksheet) -> None:
 
 # --- The list of problems ----------------------------------------------------------------------
 
+
 def build_problems_workbook(errors: list[Problem], warnings: list[Problem] = ()) -> bytes:
     workbook = Workbook()
     worksheet = workbook.active
@@ -421,8 +510,15 @@ def build_problems_workbook(errors: list[Problem], warnings: list[Problem] = ())
         cell.font = OPTIONAL_FONT
         cell.fill = HEADING_FILL
     for problem in [*errors, *warnings]:
-        worksheet.append([problem.sheet, problem.row, problem.column, problem.message,
-                          _("error") if problem.level == ERROR else _("warning")])
+        worksheet.append(
+            [
+                problem.sheet,
+                problem.row,
+                problem.column,
+                problem.message,
+                _("error") if problem.level == ERROR else _("warning"),
+            ]
+        )
     for letter, width in zip("ABCDE", (12, 8, 18, 90, 8), strict=True):
         worksheet.column_dimensions[letter].width = width
     worksheet.freeze_panes = "A2"

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.attention import CONTRACT_WARNING_DAYS, MEMBERSHIP_WARNING_DAYS
-from gongzhi.core.forms import apply_service
-from gongzhi.core.pages import managed, managed_towns, paginate, timeline_context
+from gongzhi.core.pages import form_page, managed, managed_towns, paginate, posted, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Compound, Neighborhood, Town, Unit
@@ -84,9 +83,16 @@ def _next_url(request, default: str) -> str:
     return default
 
 
-def _posted(request):
-    """The submitted data on POST (even when empty, so that required fields are reported)."""
-    return request.POST if request.method == "POST" else None
+def _without_town(form) -> dict:
+    """The form's data for a create service that takes the town separately."""
+    return {k: v for k, v in form.data_for_service().items() if k != "town"}
+
+
+def _again_or(request, url_name: str, parent):
+    """After "save and add another", the same form again; otherwise the parent's page."""
+    from django.urls import reverse
+
+    return reverse(url_name, args=[parent.uid]) if "add_another" in request.POST else parent
 
 
 def _posted_version(request) -> int:
@@ -230,33 +236,18 @@ def organization_create(request):
     neighborhoods, compounds = _place_choices(request)
     initial = {"kind": request.GET["kind"]} if request.GET.get("kind") in Organization.Kind.values else {}
     form = OrganizationForm(
-        _posted(request),
-        towns=managed_towns(request),
-        neighborhoods=neighborhoods,
-        compounds=compounds,
-        initial=initial,
+        posted(request), towns=managed_towns(request), neighborhoods=neighborhoods, compounds=compounds, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        organization = apply_service(
-            form,
-            lambda: services.create_organization(
-                actor=request.user,
-                town=form.cleaned_data["town"],
-                data={k: v for k, v in form.data_for_service().items() if k != "town"},
-            ),
-        )
-        if organization:
-            messages.success(request, _("Organisation “%(name)s” created.") % {"name": organization.name})
-            return redirect("orgs:organization_detail", uid=organization.uid)
-    return render(
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "title": _("New organisation"),
-            "cancel_url": "orgs:organization_list",
-        },
+        form,
+        nav="orgs",
+        title=_("New organisation"),
+        cancel_url="orgs:organization_list",
+        save=lambda: services.create_organization(
+            actor=request.user, town=form.cleaned_data["town"], data=_without_town(form)
+        ),
+        done=lambda o: _("Organisation “%(name)s” created.") % {"name": o.name},
     )
 
 
@@ -266,29 +257,20 @@ def organization_edit(request, uid):
         managed(request, Organization.objects.for_user(request.user, "town.manage")), uid=uid
     )
     neighborhoods, compounds = _place_choices(request, organization.town_id)
-    form = OrganizationForm(_posted(request), instance=organization, neighborhoods=neighborhoods, compounds=compounds)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_organization(
-                actor=request.user,
-                organization=organization,
-                data=form.data_for_service(),
-                expected_version=form.expected_version,
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("orgs:organization_detail", uid=uid)
-    return render(
+    form = OrganizationForm(posted(request), instance=organization, neighborhoods=neighborhoods, compounds=compounds)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "title": _("Edit organisation"),
-            "object": organization,
-        },
+        form,
+        nav="orgs",
+        title=_("Edit organisation"),
+        object=organization,
+        save=lambda: services.update_organization(
+            actor=request.user,
+            organization=organization,
+            data=form.data_for_service(),
+            expected_version=form.expected_version,
+        ),
+        done=lambda o: _("Changes saved."),
     )
 
 
@@ -371,26 +353,17 @@ def body_detail(request, uid):
 @requires("town.manage")
 def body_edit(request, uid):
     body = _managed_body(request, uid)
-    form = BodyForm(_posted(request), instance=body)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_body(
-                actor=request.user, body=body, data=form.data_for_service(), expected_version=form.expected_version
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("orgs:body_detail", uid=uid)
-    return render(
+    form = BodyForm(posted(request), instance=body)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "title": _("Edit %(body)s") % {"body": body.name},
-            "object": body,
-        },
+        form,
+        nav="orgs",
+        title=_("Edit %(body)s") % {"body": body.name},
+        object=body,
+        save=lambda: services.update_body(
+            actor=request.user, body=body, data=form.data_for_service(), expected_version=form.expected_version
+        ),
+        done=lambda b: _("Changes saved."),
     )
 
 
@@ -398,32 +371,22 @@ def body_edit(request, uid):
 def body_member_unit_add(request, uid):
     body = _managed_body(request, uid)
     organizations = _ordered_by_kind(Organization.objects.filter(town_id=body.town_id)).order_by("kind_rank", "name")
-    form = MemberUnitForm(_posted(request), organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        unit = apply_service(
-            form,
-            lambda: services.add_body_member_unit(
-                actor=request.user,
-                body=body,
-                label=form.cleaned_data["label"],
-                organization=form.cleaned_data["organization"],
-            ),
-        )
-        if unit:
-            messages.success(request, _("Member unit “%(label)s” added.") % {"label": unit.label})
-            if "add_another" in request.POST:
-                return redirect("orgs:body_member_unit_add", uid=uid)
-            return redirect("orgs:body_detail", uid=uid)
-    return render(
+    form = MemberUnitForm(posted(request), organizations=organizations)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "parent": body,
-            "add_another": True,
-            "title": _("Add a member unit to %(body)s") % {"body": body.name},
-        },
+        form,
+        nav="orgs",
+        parent=body,
+        add_another=True,
+        title=_("Add a member unit to %(body)s") % {"body": body.name},
+        save=lambda: services.add_body_member_unit(
+            actor=request.user,
+            body=body,
+            label=form.cleaned_data["label"],
+            organization=form.cleaned_data["organization"],
+        ),
+        done=lambda unit: _("Member unit “%(label)s” added.") % {"label": unit.label},
+        redirect_to=lambda unit: _again_or(request, "orgs:body_member_unit_add", body),
     )
 
 
@@ -444,33 +407,23 @@ def body_coverage_add(request, uid):
         messages.error(request, _("Only inspection groups have coverage."))
         return redirect("orgs:body_detail", uid=uid)
     neighborhoods, compounds = _place_choices(request, body.town_id)
-    form = CoverageForm(_posted(request), neighborhoods=neighborhoods, compounds=compounds)
-    if request.method == "POST" and form.is_valid():
-        row = apply_service(
-            form,
-            lambda: services.add_body_coverage(
-                actor=request.user,
-                body=body,
-                neighborhood=form.cleaned_data["neighborhood"],
-                compound=form.cleaned_data["compound"],
-            ),
-        )
-        if row:
-            messages.success(request, _("%(place)s added to the group's coverage.") % {"place": row})
-            if "add_another" in request.POST:
-                return redirect("orgs:body_coverage_add", uid=uid)
-            return redirect("orgs:body_detail", uid=uid)
-    return render(
+    form = CoverageForm(posted(request), neighborhoods=neighborhoods, compounds=compounds)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "parent": body,
-            "add_another": True,
-            "title": _("Add coverage to %(body)s") % {"body": body.name},
-            "intro": _("The group inspects the places it covers; its members see them."),
-        },
+        form,
+        nav="orgs",
+        parent=body,
+        add_another=True,
+        title=_("Add coverage to %(body)s") % {"body": body.name},
+        intro=_("The group inspects the places it covers; its members see them."),
+        save=lambda: services.add_body_coverage(
+            actor=request.user,
+            body=body,
+            neighborhood=form.cleaned_data["neighborhood"],
+            compound=form.cleaned_data["compound"],
+        ),
+        done=lambda row: _("%(place)s added to the group's coverage.") % {"place": row},
+        redirect_to=lambda row: _again_or(request, "orgs:body_coverage_add", body),
     )
 
 
@@ -615,54 +568,34 @@ def _managed_membership(request, uid):
 
 @requires("people.manage")
 def person_create(request):
-    form = PersonForm(_posted(request), towns=managed_towns(request, "people.manage"))
-    if request.method == "POST" and form.is_valid():
-        person = apply_service(
-            form,
-            lambda: services.create_person(
-                actor=request.user,
-                town=form.cleaned_data["town"],
-                data={k: v for k, v in form.data_for_service().items() if k != "town"},
-            ),
-        )
-        if person:
-            messages.success(request, _("“%(name)s” recorded.") % {"name": person.name})
-            return redirect("orgs:person_detail", uid=person.uid)
-    return render(
+    form = PersonForm(posted(request), towns=managed_towns(request, "people.manage"))
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "people",
-            "form": form,
-            "title": _("New person"),
-            "cancel_url": "orgs:person_list",
-        },
+        form,
+        nav="people",
+        title=_("New person"),
+        cancel_url="orgs:person_list",
+        save=lambda: services.create_person(
+            actor=request.user, town=form.cleaned_data["town"], data=_without_town(form)
+        ),
+        done=lambda p: _("“%(name)s” recorded.") % {"name": p.name},
     )
 
 
 @requires("people.manage")
 def person_edit(request, uid):
     person = _managed_person(request, uid)
-    form = PersonForm(_posted(request), instance=person)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_person(
-                actor=request.user, person=person, data=form.data_for_service(), expected_version=form.expected_version
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("orgs:person_detail", uid=uid)
-    return render(
+    form = PersonForm(posted(request), instance=person)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "people",
-            "form": form,
-            "title": _("Edit %(name)s") % {"name": person.name},
-            "object": person,
-        },
+        form,
+        nav="people",
+        title=_("Edit %(name)s") % {"name": person.name},
+        object=person,
+        save=lambda: services.update_person(
+            actor=request.user, person=person, data=form.data_for_service(), expected_version=form.expected_version
+        ),
+        done=lambda p: _("Changes saved."),
     )
 
 
@@ -673,97 +606,70 @@ def membership_add(request, uid):
     bodies = _ordered_by_kind(Body.objects.filter(town_id=person.town_id), kinds=Body.Kind).order_by(
         "kind_rank", "number"
     )
-    form = MembershipForm(_posted(request), organizations=organizations, bodies=bodies)
-    if request.method == "POST" and form.is_valid():
-        membership = apply_service(
-            form, lambda: services.add_membership(actor=request.user, person=person, data=form.data_for_service())
-        )
-        if membership:
-            messages.success(
-                request,
-                _("%(name)s: membership in %(holder)s added.") % {"name": person.name, "holder": membership.holder},
-            )
-            return redirect("orgs:person_detail", uid=uid)
-    return render(
+    form = MembershipForm(posted(request), organizations=organizations, bodies=bodies)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "people",
-            "form": form,
-            "parent": person,
-            "title": _("New membership for %(name)s") % {"name": person.name},
-        },
+        form,
+        nav="people",
+        parent=person,
+        title=_("New membership for %(name)s") % {"name": person.name},
+        save=lambda: services.add_membership(actor=request.user, person=person, data=form.data_for_service()),
+        done=lambda m: _("%(name)s: membership in %(holder)s added.") % {"name": person.name, "holder": m.holder},
+        redirect_to=lambda m: person,
     )
 
 
 @requires("people.manage")
 def membership_edit(request, uid):
     membership = _managed_membership(request, uid)
-    form = MembershipEditForm(_posted(request), instance=membership)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_membership(
-                actor=request.user,
-                membership=membership,
-                data=form.data_for_service(),
-                expected_version=form.expected_version,
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("orgs:person_detail", uid=membership.person.uid)
-    return render(
+    form = MembershipEditForm(posted(request), instance=membership)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "people",
-            "form": form,
-            "parent": membership.person,
-            "title": _("Edit membership: %(name)s in %(holder)s")
-            % {"name": membership.person.name, "holder": membership.holder},
-        },
+        form,
+        nav="people",
+        parent=membership.person,
+        title=_("Edit membership: %(name)s in %(holder)s")
+        % {"name": membership.person.name, "holder": membership.holder},
+        save=lambda: services.update_membership(
+            actor=request.user,
+            membership=membership,
+            data=form.data_for_service(),
+            expected_version=form.expected_version,
+        ),
+        done=lambda m: _("Changes saved."),
+        redirect_to=lambda m: membership.person,
     )
 
 
 @requires("people.manage")
 def membership_end(request, uid):
     membership = _managed_membership(request, uid)
-    form = MembershipEndForm(_posted(request), membership=membership)
-    if request.method == "POST" and form.is_valid():
-        ended = apply_service(
-            form,
-            lambda: services.end_membership(
-                actor=request.user,
-                membership=membership,
-                on=form.cleaned_data["end"],
-                expected_version=form.expected_version,
-            ),
-        )
-        if ended:
-            messages.success(
-                request,
-                _("The term of %(name)s in %(holder)s ends on %(date)s.")
-                % {"name": membership.person.name, "holder": membership.holder, "date": ended.end.isoformat()},
-            )
-            return redirect("orgs:person_detail", uid=membership.person.uid)
-    return render(
+    form = MembershipEndForm(posted(request), membership=membership)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "people",
-            "form": form,
-            "parent": membership.person,
-            "submit_label": _("End the term"),
-            "title": _("End a term of office"),
-            "intro": _("%(name)s · %(title)s · %(holder)s, since %(start)s.")
-            % {
-                "name": membership.person.name,
-                "title": membership.title,
-                "holder": membership.holder,
-                "start": membership.start.isoformat(),
-            },
+        form,
+        nav="people",
+        parent=membership.person,
+        submit_label=_("End the term"),
+        title=_("End a term of office"),
+        intro=_("%(name)s · %(title)s · %(holder)s, since %(start)s.")
+        % {
+            "name": membership.person.name,
+            "title": membership.title,
+            "holder": membership.holder,
+            "start": membership.start.isoformat(),
         },
+        save=lambda: services.end_membership(
+            actor=request.user,
+            membership=membership,
+            on=form.cleaned_data["end"],
+            expected_version=form.expected_version,
+        ),
+        done=lambda m: (
+            _("The term of %(name)s in %(holder)s ends on %(date)s.")
+            % {"name": membership.person.name, "holder": membership.holder, "date": m.end.isoformat()}
+        ),
+        redirect_to=lambda m: membership.person,
     )
 
 
@@ -857,26 +763,17 @@ def contract_create(request):
         initial["compound"] = compounds.filter(uid=request.GET["compound"]).first()
     if request.GET.get("company"):
         initial["company"] = companies.filter(uid=request.GET["company"]).first()
-    form = ContractForm(_posted(request), companies=companies, compounds=compounds, managers=managers, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        contract = apply_service(
-            form,
-            lambda: services.create_contract(
-                actor=request.user, town=form.cleaned_data["compound"].town, data=form.data_for_service()
-            ),
-        )
-        if contract:
-            messages.success(request, _("Contract recorded: %(contract)s.") % {"contract": contract})
-            return redirect("orgs:contract_detail", uid=contract.uid)
-    return render(
+    form = ContractForm(posted(request), companies=companies, compounds=compounds, managers=managers, initial=initial)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "title": _("New property service contract"),
-            "cancel_url": "orgs:contract_list",
-        },
+        form,
+        nav="orgs",
+        title=_("New property service contract"),
+        cancel_url="orgs:contract_list",
+        save=lambda: services.create_contract(
+            actor=request.user, town=form.cleaned_data["compound"].town, data=form.data_for_service()
+        ),
+        done=lambda c: _("Contract recorded: %(contract)s.") % {"contract": c},
     )
 
 
@@ -886,31 +783,17 @@ def contract_edit(request, uid):
         managed(request, ServiceContract.objects.for_user(request.user, "town.manage")), uid=uid
     )
     companies, compounds, managers = _contract_choices(request, contract.town_id, contract.manager_id)
-    form = ContractForm(
-        _posted(request), instance=contract, companies=companies, compounds=compounds, managers=managers
-    )
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_contract(
-                actor=request.user,
-                contract=contract,
-                data=form.data_for_service(),
-                expected_version=form.expected_version,
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("orgs:contract_detail", uid=uid)
-    return render(
+    form = ContractForm(posted(request), instance=contract, companies=companies, compounds=compounds, managers=managers)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "title": _("Edit property service contract"),
-            "object": contract,
-        },
+        form,
+        nav="orgs",
+        title=_("Edit property service contract"),
+        object=contract,
+        save=lambda: services.update_contract(
+            actor=request.user, contract=contract, data=form.data_for_service(), expected_version=form.expected_version
+        ),
+        done=lambda c: _("Changes saved."),
     )
 
 
@@ -956,30 +839,16 @@ def duty_create(request):
             )
             initial["order"] = (last or 0) + 1
             initial["town"] = town
-    form = DutyForm(_posted(request), towns=towns, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        duty = apply_service(
-            form,
-            lambda: services.create_duty(
-                actor=request.user,
-                town=form.cleaned_data["town"],
-                data={k: v for k, v in form.data_for_service().items() if k != "town"},
-            ),
-        )
-        if duty:
-            messages.success(
-                request, _("Duty added to the list of the %(party)s.") % {"party": duty.get_party_display()}
-            )
-            return redirect(_duty_list_url(duty))
-    return render(
+    form = DutyForm(posted(request), towns=towns, initial=initial)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "title": _("New duty"),
-            "cancel_url": "orgs:duty_list",
-        },
+        form,
+        nav="orgs",
+        title=_("New duty"),
+        cancel_url="orgs:duty_list",
+        save=lambda: services.create_duty(actor=request.user, town=form.cleaned_data["town"], data=_without_town(form)),
+        done=lambda d: _("Duty added to the list of the %(party)s.") % {"party": d.get_party_display()},
+        redirect_to=_duty_list_url,
     )
 
 
@@ -994,30 +863,21 @@ def duty_edit(request, uid):
     duty = get_object_or_404(
         managed(request, Duty.objects.for_user(request.user, "town.manage")).select_related("town"), uid=uid
     )
-    form = DutyEditForm(_posted(request), instance=duty)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_duty(
-                actor=request.user, duty=duty, data=form.data_for_service(), expected_version=form.expected_version
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect(_duty_list_url(duty))
-    return render(
+    form = DutyEditForm(posted(request), instance=duty)
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "orgs",
-            "form": form,
-            "duty": duty,
-            "cancel_url": "orgs:duty_list",
-            "show_timeline": True,
-            "title": _("Edit duty %(order)s of the %(party)s")
-            % {"order": duty.order, "party": duty.get_party_display()},
-            **timeline_context(request, duty),
-        },
+        form,
+        nav="orgs",
+        duty=duty,
+        cancel_url="orgs:duty_list",
+        show_timeline=True,
+        title=_("Edit duty %(order)s of the %(party)s") % {"order": duty.order, "party": duty.get_party_display()},
+        save=lambda: services.update_duty(
+            actor=request.user, duty=duty, data=form.data_for_service(), expected_version=form.expected_version
+        ),
+        done=lambda d: _("Changes saved."),
+        redirect_to=_duty_list_url,
+        **timeline_context(request, duty),
     )
 
 
@@ -1076,36 +936,27 @@ def residency_bind(request, uid):
     unit = get_object_or_404(
         Unit.objects.for_user(request.user, "residents.bind").select_related("building", "compound"), uid=uid
     )
-    form = BindResidentForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        residency = apply_service(
-            form,
-            lambda: services.bind_resident(
-                actor=request.user, unit=unit, phone=data["phone"], name=data["name"], relation=data["relation"]
-            ),
-        )
-        if residency:
-            messages.success(
-                request,
-                _("%(name)s is now recorded for %(unit)s.")
-                % {"name": residency.person.name, "unit": f"{unit.compound.name} {unit.building.number} {unit.number}"},
-            )
-            return redirect(unit.get_absolute_url())
     label = f"{unit.compound.name} {unit.building.number} {unit.number}"
-    return render(
+    form = BindResidentForm(posted(request))
+    return form_page(
         request,
-        "orgs/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "parent": unit,
-            "title": _("Bind a resident to %(unit)s") % {"unit": label},
-            "intro": _(
-                "A resident bound by staff is confirmed at once. Residents can also claim their unit "
-                "themselves with the compound's invite code."
-            ),
-        },
+        form,
+        nav="places",
+        parent=unit,
+        title=_("Bind a resident to %(unit)s") % {"unit": label},
+        intro=_(
+            "A resident bound by staff is confirmed at once. Residents can also claim their unit "
+            "themselves with the compound's invite code."
+        ),
+        save=lambda: services.bind_resident(
+            actor=request.user,
+            unit=unit,
+            phone=form.cleaned_data["phone"],
+            name=form.cleaned_data["name"],
+            relation=form.cleaned_data["relation"],
+        ),
+        done=lambda r: _("%(name)s is now recorded for %(unit)s.") % {"name": r.person.name, "unit": label},
+        redirect_to=lambda r: unit,
     )
 
 

@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.forms import apply_service
-from gongzhi.core.pages import can, managed_towns, paginate, timeline_context
+from gongzhi.core.pages import can, form_page, managed_towns, paginate, posted, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.orgs.models import Organization, Residency, ServiceContract
@@ -60,55 +60,37 @@ def neighborhood_detail(request, uid):
 
 @requires("town.manage")
 def neighborhood_create(request):
-    form = NeighborhoodForm(request.POST or None, towns=managed_towns(request))
-    if request.method == "POST" and form.is_valid():
-        neighborhood = apply_service(
-            form,
-            lambda: services.create_neighborhood(
-                actor=request.user, town=form.cleaned_data["town"], data=form.data_for_service()
-            ),
-        )
-        if neighborhood:
-            messages.success(request, _("Neighborhood “%(name)s” created.") % {"name": neighborhood.name})
-            return redirect("places:neighborhood_detail", uid=neighborhood.uid)
-    return render(
+    form = NeighborhoodForm(posted(request), towns=managed_towns(request))
+    return form_page(
         request,
-        "places/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "title": _("New neighborhood"),
-            "cancel_url": "places:neighborhood_list",
-        },
+        form,
+        nav="places",
+        title=_("New neighborhood"),
+        cancel_url="places:neighborhood_list",
+        save=lambda: services.create_neighborhood(
+            actor=request.user, town=form.cleaned_data["town"], data=form.data_for_service()
+        ),
+        done=lambda n: _("Neighborhood “%(name)s” created.") % {"name": n.name},
     )
 
 
 @requires("town.manage")
 def neighborhood_edit(request, uid):
     neighborhood = get_object_or_404(Neighborhood.objects.for_user(request.user, "town.manage"), uid=uid)
-    form = NeighborhoodForm(request.POST or None, instance=neighborhood)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_neighborhood(
-                actor=request.user,
-                neighborhood=neighborhood,
-                data=form.data_for_service(),
-                expected_version=form.expected_version,
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("places:neighborhood_detail", uid=uid)
-    return render(
+    form = NeighborhoodForm(posted(request), instance=neighborhood)
+    return form_page(
         request,
-        "places/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "title": _("Edit neighborhood"),
-            "object": neighborhood,
-        },
+        form,
+        nav="places",
+        title=_("Edit neighborhood"),
+        object=neighborhood,
+        save=lambda: services.update_neighborhood(
+            actor=request.user,
+            neighborhood=neighborhood,
+            data=form.data_for_service(),
+            expected_version=form.expected_version,
+        ),
+        done=lambda n: _("Changes saved."),
     )
 
 
@@ -186,23 +168,15 @@ def compound_create(request):
     initial = {}
     if request.GET.get("neighborhood"):
         initial["neighborhood"] = neighborhoods.filter(uid=request.GET["neighborhood"]).first()
-    form = CompoundForm(request.POST or None, neighborhoods=neighborhoods, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        compound = apply_service(
-            form, lambda: services.create_compound(actor=request.user, data=form.data_for_service())
-        )
-        if compound:
-            messages.success(request, _("Compound “%(name)s” created.") % {"name": compound.name})
-            return redirect("places:compound_detail", uid=compound.uid)
-    return render(
+    form = CompoundForm(posted(request), neighborhoods=neighborhoods, initial=initial)
+    return form_page(
         request,
-        "places/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "title": _("New compound"),
-            "cancel_url": "places:compound_list",
-        },
+        form,
+        nav="places",
+        title=_("New compound"),
+        cancel_url="places:compound_list",
+        save=lambda: services.create_compound(actor=request.user, data=form.data_for_service()),
+        done=lambda c: _("Compound “%(name)s” created.") % {"name": c.name},
     )
 
 
@@ -210,29 +184,17 @@ def compound_create(request):
 def compound_edit(request, uid):
     compound = get_object_or_404(Compound.objects.for_user(request.user, "places.manage"), uid=uid)
     neighborhoods = Neighborhood.objects.for_user(request.user, "places.manage").filter(town_id=compound.town_id)
-    form = CompoundForm(request.POST or None, instance=compound, neighborhoods=neighborhoods)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_compound(
-                actor=request.user,
-                compound=compound,
-                data=form.data_for_service(),
-                expected_version=form.expected_version,
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("places:compound_detail", uid=uid)
-    return render(
+    form = CompoundForm(posted(request), instance=compound, neighborhoods=neighborhoods)
+    return form_page(
         request,
-        "places/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "title": _("Edit compound"),
-            "object": compound,
-        },
+        form,
+        nav="places",
+        title=_("Edit compound"),
+        object=compound,
+        save=lambda: services.update_compound(
+            actor=request.user, compound=compound, data=form.data_for_service(), expected_version=form.expected_version
+        ),
+        done=lambda c: _("Changes saved."),
     )
 
 
@@ -270,23 +232,15 @@ def building_detail(request, uid):
 @requires("places.manage")
 def building_create(request, compound_uid):
     compound = get_object_or_404(Compound.objects.for_user(request.user, "places.manage"), uid=compound_uid)
-    form = BuildingForm(request.POST or None, instance=Building(compound=compound, town_id=compound.town_id))
-    if request.method == "POST" and form.is_valid():
-        building = apply_service(
-            form, lambda: services.create_building(actor=request.user, compound=compound, data=form.data_for_service())
-        )
-        if building:
-            messages.success(request, _("Building “%(number)s” created.") % {"number": building.number})
-            return redirect("places:building_detail", uid=building.uid)
-    return render(
+    form = BuildingForm(posted(request), instance=Building(compound=compound, town_id=compound.town_id))
+    return form_page(
         request,
-        "places/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "title": _("New building in %(compound)s") % {"compound": compound.name},
-            "parent": compound,
-        },
+        form,
+        nav="places",
+        parent=compound,
+        title=_("New building in %(compound)s") % {"compound": compound.name},
+        save=lambda: services.create_building(actor=request.user, compound=compound, data=form.data_for_service()),
+        done=lambda b: _("Building “%(number)s” created.") % {"number": b.number},
     )
 
 
@@ -295,29 +249,17 @@ def building_edit(request, uid):
     building = get_object_or_404(
         Building.objects.for_user(request.user, "places.manage").select_related("compound"), uid=uid
     )
-    form = BuildingForm(request.POST or None, instance=building)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_building(
-                actor=request.user,
-                building=building,
-                data=form.data_for_service(),
-                expected_version=form.expected_version,
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("places:building_detail", uid=uid)
-    return render(
+    form = BuildingForm(posted(request), instance=building)
+    return form_page(
         request,
-        "places/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "title": _("Edit building"),
-            "object": building,
-        },
+        form,
+        nav="places",
+        title=_("Edit building"),
+        object=building,
+        save=lambda: services.update_building(
+            actor=request.user, building=building, data=form.data_for_service(), expected_version=form.expected_version
+        ),
+        done=lambda b: _("Changes saved."),
     )
 
 
@@ -354,53 +296,35 @@ def unit_create(request, building_uid):
         Building.objects.for_user(request.user, "places.manage").select_related("compound"), uid=building_uid
     )
     form = UnitForm(
-        request.POST or None,
-        instance=Unit(building=building, compound_id=building.compound_id, town_id=building.town_id),
+        posted(request), instance=Unit(building=building, compound_id=building.compound_id, town_id=building.town_id)
     )
-    if request.method == "POST" and form.is_valid():
-        unit = apply_service(
-            form, lambda: services.create_unit(actor=request.user, building=building, data=form.data_for_service())
-        )
-        if unit:
-            messages.success(request, _("Unit “%(number)s” created.") % {"number": unit.number})
-            if "add_another" in request.POST:
-                return redirect("places:unit_create", building_uid=building.uid)
-            return redirect("places:building_detail", uid=building.uid)
-    return render(
+    another = "add_another" in request.POST
+    return form_page(
         request,
-        "places/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "parent": building,
-            "add_another": True,
-            "title": _("New unit in %(compound)s %(building)s")
-            % {"compound": building.compound.name, "building": building.number},
-        },
+        form,
+        nav="places",
+        parent=building,
+        add_another=True,
+        title=_("New unit in %(compound)s %(building)s")
+        % {"compound": building.compound.name, "building": building.number},
+        save=lambda: services.create_unit(actor=request.user, building=building, data=form.data_for_service()),
+        done=lambda u: _("Unit “%(number)s” created.") % {"number": u.number},
+        redirect_to=lambda u: reverse("places:unit_create", args=[building.uid]) if another else building,
     )
 
 
 @requires("places.manage")
 def unit_edit(request, uid):
     unit = get_object_or_404(Unit.objects.for_user(request.user, "places.manage").select_related("building"), uid=uid)
-    form = UnitForm(request.POST or None, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        updated = apply_service(
-            form,
-            lambda: services.update_unit(
-                actor=request.user, unit=unit, data=form.data_for_service(), expected_version=form.expected_version
-            ),
-        )
-        if updated:
-            messages.success(request, _("Changes saved."))
-            return redirect("places:unit_detail", uid=uid)
-    return render(
+    form = UnitForm(posted(request), instance=unit)
+    return form_page(
         request,
-        "places/form.html",
-        {
-            "nav": "places",
-            "form": form,
-            "title": _("Edit unit"),
-            "object": unit,
-        },
+        form,
+        nav="places",
+        title=_("Edit unit"),
+        object=unit,
+        save=lambda: services.update_unit(
+            actor=request.user, unit=unit, data=form.data_for_service(), expected_version=form.expected_version
+        ),
+        done=lambda u: _("Changes saved."),
     )

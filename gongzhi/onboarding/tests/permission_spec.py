@@ -11,9 +11,15 @@ def _job(world, town, persona, **fields):
     from gongzhi.onboarding.models import ImportJob
 
     return ImportJob.objects.create(
-        town=town, uploaded_by=world.users[persona], file_name="导入.xlsx", file="imports/none.xlsx", sha256="0" * 64,
+        town=town,
+        uploaded_by=world.users[persona],
+        file_name="导入.xlsx",
+        file="imports/none.xlsx",
+        sha256="0" * 64,
         status=ImportJob.Status.INVALID,
-        errors=[{"sheet": "房屋", "row": 2, "column": "专有面积（㎡）", "message": "…", "level": "error"}], **fields)
+        errors=[{"sheet": "房屋", "row": 2, "column": "专有面积（㎡）", "message": "…", "level": "error"}],
+        **fields,
+    )
 
 
 def routes(world):
@@ -32,6 +38,5 @@ def routes(world):
         Route("onboarding:job_status", args=(other.uid,), expect=ok(("outsider", "admin"))),
         Route("onboarding:job_errors", args=(job.uid,), expect=ok(("office", "admin"))),
         Route("onboarding:job_errors", args=(other.uid,), expect=ok(("outsider", "admin"))),
-        Route("onboarding:job_errors", args=(job.uid,), method="POST",
-              expect=ok(IMPORTERS, 405)),
+        Route("onboarding:job_errors", args=(job.uid,), method="POST", expect=ok(IMPORTERS, 405)),
     ]

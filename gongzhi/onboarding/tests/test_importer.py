@@ -20,8 +20,18 @@ from .conftest import valid_data
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [Neighborhood, Compound, Building, Unit, Organization, Person, Membership, ServiceContract, Residency,
-          AuditEntry]
+MODELS = [
+    Neighborhood,
+    Compound,
+    Building,
+    Unit,
+    Organization,
+    Person,
+    Membership,
+    ServiceContract,
+    Residency,
+    AuditEntry,
+]
 
 
 def counts():
@@ -50,8 +60,14 @@ def test_a_valid_file_creates_everything_and_audits_each_record(world):
     report = import_data(actor=office, town=world.town, data=valid_data(world))
 
     assert {k: (c.created, c.updated, c.unchanged) for k, c in report.sheets.items()} == {
-        "neighborhoods": (1, 0, 0), "compounds": (2, 0, 0), "buildings": (3, 0, 0), "units": (4, 0, 0),
-        "organizations": (4, 0, 0), "people": (2, 0, 0), "memberships": (3, 0, 0), "contracts": (1, 0, 0),
+        "neighborhoods": (1, 0, 0),
+        "compounds": (2, 0, 0),
+        "buildings": (3, 0, 0),
+        "units": (4, 0, 0),
+        "organizations": (4, 0, 0),
+        "people": (2, 0, 0),
+        "memberships": (3, 0, 0),
+        "contracts": (1, 0, 0),
         "residents": (3, 0, 0),
     }
     assert report.people_created_for_residents == 2
@@ -137,8 +153,9 @@ def test_existing_records_are_updated_by_their_keys(world):
 
 
 def test_a_column_left_out_keeps_the_field_and_an_empty_cell_clears_it(world):
-    import_data(actor=None, town=world.town,
-                data={"neighborhoods": [{"code": "hq", "name": "汇秋", "address": "汇秋路1号"}]})
+    import_data(
+        actor=None, town=world.town, data={"neighborhoods": [{"code": "hq", "name": "汇秋", "address": "汇秋路1号"}]}
+    )
     report = import_data(actor=None, town=world.town, data={"neighborhoods": [{"code": "hq", "name": "汇秋"}]})
     assert report.sheets["neighborhoods"].unchanged == 1
     assert Neighborhood.objects.get(code="hq").address == "汇秋路1号"
@@ -147,22 +164,33 @@ def test_a_column_left_out_keeps_the_field_and_an_empty_cell_clears_it(world):
 
 
 def test_values_are_trimmed_and_excel_floats_read_sensibly(world):
-    import_data(actor=None, town=world.town, data={
-        "buildings": [{"compound": " xc1 ", "number": 3.0, "floors": 18.0}],
-        "units": [{"compound": "xc1", "building": "3", "number": 1201.0, "area": 88.55},
-                  {"compound": "xc1", "building": 3, "number": "  1202\u3000", "area": "1,088.5 ㎡"}],
-        "people": [{"name": " 张  三 ", "phone": 13911112222.0, "is_party_member": True}],
-    })
+    import_data(
+        actor=None,
+        town=world.town,
+        data={
+            "buildings": [{"compound": " xc1 ", "number": 3.0, "floors": 18.0}],
+            "units": [
+                {"compound": "xc1", "building": "3", "number": 1201.0, "area": 88.55},
+                {"compound": "xc1", "building": 3, "number": "  1202\u3000", "area": "1,088.5 ㎡"},
+            ],
+            "people": [{"name": " 张  三 ", "phone": 13911112222.0, "is_party_member": True}],
+        },
+    )
     building = Building.objects.get(compound=world.c1, number="3")
     assert building.floors == 18
     assert set(building.units.values_list("number", "area")) == {
-        ("1201", Decimal("88.55")), ("1202", Decimal("1088.50"))}
+        ("1201", Decimal("88.55")),
+        ("1202", Decimal("1088.50")),
+    }
     assert Person.objects.filter(phone="13911112222", name="张 三", is_party_member=True).exists()
 
 
 def test_empty_rows_are_skipped(world):
-    report = import_data(actor=None, town=world.town, data={"neighborhoods": [
-        {"code": None, "name": " ", "address": None}, {"code": "hq", "name": "汇秋"}, {}]})
+    report = import_data(
+        actor=None,
+        town=world.town,
+        data={"neighborhoods": [{"code": None, "name": " ", "address": None}, {"code": "hq", "name": "汇秋"}, {}]},
+    )
     assert report.sheets["neighborhoods"].created == 1
 
 
@@ -201,10 +229,20 @@ def test_every_kind_of_error_is_listed_with_sheet_row_and_column(world):
         ],
         "memberships": [
             {"phone": "13911110005", "organization": "rc1", "title": "委员", "start": "2024-13-45"},  # bad date
-            {"phone": "13911110005", "organization": "rc1", "title": "委员", "start": "2024-05-01",
-             "end": "2024-04-01"},  # end before start
-            {"phone": "13911119999", "organization": "nosuch", "title": "委员", "start": "2024-05-01",
-             "position": "首长"},  # unknown person, organisation and position
+            {
+                "phone": "13911110005",
+                "organization": "rc1",
+                "title": "委员",
+                "start": "2024-05-01",
+                "end": "2024-04-01",
+            },  # end before start
+            {
+                "phone": "13911119999",
+                "organization": "nosuch",
+                "title": "委员",
+                "start": "2024-05-01",
+                "position": "首长",
+            },  # unknown person, organisation and position
         ],
         "contracts": [
             {"company": "pc", "compound": "sb1", "start": "2020-01-01", "end": "2020-12-31"},
@@ -213,8 +251,16 @@ def test_every_kind_of_error_is_listed_with_sheet_row_and_column(world):
             {"company": "police", "compound": "xc2", "start": "2030-01-01"},  # not a property company
             {"company": "pc", "compound": "xc2", "start": "2030-01-01", "end": "2029-01-01"},  # end before start
         ],
-        "residents": [{"compound": "xc1", "building": "1号楼", "number": "909", "name": "丙", "phone": "13911110006",
-                       "relation": "房客"}],
+        "residents": [
+            {
+                "compound": "xc1",
+                "building": "1号楼",
+                "number": "909",
+                "name": "丙",
+                "phone": "13911110006",
+                "relation": "房客",
+            }
+        ],
         "bogus": [{"x": 1}],  # unknown sheet
     }
     errors = errors_of(world, data)
@@ -258,15 +304,23 @@ def test_every_kind_of_error_is_listed_with_sheet_row_and_column(world):
 
 
 def test_a_missing_required_column_is_one_error_naming_it(world):
-    errors = errors_of(world, {"units": [
-        {"compound": "xc1", "number": "301", "area": "80"}, {"compound": "xc1", "number": "302", "area": "80"}]})
+    errors = errors_of(
+        world,
+        {
+            "units": [
+                {"compound": "xc1", "number": "301", "area": "80"},
+                {"compound": "xc1", "number": "302", "area": "80"},
+            ]
+        },
+    )
     assert [(e.sheet, e.row, e.column) for e in errors] == [("房屋", 1, "楼栋号")]
     assert "楼栋号" in errors[0].message and "missing" in errors[0].message
 
 
 def test_extra_columns_are_ignored_with_a_warning(world):
-    report = import_data(actor=None, town=world.town, data={
-        "neighborhoods": [{"code": "hq", "name": "汇秋", "备注": "新建"}]})
+    report = import_data(
+        actor=None, town=world.town, data={"neighborhoods": [{"code": "hq", "name": "汇秋", "备注": "新建"}]}
+    )
     assert report.sheets["neighborhoods"].created == 1
     assert [(w.sheet, w.row, w.column, w.level) for w in report.warnings] == [("居民区", 1, "备注", "warning")]
 
@@ -306,17 +360,43 @@ def test_residents_are_linked_and_never_bound_twice(world):
     entry = AuditEntry.objects.get(action="orgs.person.import_create", object_id=str(owner.pk))
     assert entry.after["user"] == account.pk
     # The resident persona is already bound to xc1/1号楼/101: the row changes nothing.
-    report = import_data(actor=None, town=world.town, data={"residents": [
-        {"compound": "xc1", "building": "1号楼", "number": "101", "name": "居民甲", "phone": "13800000001",
-         "relation": "业主"}]})
+    report = import_data(
+        actor=None,
+        town=world.town,
+        data={
+            "residents": [
+                {
+                    "compound": "xc1",
+                    "building": "1号楼",
+                    "number": "101",
+                    "name": "居民甲",
+                    "phone": "13800000001",
+                    "relation": "业主",
+                }
+            ]
+        },
+    )
     assert report.sheets["residents"].unchanged == 1
     assert Residency.objects.filter(person=world.people["resident"]).count() == 1
 
 
 def test_a_resident_recorded_under_another_name_keeps_it_with_a_warning(world):
-    report = import_data(actor=None, town=world.town, data={"residents": [
-        {"compound": "xc2", "building": "1号楼", "number": "101", "name": "别名", "phone": "13800000001",
-         "relation": "租户"}]})
+    report = import_data(
+        actor=None,
+        town=world.town,
+        data={
+            "residents": [
+                {
+                    "compound": "xc2",
+                    "building": "1号楼",
+                    "number": "101",
+                    "name": "别名",
+                    "phone": "13800000001",
+                    "relation": "租户",
+                }
+            ]
+        },
+    )
     assert report.sheets["residents"].created == 1
     assert "居民甲" in report.warnings[0].message
     world.people["resident"].refresh_from_db()

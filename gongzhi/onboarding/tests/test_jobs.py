@@ -45,8 +45,9 @@ def upload(client, file, django_capture_on_commit_callbacks):
         return client.post(reverse("onboarding:upload"), {"file": file})
 
 
-def test_a_good_file_is_imported_in_the_background_and_its_counts_shown(world, office,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_good_file_is_imported_in_the_background_and_its_counts_shown(
+    world, office, django_capture_on_commit_callbacks
+):
     content = xlsx_bytes(GOOD)
     response = upload(office, SimpleUploadedFile("小区清单.xlsx", content), django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
@@ -65,8 +66,13 @@ def test_a_good_file_is_imported_in_the_background_and_its_counts_shown(world, o
     assert page.status_code == 200
     html = page.content.decode()
     assert "hx-trigger" not in html and "房屋" in html
-    assert page.context["counts"][2] == {"label": "房屋", "help": page.context["counts"][2]["help"], "created": 2,
-                                         "updated": 0, "unchanged": 0}
+    assert page.context["counts"][2] == {
+        "label": "房屋",
+        "help": page.context["counts"][2]["help"],
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+    }
     listing = office.get(reverse("onboarding:upload"))
     assert "小区清单.xlsx" in listing.content.decode()
 
@@ -100,14 +106,18 @@ def test_a_bad_file_lists_its_problems_and_imports_nothing(world, office, django
     assert [r[:3] for r in rows[1:]] == [("房屋", 2, "专有面积（㎡）"), ("房屋", 3, "小区编码")]
 
 
-@pytest.mark.parametrize("name, content, words", [
-    ("random.xlsx", bytes(range(256)) * 8, "not an Excel workbook"),
-    ("units.xlsx", "小区编码,楼栋号,房号\nxc1,1,101\n".encode(), "text file"),
-    ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(64), "picture"),
-    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), ".xls"),
-])
-def test_a_file_that_is_not_a_workbook_is_refused_at_upload(world, office, name, content, words,
-                                                            django_capture_on_commit_callbacks):
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("random.xlsx", bytes(range(256)) * 8, "not an Excel workbook"),
+        ("units.xlsx", "小区编码,楼栋号,房号\nxc1,1,101\n".encode(), "text file"),
+        ("photo.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(64), "picture"),
+        ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), ".xls"),
+    ],
+)
+def test_a_file_that_is_not_a_workbook_is_refused_at_upload(
+    world, office, name, content, words, django_capture_on_commit_callbacks
+):
     response = upload(office, SimpleUploadedFile(name, content), django_capture_on_commit_callbacks)
     assert response.status_code == 200
     assert words in " ".join(response.context["form"].errors["file"])
@@ -128,8 +138,20 @@ def test_the_template_downloads(world, office):
     assert load_workbook(io.BytesIO(response.content)).sheetnames[0] == "说明"
 
 
-@pytest.mark.parametrize("persona", ["leader", "inspector", "party_secretary", "rc_worker", "oc_member",
-                                     "property_manager", "gov_staff", "cross_appointed", "resident"])
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "leader",
+        "inspector",
+        "party_secretary",
+        "rc_worker",
+        "oc_member",
+        "property_manager",
+        "gov_staff",
+        "cross_appointed",
+        "resident",
+    ],
+)
 def test_the_upload_page_is_not_found_without_the_permission(world, client_for, persona):
     client = client_for(persona)
     assert client.get(reverse("onboarding:upload")).status_code == 404
@@ -154,7 +176,7 @@ def test_a_waiting_job_polls_and_says_when_the_worker_is_not_running(world, offi
     status_url = reverse("onboarding:job_status", args=[job.uid])
     html = office.get(job.get_absolute_url()).content.decode()
     assert f'hx-get="{status_url}"' in html and 'hx-trigger="every 1s"' in html
-    assert "<script>" not in html.replace('<script src=', '')
+    assert "<script>" not in html.replace("<script src=", "")
     assert not office.get(status_url).context["waiting_for_worker"]
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=1))
     partial = office.get(status_url)
@@ -175,8 +197,9 @@ def test_running_the_task_again_does_nothing(world, office, django_capture_on_co
     assert services.run_import_job(0) == "missing"
 
 
-def test_an_unexpected_error_fails_the_job_and_writes_nothing(world, office, monkeypatch,
-                                                               django_capture_on_commit_callbacks):
+def test_an_unexpected_error_fails_the_job_and_writes_nothing(
+    world, office, monkeypatch, django_capture_on_commit_callbacks
+):
     def explode(**kwargs):
         raise RuntimeError("boom")
 
@@ -198,8 +221,15 @@ def test_a_job_whose_uploader_lost_the_permission_fails(world, office):
 
 
 def _job(world, status):
-    return ImportJob.objects.create(town=world.town, uploaded_by=world.users["office"], file_name="f.xlsx",
-                                    file="imports/f.xlsx", sha256="0" * 64, status=status, language="en")
+    return ImportJob.objects.create(
+        town=world.town,
+        uploaded_by=world.users["office"],
+        file_name="f.xlsx",
+        file="imports/f.xlsx",
+        sha256="0" * 64,
+        status=status,
+        language="en",
+    )
 
 
 def test_the_status_moves_only_along_the_transition_table(world):

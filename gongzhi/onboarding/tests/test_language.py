@@ -25,13 +25,17 @@ def chinese(settings):
 
 def test_messages_are_chinese_by_default(world, chinese):
     with pytest.raises(ImportInvalid) as caught:
-        import_data(actor=None, town=world.town, data={"units": [
-            {"compound": "xc1", "building": "1号楼", "number": "301", "area": "-1"}]})
+        import_data(
+            actor=None,
+            town=world.town,
+            data={"units": [{"compound": "xc1", "building": "1号楼", "number": "301", "area": "-1"}]},
+        )
     assert caught.value.errors[0].message != SOURCE
 
 
-def test_a_job_lists_its_problems_in_the_uploaders_language(world, client_for, chinese,
-                                                           django_capture_on_commit_callbacks):
+def test_a_job_lists_its_problems_in_the_uploaders_language(
+    world, client_for, chinese, django_capture_on_commit_callbacks
+):
     office = client_for("office")
     with django_capture_on_commit_callbacks(execute=True):
         office.post(reverse("onboarding:upload"), {"file": xlsx_file(BAD_UNITS)})

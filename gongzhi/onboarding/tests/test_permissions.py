@@ -26,6 +26,7 @@ def test_onboarding_routes_for_every_persona(world, settings, tmp_path):
         for persona in ALL:
             response = getattr(clients[persona], route.method.lower())(url, data=route.data or {})
             if response.status_code != route.status_for(persona):
-                failures.append(f"{route.method} {url} as {persona}: {response.status_code}, "
-                                f"expected {route.status_for(persona)}")
+                failures.append(
+                    f"{route.method} {url} as {persona}: {response.status_code}, expected {route.status_for(persona)}"
+                )
     assert not failures, "\n".join(failures)

@@ -55,15 +55,18 @@ def test_an_oversized_file_is_refused(settings):
     assert "1000" in message or "1.0" in message or "KB" in message or "字节" in message
 
 
-@pytest.mark.parametrize("content, words", [
-    ("小区编码,楼栋号,房号,专有面积\nxc1,1号楼,101,88.5\n".encode(), "text file"),
-    ("小区编码,楼栋号\n".encode("gb18030"), "text file"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(100), "picture"),
-    (b"\xff\xd8\xff\xe0" + bytes(100), "picture"),
-    (wb.OLE_SIGNATURE + bytes(600), ".xls"),
-    (b"%PDF-1.7\n", "PDF"),
-    (b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        ("小区编码,楼栋号,房号,专有面积\nxc1,1号楼,101,88.5\n".encode(), "text file"),
+        ("小区编码,楼栋号\n".encode("gb18030"), "text file"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "picture"),
+        (b"\xff\xd8\xff\xe0" + bytes(100), "picture"),
+        (wb.OLE_SIGNATURE + bytes(600), ".xls"),
+        (b"%PDF-1.7\n", "PDF"),
+        (b"", "empty"),
+    ],
+)
 def test_files_of_another_type_are_refused_by_their_content(content, words):
     assert words in refused(content)
 
@@ -79,31 +82,37 @@ def test_more_rows_than_the_limit_are_refused(monkeypatch):
 
 
 def test_headings_are_matched_leniently_and_rows_keep_their_numbers():
-    content = xlsx_bytes({
-        " 房屋 ": [
-            ["浦江镇房屋清单"],  # a title above the headings
-            ["小区编码*", "楼号", "室号", "专有面积(m2)", "备注"],
-            ["xc1", "1号楼", 101, 88.5, "新"],
-            [None, None, None, None, None],
-            ["xc1", "1号楼", "102", "90", None, "无标题"],
-        ],
-    })
+    content = xlsx_bytes(
+        {
+            " 房屋 ": [
+                ["浦江镇房屋清单"],  # a title above the headings
+                ["小区编码*", "楼号", "室号", "专有面积(m2)", "备注"],
+                ["xc1", "1号楼", 101, 88.5, "新"],
+                [None, None, None, None, None],
+                ["xc1", "1号楼", "102", "90", None, "无标题"],
+            ],
+        }
+    )
     data = read_workbook(io.BytesIO(content))
     assert data["units"] == [
         {"_row": 3, "compound": "xc1", "building": "1号楼", "number": 101, "area": 88.5},
         {"_row": 5, "compound": "xc1", "building": "1号楼", "number": "102", "area": "90"},
     ]
     assert [(p.sheet, p.row, p.column, p.level) for p in data.problems] == [
-        ("房屋", 2, "备注", "warning"), ("房屋", 5, "F", "warning")]
+        ("房屋", 2, "备注", "warning"),
+        ("房屋", 5, "F", "warning"),
+    ]
 
 
 def test_layout_problems_are_reported_with_the_data_errors(world):
-    content = xlsx_bytes({
-        "房屋": [["小区编码", "楼栋号", "房号", "专有面积", "面积"], ["xc1", "1号楼", "301", 80, 80]],
-        "楼宇": [["小区编码"], ["xc1"]],
-        "Sheet3": [],
-        "说明": [["anything"]],
-    })
+    content = xlsx_bytes(
+        {
+            "房屋": [["小区编码", "楼栋号", "房号", "专有面积", "面积"], ["xc1", "1号楼", "301", 80, 80]],
+            "楼宇": [["小区编码"], ["xc1"]],
+            "Sheet3": [],
+            "说明": [["anything"]],
+        }
+    )
     data = read_workbook(io.BytesIO(content))
     with pytest.raises(ImportInvalid) as caught:
         import_data(actor=None, town=world.town, data=data)
@@ -114,15 +123,19 @@ def test_layout_problems_are_reported_with_the_data_errors(world):
 
 
 def test_dates_numbers_and_excel_floats_import_sensibly(world):
-    content = xlsx_bytes({
-        "楼栋": [["小区编码", "楼栋号", "层数"], ["xc1", 7, 18]],
-        "房屋": [UNIT_HEADINGS, ["xc1", 7, 701, 88.55], ["xc1", "7", 702.0, 100]],
-        "人员": [["姓名", "手机号"], ["张三", 13911113333]],
-        "任职": [["手机号", "组织编码", "职务", "任期开始"], [13911113333, "rc1", "社工", datetime(2024, 3, 1)]],
-    })
+    content = xlsx_bytes(
+        {
+            "楼栋": [["小区编码", "楼栋号", "层数"], ["xc1", 7, 18]],
+            "房屋": [UNIT_HEADINGS, ["xc1", 7, 701, 88.55], ["xc1", "7", 702.0, 100]],
+            "人员": [["姓名", "手机号"], ["张三", 13911113333]],
+            "任职": [["手机号", "组织编码", "职务", "任期开始"], [13911113333, "rc1", "社工", datetime(2024, 3, 1)]],
+        }
+    )
     import_data(actor=None, town=world.town, data=read_workbook(io.BytesIO(content)))
     assert set(Unit.objects.filter(building__number="7").values_list("number", "area")) == {
-        ("701", Decimal("88.55")), ("702", Decimal("100.00"))}
+        ("701", Decimal("88.55")),
+        ("702", Decimal("100.00")),
+    }
 
 
 def test_the_template_reads_back_as_a_valid_import_of_its_examples(world):
@@ -145,8 +158,9 @@ def test_the_template_reads_back_as_a_valid_import_of_its_examples(world):
 def test_the_problem_list_is_a_workbook():
     from gongzhi.onboarding.problems import Problem
 
-    content = build_problems_workbook([Problem("房屋", 3, "专有面积（㎡）", "面积必须大于0")],
-                                      [Problem("房屋", 1, "备注", "ignored", "warning")])
+    content = build_problems_workbook(
+        [Problem("房屋", 3, "专有面积（㎡）", "面积必须大于0")], [Problem("房屋", 1, "备注", "ignored", "warning")]
+    )
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert rows[1][:4] == ("房屋", 3, "专有面积（㎡）", "面积必须大于0") and len(rows) == 3
 

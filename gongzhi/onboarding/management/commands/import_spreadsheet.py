@@ -21,8 +21,9 @@ class Command(BaseCommand):
             raise CommandError(f"No town with code {town!r}.")
         try:
             data = read_workbook(file)
-            report = validate_data(town=town_obj, data=data) if check else import_data(
-                actor=None, town=town_obj, data=data)
+            report = (
+                validate_data(town=town_obj, data=data) if check else import_data(actor=None, town=town_obj, data=data)
+            )
         except ImportInvalid as invalid:
             for problem in invalid.errors:
                 self.stderr.write(str(problem))
