@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("gongzhi.core.urls")),
@@ -8,6 +10,6 @@ urlpatterns = [
     path("places/", include("gongzhi.places.urls")),
     path("orgs/", include("gongzhi.orgs.urls")),
     path("onboarding/", include("gongzhi.onboarding.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -24,7 +24,7 @@ class PhoneForm(StyledForm):
 
 class CodeForm(StyledForm):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=6,
         min_length=6,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}),

@@ -5,6 +5,7 @@ may pick."""
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from gongzhi.accounts.services import normalise_phone
 from gongzhi.core.forms import DateInput, StyledForm, VersionedModelForm
@@ -91,7 +92,9 @@ class PersonFilterForm(StyledForm):
 
     def __init__(self, *args, can_search_phone=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs["placeholder"] = _("Name or mobile number") if can_search_phone else _("Name")
+        self.fields["q"].widget.attrs["placeholder"] = (
+            _("Name or mobile number") if can_search_phone else pgettext("person", "Name")
+        )
 
 
 class ContractFilterForm(StyledForm):
@@ -359,7 +362,7 @@ class BindResidentForm(StyledForm):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off", "placeholder": "13812345678"}),
         help_text=_("The person is found by this number, or recorded if new."),
     )
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     relation = forms.ChoiceField(label=_("Relation to the unit"), choices=Residency.Relation.choices)
 
     def clean_phone(self):

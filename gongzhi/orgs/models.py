@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.models import PublicIdModel, VersionedModel
 from gongzhi.core.scope import NOTHING, ScopedQuerySet, get_scope
@@ -267,7 +268,9 @@ class BodyMemberUnit(models.Model):
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="member_units")
     label = models.CharField(_("member unit"), max_length=100)
-    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -289,9 +292,16 @@ class BodyCoverage(models.Model):
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="coverage")
     neighborhood = models.ForeignKey(
-        "places.Neighborhood", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "places.Neighborhood",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("neighborhood"),
     )
-    compound = models.ForeignKey("places.Compound", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    compound = models.ForeignKey(
+        "places.Compound", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("compound")
+    )
 
     class Meta:
         constraints = [
@@ -345,10 +355,12 @@ class Person(PublicIdModel, VersionedModel):
     person may hold several memberships at once (交叉任职)."""
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="people")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     phone = models.CharField(_("mobile number"), max_length=11, blank=True, validators=[phone_validator])
     is_party_member = models.BooleanField(_("party member"), default=False)
-    user = models.OneToOneField("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person")
+    user = models.OneToOneField(
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="person", verbose_name=_("login")
+    )
 
     objects = PersonQuerySet.as_manager()
 
@@ -486,15 +498,17 @@ class Residency(PublicIdModel, VersionedModel):
     }
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="residencies")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="residencies", verbose_name=_("person"))
     unit = models.ForeignKey(
         "places.Unit", on_delete=models.PROTECT, related_name="residencies", verbose_name=_("unit")
     )
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)
-    decided_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = ResidencyQuerySet.as_manager()
 

@@ -39,5 +39,6 @@ def routes(world):
             method="POST",
             data={"language": "en", "next": "/"},
             expect={**{p: 302 for p in PERSONAS}, ANON: 302},
+            anonymous_to="/",  # public: a visitor switches language on the sign-in page
         ),
     ]

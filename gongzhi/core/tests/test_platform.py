@@ -77,3 +77,9 @@ def test_simplified_chinese_is_the_default_and_languages_switch(client_for):
 def test_not_found_page_is_friendly(client_for):
     response = client_for("office").get("/places/compounds/doesnotexist/")
     assert response.status_code == 404
+
+
+def test_a_visitor_can_switch_language_on_the_sign_in_page(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+    assert 'lang="en"' in client.get("/accounts/login/").content.decode()
