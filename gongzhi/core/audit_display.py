@@ -35,6 +35,15 @@ VERB_LABELS = {
 }
 
 
+# Actions recorded on a parent whose before/after describe a row of another model.
+DETAIL_MODELS = {
+    "orgs.body.add_member_unit": "orgs.bodymemberunit",
+    "orgs.body.remove_member_unit": "orgs.bodymemberunit",
+    "orgs.body.add_coverage": "orgs.bodycoverage",
+    "orgs.body.remove_coverage": "orgs.bodycoverage",
+}
+
+
 def model_for(object_type: str):
     try:
         return apps.get_model(object_type)
@@ -69,7 +78,7 @@ def _display(field, value, can_see_contact: bool):
 
 
 def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, object]]:
-    model = model_for(entry.object_type)
+    model = model_for(DETAIL_MODELS.get(entry.action, entry.object_type))
     before = entry.before or {}
     after = entry.after or {}
     rows = []

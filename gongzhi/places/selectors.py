@@ -1,5 +1,7 @@
 """Reads over several models. The counts here are defined in docs/metrics.md (places)."""
 
+import re
+
 from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -36,3 +38,14 @@ def with_place_totals(queryset, level: str):
             compound_count=Count("compounds", distinct=True),
         )
     raise ValueError(level)
+
+
+def natural_key(text: str) -> tuple:
+    """Sort key that orders 2号楼 before 10号楼 and 902 before 1001."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part)
+
+
+def by_number(queryset) -> list:
+    """Buildings or units in the order people count them (by `number`, digits as numbers). A
+    compound has tens of buildings and a building at most a few hundred units: sorted here."""
+    return sorted(queryset, key=lambda row: natural_key(row.number))

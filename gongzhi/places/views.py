@@ -15,7 +15,7 @@ from gongzhi.orgs.models import Organization, Residency, ServiceContract
 from . import services
 from .forms import BuildingForm, CompoundFilterForm, CompoundForm, NeighborhoodForm, UnitForm
 from .models import Building, Compound, Neighborhood, Unit
-from .selectors import with_place_totals
+from .selectors import by_number, with_place_totals
 
 # --- Neighborhoods ---------------------------------------------------------------------------
 
@@ -131,7 +131,7 @@ def compound_detail(request, uid):
         with_place_totals(Compound.objects.for_user(request.user).select_related("neighborhood", "town"), "compound"),
         uid=uid,
     )
-    buildings = with_place_totals(Building.objects.filter(compound=compound), "building").order_by("number")
+    buildings = by_number(with_place_totals(Building.objects.filter(compound=compound), "building"))
     contracts = (
         ServiceContract.objects.for_user(request.user, "orgs.view")
         .filter(compound=compound)
@@ -215,7 +215,7 @@ def building_detail(request, uid):
     building = get_object_or_404(
         with_place_totals(Building.objects.for_user(request.user).select_related("compound"), "building"), uid=uid
     )
-    units = Unit.objects.filter(building=building).order_by("number")
+    units = by_number(Unit.objects.filter(building=building))
     return render(
         request,
         "places/building_detail.html",

@@ -107,3 +107,23 @@ def test_chains_are_per_town(world):
         ps.create_neighborhood(actor=world.users["office"], town=world.town, data={"code": "t2", "name": "本镇新"})
     keys = set(AuditChain.objects.values_list("key", flat=True))
     assert {f"town:{world.town.pk}", f"town:{world.other.pk}"} <= keys
+
+
+def test_timeline_reads_in_the_users_language(world):
+    from django.utils import translation
+
+    from gongzhi.core.audit_display import action_label, changes
+    from gongzhi.orgs import services as org_services
+
+    with transaction.atomic():
+        org_services.add_body_member_unit(
+            actor=world.users["office"],
+            body=world.bodies["leadership"],
+            label="文明办",
+            organization=world.orgs["police"],
+        )
+    entry = AuditEntry.objects.get(action="orgs.body.add_member_unit")
+    with translation.override("zh-hans"):
+        assert action_label(entry.action) == "机构 · 添加成员单位"
+        assert ("成员单位", None, "文明办") in changes(entry)
+        assert ("组织", None, "陈行派出所") in changes(entry)
