@@ -65,3 +65,35 @@ class ClaimForm(StyledForm):
                 )
             data["unit"] = unit
         return data
+
+
+class StaffLoginForm(StyledForm):
+    """The office gives a person a staff login, or sets a new password for an existing one."""
+
+    username = forms.CharField(
+        label=_("Username"), max_length=40, help_text=_("Letters, digits, '.', '_' or '-', starting with a letter.")
+    )
+    password1 = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(
+        label=_("Password again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is not None:
+            del self.fields["username"]
+
+    def clean(self):
+        from django.contrib.auth import password_validation
+
+        data = super().clean()
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            try:
+                password_validation.validate_password(first, self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -147,6 +147,9 @@ def _account_for(phone: str) -> User:
     return user
 
 
+USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{2,39}$")
+
+
 def create_login(*, actor, person, username: str, password_hash: str | None = None) -> User:
     """Give a person a staff login (username and password; password_hash as made by
     django.contrib.auth.hashers.make_password, or None for an unusable password)."""
@@ -154,6 +157,8 @@ def create_login(*, actor, person, username: str, password_hash: str | None = No
 
     if person.user_id:
         raise _VE(_("%(name)s already has a login.") % {"name": person.name})
+    if not USERNAME_RE.match(username) and username != person.phone:
+        raise _VE({"username": _("Use 3 to 40 letters, digits, '.', '_' or '-', starting with a letter.")})
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise _VE({"username": _("This username is taken.")})
@@ -167,4 +172,21 @@ def create_login(*, actor, person, username: str, password_hash: str | None = No
         person.save(update_fields=["user", "updated_at"])
         audit.record(actor, "core.user.create", user, after={"username": username})
         audit.record(actor, "orgs.person.link", person, after={"user": user.pk})
+    return user
+
+
+def set_login_password(*, actor, user: User, raw_password: str) -> User:
+    """The office sets a staff member's password (a new colleague, a forgotten password); the
+    staff member should change it after signing in. Also lifts a sign-in lock-out."""
+    from axes.utils import reset
+
+    if user.is_superuser and not getattr(actor, "is_superuser", False):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("only a platform administrator sets an administrator's password")
+    with transaction.atomic():
+        user.set_password(raw_password)
+        user.save(update_fields=["password"])
+        audit.record(actor, "core.user.set_password", user, after={"username": user.username})
+    reset(username=user.username)
     return user

@@ -6,17 +6,20 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
+from django.contrib.auth.hashers import make_password
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from gongzhi.core.forms import apply_service
+from gongzhi.core.pages import form_page, managed, posted
+from gongzhi.core.permissions import requires
 from gongzhi.orgs import services as org_services
-from gongzhi.orgs.models import Residency
+from gongzhi.orgs.models import Person, Residency
 
 from . import services
-from .forms import ClaimForm, CodeForm, InviteCodeForm, LoginForm, PhoneForm, StyledPasswordChangeForm
+from .forms import ClaimForm, CodeForm, InviteCodeForm, LoginForm, PhoneForm, StaffLoginForm, StyledPasswordChangeForm
 
 
 class LoginView(auth_views.LoginView):
@@ -150,3 +153,52 @@ def join(request):
 def locked_out(request, credentials=None, *args, **kwargs):
     """Shown by django-axes after repeated failed sign-ins."""
     return render(request, "accounts/locked_out.html", {"hours": settings.AXES_COOLOFF_TIME}, status=429)
+
+
+@requires("people.manage")
+def staff_login(request, uid):
+    """The office gives a person a staff login (username and first password) or sets a new
+    password for their existing login, which also lifts a sign-in lock-out."""
+    person = get_object_or_404(
+        managed(request, Person.objects.for_user(request.user, "people.manage"), "people.manage").select_related(
+            "user"
+        ),
+        uid=uid,
+    )
+    user = person.user
+    form = StaffLoginForm(posted(request), user=user)
+
+    def save():
+        if user is None:
+            return services.create_login(
+                actor=request.user,
+                person=person,
+                username=form.cleaned_data["username"],
+                password_hash=make_password(form.cleaned_data["password1"]),
+            )
+        return services.set_login_password(actor=request.user, user=user, raw_password=form.cleaned_data["password1"])
+
+    return form_page(
+        request,
+        form,
+        nav="people",
+        parent=person,
+        title=(_("Set a new password for %(name)s") if user else _("Create a login for %(name)s"))
+        % {"name": person.name},
+        intro=(
+            _(
+                "Username: %(username)s. The new password replaces the old one and lifts any sign-in lock-out; "
+                "ask %(name)s to change it after signing in."
+            )
+            % {"username": user.username, "name": person.name}
+            if user
+            else _(
+                "%(name)s signs in with this username and password; they can also sign in with "
+                "their mobile number if it is recorded."
+            )
+            % {"name": person.name}
+        ),
+        save=save,
+        done=lambda u: _("Login saved for %(name)s.") % {"name": person.name},
+        redirect_to=lambda u: person,
+    )

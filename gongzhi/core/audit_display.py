@@ -24,6 +24,7 @@ VERB_LABELS = {
     "retire": lambda: _("Retired"),
     "restore": lambda: _("Restored"),
     "set": lambda: _("Set"),
+    "set_password": lambda: _("Password set by the office"),
     "remove": lambda: _("Removed"),
     "confirm_year": lambda: _("Year schedule confirmed"),
     "add_member_unit": lambda: _("Member unit added"),

@@ -1,4 +1,4 @@
-from gongzhi.core.tests.matrix import ANON, PERSONAS, Route
+from gongzhi.core.tests.matrix import ANON, PERSONAS, Route, only
 
 EVERYONE = {p: 200 for p in PERSONAS}
 
@@ -16,4 +16,11 @@ def routes(world):
         Route("accounts:my_home", expect={**EVERYONE, ANON: 302}),
         Route("accounts:join", expect={**EVERYONE, ANON: 302}),
         Route("accounts:join", query=f"code={world.c1.invite_code}", expect={**EVERYONE, ANON: 302}),
+        # The office gives a person of its town a login; nobody else may, and no other town's office.
+        Route(
+            "accounts:staff_login", args=(world.people["rc_worker"].uid,), expect=only({"office": 200, "admin": 200})
+        ),
+        Route(
+            "accounts:staff_login", args=(world.people["outsider"].uid,), expect=only({"outsider": 200, "admin": 200})
+        ),
     ]
