@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "gongzhi.orgs",
     "gongzhi.accounts",
     "gongzhi.onboarding",
+    "gongzhi.notifications",
+    "gongzhi.cases",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +144,8 @@ SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="共治")
+# The site's public address, put in front of links sent by SMS (e.g. https://gongzhi.example.gov.cn).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)
 OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
 OTP_RESEND_SECONDS = env.int("OTP_RESEND_SECONDS", default=60)

@@ -32,19 +32,31 @@ PERMISSION_DESCRIPTIONS = {
     "audit.view": "read the town's audit log",
     "calendar.manage": "edit the working-day calendar",
     "onboarding.import": "import places, organisations and people from a spreadsheet",
+    "cases.view": "see residents' cases in scope (and always those one's organisation handles)",
+    "cases.handle": "act on cases one's organisation handles: accept, explain, resolve, message",
+    "cases.enter": "enter cases for residents (phone calls, visits, walk-ins)",
+    "cases.route": "reassign cases, add co-handlers, escalate to the joint meeting",
+    "cases.callback": "call residents back when they have not answered, and record the result",
+    "cases.rates": "see the three rates and hotspots in scope",
+    "cases.settings": "edit case categories, deadlines, routing and the town's case settings",
+    "visits.log": "log household visits",
 }
 
-_STAFF_VIEW = {"places.view", "orgs.view", "people.view"}
+_STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
+_HANDLER = {"cases.handle", "cases.enter"}
+_NEIGHBORHOOD_LEAD = {"cases.route", "cases.callback", "visits.log"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(PERMISSION_DESCRIPTIONS),
     Role.LEADERSHIP: frozenset(_STAFF_VIEW | {"audit.view"}),
     Role.INSPECTOR: frozenset(_STAFF_VIEW),
-    Role.PARTY_ORG: frozenset(_STAFF_VIEW | {"people.contact", "residents.bind"}),
-    Role.RESIDENTS_COMMITTEE: frozenset(_STAFF_VIEW | {"places.manage", "people.contact", "residents.bind"}),
-    Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW),
-    Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW),
-    Role.GOVERNMENT_UNIT: frozenset({"orgs.view"}),
+    Role.PARTY_ORG: frozenset(_STAFF_VIEW | _HANDLER | _NEIGHBORHOOD_LEAD | {"people.contact", "residents.bind"}),
+    Role.RESIDENTS_COMMITTEE: frozenset(
+        _STAFF_VIEW | _HANDLER | _NEIGHBORHOOD_LEAD | {"places.manage", "people.contact", "residents.bind"}
+    ),
+    Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW | _HANDLER),
+    Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER),
+    Role.GOVERNMENT_UNIT: frozenset({"orgs.view", "cases.view", "cases.handle"}),
     Role.RESIDENT: frozenset(),
 }
 

@@ -1,0 +1,16 @@
+"""URLs of the cases app, one module of views per audience:
+views/staff.py (inbox, case page, actions, entry, visits, export), views/public.py (the
+compound's report page, tracking link, resident feedback), views/rates.py (three rates,
+hotspots), views/setup.py (categories and settings)."""
+
+from django.urls import include, path
+
+from .urls_parts import public, rates, setup, staff
+
+app_name = "cases"
+urlpatterns = [
+    path("cases/", include(staff)),
+    path("rates/", include(rates)),
+    path("cases/setup/", include(setup)),
+    path("", include(public)),
+]

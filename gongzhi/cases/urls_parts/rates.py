@@ -1,0 +1,9 @@
+# TEMPORARY scaffold, replaced by the rates views' author.
+from django.http import Http404
+
+
+def _pending(request, *args, **kwargs):
+    raise Http404
+
+
+urlpatterns: list = []

@@ -1,0 +1,64 @@
+"""The case workflow as one explicit table (DESIGN.md convention 3): which action moves a case
+from which states to which state. Services check it; a test walks every allowed and every
+forbidden pair."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    ACCEPTED = "accepted", _("Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    EXPLAINED = "explained", _("Explained, with a commitment")
+    ESCALATED = "escalated", _("Awaiting the joint meeting")
+    RESOLVED = "resolved", _("Resolved, awaiting feedback")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected as invalid")
+    MERGED = "merged", _("Merged into another case")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Action(models.TextChoices):
+    ACCEPT = "accept", _("Accept")
+    START = "start", _("Start work")
+    EXPLAIN = "explain", _("Explain and commit to a date")
+    ESCALATE = "escalate", _("Escalate to the joint meeting")
+    RESOLVE = "resolve", _("Mark resolved")
+    CONFIRM = "confirm", _("Confirm fixed")  # the resident (or the callback) says it is fixed
+    REOPEN = "reopen", _("Reopen")  # the resident (or the callback) says it is not fixed: 重办
+    CLOSE_UNREACHABLE = "close_unreachable", _("Close: resident not reachable")
+    REJECT = "reject", _("Reject as invalid")
+    MERGE = "merge", _("Merge into a duplicate")
+    WITHDRAW = "withdraw", _("Withdraw")
+
+
+S, A = State, Action
+WORKING = (S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED, S.ESCALATED)
+
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    A.ACCEPT: ((S.SUBMITTED,), S.ACCEPTED),
+    A.START: ((S.ACCEPTED,), S.IN_PROGRESS),
+    A.EXPLAIN: ((S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED), S.EXPLAINED),
+    A.ESCALATE: ((S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED), S.ESCALATED),
+    A.RESOLVE: (WORKING, S.RESOLVED),
+    A.CONFIRM: ((S.RESOLVED,), S.CLOSED),
+    A.REOPEN: ((S.RESOLVED,), S.IN_PROGRESS),
+    A.CLOSE_UNREACHABLE: ((S.RESOLVED,), S.CLOSED),
+    A.REJECT: ((S.SUBMITTED, S.ACCEPTED), S.REJECTED),
+    A.MERGE: ((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), S.MERGED),
+    A.WITHDRAW: ((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED), S.WITHDRAWN),
+}
+
+TERMINAL = (S.CLOSED, S.REJECTED, S.MERGED, S.WITHDRAWN)
+OPEN_STATES = tuple(s for s in S if s not in TERMINAL)
+
+
+def target(action: str, state: str) -> str | None:
+    """The state `action` leads to from `state`, or None when the table forbids it."""
+    sources, to = TRANSITIONS[action]
+    return to if state in sources else None
+
+
+def allowed_actions(state: str) -> list[str]:
+    return [action for action, (sources, _to) in TRANSITIONS.items() if state in sources]

@@ -1,0 +1,31 @@
+"""The platform's periodic work, one idempotent command: run it from cron every few minutes in
+production (`manage.py periodic`), or let `make run` repeat it (`--every 300`). Each app's sweep
+may run any number of times: a second run changes nothing."""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+
+def run_once(stdout=None) -> dict:
+    from gongzhi.cases.services import sweep as cases_sweep
+
+    results = {"cases": cases_sweep()}
+    if stdout:
+        stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} periodic: {results}")
+    return results
+
+
+class Command(BaseCommand):
+    help = "Run the periodic sweeps (overdue cases, callbacks) once, or repeatedly with --every."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds until stopped.")
+
+    def handle(self, *args, every=0, **options):
+        while True:
+            run_once(self.stdout)
+            if not every:
+                return
+            time.sleep(every)

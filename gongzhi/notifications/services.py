@@ -1,0 +1,77 @@
+"""Sending notifications: `notify()` inside a service's transaction; SMS go out from the worker
+after commit (one job per message, by id, idempotent)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.core.models import User
+
+from .models import Notification
+
+
+def users_of(organization_ids: Iterable[int], on=None) -> list[int]:
+    """Accounts of the people holding an active membership in these organisations."""
+    from gongzhi.orgs.models import Membership
+
+    return list(
+        Membership.objects.filter(organization_id__in=list(organization_ids), person__user__isnull=False)
+        .active(on)
+        .values_list("person__user_id", flat=True)
+        .distinct()
+    )
+
+
+def notify(*, users: Iterable[int | User] = (), text: str, url: str = "", sms_phone: str = "") -> list[Notification]:
+    """In-app notifications for `users` (ids or accounts), and one SMS to `sms_phone` if given."""
+    rows = []
+    seen = set()
+    for user in users:
+        user_id = user.pk if isinstance(user, User) else user
+        if user_id and user_id not in seen:
+            seen.add(user_id)
+            rows.append(Notification(user_id=user_id, text=text[:500], url=url))
+    if sms_phone:
+        rows.append(Notification(phone=sms_phone, text=text[:500], url=url))
+    created = Notification.objects.bulk_create(rows)
+    sms_ids = [n.pk for n in created if n.phone]
+    if sms_ids:
+        from .tasks import deliver_sms
+
+        transaction.on_commit(lambda: [deliver_sms.enqueue(pk) for pk in sms_ids])
+    return created
+
+
+def deliver(notification_id: int) -> str:
+    """Send the SMS of one notification, once."""
+    from django.conf import settings
+
+    from gongzhi.accounts.sms import SmsError, send_sms
+
+    with transaction.atomic():
+        row = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if row is None or not row.phone or row.sms_sent_at:
+            return "nothing to do"
+        message = row.text
+        if row.url:
+            message = f"{message} {settings.SITE_URL.rstrip('/')}{row.url}" if settings.SITE_URL else message
+        try:
+            send_sms(row.phone, message)
+        except SmsError as exc:
+            row.sms_error = str(exc)[:200]
+            row.save(update_fields=["sms_error"])
+            raise
+        row.sms_sent_at = timezone.now()
+        row.sms_error = ""
+        row.save(update_fields=["sms_sent_at", "sms_error"])
+    return "sent"
+
+
+def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
+    rows = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=list(notification_ids))
+    return rows.update(read_at=timezone.now())
