@@ -157,3 +157,13 @@ def test_a_19th_window_recounts_the_town(world, story, django_capture_on_commit_
     dec = summed(Q(town=world.town, period=date(2026, 12, 1)))[0]
     assert dec["rated_satisfied"] == 1 and dec["closed_valid"] == 2
     assert summed(Q(town=world.town, period=date(2026, 11, 1)))[0]["accepted"] == 5
+
+
+def test_drill_down_finds_exactly_the_cases_behind_each_counter(world, story):
+    from gongzhi.cases.models import Case
+    from gongzhi.cases.selectors import behind
+
+    counts = summed(Q(town=world.town, period=date(2026, 11, 1)))[0]
+    for counter in CaseStats.COUNTERS:
+        found = Case.objects.filter(behind(counter, date(2026, 11, 1), date(2026, 11, 30)), town=world.town).count()
+        assert found == counts[counter], counter

@@ -7,4 +7,8 @@ def _pending(request, *args, **kwargs):
     raise Http404
 
 
-urlpatterns = [path("t/<str:token>/", _pending, name="track")]
+urlpatterns = [
+    path("t/<str:token>/", _pending, name="track"),
+    path("r/<str:uid>/", _pending, name="report"),
+    path("my/cases/", _pending, name="my_cases"),
+]

@@ -1,9 +1,12 @@
 # TEMPORARY scaffold, replaced by the setup views' author.
 from django.http import Http404
+from django.urls import path
 
 
 def _pending(request, *args, **kwargs):
     raise Http404
 
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", _pending, name="setup"),
+]

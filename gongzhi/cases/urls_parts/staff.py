@@ -7,4 +7,7 @@ def _pending(request, *args, **kwargs):
     raise Http404
 
 
-urlpatterns = [path("<str:uid>/", _pending, name="case_detail")]
+urlpatterns = [
+    path("", _pending, name="inbox"),
+    path("<str:uid>/", _pending, name="case_detail"),
+]

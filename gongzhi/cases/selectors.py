@@ -1,0 +1,120 @@
+"""Reads over cases: each role's inbox, the hotspots of an area, and the cases behind a number of
+the three rates (drill-down) — the same definitions as the counters (gongzhi.cases.stats)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.scope import get_scope
+
+from .models import Case, CaseSettings, Category
+from .workflow import OPEN_STATES, State
+
+BOXES = {
+    "new": _("New for my organisation"),
+    "mine": _("Handled by my organisation"),
+    "overdue": _("Overdue"),
+    "feedback": _("Awaiting the resident's feedback"),
+    "callback": _("Awaiting a callback"),
+    "meeting": _("Awaiting the joint meeting"),
+    "all": _("All cases"),
+}
+
+
+def _mine(user) -> Q:
+    orgs = get_scope(user).organization_ids
+    if not orgs:
+        return Q(pk__in=[])
+    co = Case.co_handlers.through.objects.filter(organization_id__in=orgs).values("case_id")
+    return Q(handler_id__in=orgs) | Q(pk__in=co)
+
+
+def inbox(user, box: str) -> QuerySet:
+    """The cases of one inbox box for `user` (all within their scope)."""
+    cases = Case.objects.for_user(user)
+    if box == "new":
+        return cases.filter(_mine(user), state=State.SUBMITTED)
+    if box == "mine":
+        return cases.filter(_mine(user), state__in=OPEN_STATES)
+    if box == "overdue":
+        return cases.filter(Q(accept_overdue=True, state=State.SUBMITTED)
+                            | Q(resolve_overdue=True, state__in=[State.ACCEPTED, State.IN_PROGRESS, State.EXPLAINED]))
+    if box == "feedback":
+        return cases.filter(state=State.RESOLVED)
+    if box == "callback":
+        return Case.objects.for_user(user, "cases.callback").filter(state=State.RESOLVED, callback_notified=True)
+    if box == "meeting":
+        return cases.filter(state=State.ESCALATED)
+    if box == "all":
+        return cases
+    raise ValueError(box)
+
+
+def box_counts(user) -> dict[str, int]:
+    return {box: inbox(user, box).count() for box in BOXES if box != "all"}
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    compound_id: int
+    category_id: int
+    count: int
+    first: date
+    last: date
+
+
+def hotspots(user, today: date | None = None) -> list[Hotspot]:
+    """Recurring problems (热点/难点, seed 四㈢.3): the same compound and category at least N times
+    in the last M days (the town's settings), within the user's scope."""
+    today = today or timezone.localdate()
+    found: list[Hotspot] = []
+    scoped = Case.objects.for_user(user, "cases.rates")
+    for settings in CaseSettings.objects.filter(town_id__in=scoped.values("town_id").distinct()):
+        since = today - timedelta(days=settings.hotspot_days)
+        rows = (scoped.filter(town_id=settings.town_id, submitted_at__date__gt=since)
+                .exclude(state__in=[State.REJECTED, State.MERGED])
+                .values("compound_id", "category_id")
+                .annotate(n=Count("pk")).filter(n__gte=settings.hotspot_min_cases).order_by("-n"))
+        found += [Hotspot(r["compound_id"], r["category_id"], r["n"], since + timedelta(days=1), today) for r in rows]
+    return found
+
+
+def hotspot_cases(user, spot: Hotspot) -> QuerySet:
+    return (Case.objects.for_user(user, "cases.rates")
+            .filter(compound_id=spot.compound_id, category_id=spot.category_id,
+                    submitted_at__date__gte=spot.first, submitted_at__date__lte=spot.last)
+            .exclude(state__in=[State.REJECTED, State.MERGED]))
+
+
+# Drill-down: the cases behind each counter of gongzhi.cases.stats, for a date range (the
+# assessment months of a rate). Each mirrors `contributions()`.
+def _on(field: str, first: date, last: date) -> Q:
+    return Q(**{f"{field}__date__gte": first, f"{field}__date__lte": last})
+
+
+def behind(counter: str, first: date, last: date) -> Q:
+    accepted = _on("accepted_at", first, last)
+    closed = _on("closed_at", first, last) & Q(followup_valid=True)
+    rated = _on("feedback_at", first, last)
+    return {
+        "submitted": _on("submitted_at", first, last),
+        "accepted": accepted,
+        "handled_in_time": accepted & Q(handled_in_time=True),
+        "overdue": (accepted | (Q(accepted_at__isnull=True) & _on("submitted_at", first, last))) & Q(late=True),
+        "reopened": accepted & Q(reopen_count__gt=0),
+        "closed_valid": closed,
+        "confirmed_fixed": closed & Q(fixed=True),
+        "rated_satisfied": rated & Q(rating=Case.Rating.SATISFIED),
+        "rated_basic": rated & Q(rating=Case.Rating.BASIC),
+        "rated_unsatisfied": rated & Q(rating=Case.Rating.UNSATISFIED),
+        "rated": rated & ~Q(rating=""),
+    }[counter]
+
+
+def categories_for(user) -> QuerySet:
+    return Category.objects.for_user(user).filter(retired=False).select_related("parent")
