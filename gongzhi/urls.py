@@ -10,7 +10,9 @@ urlpatterns = [
     path("places/", include("gongzhi.places.urls")),
     path("orgs/", include("gongzhi.orgs.urls")),
     path("onboarding/", include("gongzhi.onboarding.urls")),
+    path("notifications/", include("gongzhi.notifications.urls")),
     path("", include("gongzhi.cases.urls")),
+    path("api/v1/", include("gongzhi.api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -9,8 +9,8 @@ from .urls_parts import public, rates, setup, staff
 
 app_name = "cases"
 urlpatterns = [
+    path("cases/setup/", include(setup)),  # before the staff part: /cases/<uid>/ would swallow it
     path("cases/", include(staff)),
     path("rates/", include(rates)),
-    path("cases/setup/", include(setup)),
     path("", include(public)),
 ]

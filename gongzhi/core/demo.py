@@ -371,6 +371,11 @@ def seed(stdout=None) -> None:
         _logins(town, persona_phones)
         _duties(town)
         _other_town()
+    from gongzhi.cases.demo import seed_cases
+
+    count = seed_cases(town)
+    if stdout and count:
+        stdout.write(f"浦江镇: {count} cases of the last five months played through the services.")
 
 
 def _bodies(town, persona_phones: dict[str, str]) -> None:
@@ -478,6 +483,12 @@ def _logins(town, persona_phones: dict[str, str]) -> None:
         person = Person.objects.get(town=town, phone=persona_phones[key])
         if person.user_id is None and not User.objects.filter(username=key).exists():
             create_login(actor=None, person=person, username=key, password_hash=password)
+    # Every other member of an organisation or body gets an account too (they sign in with their
+    # mobile number and a one-time code; the demo history acts through these accounts).
+    staff = Person.objects.filter(town=town, user__isnull=True, memberships__isnull=False).distinct()
+    for person in staff:
+        if person.phone and not User.objects.filter(username=person.phone).exists():
+            create_login(actor=None, person=person, username=person.phone)
     resident = Person.objects.get(town=town, phone=RESIDENT_PHONE)
     if resident.user_id is None and not User.objects.filter(username=RESIDENT_PHONE).exists():
         create_login(actor=None, person=resident, username=RESIDENT_PHONE)

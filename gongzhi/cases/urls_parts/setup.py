@@ -1,12 +1,12 @@
-# TEMPORARY scaffold, replaced by the setup views' author.
-from django.http import Http404
 from django.urls import path
 
-
-def _pending(request, *args, **kwargs):
-    raise Http404
-
+from ..views import setup as views
 
 urlpatterns = [
-    path("", _pending, name="setup"),
+    path("", views.setup, name="setup"),
+    path("defaults/", views.install_defaults, name="setup_defaults"),
+    path("categories/new/", views.category_new, name="category_new"),
+    path("categories/<str:uid>/", views.category_edit, name="category_edit"),
+    path("categories/<str:uid>/retire/", views.category_retire, name="category_retire"),
+    path("settings/", views.settings_edit, name="case_settings"),
 ]

@@ -20,7 +20,7 @@ def seeded(db):
     return Town.objects.get(code=demo.TOWN_CODE)
 
 
-def test_seed_is_idempotent_and_the_audit_chain_verifies(seeded):
+def check_idempotent_and_audit_chain(seeded):
     counts = (Unit.objects.count(), Person.objects.count(), AuditEntry.objects.count())
     call_command("seed_demo", stdout=io.StringIO())
     assert (Unit.objects.count(), Person.objects.count(), AuditEntry.objects.count()) == counts
@@ -30,7 +30,7 @@ def test_seed_is_idempotent_and_the_audit_chain_verifies(seeded):
     call_command("verify_audit", stdout=io.StringIO())  # raises on a broken chain
 
 
-def test_content_follows_the_seed(seeded):
+def check_content_follows_the_seed(seeded):
     leadership = Body.objects.get(town=seeded, kind=Body.Kind.LEADERSHIP_GROUP)
     assert list(leadership.member_units.values_list("label", flat=True)) == demo.LEADERSHIP_MEMBER_UNITS
     assert len(demo.LEADERSHIP_MEMBER_UNITS) == 17
@@ -73,7 +73,7 @@ ROLES = [
 ]
 
 
-def test_demo_logins_have_their_roles_and_scope(seeded):
+def check_logins_have_their_roles_and_scope(seeded):
     # One test (the demo town takes seconds to build): each login's role, then their scope.
     for username, role in ROLES:
         assert role in get_scope(User.objects.get(username=username)).roles, username
@@ -87,3 +87,30 @@ def test_demo_logins_have_their_roles_and_scope(seeded):
     assert compounds("outsider") == {"ML01"}
     assert "XC01" in compounds("property")
     assert len(compounds("office")) == 17
+
+
+def check_history_of_cases(seeded):
+    from gongzhi.cases.models import Case, CaseStats
+    from gongzhi.cases.selectors import hotspots
+    from gongzhi.cases.stats import rebuild
+
+    cases = Case.objects.filter(town=seeded)
+    assert cases.count() > 150
+    assert cases.filter(state="closed").exists() and cases.filter(state="escalated").exists()
+    assert cases.filter(
+        number__isnull=False, compound__code="XC01", category__code="PARKING", state="escalated"
+    ).exists()
+    assert any(h.count >= 3 for h in hotspots(User.objects.get(username="secretary")))
+    live = sorted(CaseStats.objects.values_list("organization_id", "compound_id", "period", *CaseStats.COUNTERS))
+    rebuild([seeded.pk])
+    assert sorted(CaseStats.objects.values_list("organization_id", "compound_id", "period", *CaseStats.COUNTERS)) == [
+        row for row in live if any(row[3:])
+    ]
+
+
+def test_demo_town(seeded):
+    # One test: the demo town takes half a minute to build.
+    check_idempotent_and_audit_chain(seeded)
+    check_content_follows_the_seed(seeded)
+    check_logins_have_their_roles_and_scope(seeded)
+    check_history_of_cases(seeded)

@@ -1,0 +1,137 @@
+"""The office's category tree, routing table, deadlines and case settings."""
+
+import pytest
+
+from gongzhi.cases.models import CaseSettings, Category
+from gongzhi.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_office_installs_defaults_and_edits_a_category(world, client_for):
+    client = client_for("office")
+    page = client.get("/cases/setup/").content.decode()
+    assert "物业维修" in page  # the empty state names the defaults
+    client.post("/cases/setup/defaults/", {"town": world.town.uid})
+    assert Category.objects.filter(town=world.town).count() == 10
+    repair = Category.objects.get(town=world.town, code="REPAIR")
+    response = client.post(
+        f"/cases/setup/categories/{repair.uid}/",
+        {
+            "code": "REPAIR",
+            "name": "物业维修",
+            "handler_kind": "property_company",
+            "accept_days": "1",
+            "resolve_days": "3",
+            "urgent_resolve_days": "1",
+            "order": "1",
+            "version": repair.version,
+        },
+    )
+    assert response.status_code == 302
+    repair.refresh_from_db()
+    assert repair.resolve_days == 3
+    assert AuditEntry.objects.filter(action="cases.category.update", object_id=str(repair.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    "data, field",
+    [
+        ({"handler_kind": "government_unit"}, "handler"),  # a government unit must be named
+        ({"resolve_days": "0"}, "resolve_days"),
+        ({"code": ""}, "code"),
+    ],
+)
+def test_bad_category_input(world, client_for, data, field):
+    client = client_for("office")
+    values = {
+        "code": "NOISE",
+        "name": "噪音",
+        "handler_kind": "residents_committee",
+        "accept_days": "1",
+        "resolve_days": "5",
+        "urgent_resolve_days": "1",
+        "order": "20",
+        **data,
+    }
+    response = client.post(f"/cases/setup/categories/new/?town={world.town.uid}", values)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert field in form.errors or form.non_field_errors()
+    assert not Category.objects.filter(name="噪音").exists()
+
+
+def test_government_unit_category_routes_to_it(world, client_for, report):
+    from gongzhi.cases.services import submit_case
+
+    client = client_for("office")
+    client.post(
+        f"/cases/setup/categories/new/?town={world.town.uid}",
+        {
+            "code": "POLICE",
+            "name": "治安报警",
+            "handler_kind": "government_unit",
+            "handler": world.orgs["police"].pk,
+            "accept_days": "1",
+            "resolve_days": "2",
+            "urgent_resolve_days": "1",
+            "order": "30",
+        },
+    )
+    category = Category.objects.get(code="POLICE")
+    case = submit_case(actor=None, report=report(category=category), channel="qr")
+    assert case.handler == world.orgs["police"]
+
+
+def test_retired_category_cannot_be_chosen(world, client_for, categories, report):
+    from django.core.exceptions import ValidationError
+
+    from gongzhi.cases.services import submit_case
+
+    other = categories["OTHER"]
+    client_for("office").post(f"/cases/setup/categories/{other.uid}/retire/", {"version": other.version})
+    other.refresh_from_db()
+    assert other.retired
+    with pytest.raises(ValidationError):
+        submit_case(actor=None, report=report(category=other), channel="qr")
+
+
+def test_settings_change_recounts(world, client_for, categories, submit, django_capture_on_commit_callbacks):
+    submit()
+    settings, _ = CaseSettings.objects.get_or_create(town=world.town)
+    response = client_for("office").post(
+        f"/cases/setup/settings/?town={world.town.uid}",
+        {
+            "period_start_day": "19",
+            "basic_satisfied_weight": "0.8",
+            "callback_after_days": "3",
+            "hotspot_min_cases": "3",
+            "hotspot_days": "30",
+            "reports_per_phone_per_day": "10",
+            "reports_per_address_per_hour": "30",
+            "version": settings.version,
+        },
+    )
+    assert response.status_code == 302
+    settings.refresh_from_db()
+    assert settings.period_start_day == 19
+    bad = client_for("office").post(
+        f"/cases/setup/settings/?town={world.town.uid}",
+        {
+            "period_start_day": "31",
+            "basic_satisfied_weight": "1.5",
+            "callback_after_days": "3",
+            "hotspot_min_cases": "3",
+            "hotspot_days": "30",
+            "reports_per_phone_per_day": "10",
+            "reports_per_address_per_hour": "30",
+            "version": settings.version,
+        },
+    )
+    assert bad.status_code == 200 and {"period_start_day", "basic_satisfied_weight"} <= set(bad.context["form"].errors)
+
+
+def test_others_cannot_edit_settings(world, client_for, categories):
+    assert client_for("party_secretary").get("/cases/setup/").status_code == 404
+    repair = categories["REPAIR"]
+    assert client_for("outsider").get(f"/cases/setup/categories/{repair.uid}/").status_code == 404
