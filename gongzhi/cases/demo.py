@@ -173,7 +173,7 @@ class _History:
             for back in (26, 17, 11, 4):
                 self.plan(today - timedelta(days=back), compound=xc02, category="PARKING", story="normal")
         # Recent cases still being handled, and one left waiting past its deadline.
-        for back, fate in ((1, None), (0, None), (0, None)):
+        for back in (1, 0, 0):
             self.plan(
                 today - timedelta(days=back), compound=rng.choice(self.compounds), category="REPAIR", story="open"
             )
