@@ -90,6 +90,8 @@ def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, obj
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 field = None
+            if field is not None and not hasattr(field, "verbose_name"):  # a reverse relation: a plain value
+                field = None
         label = str(field.verbose_name) if field is not None else name
         rows.append(
             (

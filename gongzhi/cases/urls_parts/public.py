@@ -1,14 +1,18 @@
-# TEMPORARY scaffold, replaced by the public views' author.
-from django.http import Http404
+"""URLs of the resident's side (views/public.py), mounted at the site root: the compound's report
+page that the QR code opens, the unguessable tracking link and its actions, my reports, and the
+QR poster for staff."""
+
 from django.urls import path
 
-
-def _pending(request, *args, **kwargs):
-    raise Http404
-
+from ..views import public
 
 urlpatterns = [
-    path("t/<str:token>/", _pending, name="track"),
-    path("r/<str:uid>/", _pending, name="report"),
-    path("my/cases/", _pending, name="my_cases"),
+    path("r/<str:uid>/", public.report, name="report"),
+    path("t/<str:token>/", public.track, name="track"),
+    path("t/<str:token>/feedback/", public.track_feedback, name="track_feedback"),
+    path("t/<str:token>/withdraw/", public.track_withdraw, name="track_withdraw"),
+    path("t/<str:token>/message/", public.track_message, name="track_message"),
+    path("t/<str:token>/photos/<str:photo>/", public.track_photo, name="track_photo"),
+    path("my/cases/", public.my_cases, name="my_cases"),
+    path("cases/poster/<str:uid>.pdf", public.poster, name="poster"),
 ]

@@ -127,3 +127,11 @@ def test_timeline_reads_in_the_users_language(world):
         assert action_label(entry.action) == "机构 · 添加成员单位"
         assert ("成员单位", None, "文明办") in changes(entry)
         assert ("组织", None, "陈行派出所") in changes(entry)
+
+
+def test_timeline_shows_values_named_like_reverse_relations(world):
+    from gongzhi.core.audit_display import changes
+
+    with transaction.atomic():
+        entry = audit.record(None, "places.compound.update", world.c1, after={"buildings": 3})
+    assert changes(entry) == [("buildings", None, 3)]

@@ -1,0 +1,496 @@
+"""The resident's side of cases (R-MTG-3), phone-first:
+- the compound's report page `/r/<compound>/` that the notice-board QR code opens (public; the
+  form once the resident has verified their mobile number);
+- the tracking page `/t/<token>/` (public but unguessable): state in plain words, deadlines,
+  a progress timeline that names organisations, never staff, the message thread; the reporter
+  answers "fixed?" and rates, withdraws or writes from here;
+- "my reports" `/my/cases/`;
+- the QR poster PDF for staff `/cases/poster/<compound>.pdf`.
+
+Views stay thin: fetch → form → service → message + redirect."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.models import AuditEntry
+from gongzhi.core.pages import paginate, posted
+from gongzhi.core.permissions import requires
+from gongzhi.orgs.models import Membership, Organization
+from gongzhi.places.models import Compound
+
+from .. import photos, services
+from .. import poster as posters
+from ..forms_public import FeedbackForm, MessageForm, ReportForm, WithdrawForm
+from ..models import Case, CasePhoto
+from ..workflow import Action, State
+
+PAGE_SIZE = 20
+
+
+def _sign_in_url(next_url: str) -> str:
+    """The one-time-code sign-in, coming back to `next_url` afterwards."""
+    return reverse("accounts:phone_login") + "?" + urlencode({"next": next_url})
+
+
+def _errors_on_form(form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on its field when the form has one, else on the
+    form as a whole (keeping the error's code)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for e in errors:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        form.add_error(None, error)
+
+
+def _known_name(user) -> str:
+    person = getattr(user, "person", None)
+    return (person.name if person else "") or user.display_name
+
+
+# --- The report page (what the QR code opens) ------------------------------------------------
+
+
+@login_not_required
+def report(request, uid):
+    compound = get_object_or_404(Compound.objects.select_related("neighborhood", "town"), uid=uid)
+    here = reverse("cases:report", args=[compound.uid])
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect(_sign_in_url(here))
+        return render(request, "cases/public/report.html", {"compound": compound, "sign_in_url": _sign_in_url(here)})
+    form = ReportForm(
+        posted(request),
+        request.FILES if request.method == "POST" else None,
+        compound=compound,
+        initial={"reporter_name": _known_name(request.user)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.submit_case(
+                actor=request.user,
+                report=form.report(phone=request.user.phone or ""),
+                channel=Case.Channel.QR,
+                photos=form.cleaned_data["photos"],
+                address=request.META.get("REMOTE_ADDR"),
+                reporter_user=request.user,
+            )
+        except ValidationError as error:  # e.g. the rate limits: shown on the form, nothing saved
+            _errors_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. Your report is case %(number)s. Keep the link of this page (bookmark it) to "
+                    "follow it; you also find it under “My reports”."
+                )
+                % {"number": case.number},
+            )
+            return redirect(case.tracking_url())
+    return render(
+        request,
+        "cases/public/report.html",
+        {
+            "compound": compound,
+            "form": form,
+            "nav": "my_cases",
+            "max_photos": photos.MAX_PHOTOS,
+            "photos_dropped": bool(request.FILES.getlist("photos")) and not form.errors.get("photos"),
+        },
+    )
+
+
+# --- The tracking page -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    at: datetime
+    text: str
+    kind: str  # the workflow action, "create" or "reassign": the template picks an icon by it
+
+
+@dataclass(frozen=True)
+class Post:
+    at: datetime
+    text: str
+    from_resident: bool
+    by: str
+
+
+def _org_names_of_actors(actor_ids, organization_ids) -> dict[int, set[int]]:
+    """Which of these organisations each of these accounts belongs (or belonged) to."""
+    found: dict[int, set[int]] = defaultdict(set)
+    rows = Membership.objects.filter(
+        person__user_id__in=[a for a in actor_ids if a], organization_id__in=organization_ids
+    ).values_list("person__user_id", "organization_id")
+    for user_id, organization_id in rows:
+        found[user_id].add(organization_id)
+    return found
+
+
+def _acting_org(actor_id, preferred, member_of, fallback_ids) -> int | None:
+    """The organisation in whose name an account acted: the preferred one (the handler at the
+    time) if they belong to it, else one of the neighborhood's organisations they belong to."""
+    mine = member_of.get(actor_id, set())
+    if preferred in mine:
+        return preferred
+    for organization_id in fallback_ids:
+        if organization_id in mine:
+            return organization_id
+    return None
+
+
+def _step_text(verb: str, org: str, after: dict, case: Case) -> str:
+    committed = after.get("committed_date") or ""
+    texts = {
+        Action.ACCEPT: (_("Accepted by %(org)s"), _("Accepted")),
+        Action.START: (_("%(org)s started work"), _("Work started")),
+        Action.EXPLAIN: (
+            _("%(org)s explained the delay and committed to %(date)s"),
+            _("Explained, with a commitment to %(date)s"),
+        ),
+        Action.RESOLVE: (_("Marked resolved by %(org)s"), _("Marked resolved")),
+        Action.REJECT: (_("Not taken up by %(org)s"), _("Not taken up")),
+    }
+    if verb in texts:
+        with_org, without = texts[verb]
+        return (with_org if org else without) % {"org": org, "date": committed}
+    if verb == Action.ESCALATE:
+        return _("Taken to the neighborhood's joint meeting (several organisations are involved)")
+    if verb == Action.CONFIRM:
+        if after.get("feedback_source") == Case.FeedbackSource.CALLBACK:
+            return _("Confirmed fixed when the residents' committee called back")
+        return _("Confirmed fixed by the resident")
+    if verb == Action.REOPEN:
+        return _("Not fixed yet, says the resident: reopened and handled again")
+    if verb == Action.CLOSE_UNREACHABLE:
+        return _("Closed: the residents' committee could not reach the resident")
+    if verb == Action.MERGE:
+        other = case.merged_into.number if case.merged_into_id else ""
+        return _("Handled together with case %(number)s") % {"number": other}
+    if verb == Action.WITHDRAW:
+        return _("Withdrawn by the resident")
+    return ""
+
+
+def public_timeline(case: Case) -> list[Step]:
+    """The case's progress from its audit entries: submission, hand-overs and the workflow
+    actions only, each said in terms of organisations (never staff names or internal fields)."""
+    verbs = {"create", "reassign", *Action.values}
+    entries = [
+        e
+        for e in AuditEntry.objects.filter(object_type="cases.case", object_id=str(case.pk))
+        .only("at", "seq", "action", "actor_id", "after")
+        .order_by("at", "seq")
+        if e.action.rpartition(".")[2] in verbs
+    ]
+    neighborhood_orgs = list(
+        Organization.objects.filter(
+            neighborhood_id=case.neighborhood_id,
+            kind__in=[Organization.Kind.RESIDENTS_COMMITTEE, Organization.Kind.PARTY_ORG],
+        )
+        .order_by("kind")
+        .values_list("pk", flat=True)
+    )
+    handlers = {case.handler_id}
+    for e in entries:
+        if isinstance(e.after, dict) and isinstance(e.after.get("handler"), int):
+            handlers.add(e.after["handler"])
+    co_handlers = list(case.co_handlers.values_list("pk", flat=True))
+    names = dict(
+        Organization.objects.filter(pk__in=handlers | set(co_handlers) | set(neighborhood_orgs)).values_list(
+            "pk", "name"
+        )
+    )
+    member_of = _org_names_of_actors({e.actor_id for e in entries}, list(names))
+    steps, handler = [], case.handler_id
+    for e in entries:
+        verb = e.action.rpartition(".")[2]
+        after = e.after if isinstance(e.after, dict) else {}
+        if verb == "create":
+            handler = after.get("handler", handler)
+            text = _("Reported, and passed to %(org)s") % {"org": names.get(handler, "")}
+        elif verb == "reassign":
+            handler = after.get("handler", handler)
+            text = _("Passed on to %(org)s") % {"org": names.get(handler, "")}
+        else:
+            acting = _acting_org(e.actor_id, handler, member_of, [*co_handlers, *neighborhood_orgs])
+            text = _step_text(verb, names.get(acting, ""), after, case)
+        if text:
+            steps.append(Step(e.at, text, verb))
+    return steps
+
+
+def message_thread(case: Case) -> list[Post]:
+    """The messages between the handling side and the resident; staff sign as their organisation."""
+    rows = list(case.messages.order_by("created_at"))
+    candidates = [case.handler_id, *case.co_handlers.values_list("pk", flat=True)]
+    candidates += list(Organization.objects.filter(neighborhood_id=case.neighborhood_id).values_list("pk", flat=True))
+    names = dict(Organization.objects.filter(pk__in=candidates).values_list("pk", "name"))
+    member_of = _org_names_of_actors({m.author_id for m in rows if not m.from_resident}, candidates)
+    posts = []
+    for m in rows:
+        if m.from_resident:
+            by = _("Resident")
+        else:
+            org = _acting_org(m.author_id, case.handler_id, member_of, candidates)
+            by = names.get(org) or _("Community staff")
+        posts.append(Post(m.created_at, m.text, m.from_resident, by))
+    return posts
+
+
+def state_text(case: Case, reporter: bool = False) -> str:
+    """The case's state in plain words, for the resident (`reporter`: the one who reported it)."""
+    org = case.handler.name
+    due = case.resolve_due.isoformat() if case.resolve_due else ""
+    texts = {
+        State.SUBMITTED: _("Received. Waiting for %(org)s to accept it (by %(accept)s)."),
+        State.ACCEPTED: _("%(org)s has accepted it and is to fix it by %(due)s."),
+        State.IN_PROGRESS: _("%(org)s is working on it; it is to be fixed by %(due)s."),
+        State.EXPLAINED: _("%(org)s explained why it takes longer and committed to fix it by %(due)s."),
+        State.ESCALATED: _(
+            "Several organisations are involved: it goes to the neighborhood's joint meeting, where they "
+            "decide together."
+        ),
+        State.RESOLVED: (
+            _("%(org)s says it is resolved. Is it fixed? Please answer below.")
+            if reporter
+            else _("%(org)s says it is resolved. The resident who reported it is asked whether it is fixed.")
+        ),
+        State.CLOSED: (
+            _("Fixed, says the resident, and closed.")
+            if case.fixed
+            else _("Closed: the residents' committee could not reach the resident to confirm.")
+        ),
+        State.REJECTED: _("Not taken up. The reason is below."),
+        State.MERGED: _("Handled together with case %(other)s, about the same problem."),
+        State.WITHDRAWN: _("Withdrawn by the resident."),
+    }
+    return texts[case.state] % {
+        "org": org,
+        "accept": case.accept_due.isoformat(),
+        "due": due,
+        "other": case.merged_into.number if case.merged_into_id else "",
+    }
+
+
+PROGRESS = [State.SUBMITTED, State.ACCEPTED, State.IN_PROGRESS, State.RESOLVED, State.CLOSED]
+
+
+def _progress(case: Case) -> list[dict]:
+    """The simple five-step bar at the top: which steps are done and which is current."""
+    position = {
+        State.SUBMITTED: 0,
+        State.ACCEPTED: 1,
+        State.IN_PROGRESS: 2,
+        State.EXPLAINED: 2,
+        State.ESCALATED: 2,
+        State.RESOLVED: 3,
+        State.CLOSED: 4,
+    }.get(case.state)
+    labels = [_("Reported"), _("Accepted"), _("Working"), _("Resolved"), _("Closed")]
+    if position is None:  # rejected, merged, withdrawn: no bar
+        return []
+    return [
+        {"label": label, "done": i < position or case.state == State.CLOSED, "current": i == position}
+        for i, label in enumerate(labels)
+    ]
+
+
+def _case_for_token(token: str) -> Case:
+    return get_object_or_404(
+        Case.objects.select_related("compound", "building", "unit", "category__parent", "handler", "merged_into"),
+        tracking_token=token,
+    )
+
+
+def _track_page(request, case: Case, status: int = 200, **bound) -> HttpResponse:
+    user = request.user
+    reporter = services.is_reporter(user, case)
+    context = {
+        "case": case,
+        "state_text": state_text(case, reporter),
+        "progress": _progress(case),
+        "steps": public_timeline(case),
+        "thread": message_thread(case),
+        "photos": list(case.photos.all()),
+        "is_reporter": reporter,
+        "signed_in": user.is_authenticated,
+        "sign_in_url": _sign_in_url(case.tracking_url()),
+        "show_reason": case.state in (State.REJECTED, State.MERGED, State.WITHDRAWN) and case.end_reason,
+    }
+    if user.is_authenticated and not reporter and Case.objects.for_user(user).filter(pk=case.pk).exists():
+        context["staff_url"] = case.get_absolute_url()
+    if reporter:
+        initial = {"version": case.version}
+        if case.state == State.RESOLVED:
+            context["feedback_form"] = bound.get("feedback_form") or FeedbackForm(initial=initial)
+        if services.may(user, Action.WITHDRAW, case):
+            context["withdraw_form"] = bound.get("withdraw_form") or WithdrawForm(initial=initial)
+        if case.is_open:
+            context["message_form"] = bound.get("message_form") or MessageForm()
+    return render(request, "cases/public/track.html", context, status=status)
+
+
+@login_not_required
+@never_cache
+def track(request, token):
+    return _track_page(request, _case_for_token(token))
+
+
+def _reporter_case(request, token):
+    """The case of `token` for an action of its reporter: (case, None), or (None, a redirect to
+    sign in) for a visitor who is not signed in. Anyone else signed in gets a 404."""
+    case = _case_for_token(token)
+    if not request.user.is_authenticated:
+        return None, redirect(_sign_in_url(case.tracking_url()))
+    if not services.is_reporter(request.user, case):
+        raise Http404
+    return case, None
+
+
+def _act(request, case: Case, form, name: str, call, done: str) -> HttpResponse:
+    """Run the resident's action: field errors go back on the form; a stale page or a state that
+    no longer allows it is a message on the fresh page."""
+    if form.is_valid():
+        try:
+            call()
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and set(error.error_dict) & set(form.fields):
+                _errors_on_form(form, error)
+                return _track_page(request, case, **{name: form})
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(case.tracking_url())
+        messages.success(request, done)
+        return redirect(case.tracking_url())
+    return _track_page(request, case, **{name: form})
+
+
+@login_not_required
+@require_POST
+def track_feedback(request, token):
+    case, sign_in = _reporter_case(request, token)
+    if sign_in:
+        return sign_in
+    form = FeedbackForm(request.POST)
+    fixed = form.is_valid() and form.cleaned_data["fixed"]
+    return _act(
+        request,
+        case,
+        form,
+        "feedback_form",
+        lambda: services.record_feedback(
+            actor=request.user,
+            case=case,
+            fixed=form.cleaned_data["fixed"],
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        _("Thank you for your answer. The case is closed.")
+        if fixed
+        else _("Thank you. The case was reopened: %(org)s will handle it again.") % {"org": case.handler.name},
+    )
+
+
+@login_not_required
+@require_POST
+def track_withdraw(request, token):
+    case, sign_in = _reporter_case(request, token)
+    if sign_in:
+        return sign_in
+    form = WithdrawForm(request.POST)
+    return _act(
+        request,
+        case,
+        form,
+        "withdraw_form",
+        lambda: services.withdraw_case(
+            actor=request.user,
+            case=case,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        _("Your report was withdrawn."),
+    )
+
+
+@login_not_required
+@require_POST
+def track_message(request, token):
+    case, sign_in = _reporter_case(request, token)
+    if sign_in:
+        return sign_in
+    if not case.is_open:
+        messages.error(request, _("This case is finished; it takes no more messages. Report a new problem instead."))
+        return redirect(case.tracking_url())
+    form = MessageForm(request.POST)
+    return _act(
+        request,
+        case,
+        form,
+        "message_form",
+        lambda: services.post_message(actor=request.user, case=case, text=form.cleaned_data["text"]),
+        _("Your message was sent to %(org)s.") % {"org": case.handler.name},
+    )
+
+
+@login_not_required
+def track_photo(request, token, photo):
+    """A photo of the case, for whoever holds the tracking link (media files are not public)."""
+    row = get_object_or_404(CasePhoto, uid=photo, case__tracking_token=token)
+    try:
+        handle = row.image.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=row.content_type)
+    response["Content-Disposition"] = f'inline; filename="{row.uid}.{row.extension}"'
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+# --- My reports ------------------------------------------------------------------------------
+
+
+@login_not_required
+def my_cases(request):
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(_sign_in_url(reverse("cases:my_cases")))
+    mine = Q(reporter_user=user)
+    if user.phone:  # never match the cases that have no number recorded
+        mine |= Q(reporter_phone=user.phone)
+    cases = (
+        Case.objects.filter(mine).select_related("compound", "building", "unit", "category").order_by("-submitted_at")
+    )
+    return render(
+        request, "cases/public/my_cases.html", {"nav": "my_cases", "page_obj": paginate(request, cases, PAGE_SIZE)}
+    )
+
+
+# --- The QR poster ---------------------------------------------------------------------------
+
+
+@requires("places.view")
+def poster(request, uid):
+    compound = get_object_or_404(Compound.objects.for_user(request.user), uid=uid)
+    response = HttpResponse(posters.poster_pdf(compound), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="qr-poster-{compound.code}.pdf"'
+    return response
