@@ -109,9 +109,17 @@ def _locked_chain(town_id: int | None) -> AuditChain:
 
 
 def _actor_label(actor) -> str:
+    """Who acted, as the history shows it. A resident's account is named by its mobile number:
+    kept masked here, since the history is read by staff who must not see it in full."""
+    from .masking import mask_phone
+
     if actor is None:
         return "system"
-    return f"{actor} ({actor.get_username()})"
+    username = actor.get_username()
+    if username.isdigit():
+        username = mask_phone(username)
+    name = actor.display_name or actor.get_full_name() or username
+    return f"{name} ({username})" if name != username else name
 
 
 def record_many(actor, changes: list[Change]) -> list[AuditEntry]:

@@ -69,6 +69,9 @@ def _display(field, value, can_see_contact: bool):
     if field.name == "phone" and not can_see_contact:
         return mask_phone(str(value))
     if field.is_relation and field.related_model is not None:
+        if isinstance(value, list):  # many-to-many: a list of ids
+            names = dict(field.related_model._default_manager.filter(pk__in=value).values_list("pk", "name"))
+            return "、".join(str(names.get(pk, f"#{pk}")) for pk in value)
         related = field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else f"#{value}"
     if field.choices:

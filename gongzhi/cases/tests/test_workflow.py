@@ -207,6 +207,12 @@ def test_reassign_and_co_handlers(world, submit):
         expected_version=case.version,
     )
     assert set(case.co_handlers.all()) == {world.orgs["pc"], world.orgs["police"]}
+    from gongzhi.core.audit_display import changes
+
+    entry = AuditEntry.objects.get(action="cases.case.co_handlers", object_id=str(case.pk))
+    (_label, before, after), = changes(entry)
+    assert not before
+    assert set(after.split("、")) == {"申江物业", "陈行派出所"}
     # A co-handler sees the case even outside its area.
     assert Case.objects.for_user(world.users["gov_staff"]).filter(pk=case.pk).exists()
 

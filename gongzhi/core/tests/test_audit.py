@@ -135,3 +135,15 @@ def test_timeline_shows_values_named_like_reverse_relations(world):
     with transaction.atomic():
         entry = audit.record(None, "places.compound.update", world.c1, after={"buildings": 3})
     assert changes(entry) == [("buildings", None, 3)]
+
+
+def test_a_residents_number_is_masked_in_the_history(world):
+    from gongzhi.core.testing import UserFactory
+
+    resident = UserFactory(username="13912345678", phone="13912345678")
+    with transaction.atomic():
+        entry = audit.record(resident, "places.compound.update", world.c1, after={"name": "x"})
+    assert entry.actor_label == "139****5678"
+    with transaction.atomic():
+        staff = audit.record(world.users["office"], "places.compound.update", world.c1, after={"name": "y"})
+    assert staff.actor_label == "office人员 (office)"
