@@ -36,6 +36,15 @@ VERB_LABELS = {
 }
 
 
+# Keys services record that are not fields of the object's model, with their labels.
+EXTRA_LABELS = {
+    "photos": lambda: _("Photos"),
+    "routing_note": lambda: _("Routing note"),
+    "reason": lambda: _("Reason"),
+    "text": lambda: _("Message"),
+    "from_resident": lambda: _("From the resident"),
+}
+
 # Actions recorded on a parent whose before/after describe a row of another model.
 DETAIL_MODELS = {
     "orgs.body.add_member_unit": "orgs.bodymemberunit",
@@ -65,6 +74,8 @@ def _display(field, value, can_see_contact: bool):
     if value is None or value == "":
         return None
     if field is None:
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
         return value
     if field.name == "phone" and not can_see_contact:
         return mask_phone(str(value))
@@ -95,7 +106,10 @@ def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, obj
                 field = None
             if field is not None and not hasattr(field, "verbose_name"):  # a reverse relation: a plain value
                 field = None
-        label = str(field.verbose_name) if field is not None else name
+        if field is not None:
+            label = str(field.verbose_name)
+        else:
+            label = str(EXTRA_LABELS[name]()) if name in EXTRA_LABELS else name
         rows.append(
             (
                 label,

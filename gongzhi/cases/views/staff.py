@@ -338,30 +338,12 @@ def _may_message(request, case: Case) -> bool:
     return services.is_handler(user, case) or services.is_co_handler(user, case) or can(request, "cases.route", case)
 
 
-# The audit timeline of a case. Keys of the cases app's audit entries that core.audit_display
-# cannot show as they are: "photos" (a count) names a reverse relation and "co_handlers" is a
-# list of ids, both of which make audit_display.changes() fail; the others are not fields of the
-# model. They are shown under a label of their own (a label is never a field name, so
-# audit_display shows it as it is). Workaround: audit_display should handle both itself.
-AUDIT_EXTRA_KEYS = {
-    "photos": lambda: _("Photos"),
-    "co_handlers": lambda: _("Co-handlers"),
-    "routing_note": lambda: _("Routing note"),
-    "reason": lambda: _("Reason"),
-    "text": lambda: _("Message"),
-    "from_resident": lambda: _("From the resident"),
-}
-
-
 class _ShownEntry:
-    """An audit entry as the timeline shows it (see AUDIT_EXTRA_KEYS)."""
+    """An audit entry as the case page shows it: the resident's own steps (a report by QR code,
+    feedback, a withdrawal) say "the resident", not their name and (masked) number."""
 
-    def __init__(self, entry, names: dict[int, str], case: Case):
+    def __init__(self, entry, case: Case):
         self._entry = entry
-        self.before = self._shown(entry.before, names)
-        self.after = self._shown(entry.after, names)
-        # The resident's own steps (a report by QR code, feedback, a withdrawal) would name them
-        # by name and mobile number (their username): only "the resident" is shown.
         actor = entry.actor if entry.actor_id else None
         if actor is not None and (
             entry.actor_id == case.reporter_user_id or (case.reporter_phone and actor.phone == case.reporter_phone)
@@ -373,26 +355,10 @@ class _ShownEntry:
     def __getattr__(self, name):
         return getattr(self._entry, name)
 
-    @staticmethod
-    def _shown(data, names):
-        if not data:
-            return data
-        shown = {}
-        for key, value in data.items():
-            if key == "co_handlers" and isinstance(value, list):
-                value = "、".join(names.get(pk, f"#{pk}") for pk in value) or "—"
-            elif key == "from_resident":
-                value = _("yes") if value else _("no")
-            shown[str(AUDIT_EXTRA_KEYS[key]()) if key in AUDIT_EXTRA_KEYS else key] = value
-        return shown
-
 
 def case_timeline(request, case: Case) -> dict:
     context = timeline_context(request, case)
-    entries = list(context["entries"])
-    ids = {pk for e in entries for data in (e.before, e.after) if data for pk in data.get("co_handlers") or []}
-    names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
-    return {**context, "entries": [_ShownEntry(e, names, case) for e in entries]}
+    return {**context, "entries": [_ShownEntry(e, case) for e in context["entries"]]}
 
 
 def _scoped_case(request, uid: str) -> Case:
