@@ -119,7 +119,10 @@ def my_home(request):
         if person
         else Residency.objects.none()
     )
-    return render(request, "core/home_resident.html", {"nav": "home", "residencies": residencies})
+    from gongzhi.core.views import resident_cases
+
+    return render(request, "core/home_resident.html", {
+        "nav": "home", "residencies": residencies, **resident_cases(request.user)})
 
 
 def join(request):

@@ -43,6 +43,17 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def resident_cases(user) -> dict:
+    """The resident's reports for their home page: how many, and how many await their answer."""
+    from django.db.models import Q
+
+    from gongzhi.cases.models import Case
+    from gongzhi.cases.workflow import State
+
+    mine = Case.objects.filter(Q(reporter_user=user) | (Q(reporter_phone=user.phone) if user.phone else Q(pk__in=[])))
+    return {"report_count": mine.count(), "awaiting_answer": mine.filter(state=State.RESOLVED).count()}
+
+
 def home(request):
     from gongzhi.orgs.models import Membership, Residency
     from gongzhi.places.models import Compound, Neighborhood, Unit
@@ -55,7 +66,8 @@ def home(request):
         else Residency.objects.none()
     )
     if not scope.is_staff_member:
-        return render(request, "core/home_resident.html", {"nav": "home", "residencies": residencies})
+        return render(request, "core/home_resident.html", {
+            "nav": "home", "residencies": residencies, **resident_cases(request.user)})
     memberships = (
         Membership.objects.filter(person=person).active().select_related("organization", "body")
         if person
