@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "gongzhi.onboarding",
     "gongzhi.notifications",
     "gongzhi.cases",
+    "gongzhi.api",
 ]
 
 MIDDLEWARE = [

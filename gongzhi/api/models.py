@@ -1,0 +1,104 @@
+"""The HTTP API's data: tokens that let a machine (the 12345 hotline bridge) act as one account of
+a town, and the idempotency keys that make a retried request return the case it already made."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.models import PublicIdModel
+from gongzhi.core.scope import NOTHING, ScopedQuerySet
+
+
+class ApiTokenQuerySet(ScopedQuerySet):
+    """Tokens are managed by the town's office (town.manage)."""
+
+    view_permission = "town.manage"
+
+    def area_q(self, area, scope):
+        return Q(town_id__in=area.towns) if area.towns else NOTHING
+
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(PublicIdModel):
+    """A secret that lets a machine call the API as `user`, within `town`. Only the SHA-256 of
+    the secret is stored; the secret itself is shown once, when the token is created. `prefix`
+    (the secret's first characters) tells people which token is which."""
+
+    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+", verbose_name=_("town"))
+    name = models.CharField(_("name"), max_length=100, help_text=_("What uses it, e.g. 12345 hotline bridge."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="api_tokens",
+        verbose_name=_("acts as"),
+        help_text=_("The API acts with this account's permissions and scope."),
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, db_index=True)
+    secret_hash = models.CharField(max_length=64, unique=True)  # hex SHA-256 of the whole secret
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["town_id", "-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyKey(models.Model):
+    """One `Idempotency-Key` a token has used to create a case: the same key with the same body
+    returns the same case; with another body it is refused. The unique constraint makes two
+    simultaneous requests with one key create one case. Also keeps the hotline's own reference
+    of the case (`external_ref`): the Case model does not know about the hotline."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="idempotency_keys")
+    key = models.CharField(max_length=100)
+    request_hash = models.CharField(max_length=64)  # hex SHA-256 of the request body, normalised
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    external_ref = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="api_idempotency_token_key_unique")]
+        indexes = [
+            models.Index(fields=["case"], name="api_idempotency_case_idx"),
+            models.Index(fields=["token", "external_ref"], name="api_idempotency_ref_idx"),
+        ]
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+
+    def __str__(self) -> str:
+        return f"{self.token_id}:{self.key}"
+
+
+class FloorRow(models.Model):
+    """Written by the benchmark's floor endpoint (gongzhi.api.bench: one plain INSERT per request),
+    which exists only when BENCHMARK_ENDPOINTS is on. Empty everywhere else."""
+
+    body = models.CharField(max_length=200)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.pk}"
