@@ -17,7 +17,10 @@ def _test_settings(settings):
     MemoryBackend.outbox.clear()
     from django.core.cache import cache
 
+    from gongzhi.core import process_cache
+
     cache.clear()
+    process_cache._store.clear()  # per-process memos must not carry one test's data into the next
     yield
 
 

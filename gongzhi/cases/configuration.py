@@ -122,6 +122,12 @@ def update_case_settings(*, actor, town: Town, data: dict, expected_version: int
         changes={k: data[k] for k in SETTINGS_FIELDS if k in data},
         expected_version=expected_version,
     )
+    from gongzhi.core import process_cache
+
+    from .services import SETTINGS_CACHE
+
+    process_cache.forget(SETTINGS_CACHE)
+    transaction.on_commit(lambda: process_cache.forget(SETTINGS_CACHE))
     if updated.period_start_day != old_start:
         from .tasks import rebuild_stats
 

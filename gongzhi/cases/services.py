@@ -17,16 +17,16 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.services import PHONE_RE
-from gongzhi.core import audit
+from gongzhi.core import audit, process_cache
 from gongzhi.core.records import ConcurrentEditError
 from gongzhi.core.scope import get_scope
 from gongzhi.core.workdays import deadline_after
-from gongzhi.notifications.services import notify, users_of
+from gongzhi.notifications.services import Message, notify, notify_many, users_of
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Building, Compound, Unit
 
@@ -71,9 +71,18 @@ AUDITED = [
 RESIDENT_CHANNELS = (Case.Channel.QR, Case.Channel.RESIDENT)
 
 
+SETTINGS_CACHE = "case-settings"
+
+
 def settings_for(town_id: int) -> CaseSettings:
-    settings, _created = CaseSettings.objects.get_or_create(town_id=town_id)
-    return settings
+    """The town's case settings, kept per process for 30 s (read on every intake; a change in
+    another process is seen within that time, in this one at once)."""
+
+    def load():
+        settings, _created = CaseSettings.objects.get_or_create(town_id=town_id)
+        return settings
+
+    return process_cache.remembered(SETTINGS_CACHE, town_id, 30, load)
 
 
 # --- Who may do what -------------------------------------------------------------------------
@@ -151,12 +160,18 @@ class Report:
 
 
 def _next_number(town_id: int, when) -> str:
+    """The town's next case number of the month, in one statement (insert or increment). The row
+    stays locked until the intake commits, so this is taken as late as possible."""
     month = timezone.localtime(when).strftime("%y%m")
-    counter, _created = CaseNumber.objects.get_or_create(town_id=town_id, month=month)
-    counter = CaseNumber.objects.select_for_update().get(pk=counter.pk)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{month}-{counter.last:04d}"
+    table = CaseNumber._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (town_id, month, last) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (town_id, month) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [town_id, month],
+        )
+        (last,) = cursor.fetchone()
+    return f"{month}-{last:04d}"
 
 
 def _check_report(report: Report) -> None:
@@ -221,10 +236,8 @@ def submit_case(
     store its photos, count it and notify the handling organisation and the resident."""
     _check_report(report)
     if channel not in RESIDENT_CHANNELS and actor is not None:
-        if (
-            not get_scope(actor).has("cases.enter")
-            or not Compound.objects.for_user(actor, "cases.enter").filter(pk=report.compound.pk).exists()
-        ):
+        scope = get_scope(actor)
+        if not scope.has("cases.enter") or not scope.area("cases.enter").covers_compound(report.compound):
             raise PermissionDenied("cases.enter")
     now = timezone.now()
     settings = settings_for(report.compound.town_id)
@@ -235,6 +248,7 @@ def submit_case(
     resolve = deadline_after(today, report.category.resolve_days_for(report.urgency))
     routed = route(report.category, report.compound, today)
     with transaction.atomic():
+        number = _next_number(report.compound.town_id, now)
         case = Case(
             town_id=report.compound.town_id,
             neighborhood_id=report.compound.neighborhood_id,
@@ -258,7 +272,7 @@ def submit_case(
             accept_due=accept.date,
             resolve_due=resolve.date,
             due_provisional=accept.provisional or resolve.provisional,
-            number=_next_number(report.compound.town_id, now),
+            number=number,
         )
         case.save()
         for photo in photos:
@@ -311,15 +325,19 @@ def _notify_created(case: Case, routing_note: str) -> None:
         "category": case.category.name,
         "due": case.accept_due.isoformat(),
     }
-    notify(users=users_of([case.handler_id]), text=handler_text, url=case.get_absolute_url())
     resident_text = _("Your report was received as case %(number)s. We will tell you how it goes.") % {
         "number": case.number
     }
-    notify(
-        users=[case.reporter_user_id] if case.reporter_user_id else [],
-        text=resident_text,
-        url=case.tracking_url(),
-        sms_phone=case.reporter_phone,
+    notify_many(
+        [
+            Message(users=users_of([case.handler_id]), text=handler_text, url=case.get_absolute_url()),
+            Message(
+                users=[case.reporter_user_id] if case.reporter_user_id else [],
+                text=resident_text,
+                url=case.tracking_url(),
+                sms_phone=case.reporter_phone,
+            ),
+        ]
     )
 
 

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Case, CaseSettings, CaseStats
+from .models import Case, CaseStats
 
 Key = tuple[int, int, int, int, date]  # (town, neighborhood, compound, organization, period)
 
@@ -78,8 +78,9 @@ def contributions(case: Case, start_day: int) -> Counter:
 
 
 def start_day_of(town_id: int) -> int:
-    settings = CaseSettings.objects.filter(town_id=town_id).only("period_start_day").first()
-    return settings.period_start_day if settings else 1
+    from .services import settings_for
+
+    return settings_for(town_id).period_start_day
 
 
 @dataclass

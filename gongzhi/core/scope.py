@@ -69,6 +69,11 @@ class Area:
     def covers_town(self, town_id: int) -> bool:
         return self.everything or town_id in self.towns
 
+    def covers_compound(self, compound) -> bool:
+        """Whether a compound (with its town and neighborhood ids) is in the area, without a query."""
+        return (self.everything or compound.town_id in self.towns or compound.neighborhood_id in self.neighborhoods
+                or compound.pk in self.compounds)
+
     @cached_property
     def compound_neighborhoods(self) -> frozenset[int]:
         """Neighborhoods that contain a compound of this area (seen partially)."""

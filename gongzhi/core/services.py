@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, process_cache
 from .models import CalendarDay, CalendarYear
 from .scope import get_scope
 
@@ -55,6 +55,7 @@ def set_calendar_days(*, actor, start: date, end: date, kind: str, name: str = "
                 day = existing
             days.append(day)
             d += timedelta(days=1)
+        _calendar_changed()
     return days
 
 
@@ -63,6 +64,7 @@ def remove_calendar_day(*, actor, day: CalendarDay) -> None:
     with transaction.atomic():
         audit.record(actor, "core.calendarday.remove", day, before=audit.snapshot(day, ["date", "kind", "name"]))
         day.delete()
+        _calendar_changed()
 
 
 def confirm_calendar_year(*, actor, year: int, source: str) -> CalendarYear:
@@ -80,5 +82,19 @@ def confirm_calendar_year(*, actor, year: int, source: str) -> CalendarYear:
                 _("Enter the holidays and make-up working days of %(year)s before confirming.") % {"year": year}
             )
         confirmation = CalendarYear.objects.create(year=year, source=source, confirmed_by=actor)
+        _calendar_changed()
         audit.record(actor, "core.calendaryear.confirm_year", confirmation, after={"year": year, "source": source})
     return confirmation
+
+
+def _forget_calendar() -> None:
+    from .workdays import CACHE
+
+    process_cache.forget(CACHE)
+
+
+def _calendar_changed() -> None:
+    """Forget the memo now (this transaction reads its own change) and again after commit (a
+    request in between may have remembered the old schedule)."""
+    _forget_calendar()
+    transaction.on_commit(_forget_calendar)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from . import process_cache
 from .models import CalendarDay, CalendarYear
 
 
@@ -75,15 +76,24 @@ class WorkingCalendar:
         return Deadline(d, provisional)
 
 
-def _span_for(start: date, n: int) -> tuple[date, date]:
-    # Generous: even the longest holiday runs (Spring Festival, 9 days) leave at least
-    # ~2 working days a week, so 3n + 30 calendar days always suffices.
-    return start, start + timedelta(days=3 * n + 30)
+CACHE = "workdays"
+CACHE_SECONDS = 60  # an office's edit reaches other processes within a minute (this one at once)
+
+
+def calendar_for_years(first: int, last: int) -> WorkingCalendar:
+    """The calendar of whole years, kept per process for a minute: deadlines are computed on
+    every new case and the schedule changes a few times a year."""
+    return process_cache.remembered(
+        CACHE, (first, last), CACHE_SECONDS, lambda: WorkingCalendar(date(first, 1, 1), date(last, 12, 31))
+    )
 
 
 def deadline_after(start: date, n: int) -> Deadline:
     """The n-th working day after `start`, with the provisional mark."""
-    return WorkingCalendar(*_span_for(start, n)).add_working_days(start, n)
+    # Generous: even the longest holiday runs (Spring Festival, 9 days) leave at least ~2
+    # working days a week, so 3n + 30 calendar days always suffice.
+    end = start + timedelta(days=3 * n + 30)
+    return calendar_for_years(start.year, end.year).add_working_days(start, n)
 
 
 def add_working_days(start: date, n: int) -> date:
@@ -92,7 +102,7 @@ def add_working_days(start: date, n: int) -> date:
 
 
 def is_working_day(d: date) -> bool:
-    return WorkingCalendar(d, d).is_working_day(d)
+    return calendar_for_years(d.year, d.year).is_working_day(d)
 
 
 def year_has_data(year: int) -> bool:

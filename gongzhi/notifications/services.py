@@ -4,6 +4,7 @@ after commit (one job per message, by id, idempotent)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,17 +26,37 @@ def users_of(organization_ids: Iterable[int], on=None) -> list[int]:
     )
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message: in the platform to `users` (ids or accounts), and by SMS to `sms_phone`."""
+
+    text: str
+    users: Iterable[int | User] = ()
+    url: str = ""
+    sms_phone: str = ""
+
+    def rows(self) -> list[Notification]:
+        rows, seen = [], set()
+        for user in self.users:
+            user_id = user.pk if isinstance(user, User) else user
+            if user_id and user_id not in seen:
+                seen.add(user_id)
+                rows.append(Notification(user_id=user_id, text=self.text[:500], url=self.url))
+        if self.sms_phone:
+            rows.append(Notification(phone=self.sms_phone, text=self.text[:500], url=self.url))
+        return rows
+
+
 def notify(*, users: Iterable[int | User] = (), text: str, url: str = "", sms_phone: str = "") -> list[Notification]:
     """In-app notifications for `users` (ids or accounts), and one SMS to `sms_phone` if given."""
-    rows = []
-    seen = set()
-    for user in users:
-        user_id = user.pk if isinstance(user, User) else user
-        if user_id and user_id not in seen:
-            seen.add(user_id)
-            rows.append(Notification(user_id=user_id, text=text[:500], url=url))
-    if sms_phone:
-        rows.append(Notification(phone=sms_phone, text=text[:500], url=url))
+    return notify_many([Message(text=text, users=users, url=url, sms_phone=sms_phone)])
+
+
+def notify_many(messages: Iterable[Message]) -> list[Notification]:
+    """Several messages in one database statement; their SMS go out after commit."""
+    rows = [row for message in messages for row in message.rows()]
+    if not rows:
+        return []
     created = Notification.objects.bulk_create(rows)
     sms_ids = [n.pk for n in created if n.phone]
     if sms_ids:
