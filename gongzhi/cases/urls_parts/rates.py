@@ -1,12 +1,15 @@
-# TEMPORARY scaffold, replaced by the rates views' author.
-from django.http import Http404
+"""URLs of the three-rates pages and hotspots (views/rates.py), mounted under /rates/."""
+
 from django.urls import path
 
-
-def _pending(request, *args, **kwargs):
-    raise Http404
-
+from ..views import rates as views
 
 urlpatterns = [
-    path("", _pending, name="rates"),
+    path("", views.rates, name="rates"),
+    path("cases/", views.rates_cases, name="rates_cases"),
+    path("export/", views.rates_export, name="rates_export"),
+    path("hotspots/", views.hotspots, name="hotspots"),
+    path("hotspots/<str:compound_uid>/<str:category_uid>/", views.hotspot_cases, name="hotspot_cases"),
+    path("hotspots/<str:compound_uid>/<str:category_uid>/propose/", views.hotspot_propose, name="hotspot_propose"),
+    path("proposals/", views.proposals, name="proposals"),
 ]

@@ -1,0 +1,214 @@
+"""Benchmark of the three-rates page (issue: cases): the time to produce /rates/ for an office
+member (their town, the last 12 assessment months: trend, neighborhoods and organisations) and
+for a platform administrator (the whole city: every town), at 100,000 and at 1,000,000 cases in
+the same synthetic city (bench/generate.py, 13,000 compounds, seed 1). Goals: the town page under
+100 ms; the 1M figure within 1.5× of the 100k figure.
+
+    .venv/bin/python bench/rates.py                 # create, migrate and fill both databases, measure
+    .venv/bin/python bench/rates.py --reuse         # measure again on the databases already there
+    .venv/bin/python bench/rates.py --drop          # … and drop them afterwards
+
+The databases (gongzhi_bench_100k, gongzhi_bench_1m) live on the PostgreSQL server of --server
+(default postgres://postgres@127.0.0.1:5432). Each measurement runs in a fresh process with that
+database (DEBUG off, as in production): the view function `cases.views.rates.rates` is called
+with a RequestFactory request, a fresh user object each time (the scope is computed per request,
+as behind the authentication middleware), after two warm-up calls. The rounds alternate the two
+databases (the machine is shared: a burst of load then hits both sizes alike); the median of all
+calls is reported, with the quartiles."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SIZES = {"100k": 100_000, "1m": 1_000_000}
+
+
+def run(cmd: list[str], env: dict, quiet: bool = False) -> str:
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    if not quiet:
+        sys.stdout.write(result.stdout)
+    return result.stdout
+
+
+def psql(server: str, sql: str) -> str:
+    import psycopg
+
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        cur = conn.execute(sql)
+        return cur.fetchall() if cur.description else ""
+
+
+def prepare(server: str, label: str, cases: int, compounds: int, reuse: bool) -> str:
+    name = f"gongzhi_bench_{label}"
+    url = f"{server}/{name}"
+    exists = bool(psql(server, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))  # noqa: S608
+    if reuse and exists:
+        return url
+    print(f"== {name}: {cases:,} cases in {compounds:,} compounds", flush=True)
+    psql(server, f'DROP DATABASE IF EXISTS "{name}"')
+    psql(server, f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": url}
+    run([PYTHON, "manage.py", "migrate", "-v0"], env)
+    run([PYTHON, "bench/generate.py", "--compounds", str(compounds), "--cases", str(cases), "--seed", "1"], env)
+    return url
+
+
+def measure_in_process(repeat: int) -> dict:
+    """Runs inside the child process, with DATABASE_URL set to one benchmark database."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.utils import timezone, translation
+
+    from gongzhi.cases.models import Case, CaseStats
+    from gongzhi.cases.views.rates import rates
+    from gongzhi.core.models import User
+    from gongzhi.orgs.models import Body, Membership, Person
+    from gongzhi.places.models import Town
+
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+    translation.activate("zh-hans")
+    town = Town.objects.order_by("code").first()
+    office = Body.objects.get(town=town, kind=Body.Kind.OFFICE)
+    user, _created = User.objects.get_or_create(username="bench-office", defaults={"display_name": "办公室（测试）"})
+    person, _created = Person.objects.get_or_create(user=user, defaults={"town": town, "name": "办公室（测试）"})
+    Membership.objects.get_or_create(
+        person=person,
+        body=office,
+        defaults={"town": town, "title": "主任", "start": timezone.localdate().replace(year=2020)},
+    )
+    admin, _created = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
+    factory = RequestFactory()
+
+    def page(user_id: int) -> tuple[float, int]:
+        request = factory.get("/rates/")
+        request.user = User.objects.get(pk=user_id)
+        started = time.perf_counter()
+        response = rates(request)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200
+        return elapsed, len(response.content)
+
+    out = {
+        "cases": Case.objects.count(),
+        "counter_rows": CaseStats.objects.count(),
+        "town_rows": CaseStats.objects.filter(town=town).count(),
+        "town_code": town.code,
+    }
+    for key, user_id in (("town", user.pk), ("city", admin.pk)):
+        for _ in range(2):
+            page(user_id)
+        times = [page(user_id)[0] * 1000 for _ in range(repeat)]
+        with CaptureQueriesContext(connection) as queries:
+            _elapsed, size = page(user_id)
+        out[key] = {"samples_ms": times, "queries": len(queries), "html_kb": size / 1024}
+    return out
+
+
+def measure_once(url: str, repeat: int) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+    }
+    output = run([PYTHON, "bench/rates.py", "--in-process", "--repeat", str(repeat)], env, quiet=True)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def measure(urls: dict[str, str], rounds: int, repeat: int) -> dict:
+    """Alternate the databases round by round (the machine is shared: a burst of load then hits
+    both sizes alike) and pool the samples; report the median and the quartiles."""
+    results: dict[str, dict] = {}
+    for round_ in range(rounds):
+        for label, url in urls.items():
+            got = measure_once(url, repeat)
+            print(
+                f"  round {round_ + 1}/{rounds} {label}: town {statistics.median(got['town']['samples_ms']):.1f} ms, "
+                f"city {statistics.median(got['city']['samples_ms']):.1f} ms",
+                flush=True,
+            )
+            if label not in results:
+                results[label] = got
+            else:
+                for key in ("town", "city"):
+                    results[label][key]["samples_ms"] += got[key]["samples_ms"]
+    for got in results.values():
+        for key in ("town", "city"):
+            samples = sorted(got[key]["samples_ms"])
+            got[key]["median_ms"] = statistics.median(samples)
+            got[key]["q1_ms"], _q2, got[key]["q3_ms"] = statistics.quantiles(samples, n=4)
+            got[key]["n"] = len(samples)
+    return results
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--compounds", type=int, default=13000)
+    parser.add_argument("--repeat", type=int, default=10, help="calls per page per round (default 10)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds alternating the databases (default 5)")
+    parser.add_argument("--reuse", action="store_true", help="use the databases already filled, if there")
+    parser.add_argument("--drop", action="store_true", help="drop the databases at the end")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.in_process:
+        print(json.dumps(measure_in_process(args.repeat)))
+        return 0
+    urls = {label: prepare(args.server, label, cases, args.compounds, args.reuse) for label, cases in SIZES.items()}
+    results = measure(urls, args.rounds, args.repeat)
+    print()
+    print(
+        f"{'':<6}{'cases':>11}{'counter rows':>14}{'town page':>12}{'city page':>12}{'queries':>10}{'html (town/city)':>20}"
+    )
+    for label, r in results.items():
+        print(
+            f"{label:<6}{r['cases']:>11,}{r['counter_rows']:>14,}{r['town']['median_ms']:>9.1f} ms"
+            f"{r['city']['median_ms']:>9.1f} ms{r['town']['queries']:>6}/{r['city']['queries']:<3}"
+            f"{r['town']['html_kb']:>10.0f}/{r['city']['html_kb']:.0f} kB"
+        )
+    small, big = results["100k"], results["1m"]
+    for key in ("town", "city"):
+        ratio = big[key]["median_ms"] / small[key]["median_ms"]
+        print(f"{key} page 1M/100k = {ratio:.2f} (goal ≤ 1.5)")
+    for label, r in results.items():
+        for key in ("town", "city"):
+            m = r[key]
+            print(
+                f"{label} {key}: median {m['median_ms']:.1f} ms, quartiles {m['q1_ms']:.1f}–{m['q3_ms']:.1f} ms, n={m['n']}"
+            )
+    town_ms = big["town"]["median_ms"]
+    print(
+        f"town page at 1M = {town_ms:.1f} ms (goal < 100 ms); town {big['town_code']}: {big['town_rows']:,} counter rows"
+    )
+    if args.drop:
+        for label in SIZES:
+            psql(args.server, f'DROP DATABASE IF EXISTS "gongzhi_bench_{label}"')
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
