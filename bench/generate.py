@@ -786,7 +786,9 @@ def build_counters(town_ids: list[int], zone: ZoneInfo, now_ts: int, say=print) 
         CaseStats.objects.filter(town_id__in=town_ids).delete()
         with BulkLoad(CaseStats, say), connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.rowcount
+            count = cursor.rowcount
+        stats.roll_up(town_ids)
+        return count
 
 
 def counters_sql(town_ids: list[int], zone: ZoneInfo, now_ts: int) -> tuple[str, dict | None]:
@@ -824,7 +826,10 @@ def counters_sql(town_ids: list[int], zone: ZoneInfo, now_ts: int) -> tuple[str,
         branch(
             "c.closed_at",
             f"c.closed_at IS NOT NULL AND c.followup_valid = {true}",
-            {"closed_valid": "1", "confirmed_fixed": f"CASE WHEN c.fixed = {true} THEN 1 ELSE 0 END"},
+            {
+                "closed_valid": "1",
+                "confirmed_fixed": f"CASE WHEN c.fixed = {true} AND c.reopen_count = 0 THEN 1 ELSE 0 END",
+            },
         ),
         branch(
             "c.feedback_at",

@@ -490,3 +490,27 @@ class CaseStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id}/{self.compound_id}/{self.period}"
+
+
+class CaseTownStats(models.Model):
+    """The same counters summed per town and assessment month (kept with CaseStats by
+    gongzhi.cases.stats): pages over many towns read one row per town and month."""
+
+    town = models.ForeignKey("places.Town", on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+    submitted = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    handled_in_time = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    closed_valid = models.IntegerField(default=0)
+    confirmed_fixed = models.IntegerField(default=0)
+    rated_satisfied = models.IntegerField(default=0)
+    rated_basic = models.IntegerField(default=0)
+    rated_unsatisfied = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["town", "period"], name="case_town_stats_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id}/{self.period}"

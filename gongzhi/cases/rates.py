@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import CaseStats
 
-DEFINITION_VERSION = "2026.1"
+DEFINITION_VERSION = "2026.2"  # 2026.2: 处置有效 counts cases fixed the first time
 HANDLING = "handling"
 EFFECTIVE = "effective"
 SATISFACTION = "satisfaction"
@@ -90,10 +90,12 @@ def three_rates(counts: dict[str, int], definition: Definition) -> ThreeRates:
     return ThreeRates({name: int(counts.get(name) or 0) for name in CaseStats.COUNTERS}, definition)
 
 
-def summed(rows_q: Q, group_by: tuple[str, ...] = ()) -> list[dict]:
-    """Sum the counters over the rows matching `rows_q`, optionally grouped."""
+def summed(rows_q: Q, group_by: tuple[str, ...] = (), model=CaseStats) -> list[dict]:
+    """Sum the counters over the rows matching `rows_q`, optionally grouped. `model` is CaseStats
+    (per organisation, compound and month) or CaseTownStats (per town and month) for pages that
+    need towns only."""
     sums = {name: Sum(name) for name in CaseStats.COUNTERS}
-    qs = CaseStats.objects.filter(rows_q)
+    qs = model.objects.filter(rows_q)
     if group_by:
         return list(qs.values(*group_by).annotate(**sums).order_by(*group_by))
     return [qs.aggregate(**sums)]

@@ -31,7 +31,7 @@ from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Compound, Neighborhood, Town
 
 from . import stats
-from .models import CaseSettings, CaseStats
+from .models import CaseSettings, CaseStats, CaseTownStats
 from .rates import DEFINITION_VERSION, EFFECTIVE, HANDLING, SATISFACTION, Definition, ThreeRates, summed, three_rates
 from .selectors import behind
 
@@ -479,6 +479,16 @@ def default_range(settings: Settings, today: date | None = None) -> tuple[date, 
     return add_months(last, -11), last
 
 
+def _towns_only(user, place: Place) -> bool:
+    """Whether the page needs whole towns only (the city page of a user whose rates right covers
+    whole towns): then the per-town rollup answers it, one row per town and month."""
+    if place.children != ("town",):
+        return False
+    scope = get_scope(user)
+    area = scope.area("cases.rates")
+    return area.everything or (not area.neighborhoods and not area.compounds and not scope.organization_ids)
+
+
 def build(user, place: Place, *, grain: str, first: date, last: date, settings: Settings | None = None) -> RatesReport:
     """The rates of `place` over the months `first`..`last` (month-first days), per period of
     `grain`, and the rankings one level down, from one aggregate query over the counters."""
@@ -487,7 +497,11 @@ def build(user, place: Place, *, grain: str, first: date, last: date, settings: 
     first, last = snap(first, last, grain)
     keys = {"town": "town_id", "neighborhood": "neighborhood_id", "compound": "compound_id"}
     group = ("period", *(keys.get(kind, "organization_id") for kind in place.children))
-    rows = summed(scope_rows_q(user) & place.rows_q & Q(period__gte=first, period__lte=last), group_by=group)
+    rows = summed(
+        scope_rows_q(user) & place.rows_q & Q(period__gte=first, period__lte=last),
+        group_by=group,
+        model=CaseTownStats if _towns_only(user, place) else CaseStats,
+    )
 
     current_month = stats.period_of(timezone.localdate(), settings.start_day)
     buckets: dict[date, Line] = {}

@@ -4,7 +4,7 @@ the three rates (drill-down) — the same definitions as the counters (gongzhi.c
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -42,8 +42,10 @@ def inbox(user, box: str) -> QuerySet:
     if box == "mine":
         return cases.filter(_mine(user), state__in=OPEN_STATES)
     if box == "overdue":
-        return cases.filter(Q(accept_overdue=True, state=State.SUBMITTED)
-                            | Q(resolve_overdue=True, state__in=[State.ACCEPTED, State.IN_PROGRESS, State.EXPLAINED]))
+        return cases.filter(
+            Q(accept_overdue=True, state=State.SUBMITTED)
+            | Q(resolve_overdue=True, state__in=[State.ACCEPTED, State.IN_PROGRESS, State.EXPLAINED])
+        )
     if box == "feedback":
         return cases.filter(state=State.RESOLVED)
     if box == "callback":
@@ -70,25 +72,51 @@ class Hotspot:
 
 def hotspots(user, today: date | None = None) -> list[Hotspot]:
     """Recurring problems (热点/难点, seed 四㈢.3): the same compound and category at least N times
-    in the last M days (the town's settings), within the user's scope."""
+    in the last M days (the town's settings), within the user's scope. One query per distinct
+    rule, however many towns share it."""
     today = today or timezone.localdate()
-    found: list[Hotspot] = []
     scoped = Case.objects.for_user(user, "cases.rates")
-    for settings in CaseSettings.objects.filter(town_id__in=scoped.values("town_id").distinct()):
-        since = today - timedelta(days=settings.hotspot_days)
-        rows = (scoped.filter(town_id=settings.town_id, submitted_at__date__gt=since)
-                .exclude(state__in=[State.REJECTED, State.MERGED])
-                .values("compound_id", "category_id")
-                .annotate(n=Count("pk")).filter(n__gte=settings.hotspot_min_cases).order_by("-n"))
-        found += [Hotspot(r["compound_id"], r["category_id"], r["n"], since + timedelta(days=1), today) for r in rows]
+    town_ids = set(scoped.values_list("town_id", flat=True).distinct())
+    if not town_ids:
+        return []
+    defaults = CaseSettings()
+    rules: dict[tuple[int, int], set[int]] = {}
+    configured = {
+        town: (days, minimum)
+        for town, days, minimum in CaseSettings.objects.filter(town_id__in=town_ids).values_list(
+            "town_id", "hotspot_days", "hotspot_min_cases"
+        )
+    }
+    for town_id in town_ids:
+        rule = configured.get(town_id, (defaults.hotspot_days, defaults.hotspot_min_cases))
+        rules.setdefault(rule, set()).add(town_id)
+    found: list[Hotspot] = []
+    for (days, minimum), towns in sorted(rules.items()):
+        first = today - timedelta(days=days - 1)
+        since = timezone.make_aware(datetime.combine(first, time.min))
+        rows = (
+            scoped.filter(town_id__in=towns, submitted_at__gte=since)
+            .exclude(state__in=[State.REJECTED, State.MERGED])
+            .values("compound_id", "category_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=minimum)
+            .order_by("-n", "compound_id", "category_id")
+        )
+        found += [Hotspot(r["compound_id"], r["category_id"], r["n"], first, today) for r in rows]
     return found
 
 
 def hotspot_cases(user, spot: Hotspot) -> QuerySet:
-    return (Case.objects.for_user(user, "cases.rates")
-            .filter(compound_id=spot.compound_id, category_id=spot.category_id,
-                    submitted_at__date__gte=spot.first, submitted_at__date__lte=spot.last)
-            .exclude(state__in=[State.REJECTED, State.MERGED]))
+    return (
+        Case.objects.for_user(user, "cases.rates")
+        .filter(
+            compound_id=spot.compound_id,
+            category_id=spot.category_id,
+            submitted_at__date__gte=spot.first,
+            submitted_at__date__lte=spot.last,
+        )
+        .exclude(state__in=[State.REJECTED, State.MERGED])
+    )
 
 
 # Drill-down: the cases behind each counter of gongzhi.cases.stats, for a date range (the
@@ -108,7 +136,7 @@ def behind(counter: str, first: date, last: date) -> Q:
         "overdue": (accepted | (Q(accepted_at__isnull=True) & _on("submitted_at", first, last))) & Q(late=True),
         "reopened": accepted & Q(reopen_count__gt=0),
         "closed_valid": closed,
-        "confirmed_fixed": closed & Q(fixed=True),
+        "confirmed_fixed": closed & Q(fixed=True, reopen_count=0),
         "rated_satisfied": rated & Q(rating=Case.Rating.SATISFIED),
         "rated_basic": rated & Q(rating=Case.Rating.BASIC),
         "rated_unsatisfied": rated & Q(rating=Case.Rating.UNSATISFIED),

@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import Case, CaseStats
+from .models import Case, CaseStats, CaseTownStats
 
 Key = tuple[int, int, int, int, date]  # (town, neighborhood, compound, organization, period)
 
@@ -67,7 +67,7 @@ def contributions(case: Case, start_day: int) -> Counter:
         add(case.submitted_at, "overdue")
     if case.closed_at and case.followup_valid:
         add(case.closed_at, "closed_valid")
-        if case.fixed:
+        if case.fixed and not case.reopen_count:  # fixed the first time: 处置有效 (definition 2026.2)
             add(case.closed_at, "confirmed_fixed")
     if case.feedback_at and case.rating:
         add(
@@ -121,8 +121,37 @@ def apply(delta: Counter) -> None:
         f"ON CONFLICT (organization_id, compound_id, period) DO UPDATE SET {updates}"
     )
     params = [(*key, *(counts.get(n, 0) for n in names)) for key, counts in sorted(rows.items())]
+    towns: dict[tuple[int, date], Counter] = defaultdict(Counter)
+    for (town_id, _nb, _cp, _org, period), counts in rows.items():
+        towns[(town_id, period)].update(counts)
+    town_table = CaseTownStats._meta.db_table
+    town_updates = ", ".join(f"{n} = {town_table}.{n} + excluded.{n}" for n in names)
+    town_sql = (
+        f"INSERT INTO {town_table} (town_id, period, {columns}) "  # noqa: S608
+        f"VALUES (%s, %s, {', '.join(['%s'] * len(names))}) "
+        f"ON CONFLICT (town_id, period) DO UPDATE SET {town_updates}"
+    )
+    town_params = [(*key, *(counts.get(n, 0) for n in names)) for key, counts in sorted(towns.items())]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+        cursor.executemany(town_sql, town_params)
+
+
+def roll_up(town_ids: Iterable[int]) -> None:
+    """Recompute the per-town rows of these towns from their CaseStats rows."""
+    town_ids = [int(t) for t in town_ids]
+    if not town_ids:
+        return
+    names = CaseStats.COUNTERS
+    CaseTownStats.objects.filter(town_id__in=town_ids).delete()
+    placeholders = ", ".join(["%s"] * len(town_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CaseTownStats._meta.db_table} (town_id, period, {', '.join(names)}) "  # noqa: S608
+            f"SELECT town_id, period, {', '.join(f'SUM({n})' for n in names)} FROM {CaseStats._meta.db_table} "
+            f"WHERE town_id IN ({placeholders}) GROUP BY town_id, period",
+            town_ids,
+        )
 
 
 def rebuild(town_ids: Iterable[int] | None = None, batch: int = 5000) -> int:
@@ -149,6 +178,7 @@ def rebuild(town_ids: Iterable[int] | None = None, batch: int = 5000) -> int:
         start_day = start_day_of(town_id)
         with transaction.atomic():
             CaseStats.objects.filter(town_id=town_id).delete()
+            CaseTownStats.objects.filter(town_id=town_id).delete()
             total: Counter = Counter()
             for case in Case.objects.filter(town_id=town_id).only(*fields).iterator(chunk_size=batch):
                 total.update(contributions(case, start_day))

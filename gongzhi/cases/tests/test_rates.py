@@ -167,3 +167,29 @@ def test_drill_down_finds_exactly_the_cases_behind_each_counter(world, story):
     for counter in CaseStats.COUNTERS:
         found = Case.objects.filter(behind(counter, date(2026, 11, 1), date(2026, 11, 30)), town=world.town).count()
         assert found == counts[counter], counter
+
+
+def test_a_case_fixed_only_after_reopening_is_not_effective(world, story, monkeypatch):
+    pm, resident = world.users["property_manager"], world.users["resident"]
+    at(monkeypatch, datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+    case = story["C"]  # reopened on 11/23
+    case = services.resolve_case(actor=pm, case=case, resolution="重新更换", expected_version=case.version)
+    case = services.record_feedback(
+        actor=resident, case=case, fixed=True, rating="basic", expected_version=case.version
+    )
+    rates = november(world)
+    assert (rates.effective.numerator, rates.effective.denominator) == (2, 3)  # C closed, but not fixed first time
+
+
+def test_town_rollup_equals_the_sum_of_rows(world, story):
+    from django.db.models import Sum
+
+    from gongzhi.cases.models import CaseTownStats
+
+    for row in CaseTownStats.objects.all():
+        sums = CaseStats.objects.filter(town=row.town, period=row.period).aggregate(
+            **{n: Sum(n) for n in CaseStats.COUNTERS}
+        )
+        assert [getattr(row, n) for n in CaseStats.COUNTERS] == [sums[n] for n in CaseStats.COUNTERS]
+    stats.rebuild([world.town.pk])
+    assert CaseTownStats.objects.filter(town=world.town, period=date(2026, 11, 1)).get().accepted == 5

@@ -136,7 +136,7 @@ def test_town_page_per_month_with_raw_counts(world, story, client_for):
     assert numbers(total) == [("62.5%", [5], 8), ("100.0%", [4], 4), ("76.0%", [2, 2], 5)]
     html = response.content.decode()
     # The definition that produced the numbers, and the raw counts beside the percentages.
-    assert "Definition 2026.1: 基本满意 weighs 0.90; calendar months." in html
+    assert "Definition 2026.2: 基本满意 weighs 0.90; calendar months." in html
     assert "62.5%" in html and "76.0%" in html
     # The chart's data travel as JSON, with the same numbers as the table.
     chart = response.context["chart"]
@@ -327,7 +327,7 @@ def test_excel_export(world, story, client_for):
     periods, ranking = book.worksheets
     rows = list(periods.iter_rows(values_only=True))
     assert "新城" in rows[0][0] and "2026-10 – 2026-11" in rows[0][0]
-    assert "2026.1" in rows[1][0] and "0.90" in rows[1][0]
+    assert "2026.2" in rows[1][0] and "0.90" in rows[1][0]
     assert rows[3][:4] == ("Assessment month", "first month", "last month", "Handling rate (调处率)")
     november = next(r for r in rows if r[0] == "2026-11")
     data = dict(zip(CaseStats.COUNTERS, november[12:], strict=True))

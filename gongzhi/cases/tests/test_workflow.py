@@ -210,7 +210,7 @@ def test_reassign_and_co_handlers(world, submit):
     from gongzhi.core.audit_display import changes
 
     entry = AuditEntry.objects.get(action="cases.case.co_handlers", object_id=str(case.pk))
-    (_label, before, after), = changes(entry)
+    ((_label, before, after),) = changes(entry)
     assert not before
     assert set(after.split("、")) == {"申江物业", "陈行派出所"}
     # A co-handler sees the case even outside its area.
