@@ -13,17 +13,25 @@ from gongzhi.core.models import User
 
 from .models import Notification
 
+MEMBERS_CACHE = "org-members"
+
 
 def users_of(organization_ids: Iterable[int], on=None) -> list[int]:
-    """Accounts of the people holding an active membership in these organisations."""
+    """Accounts of the people holding an active membership in these organisations. Kept per
+    process for a minute (asked on every new case): a new member is notified within a minute."""
+    from gongzhi.core import process_cache
     from gongzhi.orgs.models import Membership
 
-    return list(
-        Membership.objects.filter(organization_id__in=list(organization_ids), person__user__isnull=False)
-        .active(on)
-        .values_list("person__user_id", flat=True)
-        .distinct()
-    )
+    def load(ids):
+        return list(
+            Membership.objects.filter(organization_id__in=list(ids), person__user__isnull=False)
+            .active(on)
+            .values_list("person__user_id", flat=True)
+            .distinct()
+        )
+
+    key = (tuple(sorted(set(organization_ids))), on)
+    return process_cache.remembered(MEMBERS_CACHE, key, 60, lambda: load(key[0]))
 
 
 @dataclass(frozen=True)
