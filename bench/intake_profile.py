@@ -83,7 +83,7 @@ def main(env_file: Path, n: int) -> None:
     profiler.disable()
     elapsed = time.perf_counter() - started
     print(f"{n} requests in {elapsed:.2f} s: {1000 * elapsed / n:.1f} ms each, one at a time")
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+    pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
 
 
 if __name__ == "__main__":
