@@ -828,12 +828,15 @@ def _mark_overdue(case_id: int, field: str, today: date) -> bool:
         party_org = Organization.objects.filter(
             neighborhood_id=case.neighborhood_id, kind=Organization.Kind.PARTY_ORG
         ).values_list("pk", flat=True)
-        what = _("accepted") if field == "accept_overdue" else _("resolved")
+        text = (
+            _("Case %(number)s (%(org)s) was not accepted by %(due)s.")
+            if field == "accept_overdue"
+            else _("Case %(number)s (%(org)s) was not resolved by %(due)s.")
+        )
         notify(
             users=users_of([case.handler_id, *party_org]),
             url=case.get_absolute_url(),
-            text=_("Case %(number)s (%(org)s) was not %(what)s by %(due)s.")
-            % {"number": case.number, "org": case.handler, "what": what, "due": due.isoformat()},
+            text=text % {"number": case.number, "org": case.handler, "due": due.isoformat()},
         )
     return True
 

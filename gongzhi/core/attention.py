@@ -54,18 +54,46 @@ def items_for(user) -> list[Item]:
         cases_url = reverse("cases:inbox")
         boxes = []
         if scope.organization_ids and scope.has("cases.handle"):
-            boxes.append(("new", "warning", lambda n: ngettext(
-                "%(n)s new case for your organisation awaits acceptance.",
-                "%(n)s new cases for your organisation await acceptance.", n)))
-        boxes.append(("overdue", "warning", lambda n: ngettext(
-            "%(n)s case is past its deadline.", "%(n)s cases are past their deadlines.", n)))
+            boxes.append(
+                (
+                    "new",
+                    "warning",
+                    lambda n: ngettext(
+                        "%(n)s new case for your organisation awaits acceptance.",
+                        "%(n)s new cases for your organisation await acceptance.",
+                        n,
+                    ),
+                )
+            )
+        boxes.append(
+            (
+                "overdue",
+                "warning",
+                lambda n: ngettext("%(n)s case is past its deadline.", "%(n)s cases are past their deadlines.", n),
+            )
+        )
         if scope.has("cases.callback"):
-            boxes.append(("callback", "info", lambda n: ngettext(
-                "%(n)s resident awaits a callback: no feedback since the case was resolved.",
-                "%(n)s residents await a callback: no feedback since their cases were resolved.", n)))
+            boxes.append(
+                (
+                    "callback",
+                    "info",
+                    lambda n: ngettext(
+                        "%(n)s resident awaits a callback: no feedback since the case was resolved.",
+                        "%(n)s residents await a callback: no feedback since their cases were resolved.",
+                        n,
+                    ),
+                )
+            )
         if scope.has("cases.route"):
-            boxes.append(("meeting", "info", lambda n: ngettext(
-                "%(n)s case awaits the joint meeting.", "%(n)s cases await the joint meeting.", n)))
+            boxes.append(
+                (
+                    "meeting",
+                    "info",
+                    lambda n: ngettext(
+                        "%(n)s case awaits the joint meeting.", "%(n)s cases await the joint meeting.", n
+                    ),
+                )
+            )
         for box, level, text in boxes:
             count = inbox(user, box).count()
             if count:

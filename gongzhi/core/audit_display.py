@@ -22,6 +22,7 @@ VERB_LABELS = {
     "register": lambda: _("Registered by mobile number"),
     "link": lambda: _("Linked to account"),
     "retire": lambda: _("Retired"),
+    "revoke": lambda: _("Revoked"),
     "restore": lambda: _("Restored"),
     "set": lambda: _("Set"),
     "set_password": lambda: _("Password set by the office"),
@@ -35,6 +36,29 @@ VERB_LABELS = {
     "import": lambda: _("Spreadsheet imported"),
 }
 
+
+# Verbs whose label depends on what was changed (a rejected case is 不予受理, a rejected claim 已驳回).
+VERB_LABELS_BY_TYPE = {
+    "cases.case": {
+        "create": lambda: _("Reported"),
+        "accept": lambda: _("Accepted"),
+        "start": lambda: _("Work started"),
+        "explain": lambda: _("Explained, with a committed date"),
+        "escalate": lambda: _("Escalated to the joint meeting"),
+        "resolve": lambda: _("Marked resolved"),
+        "confirm": lambda: _("Confirmed fixed"),
+        "reopen": lambda: _("Reopened (not fixed)"),
+        "close_unreachable": lambda: _("Closed: resident not reachable"),
+        "reject": lambda: _("Not taken up (invalid)"),
+        "merge": lambda: _("Merged into another case"),
+        "withdraw": lambda: _("Withdrawn"),
+        "reassign": lambda: _("Reassigned"),
+        "co_handlers": lambda: _("Co-handlers changed"),
+        "message": lambda: _("Message"),
+        "callback_due": lambda: _("Callback due"),
+        "overdue": lambda: _("Deadline missed"),
+    },
+}
 
 # Keys services record that are not fields of the object's model, with their labels.
 EXTRA_LABELS = {
@@ -64,7 +88,11 @@ def model_for(object_type: str):
 def action_label(action: str) -> str:
     object_type, _sep, verb = action.rpartition(".")
     model = model_for(object_type)
-    verb_label = VERB_LABELS[verb]() if verb in VERB_LABELS else verb
+    by_type = VERB_LABELS_BY_TYPE.get(object_type, {})
+    if verb in by_type:
+        verb_label = by_type[verb]()
+    else:
+        verb_label = VERB_LABELS[verb]() if verb in VERB_LABELS else verb
     if model is None:
         return verb_label
     return f"{model._meta.verbose_name} · {verb_label}"

@@ -71,8 +71,12 @@ class Area:
 
     def covers_compound(self, compound) -> bool:
         """Whether a compound (with its town and neighborhood ids) is in the area, without a query."""
-        return (self.everything or compound.town_id in self.towns or compound.neighborhood_id in self.neighborhoods
-                or compound.pk in self.compounds)
+        return (
+            self.everything
+            or compound.town_id in self.towns
+            or compound.neighborhood_id in self.neighborhoods
+            or compound.pk in self.compounds
+        )
 
     @cached_property
     def compound_neighborhoods(self) -> frozenset[int]:

@@ -66,8 +66,11 @@ def home(request):
         else Residency.objects.none()
     )
     if not scope.is_staff_member:
-        return render(request, "core/home_resident.html", {
-            "nav": "home", "residencies": residencies, **resident_cases(request.user)})
+        return render(
+            request,
+            "core/home_resident.html",
+            {"nav": "home", "residencies": residencies, **resident_cases(request.user)},
+        )
     memberships = (
         Membership.objects.filter(person=person).active().select_related("organization", "body")
         if person

@@ -147,3 +147,31 @@ def test_a_residents_number_is_masked_in_the_history(world):
     with transaction.atomic():
         staff = audit.record(world.users["office"], "places.compound.update", world.c1, after={"name": "y"})
     assert staff.actor_label == "office人员 (office)"
+
+
+def test_every_recorded_verb_has_a_label():
+    """Each action code services write reads as words in the history, never as a raw code."""
+    import re
+    from pathlib import Path
+
+    from gongzhi.core.audit_display import VERB_LABELS, VERB_LABELS_BY_TYPE
+
+    root = Path(__file__).resolve().parents[2]
+    codes = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        codes |= set(
+            re.findall(r'"((?:places|orgs|core|cases|onboarding|api|accounts)\.[a-z_]+\.[a-z_]+)"', path.read_text())
+        )
+    from gongzhi.cases.workflow import Action
+
+    codes |= {f"cases.case.{a.value}" for a in Action}
+    assert len(codes) > 30, codes  # the search found the services' action codes
+    missing = sorted(
+        c
+        for c in codes
+        if c.rpartition(".")[2] not in VERB_LABELS
+        and c.rpartition(".")[2] not in VERB_LABELS_BY_TYPE.get(c.rpartition(".")[0], {})
+    )
+    assert not missing, missing
