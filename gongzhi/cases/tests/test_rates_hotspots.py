@@ -73,7 +73,7 @@ def test_two_cases_are_not_a_hotspot_three_are(world, parking, client_for):
     parking(1)
     assert spots(client) == [("新城一村", "PARKING", 3)]
     html = client.get("/rates/hotspots/").content.decode()
-    assert "at least 3 within the last 30 days" in html  # the rule is explained with the town's settings
+    assert "At least 3 cases within the last 30 days." in html  # the rule is explained with the town's settings
 
 
 def test_old_and_rejected_cases_do_not_count(world, parking, client_for, monkeypatch):
@@ -99,7 +99,7 @@ def test_the_town_setting_decides_the_threshold(world, parking, client_for):
     assert spots(client_for("office")) == []
     parking(1)
     assert spots(client_for("office")) == [("新城一村", "PARKING", 4)]
-    assert "at least 4 within the last 30 days" in client_for("office").get("/rates/hotspots/").content.decode()
+    assert "At least 4 cases within the last 30 days." in client_for("office").get("/rates/hotspots/").content.decode()
 
 
 def test_hotspots_are_grouped_by_neighborhood_and_scoped(world, parking, client_for):
