@@ -121,8 +121,9 @@ def my_home(request):
     )
     from gongzhi.core.views import resident_cases
 
-    return render(request, "core/home_resident.html", {
-        "nav": "home", "residencies": residencies, **resident_cases(request.user)})
+    return render(
+        request, "core/home_resident.html", {"nav": "home", "residencies": residencies, **resident_cases(request.user)}
+    )
 
 
 def join(request):
