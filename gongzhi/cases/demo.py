@@ -234,7 +234,7 @@ class _History:
             urgency=data["urgency"],
             building=unit.building if unit else None,
             unit=unit,
-            reporter_name=owner.person.name if owner else "",
+            reporter_name=self.name_of(phone, owner),
             reporter_phone=phone,
             hide_identity=rng.random() < 0.05,
         )
@@ -242,6 +242,14 @@ class _History:
         if channel == "api":
             actor = self.users.get("office")
         return services.submit_case(actor=actor, report=report, channel=channel, reporter_user=reporter_user)
+
+    def name_of(self, phone, owner) -> str:
+        """The reporter's name: the person of the town with that number (the demo resident's own
+        reports carry their name), else the sampled owner's."""
+        from gongzhi.orgs.models import Person
+
+        person = Person.objects.filter(town=self.town, phone=phone).first() if phone else None
+        return person.name if person else (owner.person.name if owner else "")
 
     def handler_user(self, case):
         from gongzhi.core.models import User
