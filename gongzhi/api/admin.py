@@ -1,4 +1,4 @@
-"""The admin is a read-only window on API tokens and idempotency keys; tokens are created with
+"""The admin is a read-only window on API tokens and the intakes of hotline calls; tokens are created with
 `manage.py create_api_token` (the secret is printed once) and revoked here or with --revoke."""
 
 from django.contrib import admin, messages
@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.admin_mixins import ReadOnlyAdmin
 
 from . import services
-from .models import ApiToken, IdempotencyKey
+from .models import ApiToken, Intake
 
 
 @admin.register(ApiToken)
@@ -25,9 +25,9 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         messages.success(request, _("The selected tokens no longer work."))
 
 
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(ReadOnlyAdmin):
-    list_display = ("key", "token", "case", "external_ref", "created_at")
-    list_filter = ("token",)
+@admin.register(Intake)
+class IntakeAdmin(ReadOnlyAdmin):
+    list_display = ("key", "token", "status", "case", "external_ref", "created_at", "processed_at")
+    list_filter = ("token", "status")
     search_fields = ("key", "external_ref", "case__number")
     raw_id_fields = ("case",)

@@ -5,7 +5,8 @@ a 401 with a JSON error (gongzhi.api.errors).
 The token's account acts with its scope (gongzhi.core.scope). A machine sends many requests a
 second as the same account, so each worker process keeps the account's computed scope for
 SCOPE_SECONDS instead of recomputing it (three queries) per request: a change of the account's
-memberships reaches the API within that time. Revoking the token takes effect at once."""
+memberships reaches the API within that time. The token itself is kept for TOKEN_SECONDS: a
+revocation stops it within that time (at once in the process that revoked it)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from gongzhi.core import process_cache
 from gongzhi.core.scope import Scope, compute_scope
 
 from .models import ApiToken
@@ -57,17 +59,26 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+TOKEN_CACHE = "api-tokens"  # noqa: S105 - a cache name, not a secret
+TOKEN_SECONDS = 5.0
+
+
+def _load_token(secret_hash: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.select_related("user", "town").filter(secret_hash=secret_hash, revoked_at__isnull=True).first()
+    )
+
+
 def find_token(secret: str) -> ApiToken | None:
-    """The active token with this secret (with its account and town), or None."""
+    """The active token with this secret (with its account and town), or None. A bridge sends many
+    requests a second with one token: each process keeps what it found for TOKEN_SECONDS, so a
+    revocation (or a disabled account) stops the token within that time (at once in the process
+    that revoked it)."""
     if not secret or len(secret) > 200:
         return None
-    try:
-        token = ApiToken.objects.select_related("user", "town").get(
-            secret_hash=hash_secret(secret), revoked_at__isnull=True
-        )
-    except ApiToken.DoesNotExist:
-        return None
-    if not token.user.is_active:
+    secret_hash = hash_secret(secret)
+    token = process_cache.remembered(TOKEN_CACHE, secret_hash, TOKEN_SECONDS, lambda: _load_token(secret_hash))
+    if token is None or not token.user.is_active:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_EVERY:

@@ -7,21 +7,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Header, Query, Status
 
 from gongzhi.cases.models import Case, Category
-from gongzhi.cases.services import Report
+from gongzhi.cases.services import field_errors
+from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Building, Compound, Unit
 
 from . import errors
 from .auth import BearerToken
-from .models import ApiToken, IdempotencyKey
+from .models import ApiToken, Intake
 from .schemas import (
     CASE_NUMBER,
     IDEMPOTENCY_KEY_PATTERN,
-    CaseCreated,
     CaseFilters,
     CaseIn,
     CaseOut,
@@ -29,8 +30,9 @@ from .schemas import (
     CategoryOut,
     Error,
     FieldErrors,
+    IntakeOut,
 )
-from .services import KeyReused, replay, take_in_case
+from .services import KeyReused, accept_call
 
 DESCRIPTION = """The HTTP API of Gongzhi (共治), for the 12345 hotline bridge.
 
@@ -40,9 +42,11 @@ where that account may. Errors are JSON (`detail`, and `errors` per field) in th
 `Accept-Language` (Simplified Chinese by default).
 
 `POST /cases` needs an `Idempotency-Key` header (1–100 visible ASCII characters, e.g. a UUID or
-the hotline's call id): retrying a request with the same key and body returns the same case
-(status 200, `replayed: true`, header `Idempotent-Replayed: true`) and never creates a second one;
-the same key with another body is refused (409)."""
+the hotline's call id). The call is checked and taken in at once (202, with a receipt); the case is
+made by the platform's worker, usually within a second: ask `GET /intakes/{receipt}` until its
+status is `created` (with the case) or `failed` (with the reasons). Retrying a request with the same
+key and body answers with the same intake (200, `replayed: true`, header `Idempotent-Replayed:
+true`) and never makes a second case; the same key with another body is refused (409)."""
 
 api = errors.GongzhiAPI(
     title="Gongzhi API",
@@ -114,62 +118,111 @@ CASE_RELATED = ("compound", "category", "building", "unit", "handler", "merged_i
 
 
 def _external_refs(token: ApiToken, case_ids: list[int]) -> dict[int, str]:
-    rows = IdempotencyKey.objects.filter(token__town_id=token.town_id, case_id__in=case_ids).exclude(external_ref="")
+    rows = Intake.objects.filter(token__town_id=token.town_id, case_id__in=case_ids).exclude(external_ref="")
     return dict(rows.values_list("case_id", "external_ref"))
 
 
-def _report(token: ApiToken, payload: CaseIn) -> Report:
-    """The places and category the request names, looked up where the token's account may enter
-    cases (a compound outside that area is "not found", as on the pages)."""
-    compound = (
-        Compound.objects.for_user(token.user, "cases.enter")
-        .filter(town_id=token.town_id, code=payload.compound)
-        .first()
-    )
-    if compound is None:
+LOOKUP_SECONDS = 60  # the town's compounds and categories, per process (asked on every call)
+
+
+def _town_codes(town_id: int) -> tuple[dict, dict]:
+    """{compound code: Compound (id fields only)}, {category code: (id, retired)} of a town."""
+    from gongzhi.core import process_cache
+
+    def load():
+        compounds = {
+            c.code: c
+            for c in Compound.objects.filter(town_id=town_id).only("id", "code", "town_id", "neighborhood_id", "name")
+        }
+        categories = {
+            code: (pk, retired)
+            for pk, code, retired in Category.objects.filter(town_id=town_id).values_list("pk", "code", "retired")
+        }
+        return compounds, categories
+
+    return process_cache.remembered(process_cache.TOWN_CODES, town_id, LOOKUP_SECONDS, load)
+
+
+def _payload(token: ApiToken, body: CaseIn) -> dict:
+    """The call checked as far as it can be without making the case — the compound where the
+    token's account may enter cases (else "not found", as on the pages), the category, the
+    building and unit, the fields — and turned into ids for the worker."""
+    compounds, categories = _town_codes(token.town_id)
+    compound = compounds.get(body.compound)
+    if compound is None or not get_scope(token.user).area("cases.enter").covers_compound(compound):
         raise errors.NotFound(
             "compound",
-            _("No compound with the code “%(code)s” where this token may enter cases.") % {"code": payload.compound},
+            _("No compound with the code “%(code)s” where this token may enter cases.") % {"code": body.compound},
         )
-    problems: dict[str, list[str]] = {}
-    category = Category.objects.filter(town_id=token.town_id, code=payload.category).first()
-    if category is None:
+    problems: dict[str, list[str]] = {
+        field: [message]
+        for field, message in field_errors(
+            description=body.description, urgency=body.urgency, reporter_phone=body.reporter_phone
+        ).items()
+    }
+    category = categories.get(body.category)
+    if category is None or category[1]:
         problems["category"] = [
-            _("No category with the code “%(code)s”; GET /api/v1/categories lists them.") % {"code": payload.category}
+            _("No category with the code “%(code)s”; GET /api/v1/categories lists them.") % {"code": body.category}
         ]
-    building = unit = None
-    if payload.building:
-        building = Building.objects.filter(compound=compound, number=payload.building).first()
-        if building is None:
-            problems["building"] = [_("The compound has no building “%(number)s”.") % {"number": payload.building}]
-    if payload.unit and "building" not in problems:
-        units = Unit.objects.filter(compound=compound, number=payload.unit).select_related("building")
-        if building is not None:
-            units = units.filter(building=building)
-        found = list(units[:2])
+    building_id = unit_id = None
+    if body.building:
+        building_id = (
+            Building.objects.filter(compound_id=compound.pk, number=body.building).values_list("pk", flat=True).first()
+        )
+        if building_id is None:
+            problems["building"] = [_("The compound has no building “%(number)s”.") % {"number": body.building}]
+    if body.unit and "building" not in problems:
+        units = Unit.objects.filter(compound_id=compound.pk, number=body.unit)
+        if building_id is not None:
+            units = units.filter(building_id=building_id)
+        found = list(units.values_list("pk", "building_id")[:2])
         if not found:
-            problems["unit"] = [_("The compound has no unit “%(number)s” there.") % {"number": payload.unit}]
+            problems["unit"] = [_("The compound has no unit “%(number)s” there.") % {"number": body.unit}]
         elif len(found) > 1:
             problems["unit"] = [
-                _("Several buildings have a unit “%(number)s”: give the building.") % {"number": payload.unit}
+                _("Several buildings have a unit “%(number)s”: give the building.") % {"number": body.unit}
             ]
         else:
-            unit = found[0]
-            building = building or unit.building
+            unit_id, building_id = found[0][0], building_id or found[0][1]
     if problems:
         raise ValidationError(problems)
-    return Report(
-        compound=compound,
-        category=category,
-        description=payload.description,
-        urgency=payload.urgency,
-        building=building,
-        unit=unit,
-        location=payload.location,
-        reporter_name=payload.reporter_name,
-        reporter_phone=payload.reporter_phone,
-        hide_identity=payload.hide_identity,
-    )
+    return {
+        "compound": compound.pk,
+        "category": category[0],
+        "building": building_id,
+        "unit": unit_id,
+        "location": body.location,
+        "urgency": body.urgency,
+        "description": body.description,
+        "reporter_name": body.reporter_name,
+        "reporter_phone": body.reporter_phone,
+        "hide_identity": body.hide_identity,
+    }
+
+
+def _intake_data(intake: Intake, replayed: bool) -> dict:
+    case = intake.case if intake.case_id else None
+    return {
+        "receipt": intake.uid,
+        "status": intake.status,
+        "status_url": _absolute(reverse("api:intake_detail", args=[intake.uid])),
+        "external_ref": intake.external_ref,
+        "replayed": replayed,
+        "case": None
+        if case is None
+        else {
+            "number": case.number,
+            "uid": case.uid,
+            "tracking_url": _absolute(case.tracking_url()),
+            "state": case.state,
+            "handler": _named(case.handler),
+            "accept_due": case.accept_due,
+            "resolve_due": case.resolve_due,
+            "due_provisional": case.due_provisional,
+        },
+        "errors": intake.errors or {},
+    }
 
 
 # --- endpoints -------------------------------------------------------------------------------
@@ -180,8 +233,8 @@ UNAUTHORIZED = {401: Error}
 @api.post(
     "/cases",
     response={
-        201: CaseCreated,
-        200: CaseCreated,
+        202: IntakeOut,
+        200: IntakeOut,
         400: FieldErrors,
         **UNAUTHORIZED,
         404: FieldErrors,
@@ -190,7 +243,7 @@ UNAUTHORIZED = {401: Error}
     },
     url_name="case_create",
     operation_id="createCase",
-    summary="Create a case from a hotline call (idempotent)",
+    summary="Take in a hotline call; the case follows (idempotent)",
     tags=["cases"],
 )
 def create_case(
@@ -201,50 +254,55 @@ def create_case(
         ...,
         alias="Idempotency-Key",
         pattern=IDEMPOTENCY_KEY_PATTERN,
-        description="1–100 visible ASCII characters; the same key and body return the same case.",
+        description="1–100 visible ASCII characters; the same key and body are answered with the same intake.",
     ),
 ):
-    """Take in a case reported to the hotline. Status 201 with the new case, or 200 with the case
-    this idempotency key made before (`replayed: true`)."""
+    """Check and take in a call reported to the hotline: 202 with a receipt (the worker makes the
+    case, usually within a second: GET /intakes/{receipt}), or 200 with the intake this
+    idempotency key made before (`replayed: true`)."""
     token = _token(request)
-    fingerprint = payload.fingerprint()
     try:
-        intake = replay(token=token, key=idempotency_key, fingerprint=fingerprint) or take_in_case(
+        intake, replayed = accept_call(
             token=token,
             key=idempotency_key,
-            fingerprint=fingerprint,
-            report=_report(token, payload),
+            fingerprint=payload.fingerprint(),
+            payload=_payload(token, payload),
             external_ref=payload.external_ref,
         )
     except KeyReused as exc:
+        previous = exc.previous
+        what = previous.case.number if previous.case_id else previous.uid
         return Status(
             409,
             {
                 "detail": _(
-                    "This Idempotency-Key was already used for case %(number)s with a different request. "
-                    "Send a new key for a new case."
+                    "This Idempotency-Key was already used for %(what)s with a different request. "
+                    "Send a new key for a new call."
                 )
-                % {"number": exc.previous.case.number}
+                % {"what": what}
             },
         )
-    case = intake.case
-    if intake.replayed:
+    if replayed:
         response["Idempotent-Replayed"] = "true"
-    return Status(
-        200 if intake.replayed else 201,
-        {
-            "number": case.number,
-            "uid": case.uid,
-            "tracking_url": _absolute(case.tracking_url()),
-            "state": case.state,
-            "handler": _named(case.handler),
-            "accept_due": case.accept_due,
-            "resolve_due": case.resolve_due,
-            "due_provisional": case.due_provisional,
-            "external_ref": intake.external_ref,
-            "replayed": intake.replayed,
-        },
+    return Status(200 if replayed else 202, _intake_data(intake, replayed))
+
+
+@api.get(
+    "/intakes/{receipt}",
+    response={200: IntakeOut, **UNAUTHORIZED, 404: Error},
+    url_name="intake_detail",
+    operation_id="getIntake",
+    summary="A call taken in, and the case it became",
+    tags=["cases"],
+)
+def intake_detail(request: HttpRequest, receipt: str):
+    """An intake of this token; 404 for any other."""
+    intake = (
+        Intake.objects.select_related("case", "case__handler").filter(token=_token(request), uid=receipt[:12]).first()
     )
+    if intake is None:
+        return Status(404, {"detail": errors.not_found_detail()})
+    return _intake_data(intake, False)
 
 
 @api.get(

@@ -1,11 +1,12 @@
 """The HTTP API's data: tokens that let a machine (the 12345 hotline bridge) act as one account of
-a town, and the idempotency keys that make a retried request return the case it already made."""
+a town, and the intakes of its calls (one per idempotency key), which the worker turns into cases."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.models import PublicIdModel
@@ -67,27 +68,38 @@ class ApiToken(PublicIdModel):
         return self.revoked_at is None
 
 
-class IdempotencyKey(models.Model):
-    """One `Idempotency-Key` a token has used to create a case: the same key with the same body
-    returns the same case; with another body it is refused. The unique constraint makes two
-    simultaneous requests with one key create one case. Also keeps the hotline's own reference
-    of the case (`external_ref`): the Case model does not know about the hotline."""
+class Intake(PublicIdModel):
+    """A call taken in from the hotline bridge (`POST /api/v1/cases`), one per token and
+    `Idempotency-Key`: the same key with the same body is answered with this intake again, with
+    another body refused. The call is checked and stored at once (one INSERT); the worker turns
+    pending intakes into cases in batches (gongzhi.api.services.process_intakes). Its uid is the
+    receipt the bridge asks about; it also keeps the hotline's own reference (`external_ref`)."""
 
-    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="idempotency_keys")
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be taken in")
+        CREATED = "created", _("Case created")
+        FAILED = "failed", _("Not taken in")
+
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="intakes")
     key = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)  # hex SHA-256 of the request body, normalised
-    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    payload = models.JSONField()  # the report, with the ids of its places and category
+    errors = models.JSONField(default=dict, blank=True)  # why it was not taken in (field → messages)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     external_ref = models.CharField(max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["token", "key"], name="api_idempotency_token_key_unique")]
+        constraints = [models.UniqueConstraint(fields=["token", "key"], name="api_intake_token_key_unique")]
         indexes = [
-            models.Index(fields=["case"], name="api_idempotency_case_idx"),
-            models.Index(fields=["token", "external_ref"], name="api_idempotency_ref_idx"),
+            models.Index(fields=["status", "id"], name="api_intake_pending_idx"),
+            models.Index(fields=["case"], name="api_intake_case_idx"),
+            models.Index(fields=["token", "external_ref"], name="api_intake_ref_idx"),
         ]
-        verbose_name = _("idempotency key")
-        verbose_name_plural = _("idempotency keys")
+        verbose_name = _("hotline intake")
+        verbose_name_plural = _("hotline intakes")
 
     def __str__(self) -> str:
         return f"{self.token_id}:{self.key}"

@@ -81,7 +81,7 @@ class Named(Schema):
 
 
 class CaseCreated(Schema):
-    """The answer to POST /cases: the case (new, or the one this idempotency key made before)."""
+    """The case an intake became."""
 
     number: str = Field(description="The case number people quote, e.g. 2611-0042.")
     uid: str
@@ -91,8 +91,22 @@ class CaseCreated(Schema):
     accept_due: date
     resolve_due: date
     due_provisional: bool = Field(description="True when a deadline falls in a year without an official calendar.")
+
+
+IntakeStatus = Literal["pending", "created", "failed"]
+
+
+class IntakeOut(Schema):
+    """The answer to POST /cases and GET /intakes/{receipt}: the call as taken in, and the case it
+    became once the worker has made it (usually within a second)."""
+
+    receipt: str = Field(description="Ask GET /api/v1/intakes/{receipt} until the status is no longer pending.")
+    status: IntakeStatus  # type: ignore[valid-type]
+    status_url: str
     external_ref: str
-    replayed: bool = Field(description="True when this idempotency key had already made the case.")
+    replayed: bool = Field(description="True when this idempotency key had already been used with this request.")
+    case: CaseCreated | None = Field(description="The case, once created.")
+    errors: dict[str, list[str]] = Field(description="Why the call was not taken in (status failed), by field.")
 
 
 class CaseOut(Schema):

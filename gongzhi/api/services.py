@@ -3,23 +3,21 @@ of a case from the hotline bridge."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.cases.models import Case
-from gongzhi.cases.services import Report, submit_case
-from gongzhi.core import audit
+from gongzhi.cases.models import Case, Category
+from gongzhi.cases.services import Report, Submission, submit_cases
+from gongzhi.core import audit, process_cache
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.scope import get_scope
 from gongzhi.orgs.models import Organization
-from gongzhi.places.models import Town
+from gongzhi.places.models import Building, Compound, Town, Unit
 
 from .auth import PREFIX_LENGTH, hash_secret, new_secret
-from .models import ApiToken, IdempotencyKey
+from .models import ApiToken, Intake
 
 # --- Tokens ----------------------------------------------------------------------------------
 
@@ -72,61 +70,123 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
             return current
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
+        from .auth import TOKEN_CACHE
+
+        process_cache.forget_soon(TOKEN_CACHE)
         audit.record(
             actor, "api.apitoken.revoke", current, before={"revoked_at": None}, after={"revoked_at": current.revoked_at}
         )
     return current
 
 
-# --- Idempotent intake -----------------------------------------------------------------------
+# --- Intake of hotline calls -----------------------------------------------------------------
+#
+# A call is checked and stored at once (`accept_call`: one INSERT) and answered with a receipt; the
+# worker turns pending intakes into cases in batches (`process_intakes`, run every second by
+# `manage.py process_intakes --every 1`), so that a burst of calls costs one numbering, one
+# history append, one counters update and one notification insert per batch, not per call.
 
 
 class KeyReused(Exception):
     """The idempotency key was used before with another request body."""
 
-    def __init__(self, previous: IdempotencyKey):
+    def __init__(self, previous: Intake):
         self.previous = previous
         super().__init__(previous.key)
 
 
-@dataclass(frozen=True)
-class Intake:
-    case: Case
-    replayed: bool  # True: the key had made this case before; nothing new was created
-    external_ref: str
-
-
-def _replay(key: IdempotencyKey, fingerprint: str) -> Intake:
-    if key.request_hash != fingerprint:
-        raise KeyReused(key)
-    return Intake(key.case, True, key.external_ref)
-
-
-def _previous(token: ApiToken, key: str) -> IdempotencyKey | None:
-    return IdempotencyKey.objects.select_related("case", "case__handler").filter(token=token, key=key).first()
-
-
-def replay(*, token: ApiToken, key: str, fingerprint: str) -> Intake | None:
-    """What this key made before: the case (same request), KeyReused (another request), or None."""
-    previous = _previous(token, key)
-    return None if previous is None else _replay(previous, fingerprint)
-
-
-def take_in_case(*, token: ApiToken, key: str, fingerprint: str, report: Report, external_ref: str = "") -> Intake:
-    """Submit a case from the hotline once per (token, idempotency key); callers ask `replay()`
-    first. The key is written in the case's transaction and is unique per token, so of two
-    simultaneous requests with one key only one commits a case: the other's insert fails, its
-    transaction (its case included) rolls back, and it answers with the winner's case — or
-    KeyReused when the two requests differ."""
+def accept_call(
+    *, token: ApiToken, key: str, fingerprint: str, payload: dict, external_ref: str = ""
+) -> tuple[Intake, bool]:
+    """Store a checked call once per (token, key). Returns the intake and whether it was there
+    before (a retry); KeyReused when the key came with another body before. The unique (token,
+    key) constraint decides between two simultaneous requests: the second insert fails and that
+    request answers with the first one's intake."""
+    fields = {"token": token, "key": key, "request_hash": fingerprint, "payload": payload, "external_ref": external_ref}
     try:
-        with transaction.atomic():
-            case = submit_case(actor=token.user, report=report, channel=Case.Channel.API)
-            IdempotencyKey.objects.create(
-                token=token, key=key, request_hash=fingerprint, case=case, external_ref=external_ref
-            )
+        if transaction.get_connection().in_atomic_block:  # inside a transaction a failed INSERT needs a savepoint
+            with transaction.atomic():
+                return Intake.objects.create(**fields), False
+        return Intake.objects.create(**fields), False  # a request: one statement, no transaction around it
     except IntegrityError:
-        previous = _previous(token, key)
-        if previous is None:
-            raise
-        return _replay(previous, fingerprint)
-    return Intake(case, False, external_ref)
+        pass
+    previous = Intake.objects.select_related("case", "case__handler").filter(token=token, key=key).first()
+    if previous is None:
+        raise RuntimeError("idempotency key conflict without a row")
+    if previous.request_hash != fingerprint:
+        raise KeyReused(previous)
+    return previous, True
+
+
+def _reports(rows: list[Intake]) -> dict[int, Report | ValidationError]:
+    """The reports of pending intakes, their places and categories loaded in a few queries."""
+    ids = {name: {r.payload.get(name) for r in rows} - {None} for name in ("compound", "category", "building", "unit")}
+    compounds = Compound.objects.in_bulk(ids["compound"])
+    categories = Category.objects.select_related("handler").in_bulk(ids["category"])
+    buildings = Building.objects.in_bulk(ids["building"])
+    units = Unit.objects.in_bulk(ids["unit"])
+    out: dict[int, Report | ValidationError] = {}
+    for row in rows:
+        p = row.payload
+        compound, category = compounds.get(p["compound"]), categories.get(p["category"])
+        if compound is None or category is None:
+            out[row.pk] = ValidationError(_("The compound or the category no longer exists."))
+            continue
+        out[row.pk] = Report(
+            compound=compound,
+            category=category,
+            description=p["description"],
+            urgency=p["urgency"],
+            building=buildings.get(p.get("building")),
+            unit=units.get(p.get("unit")),
+            location=p.get("location", ""),
+            reporter_name=p.get("reporter_name", ""),
+            reporter_phone=p.get("reporter_phone", ""),
+            hide_identity=bool(p.get("hide_identity")),
+        )
+    return out
+
+
+def _errors_of(error: Exception) -> dict[str, list[str]]:
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return {field: [str(m) for e in errs for m in e.messages] for field, errs in error.error_dict.items()}
+        return {"__all__": [str(m) for m in error.messages]}
+    return {"__all__": [str(_("The token's account may not enter cases there any more."))]}
+
+
+def process_intakes(limit: int = 500) -> int:
+    """Turn up to `limit` pending intakes into cases, in one transaction; returns how many were
+    processed. Idempotent and safe to run in several processes at once: rows being processed by
+    another run are skipped (PostgreSQL: FOR UPDATE SKIP LOCKED)."""
+    from .auth import attach_scope
+
+    with transaction.atomic():
+        rows = list(
+            Intake.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("token__user")
+            .filter(status=Intake.Status.PENDING)
+            .order_by("pk")[:limit]
+        )
+        if not rows:
+            return 0
+        reports = _reports(rows)
+        pending = []
+        for row in rows:
+            report = reports[row.pk]
+            if isinstance(report, Exception):
+                row.status, row.errors = Intake.Status.FAILED, _errors_of(report)
+                continue
+            attach_scope(row.token.user)
+            pending.append((row, Submission(row.token.user, report, Case.Channel.API)))
+        results = submit_cases([submission for _row, submission in pending])
+        now = timezone.now()
+        for (row, _submission), result in zip(pending, results, strict=True):
+            if isinstance(result, Exception):
+                row.status, row.errors = Intake.Status.FAILED, _errors_of(result)
+            else:
+                row.status, row.case = Intake.Status.CREATED, result
+        for row in rows:
+            row.processed_at = now
+        Intake.objects.bulk_update(rows, ["status", "errors", "case", "processed_at"], batch_size=500)
+    return len(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from gongzhi.core import process_cache
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.records import create_record, update_record
 from gongzhi.orgs.models import Organization
@@ -89,6 +90,7 @@ def create_category(*, actor, town: Town, data: dict) -> Category:
     ensure_town_manager(actor, town.pk, "cases.settings")
     data = {k: data[k] for k in CATEGORY_FIELDS if k in data}
     _check_category(town.pk, data)
+    process_cache.forget_soon(process_cache.TOWN_CODES)
     return create_record(
         Category(town=town, **data), actor=actor, action="cases.category.create", fields=CATEGORY_FIELDS
     )
@@ -104,6 +106,7 @@ def update_category(*, actor, category: Category, data: dict, expected_version: 
 
         raise ValidationError({"parent": _("A category cannot be its own parent.")})
     _check_category(category.town_id, merged)
+    process_cache.forget_soon(process_cache.TOWN_CODES)
     return update_record(
         category, actor=actor, action="cases.category.update", changes=changes, expected_version=expected_version
     )
@@ -122,8 +125,6 @@ def update_case_settings(*, actor, town: Town, data: dict, expected_version: int
         changes={k: data[k] for k in SETTINGS_FIELDS if k in data},
         expected_version=expected_version,
     )
-    from gongzhi.core import process_cache
-
     from .services import SETTINGS_CACHE
 
     process_cache.forget(SETTINGS_CACHE)

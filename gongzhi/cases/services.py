@@ -43,7 +43,7 @@ from .models import (
     Visit,
 )
 from .photos import CleanPhoto
-from .routing import route
+from .routing import Router
 from .workflow import OPEN_STATES, Action, State, target
 
 AUDITED = [
@@ -159,23 +159,39 @@ class Report:
     hide_identity: bool = False
 
 
-def _next_number(town_id: int, when) -> str:
-    """The town's next case number of the month, in one statement (insert or increment). The row
-    stays locked until the intake commits, so this is taken as late as possible."""
+def _take_numbers(town_id: int, when, count: int) -> list[str]:
+    """The town's next `count` case numbers of the month, in one statement (insert or add). The
+    row stays locked until the intake commits, so numbers are taken as late as possible."""
     month = timezone.localtime(when).strftime("%y%m")
     table = CaseNumber._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (town_id, month, last) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (town_id, month) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [town_id, month],
+            f"INSERT INTO {table} (town_id, month, last) VALUES (%s, %s, %s) "  # noqa: S608
+            f"ON CONFLICT (town_id, month) DO UPDATE SET last = {table}.last + excluded.last RETURNING last",
+            [town_id, month, count],
         )
         (last,) = cursor.fetchone()
-    return f"{month}-{last:04d}"
+    return [f"{month}-{n:04d}" for n in range(last - count + 1, last + 1)]
+
+
+def field_errors(*, description: str, urgency: str, reporter_phone: str) -> dict[str, str]:
+    """What is wrong with a report's own fields (no database): also used by the API to answer
+    a bad call at once."""
+    errors = {}
+    description = (description or "").strip()
+    if len(description) < 5:
+        errors["description"] = _("Describe the problem in a few words (at least 5 characters).")
+    elif len(description) > 2000:
+        errors["description"] = _("Keep the description under 2000 characters.")
+    if urgency not in Urgency.values:
+        errors["urgency"] = _("Choose urgent or normal.")
+    if reporter_phone and not PHONE_RE.match(reporter_phone):
+        errors["reporter_phone"] = _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
+    return errors
 
 
 def _check_report(report: Report) -> None:
-    errors = {}
+    errors = field_errors(description=report.description, urgency=report.urgency, reporter_phone=report.reporter_phone)
     compound = report.compound
     if report.category.town_id != compound.town_id or report.category.retired:
         errors["category"] = _("Choose one of the town's categories.")
@@ -186,15 +202,6 @@ def _check_report(report: Report) -> None:
         or (report.building is not None and report.unit.building_id != report.building.pk)
     ):
         errors["unit"] = _("This unit is not in the compound or building.")
-    description = (report.description or "").strip()
-    if len(description) < 5:
-        errors["description"] = _("Describe the problem in a few words (at least 5 characters).")
-    elif len(description) > 2000:
-        errors["description"] = _("Keep the description under 2000 characters.")
-    if report.urgency not in Urgency.values:
-        errors["urgency"] = _("Choose urgent or normal.")
-    if report.reporter_phone and not PHONE_RE.match(report.reporter_phone):
-        errors["reporter_phone"] = _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
     if errors:
         raise ValidationError(errors)
 
@@ -222,6 +229,34 @@ def _check_rate_limits(report: Report, settings: CaseSettings, address: str | No
         )
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One report to take in, with who submits it and how."""
+
+    actor: object
+    report: Report
+    channel: str
+    photos: Sequence[CleanPhoto] = ()
+    visit: Visit | None = None
+    address: str | None = None
+    reporter_user: object = None
+
+
+CREATE_AUDITED = [
+    "number",
+    "compound",
+    "building",
+    "unit",
+    "category",
+    "urgency",
+    "channel",
+    "handler",
+    "accept_due",
+    "resolve_due",
+    "due_provisional",
+]
+
+
 def submit_case(
     *,
     actor,
@@ -234,91 +269,131 @@ def submit_case(
 ) -> Case:
     """Take in a report from any channel: number it, set its deadlines in working days, route it,
     store its photos, count it and notify the handling organisation and the resident."""
+    (result,) = submit_cases([Submission(actor, report, channel, photos, visit, address, reporter_user)])
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+def _admit(item: Submission, now) -> None:
+    """Refuse a submission the actor may not make or the report does not allow (raises)."""
+    report = item.report
     _check_report(report)
-    if channel not in RESIDENT_CHANNELS and actor is not None:
-        scope = get_scope(actor)
+    if item.channel not in RESIDENT_CHANNELS and item.actor is not None:
+        scope = get_scope(item.actor)
         if not scope.has("cases.enter") or not scope.area("cases.enter").covers_compound(report.compound):
             raise PermissionDenied("cases.enter")
+    if item.channel in RESIDENT_CHANNELS:
+        _check_rate_limits(report, settings_for(report.compound.town_id), item.address, now)
+
+
+def submit_cases(items: Sequence[Submission]) -> list[Case | Exception]:
+    """Take in several reports in one transaction: what a single report costs in statements
+    (numbering, routing, the case rows, counters, history, notifications) is paid once per batch.
+    Returns, for each submission in order, its case or why it was refused (ValidationError or
+    PermissionDenied); the refused ones leave nothing behind."""
     now = timezone.now()
-    settings = settings_for(report.compound.town_id)
-    if channel in RESIDENT_CHANNELS:
-        _check_rate_limits(report, settings, address, now)
     today = timezone.localtime(now).date()
-    accept = deadline_after(today, report.category.accept_days)
-    resolve = deadline_after(today, report.category.resolve_days_for(report.urgency))
-    routed = route(report.category, report.compound, today)
+    results: list[Case | Exception] = [None] * len(items)  # type: ignore[list-item]
+    admitted = []
+    for index, item in enumerate(items):
+        try:
+            _admit(item, now)
+        except (ValidationError, PermissionDenied) as error:
+            results[index] = error
+        else:
+            admitted.append(index)
+    router = Router([items[i].report.compound for i in admitted], today) if admitted else None
+    routes = {}
+    for index in list(admitted):
+        try:
+            routes[index] = router.route(items[index].report.category, items[index].report.compound)
+        except ValidationError as error:
+            results[index] = error
+            admitted.remove(index)
+    if not admitted:
+        return results
+    deadlines: dict[int, object] = {}
+
+    def due(days: int):  # the same few deadlines for the whole batch
+        if days not in deadlines:
+            deadlines[days] = deadline_after(today, days)
+        return deadlines[days]
+
     with transaction.atomic():
-        number = _next_number(report.compound.town_id, now)
-        case = Case(
-            town_id=report.compound.town_id,
-            neighborhood_id=report.compound.neighborhood_id,
-            compound=report.compound,
-            building=report.building,
-            unit=report.unit,
-            location=report.location.strip()[:200],
-            category=report.category,
-            urgency=report.urgency,
-            description=report.description.strip(),
-            channel=channel,
-            reporter_name=report.reporter_name.strip()[:50],
-            reporter_phone=report.reporter_phone,
-            reporter_user=reporter_user,
-            hide_identity=report.hide_identity,
-            entered_by=actor if channel not in RESIDENT_CHANNELS else None,
-            visit=visit,
-            handler=routed.organization,
-            submitted_at=now,
-            submitted_from=address,
-            accept_due=accept.date,
-            resolve_due=resolve.date,
-            due_provisional=accept.provisional or resolve.provisional,
-            number=number,
-        )
-        case.save()
-        for photo in photos:
-            row = CasePhoto(
-                case=case,
-                extension=photo.extension,
-                content_type=photo.content_type,
-                width=photo.width,
-                height=photo.height,
-                size=len(photo.data),
-                sha256=photo.sha256,
+        by_town: dict[int, list[int]] = {}
+        for index in admitted:
+            by_town.setdefault(items[index].report.compound.town_id, []).append(index)
+        cases: dict[int, Case] = {}
+        for town_id, indexes in sorted(by_town.items()):
+            numbers = _take_numbers(town_id, now, len(indexes))
+            for index, number in zip(indexes, numbers, strict=True):
+                item, report = items[index], items[index].report
+                accept = due(report.category.accept_days)
+                resolve = due(report.category.resolve_days_for(report.urgency))
+                cases[index] = Case(
+                    town_id=town_id,
+                    neighborhood_id=report.compound.neighborhood_id,
+                    compound=report.compound,
+                    building=report.building,
+                    unit=report.unit,
+                    location=report.location.strip()[:200],
+                    category=report.category,
+                    urgency=report.urgency,
+                    description=report.description.strip(),
+                    channel=item.channel,
+                    reporter_name=report.reporter_name.strip()[:50],
+                    reporter_phone=report.reporter_phone,
+                    reporter_user=item.reporter_user,
+                    hide_identity=report.hide_identity,
+                    entered_by=item.actor if item.channel not in RESIDENT_CHANNELS else None,
+                    visit=item.visit,
+                    handler=routes[index].organization,
+                    submitted_at=now,
+                    submitted_from=item.address,
+                    accept_due=accept.date,
+                    resolve_due=resolve.date,
+                    due_provisional=accept.provisional or resolve.provisional,
+                    number=number,
+                )
+        Case.objects.bulk_create([cases[i] for i in admitted])
+        for index in admitted:
+            for photo in items[index].photos:
+                row = CasePhoto(
+                    case=cases[index],
+                    extension=photo.extension,
+                    content_type=photo.content_type,
+                    width=photo.width,
+                    height=photo.height,
+                    size=len(photo.data),
+                    sha256=photo.sha256,
+                )
+                row.image.save(f"{row.uid}.{photo.extension}", ContentFile(photo.data), save=False)
+                row.save()
+        counts: Counter = Counter()
+        for index in admitted:
+            counts.update(stats.contributions(cases[index], settings_for(cases[index].town_id).period_start_day))
+        stats.apply(counts)
+        by_actor: dict[object, list[audit.Change]] = {}
+        for index in admitted:
+            item, case = items[index], cases[index]
+            after = {
+                **audit.snapshot(case, CREATE_AUDITED),
+                "routing_note": routes[index].note,
+                "photos": len(item.photos),
+            }
+            by_actor.setdefault(item.actor or item.reporter_user, []).append(
+                audit.Change("cases.case.create", case, after=after)
             )
-            row.image.save(f"{row.uid}.{photo.extension}", ContentFile(photo.data), save=False)
-            row.save()
-        tracker = stats.Tracker(case, settings.period_start_day, Counter())
-        tracker.commit()
-        audit.record(
-            actor or reporter_user,
-            "cases.case.create",
-            case,
-            after={
-                **audit.snapshot(
-                    case,
-                    [
-                        "number",
-                        "compound",
-                        "building",
-                        "unit",
-                        "category",
-                        "urgency",
-                        "channel",
-                        "handler",
-                        "accept_due",
-                        "resolve_due",
-                        "due_provisional",
-                    ],
-                ),
-                "routing_note": routed.note,
-                "photos": len(photos),
-            },
-        )
-        _notify_created(case, routed.note)
-    return case
+        for actor, changes in by_actor.items():
+            audit.record_many(actor, changes)
+        notify_many([message for index in admitted for message in _created_messages(cases[index])])
+    for index in admitted:
+        results[index] = cases[index]
+    return results
 
 
-def _notify_created(case: Case, routing_note: str) -> None:
+def _created_messages(case: Case) -> list[Message]:
     handler_text = _("New case %(number)s at %(place)s: %(category)s. Accept by %(due)s.") % {
         "number": case.number,
         "place": case.compound.name,
@@ -328,17 +403,15 @@ def _notify_created(case: Case, routing_note: str) -> None:
     resident_text = _("Your report was received as case %(number)s. We will tell you how it goes.") % {
         "number": case.number
     }
-    notify_many(
-        [
-            Message(users=users_of([case.handler_id]), text=handler_text, url=case.get_absolute_url()),
-            Message(
-                users=[case.reporter_user_id] if case.reporter_user_id else [],
-                text=resident_text,
-                url=case.tracking_url(),
-                sms_phone=case.reporter_phone,
-            ),
-        ]
-    )
+    return [
+        Message(users=users_of([case.handler_id]), text=handler_text, url=case.get_absolute_url()),
+        Message(
+            users=[case.reporter_user_id] if case.reporter_user_id else [],
+            text=resident_text,
+            url=case.tracking_url(),
+            sms_phone=case.reporter_phone,
+        ),
+    ]
 
 
 # --- Workflow --------------------------------------------------------------------------------

@@ -9,6 +9,10 @@ import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
+# A town's compounds and categories by code (the API checks calls against them): forgotten by the
+# services that change them.
+TOWN_CODES = "town-codes"
+
 _lock = threading.Lock()
 _store: dict[tuple[str, Hashable], tuple[float, Any]] = {}
 
@@ -32,3 +36,12 @@ def forget(namespace: str) -> None:
     with _lock:
         for key in [k for k in _store if k[0] == namespace]:
             del _store[key]
+
+
+def forget_soon(namespace: str) -> None:
+    """Forget now (the current transaction reads its own change) and again after commit (a
+    request in between may have remembered the old values)."""
+    from django.db import transaction
+
+    forget(namespace)
+    transaction.on_commit(lambda: forget(namespace))

@@ -68,9 +68,10 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
     created = Notification.objects.bulk_create(rows)
     sms_ids = [n.pk for n in created if n.phone]
     if sms_ids:
-        from .tasks import deliver_sms
+        from .tasks import deliver_sms_batch
 
-        transaction.on_commit(lambda: [deliver_sms.enqueue(pk) for pk in sms_ids])
+        # One job for the SMS of one transaction (a batch of cases sends many).
+        transaction.on_commit(lambda: deliver_sms_batch.enqueue(sms_ids))
     return created
 
 

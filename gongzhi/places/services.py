@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from gongzhi.core import audit
+from gongzhi.core import audit, process_cache
 from gongzhi.core.ids import new_invite_code
 from gongzhi.core.permissions import ensure_allowed, ensure_town_manager
 from gongzhi.core.records import create_record, update_record
@@ -44,6 +44,7 @@ def create_compound(*, actor, data: dict) -> Compound:
     neighborhood: Neighborhood = data["neighborhood"]
     ensure_allowed(actor, "places.manage", neighborhood)
     compound = Compound(town_id=neighborhood.town_id, **{k: data[k] for k in COMPOUND_FIELDS if k in data})
+    process_cache.forget_soon(process_cache.TOWN_CODES)
     return create_record(compound, actor=actor, action="places.compound.create", fields=COMPOUND_FIELDS)
 
 
@@ -59,6 +60,7 @@ def update_compound(*, actor, compound: Compound, data: dict, expected_version: 
             raise ValidationError({"neighborhood": _("A compound cannot move to another town.")})
         if new_neighborhood.pk != compound.neighborhood_id:
             ensure_allowed(actor, "places.manage", new_neighborhood)
+    process_cache.forget_soon(process_cache.TOWN_CODES)
     return update_record(
         compound, actor=actor, action="places.compound.update", changes=changes, expected_version=expected_version
     )

@@ -49,6 +49,24 @@ class ApiClient:
         payload = raw if raw is not None else json.dumps(body or {}, ensure_ascii=False)
         return self.client.post(path, payload, content_type=content_type, headers={**self.headers, **headers})
 
+    def take_in(self, body, key, expect=202):
+        """POST a call, let the worker process the intakes (as `manage.py process_intakes` does),
+        and return the intake as GET /intakes/{receipt} then answers."""
+        from gongzhi.api.services import process_intakes
+
+        response = self.post("/api/v1/cases", body, key=key)
+        assert response.status_code == expect, response.content
+        process_intakes()
+        intake = self.get(f"/api/v1/intakes/{response.json()['receipt']}")
+        assert intake.status_code == 200, intake.content
+        return intake.json()
+
+    def new_case(self, body, key):
+        """take_in() for a call that must become a case: the case's data."""
+        intake = self.take_in(body, key)
+        assert intake["status"] == "created", intake
+        return intake["case"]
+
 
 @pytest.fixture
 def api(token_for):

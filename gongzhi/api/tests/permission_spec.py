@@ -21,6 +21,7 @@ def routes(world):
         Route("api:case_detail", args=("2611-0001",), expect=everyone(401)),
         Route("api:case_detail", args=("2611-0001",), method="POST", expect=everyone(405)),
         Route("api:category_list", expect=everyone(401)),
+        Route("api:intake_detail", args=("abcdefghjkmn",), expect=everyone(401)),
         Route("api:bench_floor", method="POST", expect=everyone(404)),
         Route("api:bench_floor", expect=everyone(404)),
         Route("api:not_found", args=("anything/else",), expect=everyone(404)),

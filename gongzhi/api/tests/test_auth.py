@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from gongzhi.api.auth import find_token
+from gongzhi.api.auth import TOKEN_CACHE, TOKEN_SECONDS, find_token
 from gongzhi.api.models import ApiToken
 from gongzhi.api.services import create_api_token, revoke_api_token
+from gongzhi.core import process_cache
 from gongzhi.core.models import AuditEntry
 
 from .conftest import ApiClient
@@ -89,12 +90,30 @@ def test_last_used_is_written_at_most_once_a_minute(world, token_for, django_ass
         find_token(secret)
     first = ApiToken.objects.get(pk=token.pk).last_used_at
     assert first is not None
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):  # kept by this process for TOKEN_SECONDS
         find_token(secret)
     assert ApiToken.objects.get(pk=token.pk).last_used_at == first
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(seconds=61))
-    find_token(secret)
+    process_cache.forget(TOKEN_CACHE)  # TOKEN_SECONDS later
+    with django_assert_num_queries(2):  # the lookup, and the use written again
+        find_token(secret)
     assert ApiToken.objects.get(pk=token.pk).last_used_at > first
+
+
+def test_a_revoked_token_stops_within_seconds(world, token_for, monkeypatch):
+    from gongzhi.api.services import revoke_api_token
+
+    token, secret = token_for("office")
+    assert find_token(secret) is not None
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())  # revoked by another process
+    assert find_token(secret) is not None  # this process still has it…
+    clock = [process_cache.time.monotonic() + TOKEN_SECONDS + 1]
+    monkeypatch.setattr(process_cache.time, "monotonic", lambda: clock[0])
+    assert find_token(secret) is None  # …for TOKEN_SECONDS only
+    other, other_secret = token_for("office", name="second")
+    assert find_token(other_secret) is not None
+    revoke_api_token(actor=None, token=other)  # revoked here: at once
+    assert find_token(other_secret) is None
 
 
 def test_tokens_act_only_as_staff_of_the_town(world):

@@ -1,4 +1,5 @@
-"""POST/GET /api/v1/cases and GET /api/v1/categories."""
+"""POST /api/v1/cases (a call taken in; the worker makes the case), GET /api/v1/intakes/{receipt},
+GET /api/v1/cases and GET /api/v1/categories."""
 
 import json
 from datetime import timedelta
@@ -6,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from gongzhi.api.models import IdempotencyKey
+from gongzhi.api.models import Intake
+from gongzhi.api.services import process_intakes
 from gongzhi.cases.models import Case, Category
 from gongzhi.core.testing import BuildingFactory, UnitFactory
 
@@ -17,44 +19,59 @@ pytestmark = pytest.mark.django_db
 CASES = "/api/v1/cases"
 
 
-def test_create_case(world, categories, api, call, settings):
+def test_a_call_is_taken_in_and_the_worker_makes_the_case(world, categories, api, call, settings):
     settings.SITE_URL = "https://gongzhi.example.gov.cn/"
     response = api.post(CASES, call(), key="call-0001")
-    assert response.status_code == 201, response.content
-    data = response.json()
+    assert response.status_code == 202, response.content
+    taken = response.json()
+    assert taken["status"] == "pending" and taken["case"] is None and taken["replayed"] is False
+    assert taken["status_url"] == f"https://gongzhi.example.gov.cn/api/v1/intakes/{taken['receipt']}"
+    assert taken["external_ref"] == "12345-20261127-0001"
+    assert not Case.objects.exists()  # not yet: the worker makes it
+    assert process_intakes() == 1
+    data = api.get(f"/api/v1/intakes/{taken['receipt']}").json()
     case = Case.objects.get()
-    assert data["number"] == case.number and data["uid"] == case.uid
-    assert data["tracking_url"] == f"https://gongzhi.example.gov.cn/t/{case.tracking_token}/"
-    assert data["state"] == "submitted"
-    assert data["handler"] == {"code": "pc", "name": "申江物业"}
-    assert data["accept_due"] == case.accept_due.isoformat()
-    assert data["resolve_due"] == case.resolve_due.isoformat()
-    assert data["due_provisional"] is False
-    assert data["replayed"] is False and "Idempotent-Replayed" not in response
-    assert data["external_ref"] == "12345-20261127-0001"
+    assert data["status"] == "created" and data["errors"] == {}
+    made = data["case"]
+    assert made["number"] == case.number and made["uid"] == case.uid
+    assert made["tracking_url"] == f"https://gongzhi.example.gov.cn/t/{case.tracking_token}/"
+    assert made["state"] == "submitted"
+    assert made["handler"] == {"code": "pc", "name": "申江物业"}
+    assert made["accept_due"] == case.accept_due.isoformat()
+    assert made["resolve_due"] == case.resolve_due.isoformat()
+    assert made["due_provisional"] is False
     assert case.channel == Case.Channel.API
     assert case.entered_by == world.users["office"]
     assert case.compound == world.c1 and case.unit == world.unit(world.c1) and case.building == case.unit.building
     assert case.category.code == "REPAIR" and case.reporter_phone == "13800000001"
-    key = IdempotencyKey.objects.get()
-    assert (key.key, key.case, key.external_ref) == ("call-0001", case, "12345-20261127-0001")
+    intake = Intake.objects.get()
+    assert (intake.key, intake.case, intake.external_ref) == ("call-0001", case, "12345-20261127-0001")
+    assert process_intakes() == 0  # idempotent: nothing pending
 
 
 def test_create_with_a_free_location_and_numbers_as_numbers(world, categories, api, call):
     body = call(building=None, unit=None, location="东门消防通道", category="PARKING", urgency="urgent")
-    response = api.post(CASES, body, key="k1")
-    assert response.status_code == 201, response.content
-    case = Case.objects.get()
+    number = api.new_case(body, "k1")["number"]
+    case = Case.objects.get(number=number)
     assert (case.building, case.unit, case.location, case.urgency) == (None, None, "东门消防通道", "urgent")
     # A unit number sent as a JSON number is read as text; the unit alone finds its building.
-    response = api.post(CASES, call(building=None, unit=101), key="k2")
-    assert response.status_code == 201, response.content
-    assert Case.objects.get(number=response.json()["number"]).unit == world.unit(world.c1)
+    number = api.new_case(call(building=None, unit=101), "k2")["number"]
+    assert Case.objects.get(number=number).unit == world.unit(world.c1)
 
 
-def test_same_key_same_body_returns_the_same_case(world, categories, api, call):
+def test_a_batch_of_calls_makes_one_case_each(world, categories, api, call):
+    receipts = [
+        api.post(CASES, call(description=f"第{i}件：楼道灯不亮"), key=f"burst-{i}").json()["receipt"] for i in range(25)
+    ]
+    assert process_intakes(limit=10) == 10 and process_intakes() == 15
+    numbers = [api.get(f"/api/v1/intakes/{r}").json()["case"]["number"] for r in receipts]
+    assert len(set(numbers)) == 25 and Case.objects.count() == 25
+    assert numbers == sorted(numbers)  # numbered in the order the calls came
+
+
+def test_same_key_same_body_answers_with_the_same_intake(world, categories, api, call):
     first = api.post(CASES, call(), key="retry-me")
-    assert first.status_code == 201
+    assert first.status_code == 202
     # The bridge retries: same key, same request (key order and spacing do not matter).
     body = call()
     raw = json.dumps(dict(reversed(list(body.items()))), ensure_ascii=False, indent=2)
@@ -62,31 +79,57 @@ def test_same_key_same_body_returns_the_same_case(world, categories, api, call):
         assert again.status_code == 200, again.content
         assert again["Idempotent-Replayed"] == "true"
         assert again.json() == {**first.json(), "replayed": True}
-    assert Case.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+    process_intakes()
+    after = api.post(CASES, call(), key="retry-me").json()
+    assert after["status"] == "created" and after["replayed"] is True
+    assert Case.objects.count() == 1 and Intake.objects.count() == 1
 
 
 def test_same_key_other_body_is_409(world, categories, api, call):
-    first = api.post(CASES, call(), key="once")
+    number = api.new_case(call(), "once")["number"]
     response = api.post(CASES, call(description="另一件事：电梯停运三天了"), key="once")
     assert response.status_code == 409
-    assert first.json()["number"] in response.json()["detail"]
+    assert number in response.json()["detail"]
     assert Case.objects.count() == 1
 
 
 def test_keys_are_per_token(world, categories, token_for, call):
     _t1, one = token_for("office", name="bridge one")
     _t2, two = token_for("office", name="bridge two")
-    a = ApiClient(one).post(CASES, call(), key="same-key")
-    b = ApiClient(two).post(CASES, call(), key="same-key")
-    assert a.status_code == b.status_code == 201
-    assert a.json()["number"] != b.json()["number"]
+    a = ApiClient(one).new_case(call(), "same-key")
+    b = ApiClient(two).new_case(call(), "same-key")
+    assert a["number"] != b["number"]
+
+
+def test_receipts_are_per_token(world, categories, token_for, api, call):
+    receipt = api.post(CASES, call(), key="mine").json()["receipt"]
+    _t, other = token_for("office", name="another bridge")
+    assert ApiClient(other).get(f"/api/v1/intakes/{receipt}").status_code == 404
+    assert api.get("/api/v1/intakes/nope").status_code == 404
 
 
 def test_a_failed_request_does_not_use_up_its_key(world, categories, api, call):
     assert api.post(CASES, call(description="短"), key="fix-and-retry").status_code == 422
-    response = api.post(CASES, call(), key="fix-and-retry")
-    assert response.status_code == 201
-    assert not IdempotencyKey.objects.exclude(case__number=response.json()["number"]).exists()
+    made = api.new_case(call(), "fix-and-retry")
+    assert not Intake.objects.exclude(case__number=made["number"]).exists()
+
+
+def test_a_call_the_worker_cannot_route_fails_with_the_reason(world, categories, api, call):
+    """Routing finds no organisation (a new neighborhood without a residents' committee): the
+    call was taken in, the worker could not make the case, and the intake says why."""
+    from gongzhi.core.testing import CompoundFactory, NeighborhoodFactory
+
+    CompoundFactory(neighborhood=NeighborhoodFactory(town=world.town), code="new1")
+    body = call(compound="new1", building=None, unit=None, category="SECURITY")
+    intake = api.take_in(body, "k")
+    assert intake["status"] == "failed" and intake["case"] is None
+    assert list(intake["errors"]) == ["__all__"] and intake["errors"]["__all__"][0]
+    assert Case.objects.count() == 0
+    # Only the failed call is affected: the others of its batch are made.
+    api.post(CASES, call(), key="fine")
+    api.post(CASES, body, key="k2")
+    process_intakes()
+    assert Case.objects.count() == 1
 
 
 def field_errors(response, status=422):
@@ -125,8 +168,8 @@ def test_idempotency_key_is_required_and_visible(world, categories, api, call):
     assert field_errors(api.post(CASES, call()))["Idempotency-Key"] == ["这个字段是必填项。"]
     for key in ("has space", "x" * 101, "tab\there", "中文键"):
         assert "Idempotency-Key" in field_errors(api.post(CASES, call(), key=key)), key
-    assert api.post(CASES, call(), key="x" * 100).status_code == 201
-    assert Case.objects.count() == 1
+    assert api.post(CASES, call(), key="x" * 100).status_code == 202
+    assert Intake.objects.count() == 1
 
 
 def test_description_and_phone_are_checked_as_the_service_does(world, categories, api, call):
@@ -136,20 +179,23 @@ def test_description_and_phone_are_checked_as_the_service_does(world, categories
     assert "5" in errors["description"][0]
     errors = field_errors(api.post(CASES, call(description="      ", category=" "), key="k"))
     assert errors["description"] == errors["category"] == ["这个字段是必填项。"]
-    assert api.post(CASES, call(reporter_phone=""), key="k").status_code == 201
+    assert api.post(CASES, call(reporter_phone=""), key="k").status_code == 202
 
 
 def test_unknown_category_building_and_unit(world, categories, api, call):
     assert set(field_errors(api.post(CASES, call(category="NOPE"), key="a"))) == {"category"}
     assert set(field_errors(api.post(CASES, call(building="99号楼"), key="b"))) == {"building"}
     assert set(field_errors(api.post(CASES, call(unit="999"), key="c"))) == {"unit"}
-    Category.objects.filter(code="GREENERY", town=world.town).update(retired=True)
+    from gongzhi.cases.configuration import update_category
+
+    greenery = Category.objects.get(code="GREENERY", town=world.town)
+    update_category(actor=None, category=greenery, data={"retired": True}, expected_version=greenery.version)
     assert set(field_errors(api.post(CASES, call(category="GREENERY"), key="d"))) == {"category"}
     # Two buildings with a unit 101: the unit alone is ambiguous.
     UnitFactory(building=BuildingFactory(compound=world.c1, number="2号楼"), number="101")
     assert set(field_errors(api.post(CASES, call(building=None), key="e"))) == {"unit"}
-    assert api.post(CASES, call(building="2号楼"), key="f").status_code == 201
-    assert Case.objects.count() == 1
+    assert api.post(CASES, call(building="2号楼"), key="f").status_code == 202
+    assert Intake.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -169,7 +215,7 @@ def test_form_encoded_body_is_refused_as_json(world, categories, api):
 
 
 def test_case_detail(world, categories, api, call, submit):
-    number = api.post(CASES, call(), key="k").json()["number"]
+    number = api.new_case(call(), "k")["number"]
     response = api.get(f"{CASES}/{number}")
     assert response.status_code == 200
     data = response.json()
@@ -188,7 +234,7 @@ def test_case_detail(world, categories, api, call, submit):
 def test_case_detail_follows_the_workflow(world, categories, api, call):
     from gongzhi.cases.services import accept_case
 
-    number = api.post(CASES, call(), key="k").json()["number"]
+    number = api.new_case(call(), "k")["number"]
     case = Case.objects.get(number=number)
     accept_case(actor=world.users["property_manager"], case=case, expected_version=case.version)
     data = api.get(f"{CASES}/{number}").json()
@@ -196,7 +242,7 @@ def test_case_detail_follows_the_workflow(world, categories, api, call):
 
 
 def test_list_paginates_and_filters(world, categories, api, call, submit):
-    numbers = [api.post(CASES, call(external_ref=f"ref-{i}"), key=f"k{i}").json()["number"] for i in range(3)]
+    numbers = [api.new_case(call(external_ref=f"ref-{i}"), f"k{i}")["number"] for i in range(3)]
     submit()  # a resident's case through the QR code: also in scope
     first = api.get(CASES, {"page_size": 2}).json()
     assert (first["count"], first["page"], first["pages"], first["page_size"]) == (4, 1, 2, 2)
@@ -229,6 +275,7 @@ def test_list_paginates_and_filters(world, categories, api, call, submit):
 def test_list_query_count_does_not_grow_with_the_page(world, categories, api, call, django_assert_max_num_queries):
     for i in range(5):
         api.post(CASES, call(), key=f"k{i}")
+    process_intakes()
     with django_assert_max_num_queries(12) as counted:
         api.get(CASES, {"page_size": 2})
     few = len(counted.captured_queries)
@@ -257,23 +304,11 @@ def test_wrong_method_and_unknown_address_are_json(world, categories, api):
         assert response.status_code == 404 and response.json()["detail"], path
 
 
-def test_an_error_without_a_field_is_the_detail(world, categories, api, call):
-    """Routing finds no organisation (a new neighborhood without a residents' committee)."""
-    from gongzhi.core.testing import CompoundFactory, NeighborhoodFactory
-
-    CompoundFactory(neighborhood=NeighborhoodFactory(town=world.town), code="new1")
-    body = call(compound="new1", building=None, unit=None, category="SECURITY")
-    errors = field_errors(api.post(CASES, body, key="k"))
-    assert list(errors) == ["__all__"]
-    assert api.post(CASES, body, key="k").json()["detail"] == errors["__all__"][0]
-    assert Case.objects.count() == 0
-
-
 def test_control_characters_are_refused_not_a_server_error(world, categories, api, call):
     """PostgreSQL cannot store NUL in text: refused as bad input, on every database."""
     errors = field_errors(api.post(CASES, call(description="漏水\x00漏水漏水", reporter_name="a\x1bb"), key="k"))
     assert set(errors) == {"description", "reporter_name"}
-    assert api.post(CASES, call(description="第一行\n第二行\t完"), key="k").status_code == 201
+    assert api.post(CASES, call(description="第一行\n第二行\t完"), key="k").status_code == 202
     for number in ("%00", "x%00y", "a" * 30, "2611_0001"):
         response = api.get(f"{CASES}/{number}")
         assert response.status_code == 404 and response.json()["detail"], number

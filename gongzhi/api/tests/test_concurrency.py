@@ -1,12 +1,12 @@
-"""Two requests with one idempotency key at the same time make one case."""
+"""Two requests with one idempotency key at the same time are taken in once."""
 
 import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from gongzhi.api import endpoints
-from gongzhi.api.models import IdempotencyKey
+from gongzhi.api.models import Intake
+from gongzhi.api.services import process_intakes
 from gongzhi.cases.models import Case
 
 from .conftest import ApiClient
@@ -17,24 +17,21 @@ CASES = "/api/v1/cases"
 @pytest.mark.django_db
 def test_the_key_is_unique_per_token(world, categories, token_for, api, call):
     api.post(CASES, call(), key="k")
-    first = IdempotencyKey.objects.get()
+    first = Intake.objects.get()
     with pytest.raises(IntegrityError), transaction.atomic():
-        IdempotencyKey.objects.create(token=first.token, key="k", request_hash="x", case=first.case)
+        Intake.objects.create(token=first.token, key="k", request_hash="x", payload={})
 
 
 @pytest.mark.django_db
-def test_losing_the_race_returns_the_winners_case(world, categories, api, call, monkeypatch):
-    """The second request checked before the first had committed, so it goes on to create a case;
-    its key insert fails, its transaction (case included) is rolled back and it answers with the
-    first request's case."""
+def test_losing_the_race_answers_with_the_winners_intake(world, categories, api, call, monkeypatch):
+    """Two requests with one key: the second insert hits the unique constraint, and that request
+    answers with the first one's intake — or 409 when the bodies differ."""
     winner = api.post(CASES, call(), key="race").json()
-    monkeypatch.setattr(endpoints, "replay", lambda **kwargs: None)  # "not yet committed" when it looked
     response = api.post(CASES, call(), key="race")
     assert response.status_code == 200, response.content
-    assert response.json()["number"] == winner["number"] and response.json()["replayed"] is True
-    assert Case.objects.count() == 1
-    # And when the bodies differ, the loser gets the 409.
+    assert response.json()["receipt"] == winner["receipt"] and response.json()["replayed"] is True
     assert api.post(CASES, call(description="别的事情：路灯不亮了"), key="race").status_code == 409
+    process_intakes()
     assert Case.objects.count() == 1
 
 
@@ -68,6 +65,7 @@ def test_two_threads_one_key_one_case(world, categories, token_for, call):
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    assert sorted(status for status, _body in results) == [200, 201], results
-    assert len({body["number"] for _status, body in results}) == 1
-    assert Case.objects.count() == 1 and IdempotencyKey.objects.count() == 1
+    assert sorted(status for status, _body in results) == [200, 202], results
+    assert len({body["receipt"] for _status, body in results}) == 1
+    process_intakes()
+    assert Case.objects.count() == 1 and Intake.objects.count() == 1

@@ -9,9 +9,12 @@ from django.utils import timezone
 
 
 def run_once(stdout=None) -> dict:
+    from gongzhi.api.services import process_intakes
     from gongzhi.cases.services import sweep as cases_sweep
 
-    results = {"cases": cases_sweep()}
+    # Hotline intakes are made into cases by their own loop every second; this catches up with
+    # any left behind (e.g. while that loop was stopped).
+    results = {"intakes": process_intakes(), "cases": cases_sweep()}
     if stdout:
         stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} periodic: {results}")
     return results

@@ -35,6 +35,9 @@ class Command(BaseCommand):
             "worker": subprocess.Popen(  # noqa: S603
                 [*manage, "db_worker", "--interval", "1", "--no-reload"], start_new_session=True
             ),
+            "intakes": subprocess.Popen(  # noqa: S603 - hotline calls into cases, every second
+                [*manage, "process_intakes", "--every", "1"], start_new_session=True
+            ),
             "periodic": subprocess.Popen(  # noqa: S603 - overdue sweep and callbacks every 5 minutes
                 [*manage, "periodic", "--every", "300"], start_new_session=True
             ),
