@@ -80,7 +80,8 @@ class Intake(PublicIdModel):
         CREATED = "created", _("Case created")
         FAILED = "failed", _("Not taken in")
 
-    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="intakes")
+    # No index of its own: the unique (token, key) serves lookups by token.
+    token = models.ForeignKey(ApiToken, on_delete=models.PROTECT, related_name="intakes", db_index=False)
     key = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)  # hex SHA-256 of the request body, normalised
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -93,11 +94,8 @@ class Intake(PublicIdModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["token", "key"], name="api_intake_token_key_unique")]
-        indexes = [
-            models.Index(fields=["status", "id"], name="api_intake_pending_idx"),
-            models.Index(fields=["case"], name="api_intake_case_idx"),
-            models.Index(fields=["token", "external_ref"], name="api_intake_ref_idx"),
-        ]
+        # Every index costs each call's INSERT: only the pending ones are indexed for the worker.
+        indexes = [models.Index(fields=["id"], condition=Q(status="pending"), name="api_intake_pending_idx")]
         verbose_name = _("hotline intake")
         verbose_name_plural = _("hotline intakes")
 
