@@ -1,7 +1,8 @@
 """Where the time of one POST /api/v1/cases goes (companion of bench/intake.sh): sends N requests
 through Django's test client in this process, against the database in DATABASE_URL (set up as
 bench/intake.sh does, e.g. with bench/intake_setup.py), and prints the SQL statements of one
-request and a cProfile summary of all.
+request, a cProfile summary of all, and — one at a time, in this process — the milliseconds of a
+floor request, of an intake request, and of making one case in the worker (process_intakes).
 
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/DB .venv/bin/python bench/intake_profile.py ENVFILE [N]"""
 
@@ -20,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "profile-only-" + "x" * 40)
+os.environ.setdefault("BENCHMARK_ENDPOINTS", "true")
 
 import django  # noqa: E402
 
@@ -53,7 +55,7 @@ def main(env_file: Path, n: int) -> None:
         response = client.post(
             "/api/v1/cases", json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
         )
-        assert response.status_code == 201, response.content
+        assert response.status_code == 202, response.content
 
     send(0)  # warm
     with CaptureQueriesContext(connection) as queries:
@@ -84,6 +86,26 @@ def main(env_file: Path, n: int) -> None:
     elapsed = time.perf_counter() - started
     print(f"{n} requests in {elapsed:.2f} s: {1000 * elapsed / n:.1f} ms each, one at a time")
     pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
+
+    from gongzhi.api.services import process_intakes
+
+    started, made = time.perf_counter(), 0
+    while batch := process_intakes(500):
+        made += batch
+    per_case = 1000 * (time.perf_counter() - started) / max(made, 1)
+    started = time.perf_counter()
+    for i in range(n):
+        response = client.post("/api/v1/bench/floor", "{}", content_type="application/json")
+        assert response.status_code == 201, response.content
+    floor = 1000 * (time.perf_counter() - started) / n
+    started = time.perf_counter()
+    for i in range(n + 2, 2 * n + 2):
+        send(i)
+    intake = 1000 * (time.perf_counter() - started) / n
+    while process_intakes(500):
+        pass
+    print(f"one at a time, without the profiler: floor {floor:.2f} ms, intake {intake:.2f} ms per request; ", end="")
+    print(f"the worker makes a case in {per_case:.2f} ms (batches of up to 500)")
 
 
 if __name__ == "__main__":
