@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "gongzhi.onboarding",
     "gongzhi.notifications",
     "gongzhi.cases",
+    "gongzhi.meetings",
+    "gongzhi.notices",
     "gongzhi.api",
 ]
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("onboarding/", include("gongzhi.onboarding.urls")),
     path("notifications/", include("gongzhi.notifications.urls")),
     path("", include("gongzhi.cases.urls")),
+    path("meetings/", include("gongzhi.meetings.urls")),
+    path("notices/", include("gongzhi.notices.urls")),
     path("api/v1/", include("gongzhi.api.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),

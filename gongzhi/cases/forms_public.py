@@ -9,16 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.forms import StyledForm
+from gongzhi.core.forms import MultipleFileInput, StyledForm
 from gongzhi.places.models import Unit
 
 from . import photos
 from .models import Case, Category, Urgency
 from .services import Report
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class PhotosField(forms.FileField):

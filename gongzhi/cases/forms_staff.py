@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.forms import DateInput, StyledForm
+from gongzhi.core.forms import DateInput, MultipleFileField, StyledForm
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Building, Compound, Unit
 from gongzhi.places.selectors import by_number
@@ -269,23 +269,10 @@ class MessageForm(StyledForm):
 # --- Staff entry -----------------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files from one input; returns a list (possibly empty)."""
-
+class PhotoFilesField(MultipleFileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
-        kwargs.setdefault("required", False)
+        kwargs.setdefault("accept", "image/jpeg,image/png,image/webp")
         super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class CompoundChoiceForm(StyledForm):
@@ -370,7 +357,7 @@ class CaseEntryForm(PlaceMixin, Form):
     hide_identity = forms.BooleanField(
         label=_("The resident asks to keep their name and number from the handling organisation"), required=False
     )
-    photos = MultipleFileField(label=_("Photos"))
+    photos = PhotoFilesField(label=_("Photos"))
 
     NEW_VISIT = "new"
 

@@ -56,8 +56,6 @@ def poster_html(compound: Compound) -> str:
 
 
 def poster_pdf(compound: Compound) -> bytes:
-    from weasyprint import HTML  # imported here: loading WeasyPrint takes a moment
-    from weasyprint.urls import URLFetcher
+    from gongzhi.core.pdf import html_to_pdf
 
-    # The poster needs nothing from outside: no protocol is allowed, so nothing is ever fetched.
-    return HTML(string=poster_html(compound), url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
+    return html_to_pdf(poster_html(compound))

@@ -39,6 +39,32 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; returns a list (possibly empty). The service checks them."""
+
+    def __init__(self, *args, accept: str = "", **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else {}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
 class VersionedModelForm(StyledFormMixin, forms.ModelForm):
     """An edit form that remembers which version of the record it was opened on."""
 

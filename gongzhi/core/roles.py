@@ -40,23 +40,31 @@ PERMISSION_DESCRIPTIONS = {
     "cases.rates": "see the three rates and hotspots in scope",
     "cases.settings": "edit case categories, deadlines, routing and the town's case settings",
     "visits.log": "log household visits",
+    "meetings.view": "see joint meetings, agendas, resolutions and minutes in scope",
+    "meetings.chair": "schedule and run joint meetings: agenda, invitations, attendance, votes, minutes",
+    "meetings.propose": "propose agenda items and record one's party's position before the meeting",
+    "meetings.settings": "edit the town's meeting rules and kinds of major matter",
+    "resolutions.report": "report progress on resolutions one's organisation carries out",
 }
 
 _STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
 _HANDLER = {"cases.handle", "cases.enter"}
 _NEIGHBORHOOD_LEAD = {"cases.route", "cases.callback", "visits.log"}
+_PARTY = {"meetings.view", "meetings.propose", "resolutions.report"}  # each of the four parties
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(PERMISSION_DESCRIPTIONS),
-    Role.LEADERSHIP: frozenset(_STAFF_VIEW | {"audit.view"}),
-    Role.INSPECTOR: frozenset(_STAFF_VIEW),
-    Role.PARTY_ORG: frozenset(_STAFF_VIEW | _HANDLER | _NEIGHBORHOOD_LEAD | {"people.contact", "residents.bind"}),
-    Role.RESIDENTS_COMMITTEE: frozenset(
-        _STAFF_VIEW | _HANDLER | _NEIGHBORHOOD_LEAD | {"places.manage", "people.contact", "residents.bind"}
+    Role.LEADERSHIP: frozenset(_STAFF_VIEW | {"audit.view", "meetings.view"}),
+    Role.INSPECTOR: frozenset(_STAFF_VIEW | {"meetings.view"}),
+    Role.PARTY_ORG: frozenset(
+        _STAFF_VIEW | _HANDLER | _NEIGHBORHOOD_LEAD | _PARTY | {"people.contact", "residents.bind", "meetings.chair"}
     ),
-    Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW | _HANDLER),
-    Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER),
-    Role.GOVERNMENT_UNIT: frozenset({"orgs.view", "cases.view", "cases.handle"}),
+    Role.RESIDENTS_COMMITTEE: frozenset(
+        _STAFF_VIEW | _HANDLER | _NEIGHBORHOOD_LEAD | _PARTY | {"places.manage", "people.contact", "residents.bind"}
+    ),
+    Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW | _HANDLER | _PARTY),
+    Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER | _PARTY),
+    Role.GOVERNMENT_UNIT: frozenset({"orgs.view", "cases.view", "cases.handle", "meetings.view", "resolutions.report"}),
     Role.RESIDENT: frozenset(),
 }
 

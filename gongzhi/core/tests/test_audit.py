@@ -162,11 +162,19 @@ def test_every_recorded_verb_has_a_label():
         if "tests" in path.parts or "migrations" in path.parts:
             continue
         codes |= set(
-            re.findall(r'"((?:places|orgs|core|cases|onboarding|api|accounts)\.[a-z_]+\.[a-z_]+)"', path.read_text())
+            re.findall(
+                r'"((?:places|orgs|core|cases|onboarding|api|accounts|meetings|notices)\.[a-z_]+\.[a-z_]+)"',
+                path.read_text(),
+            )
         )
     from gongzhi.cases.workflow import Action
 
     codes |= {f"cases.case.{a.value}" for a in Action}
+    from gongzhi.meetings.workflow import ItemAction, ResolutionAction
+
+    codes |= {f"meetings.item.{a}" for a in ("conclude", "carry_over", "withdraw")}
+    codes |= {f"meetings.resolution.{a.value}" for a in ResolutionAction if a != ResolutionAction.REPORT_CONTRARY}
+    assert ItemAction.CARRY_OVER.value == "carry_over"
     assert len(codes) > 30, codes  # the search found the services' action codes
     missing = sorted(
         c

@@ -13,7 +13,7 @@ from .matrix import ALL
 
 pytestmark = pytest.mark.django_db
 
-APPS = ["core", "accounts", "places", "orgs", "onboarding", "cases", "notifications", "api"]
+APPS = ["core", "accounts", "places", "orgs", "onboarding", "cases", "notifications", "meetings", "notices", "api"]
 IGNORED_NAMESPACES = {"admin"}
 
 

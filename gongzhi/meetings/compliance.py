@@ -1,0 +1,85 @@
+"""Joint-meeting compliance (docs/metrics.md, "Joint-meeting compliance", definition 2026.1): a
+neighborhood complies in a month when its regular monthly meeting was held (ended) and minutes of
+it were approved. The compliance rate of a period is the compliant months over the months
+assessed; the current month is not assessed until it has ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef
+
+from .models import Meeting, Minutes
+from .workflow import MeetingState
+
+DEFINITION_VERSION = "2026.1"
+
+
+@dataclass
+class Row:
+    neighborhood: object
+    months: list[tuple[str, str]] = field(default_factory=list)  # (period, "held" | "missed" | "open" | "future")
+    held: int = 0
+    assessed: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return rate(self.held, self.assessed)
+
+
+def compliant_periods(neighborhood_ids, year: int) -> set[tuple[int, str]]:
+    """(neighborhood id, "YYYY-MM") of the months whose regular meeting was held with minutes approved."""
+    approved = Minutes.objects.filter(meeting=OuterRef("pk"), approved_at__isnull=False)
+    rows = (
+        Meeting.objects.filter(
+            neighborhood_id__in=neighborhood_ids,
+            kind=Meeting.Kind.REGULAR,
+            period__startswith=f"{year:04d}-",
+            state=MeetingState.ENDED,
+        )
+        .filter(Exists(approved))
+        .values_list("neighborhood_id", "period")
+    )
+    return set(rows)
+
+
+def rate(held: int, assessed: int) -> float | None:
+    """The compliance rate: months held ÷ months assessed (None when nothing was assessed)."""
+    return held / assessed if assessed else None
+
+
+def table(neighborhoods, year: int, today: date) -> list[Row]:
+    neighborhoods = list(neighborhoods)
+    done = compliant_periods([n.pk for n in neighborhoods], year)
+    current = f"{today:%Y-%m}"
+    out = []
+    for neighborhood in neighborhoods:
+        row = Row(neighborhood)
+        for month in range(1, 13):
+            period = f"{year:04d}-{month:02d}"
+            if (neighborhood.pk, period) in done:
+                status = "held"
+            elif period < current:
+                status = "missed"
+            elif period == current:
+                status = "open"
+            else:
+                status = "future"
+            if status in ("held", "missed"):
+                row.assessed += 1
+                row.held += status == "held"
+            row.months.append((period, status))
+        out.append(row)
+    return out
+
+
+def missed_last_month(neighborhood_ids, today: date) -> list[int]:
+    """The neighborhoods (ids) whose last month's regular meeting was not held with minutes approved."""
+    first = today.replace(day=1)
+    last_month = (
+        first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1)
+    )
+    done = compliant_periods(neighborhood_ids, last_month.year)
+    period = f"{last_month:%Y-%m}"
+    return [n for n in neighborhood_ids if (n, period) not in done]

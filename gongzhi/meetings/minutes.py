@@ -1,0 +1,93 @@
+"""The first draft of a meeting's minutes (会议纪要), written from the record: who came, each item
+with its discussion notes, the vote with its counts and how it was decided, and the resolution.
+The chair edits the draft before approving it."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import AgendaItem, Invitee, Meeting
+
+
+def _attendance_lines(meeting: Meeting) -> list[str]:
+    groups: dict[str, list[str]] = {}
+    for invitee in meeting.invitees.select_related("organization").order_by("organization__kind", "name"):
+        org = invitee.organization.name if invitee.organization_id else _("Others")
+        if invitee.attendance == Invitee.Attendance.PRESENT:
+            label = invitee.name
+        elif invitee.attendance == Invitee.Attendance.REPRESENTED:
+            label = _("%(name)s (represented by %(by)s)") % {"name": invitee.name, "by": invitee.represented_by}
+        elif invitee.attendance == Invitee.Attendance.ABSENT:
+            label = _("%(name)s (absent)") % {"name": invitee.name}
+        else:
+            label = _("%(name)s (not recorded)") % {"name": invitee.name}
+        if not invitee.voting:
+            label += _(" [no vote]")
+        groups.setdefault(org, []).append(label)
+    return [f"  {org}：{'、'.join(names)}" for org, names in groups.items()]
+
+
+def _item_lines(number: int, item: AgendaItem) -> list[str]:
+    lines = [
+        f"{number}. {item.title}（{item.get_source_display()}" + (f"，{item.major_kind}" if item.major else "") + "）"
+    ]
+    if item.description:
+        lines.append("   " + _("Matter: %(text)s") % {"text": item.description.replace("\n", " ")})
+    positions = list(item.positions.select_related("organization"))
+    if positions:
+        lines.append(
+            "   "
+            + _("Positions before the meeting: %(list)s")
+            % {
+                "list": "；".join(
+                    f"{p.organization.name} {p.get_stance_display()}" + (f"（{p.text}）" if p.text else "")
+                    for p in positions
+                )
+            }
+        )
+    if item.notes:
+        lines.append("   " + _("Discussion: %(text)s") % {"text": item.notes.replace("\n", " ")})
+    for ballot in item.ballots.filter(closed_at__isnull=False):
+        names = {}
+        for vote in ballot.votes.select_related("invitee"):
+            names.setdefault(vote.get_choice_display(), []).append(vote.invitee.name)
+        named = "；".join(f"{choice}：{'、'.join(people)}" for choice, people in names.items())
+        lines.append("   " + _("Vote: %(explanation)s") % {"explanation": ballot.explanation})
+        if named:
+            lines.append("   " + _("Named votes: %(list)s") % {"list": named})
+    resolution = getattr(item, "resolution_made", None)
+    if resolution is not None:
+        co = "、".join(o.name for o in resolution.co_organizations.all())
+        lines.append(
+            "   "
+            + _("Resolution %(number)s: %(text)s Lead: %(lead)s.%(co)s Due: %(due)s.")
+            % {
+                "number": resolution.number,
+                "text": resolution.text,
+                "lead": resolution.lead.name,
+                "co": (" " + _("Assisting: %(list)s.") % {"list": co}) if co else "",
+                "due": resolution.due.isoformat(),
+            }
+        )
+    elif item.outcome and not item.ballots.exists():
+        lines.append("   " + _("Outcome: %(text)s") % {"text": item.outcome})
+    return lines
+
+
+def draft_text(meeting: Meeting) -> str:
+    start = timezone.localtime(meeting.starts_at)
+    lines = [
+        meeting.title,
+        _("Time: %(when)s   Place: %(place)s") % {"when": f"{start:%Y-%m-%d %H:%M}", "place": meeting.place or "—"},
+        _("Chair: %(name)s") % {"name": meeting.chair.name if meeting.chair_id else "—"},
+    ]
+    if meeting.chair_note:
+        lines.append(_("Designated to chair: %(note)s") % {"note": meeting.chair_note})
+    lines.append(_("Attendance:"))
+    lines += _attendance_lines(meeting)
+    lines.append(_("Items:"))
+    items = meeting.items.select_related("major_kind").prefetch_related("cases").order_by("order", "pk")
+    for number, item in enumerate(items, start=1):
+        lines += _item_lines(number, item)
+    return "\n".join(lines)

@@ -1,0 +1,71 @@
+"""Forms of the notice pages; the services check the rest."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.forms import DateInput, StyledForm
+from gongzhi.meetings.forms import FilesField
+from gongzhi.orgs.models import Organization
+from gongzhi.places.models import Compound, Neighborhood, Unit
+
+DEFAULT_DAYS = 7
+
+
+class NoticeForm(StyledForm):
+    neighborhood = forms.ModelChoiceField(
+        label=_("Neighborhood"), queryset=Neighborhood.objects.none(), to_field_name="uid", empty_label=None
+    )
+    compounds = forms.ModelMultipleChoiceField(
+        label=_("Compounds notified"),
+        queryset=Compound.objects.none(),
+        to_field_name="uid",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
+    responsible = forms.ModelChoiceField(
+        label=_("Replies from"), queryset=Organization.objects.none(), to_field_name="uid"
+    )
+    closes_on = forms.DateField(
+        label=_("Comments until"),
+        widget=DateInput,
+        help_text=_("Residents comment until the end of this day (7 days by default)."),
+    )
+    files = FilesField(label=_("Attachments"))
+
+    def __init__(self, *args, neighborhoods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighborhood"].queryset = neighborhoods
+        ids = list(neighborhoods.values_list("pk", flat=True))
+        self.fields["compounds"].queryset = Compound.objects.filter(neighborhood_id__in=ids).order_by("code")
+        towns = neighborhoods.values("town_id")
+        self.fields["responsible"].queryset = Organization.objects.filter(town_id__in=towns).order_by("kind", "code")
+        self.fields["compounds"].widget.attrs = {}
+        if not self.is_bound:
+            self.fields["closes_on"].initial = timezone.localdate() + timedelta(days=DEFAULT_DAYS)
+
+
+class PublishForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    closes_on = forms.DateField(label=_("Comments until"), widget=DateInput)
+
+
+class OpinionForm(StyledForm):
+    unit = forms.ModelChoiceField(
+        label=_("Your unit"), queryset=Unit.objects.none(), to_field_name="uid", empty_label=None
+    )
+    text = forms.CharField(label=_("Your opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+
+
+class ReplyForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reply = forms.CharField(label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,308 @@
+"""Pages of the written notices: the staff list, drafting and publishing, opinions and replies,
+the printable poster with its QR code, and the public page residents open on their phones."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.forms import apply_service
+from gongzhi.core.pages import paginate, timeline_context
+from gongzhi.core.permissions import requires
+from gongzhi.core.scope import get_scope
+from gongzhi.meetings.models import Resolution
+from gongzhi.meetings.views import _serve
+from gongzhi.orgs.models import Membership, Residency
+from gongzhi.places.models import Neighborhood, Unit
+
+from . import services
+from .forms import NoticeForm, OpinionForm, PublishForm, ReplyForm
+from .models import Notice, NoticeAttachment, NoticeState, Opinion
+
+BADGES = {
+    NoticeState.DRAFT: "text-bg-secondary",
+    NoticeState.PUBLISHED: "text-bg-primary",
+    NoticeState.CLOSED: "text-bg-info",
+    NoticeState.SUMMARISED: "text-bg-success",
+}
+
+
+def _notice(request, uid) -> Notice:
+    return get_object_or_404(
+        Notice.objects.for_user(request.user).select_related("neighborhood", "responsible", "resolution"), uid=uid
+    )
+
+
+def _writable_neighborhoods(request, resolution: Resolution | None):
+    area = get_scope(request.user).area("meetings.chair")
+    q = Q(pk__in=[])
+    if area.everything:
+        q = Q()
+    else:
+        q |= Q(town_id__in=area.towns) | Q(pk__in=area.neighborhoods)
+    if (
+        resolution is not None
+        and Membership.objects.filter(person__user=request.user, organization_id=resolution.lead_id).active().exists()
+    ):
+        q |= Q(pk=resolution.neighborhood_id)
+    return Neighborhood.objects.filter(q).order_by("code")
+
+
+@requires("meetings.view")
+def notice_list(request):
+    notices = (
+        Notice.objects.for_user(request.user).select_related("neighborhood").annotate(opinion_count=Count("opinions"))
+    )
+    page = paginate(request, notices.order_by("-created_at"))
+    for n in page:
+        n.badge = BADGES.get(n.state)
+    return render(request, "notices/notice_list.html", {"nav": "notices", "page_obj": page})
+
+
+@requires("meetings.view")
+def notice_new(request):
+    resolution = None
+    if request.GET.get("resolution"):
+        resolution = get_object_or_404(Resolution.objects.for_user(request.user), uid=request.GET["resolution"])
+    neighborhoods = _writable_neighborhoods(request, resolution)
+    if not neighborhoods.exists():
+        raise Http404
+    initial = {}
+    if resolution is not None:
+        initial = {
+            "neighborhood": resolution.neighborhood.uid,
+            "title": resolution.item.title,
+            "body": resolution.text,
+            "responsible": resolution.lead.uid,
+            "compounds": [resolution.item.compound.uid] if resolution.item.compound_id else [],
+        }
+    form = NoticeForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        neighborhoods=neighborhoods,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            notice = apply_service(
+                form,
+                lambda: services.create_notice(
+                    actor=request.user,
+                    neighborhood=data["neighborhood"],
+                    compounds=list(data["compounds"]),
+                    title=data["title"],
+                    body=data["body"],
+                    responsible=data["responsible"],
+                    closes_on=data["closes_on"],
+                    resolution=resolution,
+                    files=data["files"],
+                ),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        if notice is not None:
+            messages.success(request, _("Notice drafted. Check it, then publish it."))
+            return redirect(notice)
+    return render(
+        request,
+        "notices/notice_form.html",
+        {"nav": "notices", "form": form, "resolution": resolution},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _detail_context(request, notice: Notice, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    may_write = services.may_write(request.user, notice.neighborhood, notice.resolution)
+    may_reply = notice.state != NoticeState.SUMMARISED and services.may_reply(request.user, notice)
+    opinions = list(notice.opinions.select_related("unit__building", "unit__compound"))
+    for opinion in opinions:
+        opinion.label = opinion_label(opinion)
+        if may_reply:
+            opinion.form = bound.get(opinion.pk) or ReplyForm(
+                initial={"version": opinion.version, "reply": opinion.reply}, prefix=opinion.uid
+            )
+    ctx = {
+        "nav": "notices",
+        "notice": notice,
+        "badge": BADGES.get(notice.state),
+        "compounds": list(notice.compounds.all()),
+        "attachments": list(notice.attachments.all()),
+        "opinions": opinions,
+        "public_url": request.build_absolute_uri(notice.public_url()),
+        **timeline_context(request, notice),
+    }
+    if may_write and notice.state == NoticeState.DRAFT:
+        ctx["publish_form"] = bound.get("publish") or PublishForm(
+            initial={
+                "version": notice.version,
+                "closes_on": timezone.localdate() + timedelta(days=notice.comment_days),
+            }
+        )
+    return ctx
+
+
+@requires("meetings.view")
+def notice_detail(request, uid):
+    return render(request, "notices/notice_detail.html", _detail_context(request, _notice(request, uid)))
+
+
+@require_POST
+@requires("meetings.view")
+def publish(request, uid):
+    notice = _notice(request, uid)
+    if not services.may_write(request.user, notice.neighborhood, notice.resolution):
+        raise Http404
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            done = apply_service(
+                form,
+                lambda: services.publish_notice(
+                    actor=request.user,
+                    notice=notice,
+                    closes_on=form.cleaned_data["closes_on"],
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        if done is not None:
+            messages.success(request, _("Notice published; the compounds' residents are told."))
+            return redirect(done)
+    messages.error(request, _("Nothing was saved: see the form below."))
+    return render(
+        request, "notices/notice_detail.html", _detail_context(request, notice, {"publish": form}), status=400
+    )
+
+
+@require_POST
+@requires("meetings.view")
+def reply(request, uid, opinion_uid):
+    notice = _notice(request, uid)
+    opinion = get_object_or_404(notice.opinions.all(), uid=opinion_uid)
+    if not services.may_reply(request.user, notice):
+        raise Http404
+    form = ReplyForm(request.POST, prefix=opinion.uid)
+    if form.is_valid():
+        try:
+            done = apply_service(
+                form,
+                lambda: services.reply_to_opinion(
+                    actor=request.user,
+                    opinion=opinion,
+                    text=form.cleaned_data["reply"],
+                    expected_version=form.cleaned_data["version"],
+                ),
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        if done is not None:
+            messages.success(request, _("Reply saved; the resident is told."))
+            return redirect(f"{notice.get_absolute_url()}#opinion-{opinion.uid}")
+    messages.error(request, _("Nothing was saved: see the form below."))
+    return render(
+        request, "notices/notice_detail.html", _detail_context(request, notice, {opinion.pk: form}), status=400
+    )
+
+
+@requires("meetings.view")
+def poster(request, uid):
+    from .poster import notice_poster_pdf
+
+    notice = _notice(request, uid)
+    if notice.state == NoticeState.DRAFT:
+        raise Http404
+    response = HttpResponse(notice_poster_pdf(notice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="notice-{notice.uid}.pdf"'
+    return response
+
+
+# --- the public page ------------------------------------------------------------------------
+
+
+def _public_notice(uid) -> Notice:
+    return get_object_or_404(Notice.objects.public().select_related("neighborhood", "responsible", "town"), uid=uid)
+
+
+def _resident_units(user, notice: Notice):
+    if not user.is_authenticated:
+        return Unit.objects.none()
+    return (
+        Unit.objects.filter(
+            compound__in=notice.compounds.all(),
+            residencies__person__user=user,
+            residencies__status__in=[Residency.Status.VERIFIED, Residency.Status.CLAIMED],
+        )
+        .select_related("building", "compound")
+        .distinct()
+    )
+
+
+@login_not_required
+def public(request, uid):
+    """The notice as residents read it, with the opinions and replies; residents of its compounds
+    give their opinion while the comment period runs."""
+    notice = _public_notice(uid)
+    here = notice.public_url()
+    units = _resident_units(request.user, notice)
+    is_open = notice.state == NoticeState.PUBLISHED and notice.closes_at and timezone.now() < notice.closes_at
+    form = None
+    if is_open and units.exists():
+        form = OpinionForm(request.POST if request.method == "POST" else None, units=units)
+        if request.method == "POST" and form.is_valid():
+            opinion = apply_service(
+                form,
+                lambda: services.submit_opinion(
+                    actor=request.user, notice=notice, unit=form.cleaned_data["unit"], text=form.cleaned_data["text"]
+                ),
+            )
+            if opinion is not None:
+                messages.success(request, _("Thank you: your opinion is recorded; the reply will appear here."))
+                return redirect(f"{here}#opinions")
+    elif request.method == "POST":
+        messages.error(request, _("The comment period of this notice has ended."))
+        return redirect(here)
+    opinions = list(notice.opinions.select_related("unit__building", "unit__compound"))
+    for opinion in opinions:
+        opinion.label = opinion_label(opinion)
+    return render(
+        request,
+        "notices/public.html",
+        {
+            "notice": notice,
+            "compounds": list(notice.compounds.all()),
+            "attachments": list(notice.attachments.all()),
+            "opinions": opinions,
+            "form": form,
+            "is_open": is_open,
+            "sign_in_url": reverse("accounts:phone_login") + "?" + urlencode({"next": here}),
+            "not_resident": request.user.is_authenticated and form is None and is_open,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_not_required
+def public_file(request, uid, file_uid):
+    notice = _public_notice(uid)
+    attachment = get_object_or_404(NoticeAttachment.objects.filter(notice=notice), uid=file_uid)
+    return _serve(attachment.file, attachment.name)
+
+
+def opinion_label(opinion: Opinion) -> str:
+    """How an opinion's author is shown publicly: the building only, never the unit or name."""
+    building = opinion.unit.building.number if opinion.unit.building_id else ""
+    return _("A resident of %(compound)s %(building)s") % {"compound": opinion.unit.compound.name, "building": building}
