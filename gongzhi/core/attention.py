@@ -183,4 +183,7 @@ def items_for(user) -> list[Item]:
                     reverse("places:neighborhood_list"),
                 )
             )
+    from gongzhi.meetings.attention import items_for as meeting_items
+
+    items.extend(meeting_items(user, scope, today, Item))
     return items

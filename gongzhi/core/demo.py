@@ -376,6 +376,11 @@ def seed(stdout=None) -> None:
     count = seed_cases(town)
     if stdout and count:
         stdout.write(f"浦江镇: {count} cases of the last five months played through the services.")
+    from gongzhi.meetings.demo import seed_meetings
+
+    count = seed_meetings(town)
+    if stdout and count:
+        stdout.write(f"浦江镇: {count} joint meetings of the last months played through the services.")
 
 
 def _bodies(town, persona_phones: dict[str, str]) -> None:

@@ -1,7 +1,8 @@
 """Joint-meeting compliance (docs/metrics.md, "Joint-meeting compliance", definition 2026.1): a
 neighborhood complies in a month when its regular monthly meeting was held (ended) and minutes of
 it were approved. The compliance rate of a period is the compliant months over the months
-assessed; the current month is not assessed until it has ended."""
+assessed. A month is assessed once it has ended, and only from the month of the town's first
+monthly meeting in the platform (the months before it were not kept here)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ DEFINITION_VERSION = "2026.1"
 @dataclass
 class Row:
     neighborhood: object
-    months: list[tuple[str, str]] = field(default_factory=list)  # (period, "held" | "missed" | "open" | "future")
+    # (period, "held" | "missed" | "open" | "future" | "before"): "before" the town's first meeting here
+    months: list[tuple[str, str]] = field(default_factory=list)
     held: int = 0
     assessed: int = 0
 
@@ -49,17 +51,33 @@ def rate(held: int, assessed: int) -> float | None:
     return held / assessed if assessed else None
 
 
+def first_periods(town_ids) -> dict[int, str]:
+    """town id → the first month ("YYYY-MM") of a monthly meeting recorded in the platform."""
+    from django.db.models import Min
+
+    rows = (
+        Meeting.objects.filter(town_id__in=town_ids, kind=Meeting.Kind.REGULAR)
+        .values("town_id")
+        .annotate(first=Min("period"))
+    )
+    return {row["town_id"]: row["first"] for row in rows}
+
+
 def table(neighborhoods, year: int, today: date) -> list[Row]:
     neighborhoods = list(neighborhoods)
     done = compliant_periods([n.pk for n in neighborhoods], year)
+    starts = first_periods({n.town_id for n in neighborhoods})
     current = f"{today:%Y-%m}"
     out = []
     for neighborhood in neighborhoods:
         row = Row(neighborhood)
+        start = starts.get(neighborhood.town_id)
         for month in range(1, 13):
             period = f"{year:04d}-{month:02d}"
             if (neighborhood.pk, period) in done:
                 status = "held"
+            elif start is None or period < start:
+                status = "before"
             elif period < current:
                 status = "missed"
             elif period == current:

@@ -239,13 +239,6 @@ class Invitee(PublicIdModel):
         return self.name
 
     @property
-    def party(self) -> str | None:
-        """The kind of the four parties this invitee speaks for, if any."""
-        if self.organization_id and self.organization.kind in Organization.FOUR_PARTIES:
-            return self.organization.kind
-        return None
-
-    @property
     def here(self) -> bool:
         return self.attendance in (self.Attendance.PRESENT, self.Attendance.REPRESENTED)
 

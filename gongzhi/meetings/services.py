@@ -256,35 +256,39 @@ def _default_chair(neighborhood_id: int) -> Person | None:
 def _representatives(neighborhood_id: int) -> list[tuple[Person, Organization, str]]:
     """Who represents each of the four parties: the compound managers under active contracts for
     the property companies, the heads and deputies of the other organisations (all active
-    members where none is head or deputy)."""
+    members where none is head or deputy). One invitation per person: someone who holds seats in
+    several parties (e.g. the party secretary who also heads the residents' committee) is invited
+    once, for the first of them in the order party organisation, residents' committee, owners'
+    committee, property company."""
     today = timezone.localdate()
     out: list[tuple[Person, Organization, str]] = []
-    seen: set[tuple[int, int]] = set()
-    parties = list(_neighborhood_parties(neighborhood_id))
-    contracts = (
-        ServiceContract.objects.filter(compound__neighborhood_id=neighborhood_id, manager__isnull=False)
+    invited: set[int] = set()
+    kind_order = {kind: n for n, kind in enumerate(Organization.FOUR_PARTIES)}
+    parties = sorted(_neighborhood_parties(neighborhood_id), key=lambda o: (kind_order.get(o.kind, 9), o.code))
+    managers = {
+        contract.company_id: contract
+        for contract in ServiceContract.objects.filter(compound__neighborhood_id=neighborhood_id, manager__isnull=False)
         .active(today)
-        .select_related("manager", "company")
-    )
-    for contract in contracts:
-        if (contract.manager_id, contract.company_id) not in seen:
-            seen.add((contract.manager_id, contract.company_id))
-            out.append((contract.manager, contract.company, _("Compound manager")))
+        .select_related("manager")
+        .order_by("compound__code")
+    }
     memberships = (
-        Membership.objects.filter(organization__in=parties).active(today).select_related("person", "organization")
+        Membership.objects.filter(organization__in=parties).active(today).select_related("person").order_by("start")
     )
     by_org: dict[int, list[Membership]] = {}
     for m in memberships:
         by_org.setdefault(m.organization_id, []).append(m)
     for org in parties:
-        if org.kind == Organization.Kind.PROPERTY_COMPANY and any(o.pk == org.pk for _p, o, _t in out):
-            continue
-        members = by_org.get(org.pk, [])
-        leads = [m for m in members if m.position in (Membership.Position.HEAD, Membership.Position.DEPUTY)]
-        for m in leads or members:
-            if (m.person_id, org.pk) not in seen:
-                seen.add((m.person_id, org.pk))
-                out.append((m.person, org, m.title))
+        if org.kind == Organization.Kind.PROPERTY_COMPANY and org.pk in managers:
+            people = [(c.manager, _("Compound manager")) for c in managers.values() if c.company_id == org.pk]
+        else:
+            members = by_org.get(org.pk, [])
+            leads = [m for m in members if m.position in (Membership.Position.HEAD, Membership.Position.DEPUTY)]
+            people = [(m.person, m.title) for m in (leads or members)]
+        for person, title in people:
+            if person.pk not in invited:
+                invited.add(person.pk)
+                out.append((person, org, title))
     return out
 
 
@@ -760,7 +764,7 @@ def draft_agenda(meeting: Meeting, actor=None) -> int:
 
     on_agenda_cases = _open_items().filter(cases__isnull=False).values("cases")
     cases = (
-        Case.objects.filter(neighborhood_id=nb, state=CaseState.ESCALATED)
+        Case.objects.filter(neighborhood_id=nb, state=CaseState.ESCALATED, escalated_at__lte=timezone.now())
         .exclude(pk__in=on_agenda_cases)
         .select_related("category", "compound")
         .order_by("escalated_at")
@@ -776,7 +780,7 @@ def draft_agenda(meeting: Meeting, actor=None) -> int:
         item.cases.add(case)
     used_hotspots = _open_items().filter(hotspot__isnull=False).values("hotspot")
     for proposal in (
-        AgendaProposal.objects.filter(neighborhood_id=nb)
+        AgendaProposal.objects.filter(neighborhood_id=nb, proposed_at__lte=timezone.now())
         .exclude(pk__in=used_hotspots)
         .select_related("category", "compound")
     ):
@@ -841,6 +845,25 @@ def draft_agenda(meeting: Meeting, actor=None) -> int:
                 year=meeting_day.year,
                 defaults={"town_id": meeting.town_id, "compound": contract.compound, "company": contract.company},
             )
+            if _created:
+                notify_many(
+                    [
+                        Message(
+                            text=_(
+                                "Your annual report (年度述职) on %(compound)s for %(year)d is due at %(meeting)s "
+                                "on %(day)s: submit it in the platform before the meeting."
+                            )
+                            % {
+                                "compound": contract.compound.name,
+                                "year": report.year,
+                                "meeting": meeting.title,
+                                "day": meeting_day,
+                            },
+                            users=users_of([contract.company_id]),
+                            url=report.get_absolute_url(),
+                        )
+                    ]
+                )
             if not _open_items().filter(annual_report=report).exists():
                 add(
                     source=AgendaItem.Source.ANNUAL_REPORT,
@@ -1050,15 +1073,48 @@ def record_notes(*, actor, item: AgendaItem, notes: str, expected_version: int) 
 # --- consultation (个别酝酿) -------------------------------------------------------------------
 
 
+def represented_parties(meeting: Meeting, invitees) -> dict[int, set[int]]:
+    """invitee id → the organisations of the neighborhood's four parties the invitee speaks for:
+    the organisation they were invited for, and every other party in which their person holds an
+    active seat (a party secretary who also heads the residents' committee speaks for both)."""
+    invitees = list(invitees)
+    parties = dict(_neighborhood_parties(meeting.neighborhood_id).values_list("pk", "kind"))
+    seats: dict[int, set[int]] = {}
+    person_ids = [i.person_id for i in invitees if i.person_id]
+    for person_id, org_id in (
+        Membership.objects.filter(person_id__in=person_ids, organization_id__in=parties)
+        .active()
+        .values_list("person_id", "organization_id")
+    ):
+        seats.setdefault(person_id, set()).add(org_id)
+    out = {}
+    for invitee in invitees:
+        orgs = set(seats.get(invitee.person_id, set()))
+        if invitee.organization_id in parties:
+            orgs.add(invitee.organization_id)
+        out[invitee.pk] = orgs
+    return out
+
+
+def party_kinds(org_ids) -> set[str]:
+    return set(Organization.objects.filter(pk__in=list(org_ids)).values_list("kind", flat=True))
+
+
 def required_parties(item: AgendaItem) -> list[Organization]:
-    """The parties whose position a major item needs before the vote: each organisation of the
-    four parties invited to the meeting."""
-    ids = (
-        item.meeting.invitees.filter(organization__kind__in=Organization.FOUR_PARTIES)
-        .values_list("organization_id", flat=True)
-        .distinct()
-    )
-    return list(Organization.objects.filter(pk__in=ids).order_by("kind", "code"))
+    """The parties whose position a major item needs before the vote: the organisations of the
+    four parties invited to the meeting — for an item about one compound, the neighborhood's party
+    organisation and residents' committee with that compound's owners' committee and property
+    company (the other compounds' committees and companies are not concerned)."""
+    ids = set().union(*represented_parties(item.meeting, item.meeting.invitees.all()).values())
+    parties = Organization.objects.filter(pk__in=ids)
+    if item.compound_id:
+        serving = ServiceContract.objects.filter(compound_id=item.compound_id).active(timezone.localdate())
+        parties = parties.filter(
+            Q(kind__in=Organization.NEIGHBORHOOD_KINDS)
+            | Q(kind=Organization.Kind.OWNERS_COMMITTEE, compound_id=item.compound_id)
+            | Q(kind=Organization.Kind.PROPERTY_COMPANY, pk__in=serving.values("company_id"))
+        )
+    return list(parties.order_by("kind", "code"))
 
 
 def consultation_matrix(item: AgendaItem) -> list[tuple[Organization, Position | None]]:
@@ -1209,6 +1265,7 @@ def tally(ballot: Ballot) -> voting.Outcome:
     item = ballot.item
     invitees = list(item.meeting.invitees.select_related("organization").filter(voting=True))
     here = [i for i in invitees if i.here]
+    speaks_for = represented_parties(item.meeting, here)
     counts = {choice: 0 for choice in Vote.Choice.values}
     for choice in ballot.votes.values_list("choice", flat=True):
         counts[choice] += 1
@@ -1218,7 +1275,7 @@ def tally(ballot: Ballot) -> voting.Outcome:
         abstain=counts[Vote.Choice.ABSTAIN],
         present=len(here),
         invited_voters=len(invitees),
-        parties_present={i.party for i in here if i.party},
+        parties_present=party_kinds(set().union(set(), *speaks_for.values())),
         major=ballot.major,
         rule=settings_for(item.town_id).rule(),
     )

@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -73,7 +74,11 @@ def report(request, uid):
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect(_sign_in_url(here))
-        return render(request, "cases/public/report.html", {"compound": compound, "sign_in_url": _sign_in_url(here)})
+        return render(
+            request,
+            "cases/public/report.html",
+            {"compound": compound, "sign_in_url": _sign_in_url(here), "notices": _notices_of(compound)},
+        )
     form = ReportForm(
         posted(request),
         request.FILES if request.method == "POST" else None,
@@ -111,7 +116,19 @@ def report(request, uid):
             "nav": "my_cases",
             "max_photos": photos.MAX_PHOTOS,
             "photos_dropped": bool(request.FILES.getlist("photos")) and not form.errors.get("photos"),
+            "notices": _notices_of(compound),
         },
+    )
+
+
+def _notices_of(compound: Compound) -> list:
+    """The compound's written notices still open for comments (R-MTG-6), newest first."""
+    from gongzhi.notices.models import Notice, NoticeState
+
+    return list(
+        Notice.objects.filter(compounds=compound, state=NoticeState.PUBLISHED, closes_at__gt=timezone.now()).order_by(
+            "-published_at"
+        )[:5]
     )
 
 

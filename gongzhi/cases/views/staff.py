@@ -427,8 +427,21 @@ def _render_case(request, case: Case, *, failed=None, message_form=None):
             "merged_visible": merged_visible,
             "visit_visible": case.visit_id and Visit.objects.for_user(request.user).filter(pk=case.visit_id).exists(),
             "callback_waiting": case.state == State.RESOLVED and not case.callback_notified,
+            "agenda_items": _agenda_items(request, case),
             **case_timeline(request, case),
         },
+    )
+
+
+def _agenda_items(request, case: Case) -> list:
+    """The joint-meeting items this case is on, as far as the user may see meetings."""
+    from gongzhi.meetings.models import AgendaItem
+
+    return list(
+        AgendaItem.objects.for_user(request.user)
+        .filter(cases=case)
+        .select_related("meeting", "resolution_made")
+        .order_by("meeting__starts_at")
     )
 
 

@@ -1,0 +1,112 @@
+"""Home-page items of the joint meetings (gongzhi.core.attention): upcoming meetings, major items
+waiting for one's party's position, overdue resolutions one's organisation carries out, and —
+for the office and the party organisations — neighborhoods that missed last month's meeting."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
+
+
+def items_for(user, scope, today, Item) -> list:  # noqa: N803 - the caller's Item class
+    from gongzhi.orgs.models import Organization
+
+    from . import compliance
+    from .models import AgendaItem, Meeting, Resolution
+    from .workflow import ItemState, MeetingState, ResolutionState
+
+    items = []
+    if not scope.has("meetings.view"):
+        return items
+    soon = timezone.now() + timedelta(days=14)
+    upcoming = (
+        Meeting.objects.for_user(user)
+        .filter(
+            state__in=MeetingState.PLANNED, starts_at__gte=timezone.now() - timedelta(hours=12), starts_at__lte=soon
+        )
+        .count()
+    )
+    if upcoming:
+        items.append(
+            Item(
+                "info",
+                ngettext(
+                    "%(n)s joint meeting in the next 14 days.", "%(n)s joint meetings in the next 14 days.", upcoming
+                )
+                % {"n": upcoming},
+                reverse("meetings:list"),
+            )
+        )
+    org_ids = list(scope.organization_ids)
+    if org_ids:
+        parties = Organization.objects.filter(pk__in=org_ids, kind__in=Organization.FOUR_PARTIES)
+        waiting = (
+            AgendaItem.objects.for_user(user)
+            .filter(
+                major_kind__isnull=False,
+                state=ItemState.ON_AGENDA,
+                meeting__state__in=MeetingState.PLANNED,
+                meeting__invitees__organization__in=parties,
+            )
+            .exclude(positions__organization__in=parties)
+            .distinct()
+            .count()
+        )
+        if waiting:
+            items.append(
+                Item(
+                    "warning",
+                    ngettext(
+                        "%(n)s major item awaits your party's position before the meeting.",
+                        "%(n)s major items await your party's position before the meeting.",
+                        waiting,
+                    )
+                    % {"n": waiting},
+                    reverse("meetings:list"),
+                )
+            )
+        overdue = (
+            Resolution.objects.filter(Q(lead_id__in=org_ids) | Q(co_organizations__in=org_ids))
+            .filter(state=ResolutionState.IN_PROGRESS, due__lt=today)
+            .distinct()
+            .count()
+        )
+        if overdue:
+            items.append(
+                Item(
+                    "warning",
+                    ngettext(
+                        "%(n)s resolution your organisation carries out is overdue.",
+                        "%(n)s resolutions your organisation carries out are overdue.",
+                        overdue,
+                    )
+                    % {"n": overdue},
+                    reverse("meetings:resolutions") + "?show=overdue",
+                )
+            )
+    if scope.has("meetings.chair") or scope.has("town.manage"):
+        area = scope.area("meetings.chair")
+        from gongzhi.places.models import Neighborhood
+
+        neighborhoods = Neighborhood.objects.filter(organizations__kind=Organization.Kind.PARTY_ORG)
+        if not area.everything:
+            neighborhoods = neighborhoods.filter(Q(town_id__in=area.towns) | Q(pk__in=area.neighborhoods))
+        missed = compliance.missed_last_month(neighborhoods.distinct(), today)
+        if missed:
+            items.append(
+                Item(
+                    "warning",
+                    ngettext(
+                        "%(n)s neighborhood did not hold last month's joint meeting with approved minutes.",
+                        "%(n)s neighborhoods did not hold last month's joint meeting with approved minutes.",
+                        len(missed),
+                    )
+                    % {"n": len(missed)},
+                    reverse("meetings:compliance"),
+                )
+            )
+    return items

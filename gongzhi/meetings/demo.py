@@ -1,0 +1,292 @@
+"""Joint meetings of the demo town, played through the real services with the clock set to each
+moment (like the cases' history, gongzhi.cases.demo): the monthly meeting of every neighborhood
+for the last four months and this month, held with attendance and minutes — except that one
+neighborhood skipped a month and another left its minutes unapproved, so the compliance page has
+something to show. In 新城 the issue's story: the owners' committee proposes repainting the
+façades of 新城一村 (a major matter), each party gives its position, the meeting votes, the
+resolution names the owners' committee to lead with the property company; a written notice goes to
+the compound's residents, the demo resident comments and the owners' committee replies; the
+property company reports progress. An ad hoc meeting of 新城 next week has the escalated
+fire-lane case on its drafted agenda. Deterministic; skipped when the town has meetings."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from unittest import mock
+
+from django.db import transaction
+from django.utils import timezone
+
+MONTHS = 4
+
+
+def _at(day, hour, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _month_start(day, back: int):
+    year, month = day.year, day.month - back
+    while month < 1:
+        year, month = year - 1, month + 12
+    return day.replace(year=year, month=month, day=1)
+
+
+def seed_meetings(town) -> int:
+    from gongzhi.meetings.models import Meeting
+
+    if Meeting.objects.filter(town=town).exists():
+        return 0
+    return _Story(town).play()
+
+
+class _Story:
+    def __init__(self, town):
+        from gongzhi.core.models import User
+        from gongzhi.orgs.models import Membership
+
+        self.town = town
+        self.users = {
+            u.username: u
+            for u in User.objects.filter(
+                username__in=["office", "secretary", "rcworker", "owners", "property", "13800138000"]
+            )
+        }
+        membership = (
+            Membership.objects.filter(person__user=self.users.get("secretary"), organization__isnull=False)
+            .select_related("organization__neighborhood")
+            .first()
+        )
+        self.xincheng = membership.organization.neighborhood if membership else None
+        self.count = 0
+
+    def clock(self, moment):
+        return mock.patch("django.utils.timezone.now", return_value=moment)
+
+    def play(self) -> int:
+        from gongzhi.meetings import services
+        from gongzhi.places.models import Neighborhood
+
+        today = timezone.localdate()
+        neighborhoods = list(
+            Neighborhood.objects.filter(town=self.town, organizations__kind="party_org").distinct().order_by("code")
+        )
+        rules = services.settings_for(self.town.pk)
+        with transaction.atomic():
+            for back in range(MONTHS, -1, -1):
+                first = _month_start(today, back)
+                day = services.nth_working_day(first.year, first.month, rules.regular_working_day)
+                starts = _at(day, 14)
+                if starts > timezone.now() - timedelta(hours=3):
+                    continue  # this month's meeting is still to come: the periodic sweep schedules it
+                others = [n for n in neighborhoods if n != self.xincheng]
+                skipped = others[-1] if back == 1 and others else None  # shows as missed
+                unapproved = others[-2] if back == 1 and len(others) > 1 else None  # minutes left in draft
+                for neighborhood in neighborhoods:
+                    if neighborhood == skipped:
+                        continue
+                    story = back == 1 and neighborhood == self.xincheng
+                    self.hold(neighborhood, starts, approve=neighborhood != unapproved, story=story)
+            if self.xincheng is not None:
+                self.upcoming()
+        return self.count
+
+    def chair_user(self, neighborhood):
+        if neighborhood == self.xincheng and "secretary" in self.users:
+            return self.users["secretary"]
+        return self.users.get("office")
+
+    def hold(self, neighborhood, starts, *, approve: bool, story: bool):
+        from gongzhi.meetings import services
+        from gongzhi.meetings.models import Meeting
+
+        chair = self.chair_user(neighborhood)
+        with self.clock(starts - timedelta(days=7)):
+            meeting = services._create_meeting(
+                actor=None,
+                neighborhood=neighborhood,
+                kind=Meeting.Kind.REGULAR,
+                title=f"{neighborhood.name}联席会议（{starts:%Y年%m月}）",
+                starts_at=starts,
+                place=f"{neighborhood.name}居委会会议室",
+            )
+            self.count += 1
+            facade = self.propose_facade(meeting) if story else None
+            services.send_invitations(actor=chair, meeting=meeting, expected_version=meeting.version)
+        meeting = Meeting.objects.get(pk=meeting.pk)
+        with self.clock(starts):
+            meeting = services.open_meeting(actor=chair, meeting=meeting, expected_version=meeting.version)
+            invitees = list(meeting.invitees.order_by("pk"))
+            marks = {i.pk: ("present", "") for i in invitees}
+            if len(invitees) > 4 and not story:
+                marks[invitees[-1].pk] = ("absent", "")
+            meeting = services.record_attendance(
+                actor=chair, meeting=meeting, marks=marks, expected_version=meeting.version
+            )
+        for number, item in enumerate(meeting.items.order_by("order"), start=1):
+            moment = starts + timedelta(minutes=15 * number)
+            with self.clock(moment):
+                item.refresh_from_db()
+                if facade is not None and item.pk == facade.pk:
+                    self.vote_facade(meeting, item, chair, moment)
+                    continue
+                services.record_notes(
+                    actor=chair, item=item, notes="各方通报情况，共同研究处理办法。", expected_version=item.version
+                )
+                item.refresh_from_db()
+                services.conclude_item(
+                    actor=chair,
+                    item=item,
+                    outcome="已研究，责成相关单位按职责抓紧处理，下次会议通报。",
+                    expected_version=item.version,
+                )
+        with self.clock(starts + timedelta(hours=2)):
+            meeting.refresh_from_db()
+            meeting = services.end_meeting(actor=chair, meeting=meeting, expected_version=meeting.version)
+        if approve:
+            with self.clock(starts + timedelta(days=1, hours=3)):
+                minutes = meeting.minutes.get()
+                services.approve_minutes(actor=chair, minutes=minutes, expected_version=minutes.version)
+
+    # --- the story of 新城 --------------------------------------------------------------
+    def propose_facade(self, meeting):
+        from gongzhi.meetings import services
+        from gongzhi.meetings.models import MatterKind
+        from gongzhi.places.models import Compound
+
+        owners = self.users.get("owners")
+        compound = Compound.objects.filter(neighborhood=meeting.neighborhood).order_by("code").first()
+        if owners is None or compound is None:
+            return None
+        kind = MatterKind.objects.get(town=self.town, name="房屋维修")
+        item = services.propose_item(
+            actor=owners,
+            meeting=meeting,
+            title=f"{compound.name}外立面粉刷",
+            description="外墙涂料大面积起皮脱落，业委会提议使用专项维修资金对全部楼栋外立面重新粉刷。",
+            major_kind=kind,
+            compound=compound,
+        )
+        stances = {
+            "secretary": ("agree", ""),
+            "rcworker": ("agree", ""),
+            "owners": ("agree", ""),
+            "property": ("conditional", "需先完成维修资金使用表决和施工方比选"),
+        }
+        for persona, (stance, text) in stances.items():
+            user = self.users.get(persona)
+            if user is None:
+                continue
+            for org in services.parties_of(user, meeting.neighborhood_id):
+                if org in services.required_parties(item) and not item.positions.filter(organization=org).exists():
+                    services.record_position(
+                        actor=user, item=item, organization=org, stance=stance, text=text, expected_version=None
+                    )
+        return item
+
+    def vote_facade(self, meeting, item, chair, moment):
+        from gongzhi.meetings import services
+        from gongzhi.orgs.models import Organization
+
+        if services.missing_positions(item):
+            item = services.waive_consultation(
+                actor=chair, item=item, reason="其余各方已当面表态，会前未及录入。", expected_version=item.version
+            )
+        item = services.record_notes(
+            actor=chair,
+            item=item,
+            notes="物业公司说明施工方比选安排；业委会说明维修资金使用表决计划；居委会负责居民告知。",
+            expected_version=item.version,
+        )
+        ballot = services.open_ballot(actor=chair, item=item, expected_version=item.version)
+        for invitee in meeting.invitees.filter(voting=True, attendance__in=["present", "represented"]):
+            services.cast_vote(actor=chair, ballot=ballot, invitee=invitee, choice="yes")
+        services.close_ballot(actor=chair, ballot=ballot)
+        item.refresh_from_db()
+        owners_committee = Organization.objects.filter(kind="owners_committee", compound=item.compound).first()
+        company = (
+            services._neighborhood_parties(meeting.neighborhood_id)
+            .filter(kind="property_company", contracts__compound=item.compound)
+            .first()
+        )
+        if owners_committee is None or not item.state == "passed":
+            return
+        due = timezone.localtime(moment).date() + timedelta(days=60)
+        resolution = services.adopt_resolution(
+            actor=chair,
+            item=item,
+            text=f"同意{item.compound.name}外立面粉刷：由业委会牵头组织维修资金使用表决，物业公司协助比选施工单位并组织施工。",
+            lead=owners_committee,
+            co_organizations=[company] if company else [],
+            due=due,
+        )
+        self.notice(resolution, chair, moment + timedelta(days=2))
+        property_user = self.users.get("property")
+        if property_user is not None and company is not None:
+            with self.clock(moment + timedelta(days=12)):
+                services.report_progress(
+                    actor=property_user,
+                    resolution=resolution,
+                    text="已邀请三家施工单位报价，比选方案报业委会。",
+                )
+
+    def notice(self, resolution, chair, moment):
+        from gongzhi.notices import services as notices
+
+        compound = resolution.item.compound
+        with self.clock(moment):
+            notice = notices.create_notice(
+                actor=chair,
+                neighborhood=resolution.item.meeting.neighborhood,
+                compounds=[compound],
+                title=f"关于{compound.name}外立面粉刷的书面通报",
+                body=(
+                    f"经{resolution.item.meeting.title}表决通过，拟对{compound.name}全部楼栋外立面重新粉刷，"
+                    "费用拟从专项维修资金列支，具体方案另行表决。请各位业主、居民在意见征询期内提出意见和建议。"
+                ),
+                responsible=resolution.lead,
+                closes_on=timezone.localtime(moment).date() + timedelta(days=7),
+                resolution=resolution,
+            )
+            notice = notices.publish_notice(
+                actor=chair,
+                notice=notice,
+                closes_on=timezone.localtime(moment).date() + timedelta(days=7),
+                expected_version=notice.version,
+            )
+        resident = self.users.get("13800138000")
+        owners = self.users.get("owners")
+        if resident is None:
+            return
+        from gongzhi.places.models import Unit
+
+        unit = Unit.objects.filter(compound=compound, residencies__person__user=resident).first()
+        if unit is None:
+            return
+        with self.clock(moment + timedelta(days=1, hours=5)):
+            opinion = notices.submit_opinion(
+                actor=resident, notice=notice, unit=unit, text="希望施工期间做好防护，颜色方案请先公示。"
+            )
+        if owners is not None:
+            with self.clock(moment + timedelta(days=2, hours=2)):
+                notices.reply_to_opinion(
+                    actor=owners,
+                    opinion=opinion,
+                    text="感谢建议。施工前将公示颜色方案和安全防护措施。",
+                    expected_version=opinion.version,
+                )
+        with self.clock(moment + timedelta(days=9)):
+            notices.sweep_notices()  # closed; summarised onto the next meeting's agenda
+
+    def upcoming(self):
+        from gongzhi.meetings import services
+
+        chair = self.chair_user(self.xincheng)
+        starts = _at(timezone.localdate() + timedelta(days=5), 14)
+        services.schedule_meeting(
+            actor=chair,
+            neighborhood=self.xincheng,
+            title=f"{self.xincheng.name}联席会议（临时）",
+            starts_at=starts,
+            place=f"{self.xincheng.name}居委会会议室",
+        )
+        self.count += 1
