@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .masking import mask_phone
 
@@ -122,6 +126,56 @@ EXTRA_LABELS = {
     "reason": lambda: _("Reason"),
     "text": lambda: _("Message"),
     "from_resident": lambda: _("From the resident"),
+    # joint meetings and notices
+    "voter": lambda: _("Voter"),
+    "choice": lambda: _("Vote"),
+    "stance": lambda: pgettext("stance", "Position"),
+    "organization": lambda: _("Organisation"),
+    "files": lambda: _("Files"),
+    "outcome": lambda: _("Outcome"),
+    "explanation": lambda: _("How it was decided"),
+    "invited": lambda: _("Invitations sent"),
+    "carried_over": lambda: _("Items carried over"),
+    "number": lambda: _("Number"),
+    "sha256": lambda: "SHA-256",
+    "note": lambda: _("Note"),
+    "invitee": lambda: _("Invitee"),
+    "voting": lambda: _("May vote"),
+    "by": lambda: _("By"),
+    "rating": lambda: _("Rating"),
+    "yes": lambda: pgettext("vote", "Yes"),
+    "no": lambda: pgettext("vote", "No"),
+    "abstain": lambda: pgettext("vote", "Abstain"),
+    "present": lambda: _("Voting members present"),
+    "opinion": lambda: _("Opinion"),
+    "reply": lambda: _("Reply"),
+    "unit": lambda: _("Unit"),
+    "item": lambda: _("Agenda item"),
+    "meeting": lambda: _("Meeting"),
+    "closes_on": lambda: _("Comments until"),
+    "description": lambda: pgettext("matter", "Description"),
+    "occurred_on": lambda: _("Date it happened"),
+    "chair_name": lambda: _("Chair"),
+}
+
+
+def _choices(module: str, path: str):
+    def load():
+        from importlib import import_module
+
+        obj = import_module(module)
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        return dict(obj.choices)
+
+    return load
+
+
+# Keys (not model fields) whose recorded codes read as the labels of these choices.
+EXTRA_CHOICES = {
+    "choice": _choices("gongzhi.meetings.models", "Vote.Choice"),
+    "stance": _choices("gongzhi.meetings.models", "Position.Stance"),
+    "rating": _choices("gongzhi.cases.models", "Case.Rating"),
 }
 
 # Actions recorded on a parent whose before/after describe a row of another model.
@@ -153,13 +207,18 @@ def action_label(action: str) -> str:
     return f"{model._meta.verbose_name} · {verb_label}"
 
 
-def _display(field, value, can_see_contact: bool):
+def _display(field, value, can_see_contact: bool, name: str = ""):
     if value is None or value == "":
         return None
     if field is None:
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if name in EXTRA_CHOICES and isinstance(value, str):
+            return EXTRA_CHOICES[name]().get(value, value)
         return value
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else value
     if field.name == "phone" and not can_see_contact:
         return mask_phone(str(value))
     if field.is_relation and field.related_model is not None:
@@ -196,8 +255,8 @@ def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, obj
         rows.append(
             (
                 label,
-                _display(field, before.get(name), can_see_contact) if name in before else None,
-                _display(field, after.get(name), can_see_contact) if name in after else None,
+                _display(field, before.get(name), can_see_contact, name) if name in before else None,
+                _display(field, after.get(name), can_see_contact, name) if name in after else None,
             )
         )
     return rows

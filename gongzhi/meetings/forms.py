@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.cases.models import Case
 from gongzhi.core.forms import DateInput, DateTimeInput, MultipleFileField, StyledForm, VersionedModelForm
@@ -30,7 +31,7 @@ class VersionForm(StyledForm):
 
 
 class MeetingForm(StyledForm):
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=100)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"])
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
 
@@ -64,8 +65,8 @@ class ChairForm(VersionForm):
 
 
 class InviteeForm(StyledForm):
-    name = forms.CharField(label=_("Name"), max_length=50)
-    role = forms.CharField(label=_("Title"), max_length=50, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
+    role = forms.CharField(label=pgettext_lazy("job", "Title"), max_length=50, required=False)
     phone = forms.CharField(label=_("Mobile number"), max_length=11, required=False)
     organization = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organization.objects.none(), to_field_name="uid", required=False
@@ -107,9 +108,12 @@ class AttendanceForm(VersionForm):
 
 
 class ItemForm(StyledForm):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("matter", "Description"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     major_kind = forms.ModelChoiceField(
         label=_("Major matter"),
@@ -118,7 +122,8 @@ class ItemForm(StyledForm):
         required=False,
         empty_label=_("No: an ordinary item"),
         help_text=_(
-            "Major matters need every party's position before the vote, a two-thirds majority and a written notice to residents."
+            "Major matters need every party's position before the vote, the larger majority of the town's rules "
+            "(two thirds by default) and a written notice to residents."
         ),
     )
 
@@ -161,7 +166,9 @@ class PositionForm(StyledForm):
     organization = forms.ModelChoiceField(
         label=_("Party"), queryset=Organization.objects.none(), to_field_name="uid", empty_label=None
     )
-    stance = forms.ChoiceField(label=_("Position"), choices=Position.Stance.choices, widget=forms.RadioSelect)
+    stance = forms.ChoiceField(
+        label=pgettext_lazy("stance", "Position"), choices=Position.Stance.choices, widget=forms.RadioSelect
+    )
     text = forms.CharField(
         label=_("Reasons and conditions"), max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -231,7 +238,7 @@ class ContraryForm(StyledForm):
     organization = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organization.objects.none(), to_field_name="uid"
     )
-    occurred_on = forms.DateField(label=_("On"), widget=DateInput)
+    occurred_on = forms.DateField(label=_("Date it happened"), widget=DateInput)
     description = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, organizations, **kwargs):

@@ -59,17 +59,18 @@ def _item_lines(number: int, item: AgendaItem) -> list[str]:
     resolution = getattr(item, "resolution_made", None)
     if resolution is not None:
         co = "、".join(o.name for o in resolution.co_organizations.all())
-        lines.append(
-            "   "
-            + _("Resolution %(number)s: %(text)s Lead: %(lead)s.%(co)s Due: %(due)s.")
-            % {
-                "number": resolution.number,
-                "text": resolution.text,
-                "lead": resolution.lead.name,
-                "co": (" " + _("Assisting: %(list)s.") % {"list": co}) if co else "",
-                "due": resolution.due.isoformat(),
-            }
-        )
+        values = {
+            "number": resolution.number,
+            "text": resolution.text,
+            "lead": resolution.lead.name,
+            "co": co,
+            "due": resolution.due.isoformat(),
+        }
+        if co:
+            line = _("Resolution %(number)s: %(text)s Lead: %(lead)s. Assisting: %(co)s. Due: %(due)s.") % values
+        else:
+            line = _("Resolution %(number)s: %(text)s Lead: %(lead)s. Due: %(due)s.") % values
+        lines.append("   " + line)
     elif item.outcome and not item.ballots.exists():
         lines.append("   " + _("Outcome: %(text)s") % {"text": item.outcome})
     return lines

@@ -140,7 +140,7 @@ class Meeting(PublicIdModel):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     period = models.CharField(_("month"), max_length=7, blank=True, help_text="YYYY-MM of a regular meeting")
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=100)
     starts_at = models.DateTimeField(_("starts at"))
     place = models.CharField(_("place"), max_length=100, blank=True)
     chair = models.ForeignKey(
@@ -264,8 +264,8 @@ class AgendaItem(PublicIdModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True, max_length=5000)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
+    description = models.TextField(pgettext_lazy("matter", "description"), blank=True, max_length=5000)
     major_kind = models.ForeignKey(
         MatterKind,
         null=True,
@@ -351,7 +351,7 @@ class Position(PublicIdModel):
 
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="positions")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
-    stance = models.CharField(_("position"), max_length=12, choices=Stance.choices)
+    stance = models.CharField(pgettext_lazy("stance", "position"), max_length=12, choices=Stance.choices)
     text = models.TextField(_("reasons and conditions"), blank=True, max_length=5000)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
@@ -410,9 +410,9 @@ class Vote(models.Model):
     """One voting member's vote on a ballot: once, by the database's unique constraint."""
 
     class Choice(models.TextChoices):
-        YES = "yes", _("Yes")
-        NO = "no", _("No")
-        ABSTAIN = "abstain", _("Abstain")
+        YES = "yes", pgettext_lazy("vote", "Yes")
+        NO = "no", pgettext_lazy("vote", "No")
+        ABSTAIN = "abstain", pgettext_lazy("vote", "Abstain")
 
     ballot = models.ForeignKey(Ballot, on_delete=models.PROTECT, related_name="votes")
     invitee = models.ForeignKey(Invitee, on_delete=models.PROTECT, related_name="votes")
@@ -534,7 +534,7 @@ class ContraryAction(PublicIdModel):
         Organization, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
     description = models.TextField(_("what happened"), max_length=5000)
-    occurred_on = models.DateField(_("on"))
+    occurred_on = models.DateField(_("date it happened"))
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField()
 

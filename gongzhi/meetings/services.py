@@ -213,7 +213,7 @@ def _meeting_step(current: Meeting, action: str) -> str:
     to = target(MEETING_TRANSITIONS, action, current.state)
     if to is None:
         raise ValidationError(
-            _("The meeting is %(state)s: it cannot be “%(action)s” now.")
+            _("The meeting is %(state)s: “%(action)s” is not possible now.")
             % {"state": current.get_state_display(), "action": MeetingAction(action).label}
         )
     return to
@@ -1241,8 +1241,7 @@ def cast_vote(*, actor, ballot: Ballot, invitee: Invitee, choice: str) -> Vote:
             _require_chair(actor, item.meeting)
         if not current.is_open:
             raise ValidationError(_("This vote is closed: its result can no longer change."))
-        if item.meeting.state != MeetingState.IN_SESSION:
-            raise ValidationError(_("Votes are cast while the meeting is in session."))
+        _item_step(item, ItemAction.VOTE)
         if invitee.meeting_id != item.meeting_id:
             raise ValidationError(_("Someone on the list is not invited to this meeting."))
         if not invitee.voting:
@@ -1367,7 +1366,7 @@ def adopt_resolution(
     elif due < timezone.localdate():
         errors["due"] = _("The date cannot be in the past.")
     if lead is not None and any(o.pk == lead.pk for o in co_organizations):
-        errors["co_organizations"] = _("The lead organisation is not also an assisting one.")
+        errors["co_organizations"] = _("The lead organisation cannot also be an assisting one.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

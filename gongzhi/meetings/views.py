@@ -532,6 +532,10 @@ def _item_context(request, item: AgendaItem, bound: dict | None = None) -> dict:
         ctx["materials_form"] = bound.get("materials") or forms.MaterialsForm()
     if item.annual_report_id:
         ctx["annual_report"] = item.annual_report
+    side = ("ballot_form", "conclude_form", "carry_form", "edit_form", "materials_form", "withdraw_form")
+    main = ("position_form", "waiver_form", "voters", "resolution_form", "notes_form")
+    ctx["side_actions"] = any(ctx.get(key) for key in side)
+    ctx["main_actions"] = any(ctx.get(key) for key in main)
     return ctx
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.forms import DateInput, StyledForm
 from gongzhi.meetings.forms import FilesField
@@ -26,7 +27,7 @@ class NoticeForm(StyledForm):
         to_field_name="uid",
         widget=forms.CheckboxSelectMultiple,
     )
-    title = forms.CharField(label=_("Title"), max_length=100)
+    title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=100)
     body = forms.CharField(label=_("Text"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
     responsible = forms.ModelChoiceField(
         label=_("Replies from"), queryset=Organization.objects.none(), to_field_name="uid"

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.models import PublicIdModel
 from gongzhi.meetings.models import NeighborhoodScopedQuerySet
@@ -35,7 +36,7 @@ class Notice(PublicIdModel):
         "places.Neighborhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("neighborhood")
     )
     compounds = models.ManyToManyField("places.Compound", related_name="notices", verbose_name=_("compounds"))
-    title = models.CharField(_("title"), max_length=100)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=100)
     body = models.TextField(_("text"), max_length=20000)
     responsible = models.ForeignKey(
         "orgs.Organization",
