@@ -74,16 +74,15 @@ def table(neighborhoods, year: int, today: date) -> list[Row]:
         start = starts.get(neighborhood.town_id)
         for month in range(1, 13):
             period = f"{year:04d}-{month:02d}"
-            if (neighborhood.pk, period) in done:
-                status = "held"
-            elif start is None or period < start:
+            held = (neighborhood.pk, period) in done
+            if start is None or period < start:
                 status = "before"
-            elif period < current:
-                status = "missed"
-            elif period == current:
-                status = "open"
-            else:
+            elif period > current:
                 status = "future"
+            elif period == current:
+                status = "open"  # not assessed until the month has ended
+            else:
+                status = "held" if held else "missed"
             if status in ("held", "missed"):
                 row.assessed += 1
                 row.held += status == "held"

@@ -466,7 +466,7 @@ class Resolution(PublicIdModel):
         Organization, blank=True, related_name="+", verbose_name=_("assisting organisations")
     )
     due = models.DateField(_("due"))
-    major = models.BooleanField(default=False)
+    major = models.BooleanField(_("major matter"), default=False)
     state = models.CharField(
         _("state"),
         max_length=16,

@@ -672,7 +672,7 @@ def record_attendance(*, actor, meeting: Meeting, marks: dict[int, tuple[str, st
         _require_chair(actor, current)
         if current.state != MeetingState.IN_SESSION:
             raise ValidationError(_("Attendance is taken while the meeting is in session."))
-        invitees = {i.pk: i for i in current.invitees.select_for_update()}
+        invitees = {i.pk: i for i in current.invitees.select_for_update(of=("self",))}
         errors, changed = [], {}
         for invitee_id, (status, represented_by) in marks.items():
             invitee = invitees.get(invitee_id)
@@ -1311,7 +1311,7 @@ def close_ballot(*, actor, ballot: Ballot) -> Ballot:
                 "explanation": outcome.explanation,
             },
         )
-        if item.resolution_id and item.source == AgendaItem.Source.RECONSIDERATION and not outcome.passed:
+        if item.resolution_id and not outcome.passed:
             _after_resolution_item(actor, item, outcome.explanation)
     return current
 
@@ -1403,7 +1403,7 @@ def adopt_resolution(
                 "major": resolution.major,
             },
         )
-        if current.resolution_id and current.source in (AgendaItem.Source.RECONSIDERATION,):
+        if current.resolution_id:  # a reconsideration (also one carried over) replaces the original
             old = _locked_resolution(current.resolution)
             if target(RESOLUTION_TRANSITIONS, ResolutionAction.SUPERSEDE, old.state):
                 before = {"state": old.state}
@@ -1550,7 +1550,7 @@ def _after_resolution_item(actor, item: AgendaItem, outcome: str) -> None:
     """A follow-up or reconsideration item concluded: a reconsideration that did not pass (or
     ended without a new resolution) keeps the original resolution."""
     resolution = _locked_resolution(item.resolution)
-    if item.source == AgendaItem.Source.RECONSIDERATION and resolution.state == ResolutionState.RECONSIDERING:
+    if resolution.state == ResolutionState.RECONSIDERING:
         resolution.state = ResolutionState.IN_PROGRESS
         resolution.version += 1
         resolution.save(update_fields=["state", "version"])

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.cases.models import Case
@@ -275,17 +276,19 @@ def meeting_detail(request, uid):
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
 
 
-MEETING_DONE = {
-    "invite": _("Invitations sent."),
-    "open": _("The meeting is open. Take the attendance first."),
-    "end": _("The meeting has ended; items not reached are carried over. The minutes are drafted from the record."),
-    "cancel": _("The meeting is cancelled; its items wait for the next meeting."),
-    "reschedule": _("Meeting changed; invitees are told if it had been sent."),
-    "chair": _("Chair designated."),
-    "attendance": _("Attendance saved."),
-    "invitee": _("Added to the invitation list."),
-    "draft": _("Agenda brought up to date with what is waiting."),
-    "minutes": _("Minutes drafted from the record."),
+MEETING_DONE = {  # lazy: read in the language of each request
+    "invite": gettext_lazy("Invitations sent."),
+    "open": gettext_lazy("The meeting is open. Take the attendance first."),
+    "end": gettext_lazy(
+        "The meeting has ended; items not reached are carried over. The minutes are drafted from the record."
+    ),
+    "cancel": gettext_lazy("The meeting is cancelled; its items wait for the next meeting."),
+    "reschedule": gettext_lazy("Meeting changed; invitees are told if it had been sent."),
+    "chair": gettext_lazy("Chair designated."),
+    "attendance": gettext_lazy("Attendance saved."),
+    "invitee": gettext_lazy("Added to the invitation list."),
+    "draft": gettext_lazy("Agenda brought up to date with what is waiting."),
+    "minutes": gettext_lazy("Minutes drafted from the record."),
 }
 
 
@@ -546,18 +549,20 @@ def item_detail(request, uid):
 
 
 ITEM_DONE = {
-    "position": _("Position recorded."),
-    "waiver": _("Reason recorded: the item may go to the vote."),
-    "edit": _("Item saved."),
-    "notes": _("Discussion notes saved."),
-    "ballot": _("The vote is open."),
-    "vote": _("Vote recorded."),
-    "close": _("The vote is closed."),
-    "conclude": _("Item concluded."),
-    "carry": _("Item carried over to the next meeting."),
-    "withdraw": _("Item withdrawn."),
-    "resolution": _("Resolution adopted; the organisations carrying it out and the residents concerned are told."),
-    "materials": _("Materials added."),
+    "position": gettext_lazy("Position recorded."),
+    "waiver": gettext_lazy("Reason recorded: the item may go to the vote."),
+    "edit": gettext_lazy("Item saved."),
+    "notes": gettext_lazy("Discussion notes saved."),
+    "ballot": gettext_lazy("The vote is open."),
+    "vote": gettext_lazy("Vote recorded."),
+    "close": gettext_lazy("The vote is closed."),
+    "conclude": gettext_lazy("Item concluded."),
+    "carry": gettext_lazy("Item carried over to the next meeting."),
+    "withdraw": gettext_lazy("Item withdrawn."),
+    "resolution": gettext_lazy(
+        "Resolution adopted; the organisations carrying it out and the residents concerned are told."
+    ),
+    "materials": gettext_lazy("Materials added."),
 }
 
 
@@ -771,10 +776,10 @@ def resolution_detail(request, uid):
 
 
 RESOLUTION_DONE = {
-    "progress": _("Progress reported."),
-    "reconsider": _("Reconsideration requested: the resolution goes back to the joint meeting."),
-    "check": _("Check recorded."),
-    "contrary": _("Recorded against the organisation."),
+    "progress": gettext_lazy("Progress reported."),
+    "reconsider": gettext_lazy("Reconsideration requested: the resolution goes back to the joint meeting."),
+    "check": gettext_lazy("Check recorded."),
+    "contrary": gettext_lazy("Recorded against the organisation."),
 }
 
 

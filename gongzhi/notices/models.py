@@ -5,10 +5,13 @@ joint meeting's agenda. Workflow fields change only through gongzhi.notices.serv
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -78,6 +81,13 @@ class Notice(PublicIdModel):
 
     def get_absolute_url(self) -> str:
         return reverse("notices:detail", args=[self.uid])
+
+    @property
+    def last_day(self):
+        """The last day residents may comment (comments close at the start of the next day)."""
+        if self.closes_at is None:
+            return None
+        return (timezone.localtime(self.closes_at) - timedelta(microseconds=1)).date()
 
     def public_url(self) -> str:
         return reverse("notices:public", args=[self.uid])

@@ -139,7 +139,9 @@ def create_notice(
 
 
 def _locked(notice: Notice, expected_version: int | None) -> Notice:
-    current = Notice.objects.select_for_update().select_related("neighborhood", "resolution").get(pk=notice.pk)
+    current = (
+        Notice.objects.select_for_update(of=("self",)).select_related("neighborhood", "resolution").get(pk=notice.pk)
+    )
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError()
     return current
@@ -151,6 +153,8 @@ def publish_notice(*, actor, notice: Notice, closes_on: date | None, expected_ve
     today = timezone.localdate()
     if closes_on is None or closes_on <= today:
         raise ValidationError({"closes_on": _("The comment period must end after today: this one has already ended.")})
+    if closes_on > today + timedelta(days=60):
+        raise ValidationError({"closes_on": _("The comment period is at most 60 days.")})
     with transaction.atomic():
         current = _locked(notice, expected_version)
         if not may_write(actor, current.neighborhood, current.resolution):
@@ -160,7 +164,9 @@ def publish_notice(*, actor, notice: Notice, closes_on: date | None, expected_ve
         if current.state != NoticeState.DRAFT:
             raise ValidationError(_("This notice has been published already."))
         now = timezone.now()
-        closes_at = timezone.make_aware(datetime.combine(closes_on + timedelta(days=1), time.min))
+        closes_at = timezone.make_aware(
+            datetime.combine(closes_on + timedelta(days=1), time.min)
+        )  # to the end of that day
         current.state, current.published_at, current.published_by = NoticeState.PUBLISHED, now, actor
         current.closes_at, current.comment_days = closes_at, (closes_on - today).days
         current.version += 1

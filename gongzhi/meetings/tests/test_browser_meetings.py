@@ -29,6 +29,12 @@ def sign_in(page, base, username):
     page.wait_for_url(f"{base}/")
 
 
+def submit(page, locator) -> None:
+    """Click a button that posts a form, and wait for the page that answers."""
+    with page.expect_navigation():
+        locator.click()
+
+
 def test_the_chairs_day(live_server, world, desktop_page, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     secretary = world.users["party_secretary"]
@@ -62,33 +68,30 @@ def test_the_chairs_day(live_server, world, desktop_page, tmp_path, settings):
     page.goto(f"{base}{meeting.get_absolute_url()}")
     assert "新城联席会议" in page.locator("h1").inner_text()
     screenshot(page, "chair-1-meeting-planned")
-    page.locator("[data-testid=send-invitations]").click()
-    page.wait_for_load_state()
-    page.locator("[data-testid=open-meeting]").click()
+    submit(page, page.locator("[data-testid=send-invitations]"))
+    submit(page, page.locator("[data-testid=open-meeting]"))
     page.wait_for_selector("[data-testid=attendance-form]")
     for select in page.locator("[data-testid=attendance-form] select").all():
         select.select_option("present")
     screenshot(page, "chair-2-attendance")
-    page.locator("[data-testid=save-attendance]").click()
-    page.wait_for_load_state()
+    submit(page, page.locator("[data-testid=save-attendance]"))
     assert page.locator("[data-testid=meeting-state]").inner_text().strip() != ""
 
     page.locator("[data-testid=agenda-item]", has_text="外立面粉刷").click()
     page.wait_for_selector("[data-testid=consultation]")
-    page.locator("[data-testid=open-ballot]").click()
+    submit(page, page.locator("[data-testid=open-ballot]"))
     page.wait_for_selector("[data-testid=vote]")
     while page.locator("[data-testid=vote-yes]").count():
-        page.locator("[data-testid=vote-yes]").first.click()
-        page.wait_for_load_state()
+        submit(page, page.locator("[data-testid=vote-yes]").first)
     screenshot(page, "chair-3-votes")
-    page.locator("[data-testid=close-vote]").click()
+    submit(page, page.locator("[data-testid=close-vote]"))
     page.wait_for_selector("[data-testid=ballot-result]")
     assert "border-success" in page.locator("[data-testid=ballot-result]").get_attribute("class")
 
     form = page.locator("[data-testid=resolution-form]")
     form.locator("textarea[name=text]").fill("由业委会牵头、物业公司协助完成外立面粉刷")
     form.locator("select[name=lead]").select_option(world.orgs["oc1"].uid)
-    form.locator(f"input[name=co_organizations][value={world.orgs['pc'].uid}]").check()
+    form.locator(f'input[name=co_organizations][value="{world.orgs["pc"].uid}"]').check()
     form.locator("input[name=due]").fill((timezone.localdate() + timedelta(days=60)).isoformat())
     page.locator("[data-testid=adopt-resolution]").click()
     page.wait_for_url(re.compile(r"/meetings/resolutions/[0-9a-z]{12}/$"))
@@ -97,12 +100,12 @@ def test_the_chairs_day(live_server, world, desktop_page, tmp_path, settings):
     screenshot(page, "chair-4-resolution")
 
     page.goto(f"{base}{meeting.get_absolute_url()}")
-    page.locator("[data-testid=end-meeting]").click()
+    submit(page, page.locator("[data-testid=end-meeting]"))
     page.wait_for_selector("[data-testid=minutes-link]")
     page.locator("[data-testid=minutes-link]").click()
     page.wait_for_selector("[data-testid=approve-minutes]")
     screenshot(page, "chair-5-minutes-draft")
-    page.locator("[data-testid=approve-minutes]").click()
+    submit(page, page.locator("[data-testid=approve-minutes]"))
     page.wait_for_selector("[data-testid=minutes-text]")
     minutes = Minutes.objects.get(meeting=meeting)
     assert minutes.approved and "外立面粉刷" in page.locator("[data-testid=minutes-text]").inner_text()

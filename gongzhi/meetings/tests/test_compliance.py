@@ -1,0 +1,165 @@
+"""Joint-meeting compliance (gongzhi.meetings.compliance) on hand-built monthly meetings of 2025,
+assessed as on a fixed day: a month complies when its regular meeting was held (ended) with
+minutes approved; the months before the town's first monthly meeting are not assessed; the
+current month is still open."""
+
+from datetime import date, datetime, time
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from gongzhi.meetings import compliance, services
+from gongzhi.meetings.models import Meeting, Minutes
+
+pytestmark = pytest.mark.django_db
+
+
+def regular(neighborhood, year: int, month: int, day: int = 10) -> Meeting:
+    starts_at = timezone.make_aware(datetime.combine(date(year, month, day), time(14, 0)))
+    with transaction.atomic():
+        return services._create_meeting(
+            actor=None,
+            neighborhood=neighborhood,
+            kind="regular",
+            title=f"{neighborhood.name}{year}年{month}月联席会议",
+            starts_at=starts_at,
+        )
+
+
+def ad_hoc(neighborhood, year: int, month: int, day: int = 20) -> Meeting:
+    starts_at = timezone.make_aware(datetime.combine(date(year, month, day), time(14, 0)))
+    with transaction.atomic():
+        return services._create_meeting(
+            actor=None, neighborhood=neighborhood, kind="ad_hoc", title="临时联席会议", starts_at=starts_at
+        )
+
+
+def hold(meeting: Meeting, chair, *, approve: bool = True) -> Meeting:
+    """Open, take everyone present, end; approve the drafted minutes unless told not to."""
+    m = services.open_meeting(actor=chair, meeting=meeting, expected_version=meeting.version)
+    m = services.record_attendance(
+        actor=chair, meeting=m, marks={i.pk: ("present", "") for i in m.invitees.all()}, expected_version=m.version
+    )
+    m = services.end_meeting(actor=chair, meeting=m, expected_version=m.version)
+    if approve:
+        minutes = Minutes.objects.get(meeting=m)
+        services.approve_minutes(actor=chair, minutes=minutes, expected_version=minutes.version)
+    return m
+
+
+def cancel(meeting: Meeting, chair) -> Meeting:
+    return services.cancel_meeting(actor=chair, meeting=meeting, reason="台风停会", expected_version=meeting.version)
+
+
+@pytest.fixture
+def secretary(world):
+    return world.users["party_secretary"]
+
+
+@pytest.fixture
+def office(world):
+    """The town's office chairs 世博's meetings here (世博 has no party secretary persona)."""
+    return world.users["office"]
+
+
+@pytest.fixture
+def record_2025(world, secretary, office):
+    """新城 (n1): Feb held with approved minutes (the town's first monthly meeting), Mar ended
+    without approved minutes, Apr cancelled, May no meeting but an ad hoc one held with approved
+    minutes. 世博 (n2): Mar, Apr and May held with approved minutes, nothing in Feb."""
+    hold(regular(world.n1, 2025, 2), secretary)
+    hold(regular(world.n1, 2025, 3), secretary, approve=False)
+    cancel(regular(world.n1, 2025, 4), secretary)
+    hold(ad_hoc(world.n1, 2025, 5), secretary)
+    for month in (3, 4, 5):
+        hold(regular(world.n2, 2025, month), office)
+
+
+JUNE_15 = date(2025, 6, 15)
+
+
+def months(row) -> dict[str, str]:
+    return dict(row.months)
+
+
+def test_compliant_periods_are_the_regular_meetings_held_with_approved_minutes(world, record_2025):
+    assert compliance.compliant_periods([world.n1.pk, world.n2.pk], 2025) == {
+        (world.n1.pk, "2025-02"),
+        (world.n2.pk, "2025-03"),
+        (world.n2.pk, "2025-04"),
+        (world.n2.pk, "2025-05"),
+    }
+    assert compliance.compliant_periods([world.n1.pk], 2024) == set()
+
+
+def test_the_table_marks_each_month(world, record_2025):
+    n1, n2 = compliance.table([world.n1, world.n2], 2025, JUNE_15)
+    assert n1.neighborhood == world.n1 and n2.neighborhood == world.n2
+    assert months(n1) == {
+        "2025-01": "before",  # before the town's first monthly meeting in the platform
+        "2025-02": "held",
+        "2025-03": "missed",  # ended, minutes never approved
+        "2025-04": "missed",  # cancelled
+        "2025-05": "missed",  # only an ad hoc meeting
+        "2025-06": "open",  # the current month
+        "2025-07": "future",
+        "2025-08": "future",
+        "2025-09": "future",
+        "2025-10": "future",
+        "2025-11": "future",
+        "2025-12": "future",
+    }
+    # The start is the town's: 世博's February is missed although its own first meeting was in March.
+    assert [status for _period, status in n2.months[:6]] == ["before", "missed", "held", "held", "held", "open"]
+
+
+def test_the_rate_is_held_over_assessed_months(world, record_2025):
+    n1, n2 = compliance.table([world.n1, world.n2], 2025, JUNE_15)
+    assert (n1.held, n1.assessed) == (1, 4)
+    assert n1.rate == 0.25
+    assert (n2.held, n2.assessed) == (3, 4)
+    assert n2.rate == 0.75
+    assert compliance.rate(0, 0) is None
+
+
+def test_a_month_is_assessed_once_it_has_ended(world, record_2025):
+    (n1,) = compliance.table([world.n1], 2025, date(2025, 7, 1))
+    assert months(n1)["2025-06"] == "missed" and months(n1)["2025-07"] == "open"
+    assert (n1.held, n1.assessed) == (1, 5)
+    assert n1.rate == 0.2
+
+
+def test_a_meeting_held_early_in_the_current_month_is_not_assessed_before_the_month_ends(world, record_2025, secretary):
+    hold(regular(world.n1, 2025, 6, day=5), secretary)
+    (n1,) = compliance.table([world.n1], 2025, JUNE_15)
+    assert months(n1)["2025-06"] == "open"
+    assert (n1.held, n1.assessed) == (1, 4)
+    (n1,) = compliance.table([world.n1], 2025, date(2025, 7, 1))
+    assert months(n1)["2025-06"] == "held"
+    assert (n1.held, n1.assessed) == (2, 5)
+
+
+def test_nothing_is_assessed_before_the_towns_first_monthly_meeting(world):
+    (n1,) = compliance.table([world.n1], 2025, JUNE_15)
+    assert {status for _period, status in n1.months} == {"before"}
+    assert (n1.held, n1.assessed, n1.rate) == (0, 0, None)
+
+
+def test_another_towns_meetings_do_not_start_this_towns_assessment(world, record_2025):
+    regular(world.n3, 2025, 1)  # 梅陇镇's first monthly meeting, in January
+    (n1,) = compliance.table([world.n1], 2025, JUNE_15)
+    assert months(n1)["2025-01"] == "before"
+    assert (n1.held, n1.assessed) == (1, 4)
+
+
+def test_missed_last_month(world, record_2025):
+    ids = [world.n1.pk, world.n2.pk]
+    assert compliance.missed_last_month(ids, JUNE_15) == [world.n1.pk]  # May: 世博 held, 新城 did not
+    assert compliance.missed_last_month(ids, date(2025, 4, 1)) == [world.n1.pk]  # March: 新城's minutes not approved
+    assert compliance.missed_last_month(ids, date(2025, 3, 31)) == [world.n2.pk]  # February: only 新城 held
+
+
+def test_missed_last_month_in_january_looks_at_december_of_the_year_before(world, secretary, office):
+    hold(regular(world.n2, 2024, 12), office)
+    assert compliance.missed_last_month([world.n1.pk, world.n2.pk], date(2025, 1, 10)) == [world.n1.pk]
