@@ -94,7 +94,7 @@ def main(env_file: Path, n: int) -> None:
         made += batch
     per_case = 1000 * (time.perf_counter() - started) / max(made, 1)
     started = time.perf_counter()
-    for i in range(n):
+    for _i in range(n):
         response = client.post("/api/v1/bench/floor", "{}", content_type="application/json")
         assert response.status_code == 201, response.content
     floor = 1000 * (time.perf_counter() - started) / n

@@ -18,12 +18,7 @@ from django.utils.translation import pgettext_lazy
 from gongzhi.core.models import PublicIdModel
 from gongzhi.meetings.models import NeighborhoodScopedQuerySet
 
-
-class NoticeState(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Open for comments")
-    CLOSED = "closed", _("Comment period ended")
-    SUMMARISED = "summarised", _("Summarised for the joint meeting")
+from .workflow import NoticeState
 
 
 class NoticeQuerySet(NeighborhoodScopedQuerySet):

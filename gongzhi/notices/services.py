@@ -18,12 +18,13 @@ from gongzhi.core.records import ConcurrentEditError
 from gongzhi.meetings.files import clean_files
 from gongzhi.meetings.models import AgendaItem, Meeting, Resolution
 from gongzhi.meetings.services import chairs_neighborhood
-from gongzhi.meetings.workflow import MeetingState
+from gongzhi.meetings.workflow import MeetingState, target
 from gongzhi.notifications.services import Message, notify_many, users_of
 from gongzhi.orgs.models import Membership, Organization, Residency
 from gongzhi.places.models import Compound, Neighborhood, Unit
 
-from .models import Notice, NoticeAttachment, NoticeState, Opinion
+from .models import Notice, NoticeAttachment, Opinion
+from .workflow import NOTICE_TRANSITIONS, NoticeAction, NoticeState
 
 OPINIONS_PER_DAY = 5  # per resident and notice: enough to add to one's opinion, not to flood
 OPINIONS_PER_DAY_ALL = 20  # per resident over all notices
@@ -161,7 +162,7 @@ def publish_notice(*, actor, notice: Notice, closes_on: date | None, expected_ve
             raise PermissionDenied(
                 _("Only the party organisation, the office or the lead organisation writes notices.")
             )
-        if current.state != NoticeState.DRAFT:
+        if target(NOTICE_TRANSITIONS, NoticeAction.PUBLISH, current.state) is None:
             raise ValidationError(_("This notice has been published already."))
         now = timezone.now()
         closes_at = timezone.make_aware(
@@ -211,7 +212,8 @@ def submit_opinion(*, actor, notice: Notice, unit: Unit | None, text: str) -> Op
     with transaction.atomic():
         current = Notice.objects.select_for_update().get(pk=notice.pk)
         now = timezone.now()
-        if current.state != NoticeState.PUBLISHED or current.closes_at is None or now >= current.closes_at:
+        allowed = target(NOTICE_TRANSITIONS, NoticeAction.COMMENT, current.state) is not None
+        if not allowed or current.closes_at is None or now >= current.closes_at:
             raise ValidationError(_("The comment period of this notice has ended."))
         bound_units = Unit.objects.filter(
             compound__in=current.compounds.all(),
@@ -253,7 +255,7 @@ def reply_to_opinion(*, actor, opinion: Opinion, text: str, expected_version: in
         notice = current.notice
         if actor is not None and not may_reply(actor, notice):
             raise PermissionDenied(_("The responsible organisation replies."))
-        if notice.state == NoticeState.SUMMARISED:
+        if target(NOTICE_TRANSITIONS, NoticeAction.REPLY, notice.state) is None:
             raise ValidationError(_("The opinions have gone to the joint meeting; replies can no longer change."))
         before = {"reply": current.reply}
         current.reply, current.replied_by, current.replied_at = text, actor, timezone.now()
