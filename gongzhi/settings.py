@@ -149,6 +149,11 @@ SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)
 SMS_SIGNATURE = env.str("SMS_SIGNATURE", default="共治")
 # The site's public address, put in front of links sent by SMS (e.g. https://gongzhi.example.gov.cn).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Email (meeting invitations with their .ics file). Development prints them on the console.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+globals().update(env.email_url_config(EMAIL_URL))  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, …
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongzhi@localhost")
 OTP_TTL_SECONDS = env.int("OTP_TTL_SECONDS", default=300)
 OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
 OTP_RESEND_SECONDS = env.int("OTP_RESEND_SECONDS", default=60)

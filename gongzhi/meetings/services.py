@@ -393,6 +393,17 @@ def schedule_regular_meetings(today: date | None = None) -> int:
     return created
 
 
+def refresh_agendas() -> int:
+    """Add what has come up since to the agenda of every planned meeting (draft_agenda, which is
+    idempotent): a case escalated on Tuesday is on Thursday's agenda without anyone asking.
+    Returns how many items were added."""
+    added = 0
+    for meeting in Meeting.objects.filter(state__in=MeetingState.PLANNED, starts_at__gte=timezone.now()):
+        with transaction.atomic():
+            added += draft_agenda(_locked_meeting(meeting))
+    return added
+
+
 def reschedule_meeting(
     *, actor, meeting: Meeting, title: str, starts_at: datetime, place: str, expected_version: int
 ) -> Meeting:
@@ -539,13 +550,15 @@ def _send_invitations(meeting: Meeting, invitees: Sequence[Invitee]) -> int:
         )
     )
     if emails:
+        from .tasks import email_invitation
+
         meeting_id = meeting.pk
-        transaction.on_commit(lambda: _email_invitation(meeting_id, emails))
+        transaction.on_commit(lambda: email_invitation.enqueue(meeting_id, emails))
     return len(invitees)
 
 
-def _email_invitation(meeting_id: int, emails: list[str]) -> None:
-    """The invitation by email with the meeting as an iCalendar attachment."""
+def email_invitation_now(meeting_id: int, emails: list[str]) -> int:
+    """The invitation by email with the meeting as an iCalendar attachment (run by the worker)."""
     from django.conf import settings
     from django.core.mail import EmailMessage
 
@@ -559,7 +572,7 @@ def _email_invitation(meeting_id: int, emails: list[str]) -> None:
         to=emails,
     )
     message.attach("meeting.ics", meeting_calendar([meeting]), "text/calendar; method=REQUEST")
-    message.send(fail_silently=True)
+    return message.send()
 
 
 def _notify_invitees(meeting: Meeting, text: str) -> None:

@@ -261,3 +261,36 @@ def test_resolution_needs_a_lead(meeting, world, secretary, in_session, fresh):
         services.adopt_resolution(actor=secretary, item=fresh(item), text="决议", lead=None, due=timezone.localdate())
     assert "lead" in error.value.message_dict
     assert not Resolution.objects.exists()
+
+
+def test_the_periodic_sweep_adds_what_came_up_to_planned_agendas_once(meeting, world, secretary):
+    from gongzhi.core.management.commands.periodic import run_once
+
+    services.propose_item(actor=secretary, meeting=meeting, title="已有议题")
+    case_item_count = meeting.items.count()
+    from gongzhi.cases.configuration import install_default_categories
+    from gongzhi.cases.models import Category
+    from gongzhi.cases.services import Report, accept_case, escalate_case, submit_case
+
+    install_default_categories(actor=None, town=world.town)
+    case = submit_case(
+        actor=None,
+        report=Report(
+            compound=world.c2,
+            category=Category.objects.get(town=world.town, code="SECURITY"),
+            description="夜间有人撬电动车锁",
+        ),
+        channel="phone",
+    )
+    case = accept_case(actor=world.users["rc_worker"], case=case, expected_version=case.version)
+    escalate_case(
+        actor=world.users["rc_worker"], case=case, reason="需派出所和物业共同处理", expected_version=case.version
+    )
+    assert services.refresh_agendas() == 1
+    assert meeting.items.filter(cases=case).count() == 1
+    assert meeting.items.count() == case_item_count + 1
+    assert services.refresh_agendas() == 0
+    run_once()  # also schedules this month's regular meetings
+    second = run_once()
+    assert second["agenda_items"] == 0 and second["meetings"] == 0
+    assert AgendaItem.objects.filter(cases=case).count() == 1

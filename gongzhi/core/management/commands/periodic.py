@@ -11,7 +11,7 @@ from django.utils import timezone
 def run_once(stdout=None) -> dict:
     from gongzhi.api.services import process_intakes
     from gongzhi.cases.services import sweep as cases_sweep
-    from gongzhi.meetings.services import schedule_regular_meetings, sweep_resolutions
+    from gongzhi.meetings.services import refresh_agendas, schedule_regular_meetings, sweep_resolutions
     from gongzhi.notices.services import sweep_notices
 
     # Hotline intakes are made into cases by their own loop every second; this catches up with
@@ -22,6 +22,7 @@ def run_once(stdout=None) -> dict:
         "meetings": schedule_regular_meetings(),
         "resolutions": sweep_resolutions(),
         "notices": sweep_notices(),
+        "agenda_items": refresh_agendas(),
     }
     if stdout:
         stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} periodic: {results}")
