@@ -148,6 +148,7 @@ EXTRA_LABELS = {
     "abstain": lambda: pgettext("vote", "Abstain"),
     "present": lambda: _("Voting members present"),
     "opinion": lambda: _("Opinion"),
+    "progress": lambda: _("Progress"),
     "reply": lambda: _("Reply"),
     "unit": lambda: _("Unit"),
     "item": lambda: _("Agenda item"),

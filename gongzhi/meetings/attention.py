@@ -16,7 +16,7 @@ def items_for(user, scope, today, Item) -> list:  # noqa: N803 - the caller's It
     from gongzhi.orgs.models import Organization
 
     from . import compliance
-    from .models import AgendaItem, Meeting, Resolution
+    from .models import AgendaItem, AnnualReport, Meeting, Resolution
     from .workflow import ItemState, MeetingState, ResolutionState
 
     items = []
@@ -67,6 +67,35 @@ def items_for(user, scope, today, Item) -> list:  # noqa: N803 - the caller's It
                     )
                     % {"n": waiting},
                     reverse("meetings:list"),
+                )
+            )
+        reports = list(
+            AnnualReport.objects.filter(
+                company_id__in=org_ids,
+                submitted_at__isnull=True,
+                agenda_items__meeting__state__in=MeetingState.PLANNED,
+            ).distinct()[:2]
+        )
+        if reports:
+            due = (
+                AnnualReport.objects.filter(
+                    company_id__in=org_ids,
+                    submitted_at__isnull=True,
+                    agenda_items__meeting__state__in=MeetingState.PLANNED,
+                )
+                .distinct()
+                .count()
+            )
+            items.append(
+                Item(
+                    "warning",
+                    ngettext(
+                        "%(n)s annual report (年度述职) is due at an upcoming joint meeting: submit it before the meeting.",
+                        "%(n)s annual reports (年度述职) are due at upcoming joint meetings: submit them before the meetings.",
+                        due,
+                    )
+                    % {"n": due},
+                    reports[0].get_absolute_url() if due == 1 else reverse("meetings:list"),
                 )
             )
         overdue = (

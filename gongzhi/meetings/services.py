@@ -1502,18 +1502,15 @@ def report_progress(
             evidence = Evidence(report=report, name=c.name, size=c.size)
             evidence.file.save(c.name, ContentFile(c.content), save=False)
             evidence.save()
-        before = {"state": current.state}
+        before, after = {}, {"progress": text, "organization": organization.name}
+        if clean:
+            after["files"] = len(clean)
         if to != current.state:
+            before["state"], after["state"] = current.state, to
             current.state, current.implemented_at = to, now
             current.version += 1
             current.save(update_fields=["state", "implemented_at", "version"])
-        audit.record(
-            actor,
-            f"meetings.resolution.{action}",
-            current,
-            before=before,
-            after={"state": current.state, "text": text, "organization": organization.name, "files": len(clean)},
-        )
+        audit.record(actor, f"meetings.resolution.{action}", current, before=before or None, after=after)
     return report
 
 

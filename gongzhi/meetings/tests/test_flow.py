@@ -294,3 +294,24 @@ def test_the_periodic_sweep_adds_what_came_up_to_planned_agendas_once(meeting, w
     second = run_once()
     assert second["agenda_items"] == 0 and second["meetings"] == 0
     assert AgendaItem.objects.filter(cases=case).count() == 1
+
+
+def test_the_home_page_tells_the_company_its_annual_report_is_due(world, secretary, client_for):
+    from datetime import datetime
+
+    from gongzhi.meetings.models import AnnualReport, MeetingSettings
+
+    services.settings_for(world.town.pk)
+    day = timezone.localdate() + timedelta(days=3)
+    MeetingSettings.objects.filter(town=world.town).update(annual_report_month=day.month)
+    services.schedule_meeting(
+        actor=secretary,
+        neighborhood=world.n1,
+        title="年度述职会议",
+        starts_at=timezone.make_aware(datetime.combine(day, datetime.min.time())) + timedelta(hours=14),
+    )
+    report = AnnualReport.objects.get(company=world.orgs["pc"])
+    page = client_for("property_manager").get("/").content.decode()
+    assert "1 annual report (年度述职) is due at an upcoming joint meeting" in page
+    assert report.get_absolute_url() in page
+    assert "annual report" not in client_for("oc_member").get("/").content.decode()
