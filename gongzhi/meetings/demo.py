@@ -204,7 +204,7 @@ class _Story:
         item.refresh_from_db()
         owners_committee = Organization.objects.filter(kind="owners_committee", compound=item.compound).first()
         company = (
-            services._neighborhood_parties(meeting.neighborhood_id)
+            services.neighborhood_parties(meeting.neighborhood_id)
             .filter(kind="property_company", contracts__compound=item.compound)
             .first()
         )

@@ -1,0 +1,416 @@
+"""Resolutions (R-MTG-4): adoption, progress, checks, reconsideration (复议), actions contrary to
+them, reminders and overdue marks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.cases.workflow import State as CaseState
+from gongzhi.core import audit
+from gongzhi.core.scope import get_scope
+from gongzhi.notifications.services import Message, notify_many, users_of
+from gongzhi.orgs.models import Membership, Organization
+
+from ..files import clean_files
+from ..models import (
+    AgendaItem,
+    ContraryAction,
+    Evidence,
+    Meeting,
+    ProgressReport,
+    Resolution,
+)
+from ..workflow import (
+    RESOLUTION_TRANSITIONS,
+    ItemState,
+    MeetingState,
+    ResolutionAction,
+    ResolutionState,
+    target,
+)
+from .access import (
+    _require_chair,
+    may_chair,
+)
+from .rules import (
+    settings_for,
+)
+from .steps import (
+    _locked_item,
+    _locked_meeting,
+    _locked_resolution,
+    _next_order,
+    _resolution_step,
+)
+
+
+def _resolution_number(meeting: Meeting) -> str:
+    prefix = timezone.localtime(meeting.starts_at).strftime("J%y%m-")
+    taken = Resolution.objects.filter(town_id=meeting.town_id, number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:02d}"
+
+
+def adopt_resolution(
+    *,
+    actor,
+    item: AgendaItem,
+    text: str,
+    lead: Organization | None,
+    co_organizations: Sequence[Organization] = (),
+    due: date | None,
+) -> Resolution:
+    """The resolution of a passed item (R-MTG-4): what, who leads, who assists, by when. The
+    residents who reported the item's cases are told."""
+    text = (text or "").strip()
+    errors = {}
+    if not text:
+        errors["text"] = _("Write the resolution.")
+    if lead is None:
+        errors["lead"] = _("Name the organisation that leads the work.")
+    elif lead.town_id != item.town_id:
+        errors["lead"] = _("Choose an organisation of this town.")
+    if due is None:
+        errors["due"] = _("Give the date by which it is carried out.")
+    elif due < timezone.localdate():
+        errors["due"] = _("The date cannot be in the past.")
+    if lead is not None and any(o.pk == lead.pk for o in co_organizations):
+        errors["co_organizations"] = _("The lead organisation cannot also be an assisting one.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _locked_item(item)
+        meeting = _locked_meeting(current.meeting)
+        _require_chair(actor, meeting)
+        if current.state != ItemState.PASSED:
+            raise ValidationError(_("A resolution is adopted on an item the meeting has passed."))
+        if meeting.state not in (MeetingState.IN_SESSION, MeetingState.ENDED):
+            raise ValidationError(_("Resolutions are adopted at the meeting."))
+        if Resolution.objects.filter(item=current).exists():
+            raise ValidationError(_("This item has its resolution already."))
+        resolution = Resolution.objects.create(
+            town_id=current.town_id,
+            neighborhood_id=meeting.neighborhood_id,
+            item=current,
+            number=_resolution_number(meeting),
+            text=text,
+            lead=lead,
+            due=due,
+            major=current.major,
+        )
+        resolution.co_organizations.set(co_organizations)
+        audit.record(
+            actor,
+            "meetings.resolution.adopt",
+            resolution,
+            after={
+                "number": resolution.number,
+                "text": text,
+                "lead": lead.pk,  # relations as ids: the history shows them by name
+                "co_organizations": [o.pk for o in co_organizations],
+                "due": due,
+                "major": resolution.major,
+            },
+        )
+        if current.resolution_id:  # a reconsideration (also one carried over) replaces the original
+            old = _locked_resolution(current.resolution)
+            if target(RESOLUTION_TRANSITIONS, ResolutionAction.SUPERSEDE, old.state):
+                before = {"state": old.state}
+                old.state, old.superseded_by = ResolutionState.SUPERSEDED, resolution
+                old.version += 1
+                old.save(update_fields=["state", "superseded_by", "version"])
+                audit.record(
+                    actor,
+                    "meetings.resolution.supersede",
+                    old,
+                    before=before,
+                    after={"state": old.state, "by": resolution.number},
+                )
+        orgs = [lead.pk, *[o.pk for o in co_organizations]]
+        messages = [
+            Message(
+                text=_("Resolution %(number)s of %(meeting)s: %(text)s — led by you, due %(due)s.")
+                % {"number": resolution.number, "meeting": meeting.title, "text": text[:100], "due": due},
+                users=users_of(orgs),
+                url=resolution.get_absolute_url(),
+            )
+        ]
+        for case in current.cases.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN]):
+            messages.append(
+                Message(
+                    text=_("The joint meeting decided on your case %(number)s: %(text)s (due %(due)s).")
+                    % {"number": case.number, "text": text[:120], "due": due},
+                    users=[case.reporter_user_id] if case.reporter_user_id else [],
+                    url=case.tracking_url(),
+                    sms_phone=case.reporter_phone,
+                )
+            )
+        notify_many(messages)
+    return resolution
+
+
+def carrier_of(actor, resolution: Resolution, *, lead_only: bool = False) -> Organization:
+    """The organisation (lead, or an assisting one) the actor reports for."""
+    if actor is None:
+        return resolution.lead
+    org_ids = set(
+        Membership.objects.filter(person__user=actor, organization__isnull=False)
+        .active()
+        .values_list("organization_id", flat=True)
+    )
+    if resolution.lead_id in org_ids:
+        return resolution.lead
+    if not lead_only:
+        for org in resolution.co_organizations.all():
+            if org.pk in org_ids:
+                return org
+    raise PermissionDenied(_("Only the organisations carrying out the resolution report on it."))
+
+
+def report_progress(
+    *, actor, resolution: Resolution, text: str, done: bool = False, files: Sequence = ()
+) -> ProgressReport:
+    """Progress with evidence; the lead organisation reports it carried out in full (a major
+    matter only after its written notice to residents has been published, R-MTG-6)."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Describe the progress.")})
+    if len(text) > 5000:
+        raise ValidationError({"text": _("At most 5,000 characters.")})
+    clean = clean_files(files)
+    with transaction.atomic():
+        current = _locked_resolution(resolution)
+        organization = carrier_of(actor, current, lead_only=done)
+        action = ResolutionAction.REPORT_DONE if done else ResolutionAction.REPORT
+        to = _resolution_step(current, action)
+        if done and current.major and not notice_published(current):
+            raise ValidationError(
+                _(
+                    "A major matter is carried out only after a written notice to the residents has been published "
+                    "(R-MTG-6). Publish the notice first."
+                )
+            )
+        now = timezone.now()
+        report = ProgressReport.objects.create(
+            resolution=current, organization=organization, text=text, done=done, reported_by=actor, reported_at=now
+        )
+        for c in clean:
+            evidence = Evidence(report=report, name=c.name, size=c.size)
+            evidence.file.save(c.name, ContentFile(c.content), save=False)
+            evidence.save()
+        before, after = {}, {"progress": text, "organization": organization.name}
+        if clean:
+            after["files"] = len(clean)
+        if to != current.state:
+            before["state"], after["state"] = current.state, to
+            current.state, current.implemented_at = to, now
+            current.version += 1
+            current.save(update_fields=["state", "implemented_at", "version"])
+        audit.record(actor, f"meetings.resolution.{action}", current, before=before or None, after=after)
+    return report
+
+
+def notice_published(resolution: Resolution) -> bool:
+    """Whether a written notice of this resolution has been published to its compound(s)."""
+    from gongzhi.notices.models import Notice
+
+    return Notice.objects.filter(resolution=resolution, published_at__isnull=False).exists()
+
+
+def check_resolution(*, actor, resolution: Resolution, close: bool, note: str, expected_version: int) -> Resolution:
+    """The meeting checks a resolution reported carried out: closed, or sent back as not done."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Record what the check found.")})
+    with transaction.atomic():
+        current = _locked_resolution(resolution, expected_version)
+        meeting = current.item.meeting
+        _require_chair(actor, meeting)
+        action = ResolutionAction.CLOSE if close else ResolutionAction.SEND_BACK
+        to = _resolution_step(current, action)
+        before = {"state": current.state}
+        current.state, current.check_note = to, note[:5000]
+        if close:
+            current.closed_at = timezone.now()
+        current.version += 1
+        current.save(update_fields=["state", "check_note", "closed_at", "version"])
+        audit.record(actor, f"meetings.resolution.{action}", current, before=before, after={"state": to, "note": note})
+        notify_many(
+            [
+                Message(
+                    text=(
+                        _("Resolution %(number)s was checked and closed.")
+                        if close
+                        else _("Resolution %(number)s is not yet done: %(note)s")
+                    )
+                    % {"number": current.number, "note": note[:100]},
+                    users=users_of([current.lead_id]),
+                    url=current.get_absolute_url(),
+                )
+            ]
+        )
+    return current
+
+
+def _after_resolution_item(actor, item: AgendaItem, outcome: str) -> None:
+    """A follow-up or reconsideration item concluded: a reconsideration that did not pass (or
+    ended without a new resolution) keeps the original resolution."""
+    resolution = _locked_resolution(item.resolution)
+    if resolution.state == ResolutionState.RECONSIDERING:
+        resolution.state = ResolutionState.IN_PROGRESS
+        resolution.version += 1
+        resolution.save(update_fields=["state", "version"])
+        audit.record(
+            actor,
+            "meetings.resolution.keep",
+            resolution,
+            before={"state": ResolutionState.RECONSIDERING},
+            after={"state": resolution.state, "outcome": outcome},
+        )
+
+
+def request_reconsideration(*, actor, resolution: Resolution, reason: str, expected_version: int) -> AgendaItem | None:
+    """New circumstances (R-MTG-4): the resolution goes back to the joint meeting, as an item
+    linked to it on the next planned meeting's agenda (or the next one scheduled)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Describe the new circumstances.")})
+    with transaction.atomic():
+        current = _locked_resolution(resolution, expected_version)
+        organization = carrier_of(actor, current)
+        to = _resolution_step(current, ResolutionAction.REQUEST_RECONSIDERATION)
+        before = {"state": current.state}
+        current.state = to
+        current.version += 1
+        current.save(update_fields=["state", "version"])
+        audit.record(
+            actor,
+            "meetings.resolution.reconsider",
+            current,
+            before=before,
+            after={"state": to, "reason": reason, "organization": organization.name},
+        )
+        meeting = (
+            Meeting.objects.filter(neighborhood_id=current.neighborhood_id, state__in=MeetingState.PLANNED)
+            .order_by("starts_at")
+            .first()
+        )
+        item = None
+        if meeting is not None:
+            item = AgendaItem.objects.create(
+                town_id=current.town_id,
+                meeting=meeting,
+                order=_next_order(meeting),
+                source=AgendaItem.Source.RECONSIDERATION,
+                title=_("Reconsideration of resolution %(number)s") % {"number": current.number},
+                description=f"{current.text}\n\n{_('New circumstances')}: {reason}",
+                major_kind=current.item.major_kind,
+                proposer=organization,
+                resolution=current,
+                added_by=actor,
+            )
+            audit.record(actor, "meetings.item.add", item, after={"title": item.title, "source": item.source})
+    return item
+
+
+def report_contrary_action(
+    *, actor, resolution: Resolution, organization: Organization, description: str, occurred_on: date | None
+) -> ContraryAction:
+    """Someone spoke or acted against a resolution (R-MTG-4): kept against the organisation."""
+    description = (description or "").strip()
+    errors = {}
+    if not description:
+        errors["description"] = _("Describe what happened.")
+    if occurred_on is None or occurred_on > timezone.localdate():
+        errors["occurred_on"] = _("Give the date it happened (not in the future).")
+    if organization.town_id != resolution.town_id:
+        errors["organization"] = _("Choose an organisation of this town.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _locked_resolution(resolution)
+        if actor is not None and not (
+            may_chair(actor, current.item.meeting)
+            or get_scope(actor).area("meetings.chair").covers_town(current.town_id)
+        ):
+            raise PermissionDenied(_("The chair or the office records actions contrary to a resolution."))
+        _resolution_step(current, ResolutionAction.REPORT_CONTRARY)
+        record = ContraryAction.objects.create(
+            resolution=current,
+            organization=organization,
+            description=description[:5000],
+            occurred_on=occurred_on,
+            reported_by=actor,
+            reported_at=timezone.now(),
+        )
+        audit.record(
+            actor,
+            "meetings.resolution.contrary",
+            current,
+            after={"organization": organization.name, "description": description, "occurred_on": occurred_on},
+        )
+        # Also in the organisation's own history, where the warning letters will look.
+        audit.record(
+            actor,
+            "orgs.organization.contrary_to_resolution",
+            organization,
+            after={"resolution": current.number, "description": description, "occurred_on": occurred_on},
+        )
+    return record
+
+
+def sweep_resolutions(today: date | None = None) -> dict[str, int]:
+    """Remind the carrying organisations before a resolution is due and mark it overdue after
+    (with the neighborhood's party organisation told). Idempotent."""
+    today = today or timezone.localdate()
+    counts = {"reminded": 0, "overdue": 0}
+    open_ = Resolution.objects.filter(state=ResolutionState.IN_PROGRESS)
+    for resolution in open_.filter(overdue_since__isnull=True, due__lt=today):
+        with transaction.atomic():
+            current = _locked_resolution(resolution)
+            if current.overdue_since is not None or current.state != ResolutionState.IN_PROGRESS:
+                continue
+            current.overdue_since = today
+            current.save(update_fields=["overdue_since"])
+            audit.record(None, "meetings.resolution.overdue", current, after={"overdue_since": today})
+            party = Organization.objects.filter(
+                neighborhood_id=current.neighborhood_id, kind=Organization.Kind.PARTY_ORG
+            ).values_list("pk", flat=True)
+            orgs = [current.lead_id, *current.co_organizations.values_list("pk", flat=True), *party]
+            notify_many(
+                [
+                    Message(
+                        text=_("Resolution %(number)s is overdue (due %(due)s).")
+                        % {"number": current.number, "due": current.due},
+                        users=users_of(orgs),
+                        url=current.get_absolute_url(),
+                    )
+                ]
+            )
+            counts["overdue"] += 1
+    by_town: dict[int, int] = {}
+    for resolution in open_.filter(reminded_on__isnull=True, due__gte=today).select_related(None):
+        days = by_town.setdefault(resolution.town_id, settings_for(resolution.town_id).resolution_reminder_days)
+        if resolution.due - today > timedelta(days=days):
+            continue
+        updated = Resolution.objects.filter(pk=resolution.pk, reminded_on__isnull=True).update(reminded_on=today)
+        if updated:
+            with transaction.atomic():
+                notify_many(
+                    [
+                        Message(
+                            text=_("Resolution %(number)s is due on %(due)s.")
+                            % {"number": resolution.number, "due": resolution.due},
+                            users=users_of([resolution.lead_id]),
+                            url=resolution.get_absolute_url(),
+                        )
+                    ]
+                )
+            counts["reminded"] += 1
+    return counts
