@@ -63,3 +63,18 @@ def form_page(
             messages.success(request, done(obj))
             return redirect(redirect_to(obj) if redirect_to else obj)
     return render(request, template, {"nav": nav, "form": form, "title": title, **context})
+
+
+def serve_private_file(field, name: str):
+    """A stored file (a FileField's value) as a download, for a view that has already checked the
+    user may see it: media files are not public, so they are served here, privately."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.forms import apply_service
-from gongzhi.core.pages import paginate, timeline_context
+from gongzhi.core.pages import paginate, serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.meetings.models import Resolution
-from gongzhi.meetings.views import _serve
 from gongzhi.orgs.models import Membership, Residency
 from gongzhi.places.models import Neighborhood, Unit
 
@@ -299,7 +298,7 @@ def public(request, uid):
 def public_file(request, uid, file_uid):
     notice = _public_notice(uid)
     attachment = get_object_or_404(NoticeAttachment.objects.filter(notice=notice), uid=file_uid)
-    return _serve(attachment.file, attachment.name)
+    return serve_private_file(attachment.file, attachment.name)
 
 
 def opinion_label(opinion: Opinion) -> str:

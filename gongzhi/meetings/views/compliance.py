@@ -1,0 +1,48 @@
+"""Joint-meeting compliance per neighborhood and month."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from gongzhi.core.permissions import requires
+from gongzhi.core.scope import get_scope
+from gongzhi.places.models import Neighborhood
+
+from .. import compliance
+from ..models import (
+    Meeting,
+)
+
+
+@requires("meetings.view")
+def compliance_page(request):
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year)
+    neighborhoods = Neighborhood.objects.filter(
+        pk__in=Meeting.objects.for_user(request.user).values("neighborhood_id")
+    ) | Neighborhood.objects.filter(pk__in=_viewable_neighborhoods(request))
+    table = compliance.table(neighborhoods.distinct().order_by("town_id", "code"), year, today)
+    return render(
+        request,
+        "meetings/compliance.html",
+        {"nav": "meetings", "table": table, "year": year, "years": range(today.year, today.year - 4, -1)},
+    )
+
+
+def _viewable_neighborhoods(request):
+    area = get_scope(request.user).area("meetings.view")
+    if area.everything:
+        return Neighborhood.objects.values("pk")
+    from gongzhi.places.models import Compound
+
+    return Neighborhood.objects.filter(
+        Q(town_id__in=area.towns)
+        | Q(pk__in=area.neighborhoods)
+        | Q(pk__in=Compound.objects.filter(pk__in=area.compounds).values("neighborhood_id"))
+    ).values("pk")

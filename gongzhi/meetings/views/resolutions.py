@@ -1,0 +1,194 @@
+"""Resolutions: the list, a resolution's page and its actions (progress, check, reconsideration,
+contrary actions), evidence files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gongzhi.core.pages import paginate, serve_private_file, timeline_context
+from gongzhi.core.permissions import requires
+from gongzhi.core.scope import get_scope
+
+from .. import forms, services
+from ..models import (
+    Evidence,
+    Resolution,
+)
+from ..workflow import (
+    RESOLUTION_TRANSITIONS,
+    ResolutionAction,
+    ResolutionState,
+    allowed,
+)
+from .pages import (
+    RESOLUTION_BADGES,
+    _resolution,
+    _run,
+    _town_organizations,
+)
+
+
+@requires("meetings.view")
+def resolution_list(request):
+    resolutions = Resolution.objects.for_user(request.user).select_related("lead", "item__meeting__neighborhood")
+    show = request.GET.get("show", "open")
+    today = timezone.localdate()
+    if show == "overdue":
+        resolutions = resolutions.filter(state=ResolutionState.IN_PROGRESS, due__lt=today)
+    elif show == "all":
+        pass
+    else:
+        show = "open"
+        resolutions = resolutions.open()
+    page = paginate(request, resolutions.order_by("due"))
+    for r in page:
+        r.badge = RESOLUTION_BADGES.get(r.state)
+        r.is_overdue = r.state == ResolutionState.IN_PROGRESS and r.due < today
+    return render(request, "meetings/resolution_list.html", {"nav": "resolutions", "page_obj": page, "show": show})
+
+
+def _resolution_context(request, resolution: Resolution, bound: dict | None = None) -> dict:
+    bound = bound or {}
+    user = request.user
+    meeting = resolution.item.meeting
+    is_chair = services.may_chair(user, meeting)
+    state = resolution.state
+    version = {"version": resolution.version}
+    try:
+        carrier = services.carrier_of(user, resolution)
+    except PermissionDenied:
+        carrier = None
+    ctx = {
+        "nav": "resolutions",
+        "resolution": resolution,
+        "meeting": meeting,
+        "badge": RESOLUTION_BADGES.get(state),
+        "is_overdue": state == ResolutionState.IN_PROGRESS and resolution.due < timezone.localdate(),
+        "co_organizations": list(resolution.co_organizations.all()),
+        "progress": list(resolution.progress.select_related("organization").prefetch_related("evidence")),
+        "contrary": list(resolution.contrary_actions.select_related("organization")),
+        "notices": list(resolution.notices.all()),
+        "agenda_items": list(resolution.agenda_items.select_related("meeting")),
+        "carrier": carrier,
+        **timeline_context(request, resolution),
+    }
+    if carrier is not None and allowed(RESOLUTION_TRANSITIONS, ResolutionAction.REPORT, state):
+        ctx["progress_form"] = bound.get("progress") or forms.ProgressForm()
+    if carrier is not None and allowed(RESOLUTION_TRANSITIONS, ResolutionAction.REQUEST_RECONSIDERATION, state):
+        ctx["reconsider_form"] = bound.get("reconsider") or forms.ReasonForm(initial=version)
+    if is_chair and allowed(RESOLUTION_TRANSITIONS, ResolutionAction.CLOSE, state):
+        ctx["check_form"] = bound.get("check") or forms.CheckForm(initial=version)
+    if (is_chair or get_scope(user).area("meetings.chair").covers_town(resolution.town_id)) and allowed(
+        RESOLUTION_TRANSITIONS, ResolutionAction.REPORT_CONTRARY, state
+    ):
+        ctx["contrary_form"] = bound.get("contrary") or forms.ContraryForm(
+            organizations=_town_organizations(resolution.town_id)
+        )
+    if resolution.major and carrier is not None and not ctx["notices"]:
+        ctx["notice_url"] = reverse("notices:new") + f"?resolution={resolution.uid}"
+    return ctx
+
+
+def _may_resolution_action(user, resolution: Resolution, action: str) -> bool:
+    """Who may post each resolution action at all (the services check the rest)."""
+    if action in ("progress", "reconsider"):
+        try:
+            services.carrier_of(user, resolution)
+        except PermissionDenied:
+            return False
+        return True
+    chair = services.may_chair(user, resolution.item.meeting)
+    if action == "contrary":
+        return chair or get_scope(user).area("meetings.chair").covers_town(resolution.town_id)
+    return chair
+
+
+@requires("meetings.view")
+def resolution_detail(request, uid):
+    resolution = _resolution(request, uid)
+    return render(request, "meetings/resolution_detail.html", _resolution_context(request, resolution))
+
+
+RESOLUTION_DONE = {
+    "progress": gettext_lazy("Progress reported."),
+    "reconsider": gettext_lazy("Reconsideration requested: the resolution goes back to the joint meeting."),
+    "check": gettext_lazy("Check recorded."),
+    "contrary": gettext_lazy("Recorded against the organisation."),
+}
+
+
+@require_POST
+@requires("meetings.view")
+def resolution_act(request, uid, action):
+    resolution = _resolution(request, uid)
+    if action not in RESOLUTION_DONE:
+        raise Http404
+    user, data = request.user, request.POST
+    if not _may_resolution_action(user, resolution, action):
+        raise Http404
+    if action == "progress":
+        form = forms.ProgressForm(data, request.FILES)
+        call = lambda: services.report_progress(
+            actor=user,
+            resolution=resolution,
+            text=form.cleaned_data["text"],
+            done=form.cleaned_data["done"],
+            files=form.cleaned_data["files"],
+        )
+    elif action == "reconsider":
+        form = forms.ReasonForm(data)
+        call = lambda: (
+            services.request_reconsideration(
+                actor=user,
+                resolution=resolution,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+            )
+            or True
+        )
+    elif action == "check":
+        form = forms.CheckForm(data)
+        call = lambda: services.check_resolution(
+            actor=user,
+            resolution=resolution,
+            close=form.cleaned_data["outcome"] == "close",
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    else:
+        form = forms.ContraryForm(data, organizations=_town_organizations(resolution.town_id))
+        call = lambda: services.report_contrary_action(
+            actor=user,
+            resolution=resolution,
+            organization=form.cleaned_data["organization"],
+            description=form.cleaned_data["description"],
+            occurred_on=form.cleaned_data["occurred_on"],
+        )
+    if _run(request, form, call, RESOLUTION_DONE[action]) is not None:
+        return redirect(resolution)
+    resolution = _resolution(request, uid)
+    messages.error(request, _("Nothing was saved: see the form below."))
+    return render(
+        request,
+        "meetings/resolution_detail.html",
+        _resolution_context(request, resolution, {action: form}),
+        status=400,
+    )
+
+
+@requires("meetings.view")
+def evidence_file(request, uid, file_uid):
+    resolution = _resolution(request, uid)
+    evidence = get_object_or_404(Evidence.objects.filter(report__resolution=resolution), uid=file_uid)
+    return serve_private_file(evidence.file, evidence.name)
+
+
+# --- minutes --------------------------------------------------------------------------------
