@@ -28,44 +28,45 @@ from ..workflow import (
 )
 
 
-def _locked_meeting(meeting: Meeting, expected_version: int | None = None) -> Meeting:
-    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+def _locked(obj, expected_version: int | None, *related: str):
+    """The record's row, locked for this transaction (with `related` joined), or
+    ConcurrentEditError when someone changed it since the form was opened on `expected_version`."""
+    rows = type(obj).objects.select_for_update(of=("self",))
+    current = (rows.select_related(*related) if related else rows).get(pk=obj.pk)
     if expected_version is not None and current.version != expected_version:
         raise ConcurrentEditError()
     return current
 
 
-def _meeting_step(current: Meeting, action: str) -> str:
-    to = target(MEETING_TRANSITIONS, action, current.state)
+def _step(table: dict, action: str, current, refusal: str, action_label: str) -> str:
+    """The state the table leads to, or the refusal (a sentence with %(state)s and %(action)s)."""
+    to = target(table, action, current.state)
     if to is None:
-        raise ValidationError(
-            _("The meeting is %(state)s: “%(action)s” is not possible now.")
-            % {"state": current.get_state_display(), "action": MeetingAction(action).label}
-        )
+        raise ValidationError(refusal % {"state": current.get_state_display(), "action": action_label})
     return to
 
 
+def _locked_meeting(meeting: Meeting, expected_version: int | None = None) -> Meeting:
+    return _locked(meeting, expected_version)
+
+
+def _meeting_step(current: Meeting, action: str) -> str:
+    refusal = _("The meeting is %(state)s: “%(action)s” is not possible now.")
+    return _step(MEETING_TRANSITIONS, action, current, refusal, MeetingAction(action).label)
+
+
 def _locked_item(item: AgendaItem, expected_version: int | None = None) -> AgendaItem:
-    current = AgendaItem.objects.select_for_update().select_related("meeting").get(pk=item.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
-    return current
+    return _locked(item, expected_version, "meeting")
 
 
 def _item_step(current: AgendaItem, action: str) -> str:
-    meeting_states = ITEM_ACTION_MEETING_STATES[action]
-    if current.meeting.state not in meeting_states:
+    if current.meeting.state not in ITEM_ACTION_MEETING_STATES[action]:
         raise ValidationError(
             _("The meeting is %(state)s: “%(action)s” is not possible now.")
             % {"state": current.meeting.get_state_display(), "action": ItemAction(action).label}
         )
-    to = target(ITEM_TRANSITIONS, action, current.state)
-    if to is None:
-        raise ValidationError(
-            _("The item is %(state)s: “%(action)s” is not possible now.")
-            % {"state": current.get_state_display(), "action": ItemAction(action).label}
-        )
-    return to
+    refusal = _("The item is %(state)s: “%(action)s” is not possible now.")
+    return _step(ITEM_TRANSITIONS, action, current, refusal, ItemAction(action).label)
 
 
 def _next_order(meeting: Meeting) -> int:
@@ -80,24 +81,13 @@ def _open_items():
 
 
 def _locked_resolution(resolution: Resolution, expected_version: int | None = None) -> Resolution:
-    current = Resolution.objects.select_for_update().get(pk=resolution.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
-    return current
+    return _locked(resolution, expected_version)
 
 
 def _resolution_step(current: Resolution, action: str) -> str:
-    to = target(RESOLUTION_TRANSITIONS, action, current.state)
-    if to is None:
-        raise ValidationError(
-            _("The resolution is %(state)s: “%(action)s” is not possible now.")
-            % {"state": current.get_state_display(), "action": ResolutionAction(action).label}
-        )
-    return to
+    refusal = _("The resolution is %(state)s: “%(action)s” is not possible now.")
+    return _step(RESOLUTION_TRANSITIONS, action, current, refusal, ResolutionAction(action).label)
 
 
 def _locked_minutes(minutes: Minutes, expected_version: int | None = None) -> Minutes:
-    current = Minutes.objects.select_for_update().select_related("meeting").get(pk=minutes.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
-    return current
+    return _locked(minutes, expected_version, "meeting")

@@ -39,6 +39,20 @@ def _start(when_days: int):
     return timezone.make_aware(datetime.combine(base, datetime.min.time())) + timedelta(hours=14)
 
 
+def vote_through(item, meeting, chair):
+    """Every voting member present votes yes on `item` and the ballot is closed: the item passes."""
+    from gongzhi.meetings import services
+
+    item.refresh_from_db()
+    ballot = services.open_ballot(actor=chair, item=item, expected_version=item.version)
+    for invitee in meeting.invitees.filter(voting=True):
+        services.cast_vote(actor=chair, ballot=ballot, invitee=invitee, choice="yes")
+    services.close_ballot(actor=chair, ballot=ballot)
+    item.refresh_from_db()
+    assert item.state == "passed", item.outcome
+    return item
+
+
 def build(world) -> Scenario:
     """Built once per world (the meetings' and the notices' permission specs share it)."""
     if getattr(world, "_meetings_scenario", None) is None:
@@ -72,12 +86,7 @@ def _build(world) -> Scenario:
         marks={i.pk: ("present", "") for i in live.invitees.all()},
         expected_version=live.version,
     )
-    passed.refresh_from_db()
-    ballot = services.open_ballot(actor=secretary, item=passed, expected_version=passed.version)
-    for invitee in live.invitees.all():
-        services.cast_vote(actor=secretary, ballot=ballot, invitee=invitee, choice="yes")
-    services.close_ballot(actor=secretary, ballot=ballot)
-    passed.refresh_from_db()
+    passed = vote_through(passed, live, secretary)
     resolution = services.adopt_resolution(
         actor=secretary,
         item=passed,

@@ -11,6 +11,8 @@ from gongzhi.meetings import services
 from gongzhi.meetings.models import AgendaItem, Invitee, Minutes, Position, Resolution
 from gongzhi.meetings.workflow import ItemState, MeetingState, ResolutionState
 
+from .scenario import vote_through
+
 pytestmark = pytest.mark.django_db
 
 
@@ -252,11 +254,7 @@ def test_represented_needs_a_name(meeting, secretary, fresh):
 
 def test_resolution_needs_a_lead(meeting, world, secretary, in_session, fresh):
     item = services.propose_item(actor=secretary, meeting=meeting, title="议题")
-    m = in_session()
-    ballot = services.open_ballot(actor=secretary, item=fresh(item), expected_version=fresh(item).version)
-    for invitee in m.invitees.all():
-        services.cast_vote(actor=secretary, ballot=ballot, invitee=invitee, choice="yes")
-    services.close_ballot(actor=secretary, ballot=ballot)
+    vote_through(item, in_session(), secretary)
     with pytest.raises(ValidationError) as error:
         services.adopt_resolution(actor=secretary, item=fresh(item), text="决议", lead=None, due=timezone.localdate())
     assert "lead" in error.value.message_dict

@@ -20,24 +20,14 @@ from gongzhi.meetings.workflow import (
     target,
 )
 
+from .scenario import vote_through as passed
+
 pytestmark = pytest.mark.django_db
 
 
 def _at(days: int, hour: int = 14):
     day = timezone.localdate() + timedelta(days=days)
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
-
-
-def passed(item, meeting, secretary):
-    """Everyone present votes yes on `item`; the ballot is closed (the item passes)."""
-    item.refresh_from_db()
-    ballot = services.open_ballot(actor=secretary, item=item, expected_version=item.version)
-    for invitee in meeting.invitees.all():
-        services.cast_vote(actor=secretary, ballot=ballot, invitee=invitee, choice="yes")
-    services.close_ballot(actor=secretary, ballot=ballot)
-    item.refresh_from_db()
-    assert item.state == ItemState.PASSED
-    return item
 
 
 @pytest.fixture

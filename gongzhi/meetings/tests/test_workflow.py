@@ -24,6 +24,8 @@ from gongzhi.meetings.workflow import (
     target,
 )
 
+from .scenario import vote_through
+
 pytestmark = pytest.mark.django_db
 
 
@@ -141,11 +143,7 @@ RESOLUTION_ACTIONS = [a for a in ResolutionAction if a not in (ResolutionAction.
 @pytest.fixture
 def resolution(meeting, world, secretary, in_session, fresh):
     item = services.propose_item(actor=secretary, meeting=meeting, title="增设车棚")
-    m = in_session()
-    ballot = services.open_ballot(actor=secretary, item=fresh(item), expected_version=fresh(item).version)
-    for invitee in m.invitees.all():
-        services.cast_vote(actor=secretary, ballot=ballot, invitee=invitee, choice="yes")
-    services.close_ballot(actor=secretary, ballot=ballot)
+    vote_through(item, in_session(), secretary)
     return services.adopt_resolution(
         actor=secretary,
         item=fresh(item),
