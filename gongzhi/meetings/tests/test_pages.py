@@ -163,3 +163,9 @@ def test_the_list_does_not_query_per_meeting(world, secretary, client_for):
             actor=secretary, neighborhood=world.n1, title=f"会{n}", starts_at=start + timedelta(days=n + 1)
         )
     assert queries() == one
+
+
+def test_only_the_office_is_shown_the_meeting_rules(client_for):
+    settings_url = reverse("meetings:settings")
+    assert settings_url in page(client_for("office").get(reverse("meetings:list")))
+    assert settings_url not in page(client_for("party_secretary").get(reverse("meetings:list")))
