@@ -124,7 +124,7 @@ def items_for(user, scope, today, Item) -> list:  # noqa: N803 - the caller's It
         neighborhoods = Neighborhood.objects.filter(organizations__kind=Organization.Kind.PARTY_ORG)
         if not area.everything:
             neighborhoods = neighborhoods.filter(Q(town_id__in=area.towns) | Q(pk__in=area.neighborhoods))
-        missed = compliance.missed_last_month(neighborhoods.distinct(), today)
+        missed = compliance.missed_last_month(neighborhoods.values_list("pk", flat=True).distinct(), today)
         if missed:
             items.append(
                 Item(

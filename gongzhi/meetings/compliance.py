@@ -92,11 +92,18 @@ def table(neighborhoods, year: int, today: date) -> list[Row]:
 
 
 def missed_last_month(neighborhood_ids, today: date) -> list[int]:
-    """The neighborhoods (ids) whose last month's regular meeting was not held with minutes approved."""
+    """The neighborhoods (ids) whose last month's regular meeting was not held with minutes
+    approved — in towns that already kept their monthly meetings here by then."""
+    from gongzhi.places.models import Neighborhood
+
     first = today.replace(day=1)
     last_month = (
         first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1)
     )
-    done = compliant_periods(neighborhood_ids, last_month.year)
     period = f"{last_month:%Y-%m}"
-    return [n for n in neighborhood_ids if (n, period) not in done]
+    ids = list(neighborhood_ids)
+    towns = dict(Neighborhood.objects.filter(pk__in=ids).values_list("pk", "town_id"))
+    starts = first_periods(set(towns.values()))
+    assessed = [n for n in ids if starts.get(towns.get(n)) and starts[towns[n]] <= period]
+    done = compliant_periods(assessed, last_month.year)
+    return [n for n in assessed if (n, period) not in done]

@@ -163,3 +163,25 @@ def test_missed_last_month(world, record_2025):
 def test_missed_last_month_in_january_looks_at_december_of_the_year_before(world, secretary, office):
     hold(regular(world.n2, 2024, 12), office)
     assert compliance.missed_last_month([world.n1.pk, world.n2.pk], date(2025, 1, 10)) == [world.n1.pk]
+
+
+def test_missed_last_month_only_from_the_towns_first_monthly_meeting(world, secretary, office):
+    # Nothing kept here yet: no neighborhood is reported.
+    assert compliance.missed_last_month([world.n1.pk, world.n2.pk, world.n3.pk], date(2025, 3, 10)) == []
+    hold(regular(world.n2, 2025, 2), office)
+    # From February the town is assessed: 新城 missed it; 梅陇 (another town, nothing kept) is not reported.
+    assert compliance.missed_last_month([world.n1.pk, world.n2.pk, world.n3.pk], date(2025, 3, 10)) == [world.n1.pk]
+    # A month before the town's first meeting is not reported either.
+    assert compliance.missed_last_month([world.n1.pk, world.n2.pk], date(2025, 2, 10)) == []
+
+
+def test_the_office_home_page_counts_the_neighborhoods_that_missed_last_month(world, office, client_for):
+    from django.utils import timezone
+
+    first = timezone.localdate().replace(day=1)
+    last = first.replace(year=first.year - 1, month=12) if first.month == 1 else first.replace(month=first.month - 1)
+    hold(regular(world.n2, last.year, last.month), office)  # 世博 held it; 新城 did not
+    from html import unescape
+
+    page = unescape(client_for("office").get("/").content.decode())
+    assert "1 neighborhood did not hold last month's joint meeting with approved minutes." in page
