@@ -29,6 +29,12 @@ class Row:
     def rate(self) -> float | None:
         return rate(self.held, self.assessed)
 
+    @property
+    def percent(self) -> int | None:
+        """The rate as a whole percentage, for the page."""
+        value = self.rate
+        return None if value is None else round(value * 100)
+
 
 def compliant_periods(neighborhood_ids, year: int) -> set[tuple[int, str]]:
     """(neighborhood id, "YYYY-MM") of the months whose regular meeting was held with minutes approved."""

@@ -117,7 +117,7 @@ def test_the_table_marks_each_month(world, record_2025):
 def test_the_rate_is_held_over_assessed_months(world, record_2025):
     n1, n2 = compliance.table([world.n1, world.n2], 2025, JUNE_15)
     assert (n1.held, n1.assessed) == (1, 4)
-    assert n1.rate == 0.25
+    assert n1.rate == 0.25 and n1.percent == 25
     assert (n2.held, n2.assessed) == (3, 4)
     assert n2.rate == 0.75
     assert compliance.rate(0, 0) is None
@@ -185,3 +185,9 @@ def test_the_office_home_page_counts_the_neighborhoods_that_missed_last_month(wo
 
     page = unescape(client_for("office").get("/").content.decode())
     assert "1 neighborhood did not hold last month's joint meeting with approved minutes." in page
+
+
+def test_the_compliance_page_shows_the_rate_with_its_counts(world, record_2025, client_for):
+    page = client_for("party_secretary").get("/meetings/compliance/?year=2025").content.decode()
+    # All of 2025 has ended: 新城 held February only of the eleven months from its town's first meeting.
+    assert "9% <span" in page and "(1/11)" in page
