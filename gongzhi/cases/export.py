@@ -6,16 +6,13 @@ user may see (`reporter(case)`: withheld, or a masked number)."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterable
 
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+
+from gongzhi.core.spreadsheets import table_workbook, xlsx_response
 
 HEADERS = [
     ("编号", 11),
@@ -43,7 +40,6 @@ HEADERS = [
     ("重办次数", 9),
     ("结案时间", 17),
 ]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _when(value) -> str:
@@ -90,36 +86,11 @@ def row_of(case, reporter) -> list:
     ]
 
 
-def _cells(sheet, values: list, font: Font | None = None) -> list:
-    cells = []
-    for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text, never a formula
-        if font is not None:
-            cell.font = font
-        cells.append(cell)
-    return cells
-
-
 def write_cases(cases: Iterable, reporter: Callable) -> bytes:
     """The workbook of `cases` (select_related category, compound, building, unit, handler;
     co_handlers prefetched) as bytes."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("居民诉求")
-    for index, (_title, width) in enumerate(HEADERS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append(_cells(sheet, [title for title, _width in HEADERS], Font(bold=True)))
-    for case in cases:
-        sheet.append(_cells(sheet, row_of(case, reporter)))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return table_workbook("居民诉求", HEADERS, (row_of(case, reporter) for case in cases))
 
 
 def workbook_response(cases: Iterable, reporter: Callable, *, filename: str) -> HttpResponse:
-    response = HttpResponse(write_cases(cases, reporter), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(write_cases(cases, reporter), filename=filename)

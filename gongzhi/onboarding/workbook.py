@@ -24,6 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from gongzhi.core.spreadsheets import XLSX
+
 from .cleaning import is_blank
 from .problems import ERROR, WARNING, Problem, WorkbookRefused
 from .schema import (
@@ -42,7 +44,7 @@ from .schema import (
 
 logger = logging.getLogger(__name__)
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CONTENT_TYPE = XLSX  # one definition: gongzhi.core.spreadsheets
 MAX_ROWS = 200_000
 MAX_EMPTY_RUN = 10_000  # this many empty rows in a row end a sheet (formatting left on a million rows)
 HEADING_SEARCH_ROWS = 10

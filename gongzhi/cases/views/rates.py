@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from gongzhi.core.pages import paginate
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
+from gongzhi.core.spreadsheets import xlsx_response
 from gongzhi.places.models import Compound
 
 from .. import reports, selectors, services
@@ -234,13 +235,8 @@ def rates_export(request):
     report = reports.build(request.user, place, grain=grain, first=first, last=last, settings=settings)
     for ranking in report.rankings:
         reports.label_lines(request.user, place, ranking)
-    response = HttpResponse(
-        reports.workbook(report),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
     name = f"rates-{place.level}-{month_text(report.first)}-{month_text(report.last)}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_response(reports.workbook(report), filename=name)
 
 
 @requires("cases.rates")

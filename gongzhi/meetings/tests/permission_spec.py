@@ -63,6 +63,7 @@ def routes(world):
         Route("meetings:new", expect=ok(CHAIRS)),
         Route("meetings:resolutions", expect=ok(VIEWERS)),
         Route("meetings:resolutions", query="show=overdue", expect=ok(VIEWERS)),
+        Route("meetings:resolution_export", query="show=all", expect=ok(VIEWERS)),
         Route("meetings:compliance", expect=ok(VIEWERS)),
         Route("meetings:settings", expect=ok(("office", "outsider", "admin"))),
         Route("meetings:feed", expect=ok(VIEWERS)),

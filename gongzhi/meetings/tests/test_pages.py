@@ -169,3 +169,22 @@ def test_only_the_office_is_shown_the_meeting_rules(client_for):
     settings_url = reverse("meetings:settings")
     assert settings_url in page(client_for("office").get(reverse("meetings:list")))
     assert settings_url not in page(client_for("party_secretary").get(reverse("meetings:list")))
+
+
+def test_the_resolutions_export_to_excel_within_scope(world, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from .scenario import build
+
+    scenario = build(world)
+    response = client_for("party_secretary").get(reverse("meetings:resolution_export") + "?show=all")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "决议", "居民区")
+    assert [r[0] for r in rows[1:]] == [scenario.resolution.number]
+    assert rows[1][6] == "新城一村业委会" and rows[1][11] == 1 and rows[1][12] == "已选定位置"
+    # 世博's inspection group sees no resolution of 新城.
+    other = client_for("inspector").get(reverse("meetings:resolution_export") + "?show=all")
+    assert list(load_workbook(BytesIO(other.content)).active.iter_rows(values_only=True))[1:] == []

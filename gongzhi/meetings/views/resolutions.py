@@ -36,23 +36,75 @@ from .pages import (
 )
 
 
-@requires("meetings.view")
-def resolution_list(request):
+def _listed_resolutions(request) -> tuple:
+    """The resolutions of the list's tab (open, overdue, all) in the user's scope, by due date."""
     resolutions = Resolution.objects.for_user(request.user).select_related("lead", "item__meeting__neighborhood")
     show = request.GET.get("show", "open")
     today = timezone.localdate()
     if show == "overdue":
         resolutions = resolutions.filter(state=ResolutionState.IN_PROGRESS, due__lt=today)
-    elif show == "all":
-        pass
-    else:
+    elif show != "all":
         show = "open"
         resolutions = resolutions.open()
-    page = paginate(request, resolutions.order_by("due"))
+    return resolutions.order_by("due", "number"), show, today
+
+
+@requires("meetings.view")
+def resolution_list(request):
+    resolutions, show, today = _listed_resolutions(request)
+    page = paginate(request, resolutions)
     for r in page:
         r.badge = RESOLUTION_BADGES.get(r.state)
         r.is_overdue = r.state == ResolutionState.IN_PROGRESS and r.due < today
     return render(request, "meetings/resolution_list.html", {"nav": "resolutions", "page_obj": page, "show": show})
+
+
+EXPORT_HEADERS = [
+    ("编号", 11),
+    ("决议", 44),
+    ("居民区", 10),
+    ("会议", 24),
+    ("会议日期", 11),
+    ("重大事项", 9),
+    ("牵头单位", 18),
+    ("协办单位", 22),
+    ("完成时限", 11),
+    ("状态", 14),
+    ("超期", 7),
+    ("进展报告数", 10),
+    ("最近进展", 36),
+]
+
+
+@requires("meetings.view")
+def resolution_export(request):
+    """The list's tab as an Excel file, every row (not only the page)."""
+    from gongzhi.core.spreadsheets import table_workbook, xlsx_response
+
+    resolutions, show, today = _listed_resolutions(request)
+    resolutions = resolutions.prefetch_related("co_organizations", "progress")
+
+    def rows():
+        for r in resolutions.iterator(chunk_size=500):
+            progress = sorted(r.progress.all(), key=lambda p: p.reported_at)
+            meeting = r.item.meeting
+            yield [
+                r.number,
+                r.text,
+                meeting.neighborhood.name,
+                meeting.title,
+                timezone.localtime(meeting.starts_at).date().isoformat(),
+                _("yes") if r.major else "",
+                r.lead.name,
+                "、".join(o.name for o in r.co_organizations.all()),
+                r.due.isoformat(),
+                r.get_state_display(),
+                _("yes") if r.state == ResolutionState.IN_PROGRESS and r.due < today else "",
+                len(progress),
+                progress[-1].text if progress else "",
+            ]
+
+    return xlsx_response(table_workbook("决议", EXPORT_HEADERS, rows()), filename=f"resolutions-{show}-{today}.xlsx")
 
 
 def _resolution_context(request, resolution: Resolution, bound: dict | None = None) -> dict:
