@@ -17,7 +17,7 @@ def items_for(user, scope, today, Item) -> list:  # noqa: N803 - the caller's It
 
     from . import compliance
     from .models import AgendaItem, AnnualReport, Meeting, Resolution
-    from .workflow import ItemState, MeetingState, ResolutionState
+    from .workflow import ItemState, MeetingState
 
     items = []
     if not scope.has("meetings.view"):
@@ -100,7 +100,7 @@ def items_for(user, scope, today, Item) -> list:  # noqa: N803 - the caller's It
             )
         overdue = (
             Resolution.objects.filter(Q(lead_id__in=org_ids) | Q(co_organizations__in=org_ids))
-            .filter(state=ResolutionState.IN_PROGRESS, due__lt=today)
+            .overdue(today)
             .distinct()
             .count()
         )

@@ -449,6 +449,10 @@ class ResolutionQuerySet(NeighborhoodScopedQuerySet):
     def open(self):
         return self.filter(state__in=ResolutionState.OPEN)
 
+    def overdue(self, today):
+        """Being carried out and past its due date (docs/metrics.md, "Resolutions")."""
+        return self.filter(state=ResolutionState.IN_PROGRESS, due__lt=today)
+
 
 class Resolution(PublicIdModel):
     """What a meeting decided on an item (R-MTG-4): carried out by a lead organisation with
@@ -496,6 +500,10 @@ class Resolution(PublicIdModel):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:resolution", args=[self.uid])
+
+    def is_overdue(self, today) -> bool:
+        """The same rule as ResolutionQuerySet.overdue, for one resolution."""
+        return self.state == ResolutionState.IN_PROGRESS and self.due < today
 
 
 class ProgressReport(PublicIdModel):
@@ -590,8 +598,6 @@ class Minutes(PublicIdModel):
 
 
 class AnnualReportQuerySet(NeighborhoodScopedQuerySet):
-    neighborhood_path = "compound__neighborhood"
-
     def area_q(self, area, scope):
         q = area.q(town="town", neighborhood="compound__neighborhood", compound="compound")
         if scope.organization_ids:

@@ -272,7 +272,18 @@ def public(request, uid):
                 messages.success(request, _("Thank you: your opinion is recorded; the reply will appear here."))
                 return redirect(f"{here}#opinions")
     elif request.method == "POST":
-        messages.error(request, _("The comment period of this notice has ended."))
+        if not is_open:
+            messages.error(request, _("The comment period of this notice has ended."))
+        elif not request.user.is_authenticated:
+            return redirect(reverse("accounts:phone_login") + "?" + urlencode({"next": here}))
+        else:
+            messages.error(
+                request,
+                _(
+                    "Opinions are given by residents registered at a unit of the compound. Ask the residents' "
+                    "committee to register you, or claim your unit with the compound's invite code."
+                ),
+            )
         return redirect(here)
     opinions = list(notice.opinions.select_related("unit__building", "unit__compound"))
     for opinion in opinions:

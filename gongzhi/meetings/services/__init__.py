@@ -3,12 +3,12 @@ attendance, votes, resolutions and their follow-up, minutes and annual reports. 
 takes the acting account, checks the workflow table and the actor's right, writes in one
 transaction with one audit entry, and notifies after commit.
 
-One module per sub-domain; everything is re-exported here, so callers write
-`from gongzhi.meetings import services` and `services.open_meeting(...)`."""
+One module per sub-domain; the public services are re-exported here, so callers write
+`from gongzhi.meetings import services` and `services.open_meeting(...)`. Helpers that start
+with an underscore stay in their modules (`_create_meeting` is exported for the demo's history,
+which records meetings in the past)."""
 
 from .access import (  # noqa: F401
-    _person_of,
-    _require_chair,
     chairs_neighborhood,
     may_chair,
     neighborhood_parties,
@@ -17,9 +17,6 @@ from .access import (  # noqa: F401
     represented_parties,
 )
 from .agenda import (  # noqa: F401
-    _attach,
-    _check_item_fields,
-    _conclude,
     add_materials,
     carry_over_item,
     conclude_item,
@@ -52,8 +49,6 @@ from .minutes import (  # noqa: F401
     start_minutes,
 )
 from .resolutions import (  # noqa: F401
-    _after_resolution_item,
-    _resolution_number,
     adopt_resolution,
     carrier_of,
     check_resolution,
@@ -65,7 +60,6 @@ from .resolutions import (  # noqa: F401
 )
 from .rules import (  # noqa: F401
     DEFAULT_MAJOR_KINDS,
-    _check_share,
     add_matter_kind,
     set_matter_kind_retired,
     settings_for,
@@ -73,14 +67,6 @@ from .rules import (  # noqa: F401
 )
 from .scheduling import (  # noqa: F401
     _create_meeting,
-    _default_chair,
-    _invitee_users,
-    _notify_invitees,
-    _period,
-    _representatives,
-    _send_invitations,
-    _validate_meeting_fields,
-    _when,
     add_invitee,
     bring_agenda_up_to_date,
     cancel_meeting,
@@ -96,15 +82,4 @@ from .scheduling import (  # noqa: F401
     schedule_meeting,
     schedule_regular_meetings,
     send_invitations,
-)
-from .steps import (  # noqa: F401
-    _item_step,
-    _locked_item,
-    _locked_meeting,
-    _locked_minutes,
-    _locked_resolution,
-    _meeting_step,
-    _next_order,
-    _open_items,
-    _resolution_step,
 )

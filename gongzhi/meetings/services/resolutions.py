@@ -371,7 +371,7 @@ def sweep_resolutions(today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     counts = {"reminded": 0, "overdue": 0}
     open_ = Resolution.objects.filter(state=ResolutionState.IN_PROGRESS)
-    for resolution in open_.filter(overdue_since__isnull=True, due__lt=today):
+    for resolution in Resolution.objects.overdue(today).filter(overdue_since__isnull=True):
         with transaction.atomic():
             current = _locked_resolution(resolution)
             if current.overdue_since is not None or current.state != ResolutionState.IN_PROGRESS:

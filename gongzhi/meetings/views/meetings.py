@@ -228,12 +228,9 @@ def meeting_act(request, uid, action):
             "end": lambda: services.end_meeting(
                 actor=user, meeting=meeting, expected_version=form.cleaned_data["version"]
             ),
-            "draft": lambda: (
-                services.bring_agenda_up_to_date(
-                    actor=user, meeting=meeting, expected_version=form.cleaned_data["version"]
-                )
-                + 1
-            ),  # a count of 0 is a success too: never None
+            "draft": lambda: services.bring_agenda_up_to_date(
+                actor=user, meeting=meeting, expected_version=form.cleaned_data["version"]
+            ),
             "minutes": lambda: services.start_minutes(actor=user, meeting=meeting),
         }
         call = calls[action]

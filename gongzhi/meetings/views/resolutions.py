@@ -25,7 +25,6 @@ from ..models import (
 from ..workflow import (
     RESOLUTION_TRANSITIONS,
     ResolutionAction,
-    ResolutionState,
     allowed,
 )
 from .pages import (
@@ -42,7 +41,7 @@ def _listed_resolutions(request) -> tuple:
     show = request.GET.get("show", "open")
     today = timezone.localdate()
     if show == "overdue":
-        resolutions = resolutions.filter(state=ResolutionState.IN_PROGRESS, due__lt=today)
+        resolutions = resolutions.overdue(today)
     elif show != "all":
         show = "open"
         resolutions = resolutions.open()
@@ -55,7 +54,7 @@ def resolution_list(request):
     page = paginate(request, resolutions)
     for r in page:
         r.badge = RESOLUTION_BADGES.get(r.state)
-        r.is_overdue = r.state == ResolutionState.IN_PROGRESS and r.due < today
+        r.overdue_now = r.is_overdue(today)
     return render(request, "meetings/resolution_list.html", {"nav": "resolutions", "page_obj": page, "show": show})
 
 
@@ -99,7 +98,7 @@ def resolution_export(request):
                 "、".join(o.name for o in r.co_organizations.all()),
                 r.due.isoformat(),
                 r.get_state_display(),
-                _("yes") if r.state == ResolutionState.IN_PROGRESS and r.due < today else "",
+                _("yes") if r.is_overdue(today) else "",
                 len(progress),
                 progress[-1].text if progress else "",
             ]
@@ -123,7 +122,7 @@ def _resolution_context(request, resolution: Resolution, bound: dict | None = No
         "resolution": resolution,
         "meeting": meeting,
         "badge": RESOLUTION_BADGES.get(state),
-        "is_overdue": state == ResolutionState.IN_PROGRESS and resolution.due < timezone.localdate(),
+        "is_overdue": resolution.is_overdue(timezone.localdate()),
         "co_organizations": list(resolution.co_organizations.all()),
         "progress": list(resolution.progress.select_related("organization").prefetch_related("evidence")),
         "contrary": list(resolution.contrary_actions.select_related("organization")),
