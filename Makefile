@@ -9,7 +9,7 @@ PORT ?= 8000
 help:
 	@echo "make run    set up (venv, packages, database, demo town) and serve on 127.0.0.1:$(PORT) with the worker"
 	@echo "make test   install the test dependencies and run the whole suite"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff and the import contracts (layers point down; core imports no app)"
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s); set PYTHON=python3.x" % sys.version.split()[0])'
@@ -42,6 +42,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 messages: $(VENV)/.installed-test
 	cd gongzhi && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete && ../$(PY) ../manage.py compilemessages

@@ -1,6 +1,117 @@
-"""Test-wide settings and fixtures. Personas and factories live in gongzhi/core/testing.py."""
+"""Test-wide settings and fixtures. Personas and factories live in gongzhi/testing.py.
+
+The clock: a test whose meaning depends on the date says when it runs, `@pytest.mark.frozen("2026-11-27
+10:00")` (Shanghai time, standing still), and moves with the `clock` fixture; CI also runs the suite with
+the machine's clock at a few awkward instants (`.ci/run`). The working-day calendar: a test that needs
+a year without official data says so with `without_calendar_data(2027)`, whatever the package ships.
+After commit: `django_capture_on_commit_callbacks(execute=True)` runs what a block queued for after
+commit; `rolled_back` checks that a block whose transaction rolls back sends nothing."""
+
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        'frozen(when): the clock stands still at `when`, Shanghai time ("2026-11-27 10:00"; a date means 10:00)',
+    )
+
+
+def shanghai(when) -> datetime:
+    """An instant from "2026-11-27 10:00", "2026-11-27" (10:00), a date or a datetime; naive means Shanghai."""
+    if isinstance(when, str):
+        when = datetime.fromisoformat(when) if len(when) > 10 else date.fromisoformat(when)
+    if not isinstance(when, datetime):
+        when = datetime.combine(when, time(10, 0))
+    return when if when.tzinfo else when.replace(tzinfo=SHANGHAI)
+
+
+class Clock:
+    """The test's clock, standing still (time-machine) until moved: `clock.move_to("2026-12-29 09:00")`,
+    `clock.shift(days=3)`; `clock.today` is the date in Shanghai."""
+
+    def __init__(self, when):
+        self._travel = time_machine.travel(shanghai(when), tick=False)
+        self._traveller = self._travel.start()
+
+    def move_to(self, when) -> None:
+        self._traveller.move_to(shanghai(when))
+
+    def shift(self, **delta) -> None:
+        self._traveller.shift(timedelta(**delta))
+
+    @property
+    def today(self) -> date:
+        return datetime.now(SHANGHAI).date()
+
+    def stop(self) -> None:
+        self._travel.stop()
+
+
+@pytest.fixture
+def clock(request):
+    """The clock, frozen at the test's `frozen` mark (or where it stands when the test starts)."""
+    marker = request.node.get_closest_marker("frozen")
+    frozen = Clock(marker.args[0] if marker else datetime.now(UTC))
+    yield frozen
+    frozen.stop()
+
+
+@pytest.fixture(autouse=True)
+def _frozen_clock(request):
+    """Freezes the clock for a test (or module: `pytestmark`) marked `frozen`, before any other fixture."""
+    if request.node.get_closest_marker("frozen"):
+        request.getfixturevalue("clock")
+
+
+@pytest.fixture
+def without_calendar_data(monkeypatch):
+    """without_calendar_data(2027, …): the holiday package has no data for those years (as for every year
+    after its last release): weekends alone count, deadlines there are provisional."""
+    import sys
+
+    from gongzhi.core import process_cache, workdays
+
+    def remove(*years):
+        known = workdays.PACKAGE_YEARS
+        for module in [m for name, m in list(sys.modules.items()) if name.startswith("gongzhi")]:
+            if getattr(module, "PACKAGE_YEARS", None) is known:  # workdays, and whoever imported the name
+                monkeypatch.setattr(module, "PACKAGE_YEARS", known - frozenset(years))
+        process_cache._store.clear()
+
+    return remove
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@pytest.fixture
+def rolled_back(django_capture_on_commit_callbacks):
+    """`with rolled_back(): …` runs the block in a transaction that then rolls back (as when a later step
+    of the same request fails) and checks that nothing it queued for after commit survives: no
+    notification, SMS, e-mail or task goes out."""
+    from django.db import transaction
+
+    @contextmanager
+    def run():
+        with django_capture_on_commit_callbacks() as callbacks:
+            try:
+                with transaction.atomic():
+                    yield
+                    raise _RolledBack
+            except _RolledBack:
+                pass
+        assert callbacks == [], f"{len(callbacks)} after-commit callbacks survived the rollback"
+
+    return run
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +137,7 @@ def _test_settings(settings):
 
 @pytest.fixture
 def world(db):
-    from gongzhi.core.testing import personas
+    from gongzhi.testing import personas
 
     return personas()
 

@@ -28,6 +28,7 @@ import sys
 import time
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import accumulate
@@ -50,7 +51,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from gongzhi.cases import stats  # noqa: E402
 from gongzhi.cases.configuration import DEFAULT_CATEGORIES  # noqa: E402
-from gongzhi.cases.models import Case, CaseNumber, CaseSettings, CaseStats, Category  # noqa: E402
+from gongzhi.cases.models import Case, CaseNumber, CaseSettings, CaseStats, CaseTownStats, Category  # noqa: E402
 from gongzhi.core.ids import ALPHABET  # noqa: E402
 from gongzhi.core.workdays import WorkingCalendar  # noqa: E402
 from gongzhi.orgs.models import Body, Organization, ServiceContract  # noqa: E402
@@ -108,6 +109,24 @@ NAME_PARTS = (
 )
 NAME_KINDS = ("苑", "园", "村", "公寓", "花园", "小区", "家园", "新村", "坊", "城")
 COMPANY_WORDS = ("申江", "东方", "城建", "绿城", "万科", "长宁", "浦发", "明华", "德润", "安居")
+
+
+def roll_up(town_ids: Iterable[int]) -> None:
+    """Recompute the per-town rows of these towns from their CaseStats rows after the bulk load
+    (the product keeps them by delta; only this generator writes CaseStats in bulk)."""
+    town_ids = [int(t) for t in town_ids]
+    if not town_ids:
+        return
+    names = CaseStats.COUNTERS
+    CaseTownStats.objects.filter(town_id__in=town_ids).delete()
+    placeholders = ", ".join(["%s"] * len(town_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CaseTownStats._meta.db_table} (town_id, period, {', '.join(names)}) "  # noqa: S608
+            f"SELECT town_id, period, {', '.join(f'SUM({n})' for n in names)} FROM {CaseStats._meta.db_table} "
+            f"WHERE town_id IN ({placeholders}) GROUP BY town_id, period",
+            town_ids,
+        )
 
 
 def uid_from(rng: random.Random, length: int = 12) -> str:
@@ -787,7 +806,7 @@ def build_counters(town_ids: list[int], zone: ZoneInfo, now_ts: int, say=print) 
         with BulkLoad(CaseStats, say), connection.cursor() as cursor:
             cursor.execute(sql, params)
             count = cursor.rowcount
-        stats.roll_up(town_ids)
+        roll_up(town_ids)
         return count
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Case intake through the API (issue: cases): cases/second through POST /api/v1/cases under
 # concurrent load, as a ratio of a floor measured in the same run — the same gunicorn answering
-# a view that performs one plain INSERT (/api/v1/bench/floor, on only with BENCHMARK_ENDPOINTS).
+# a view that performs one plain INSERT (/api/v1/bench/floor: the app bench.floor, installed only by
+# the bench settings, DJANGO_SETTINGS_MODULE=bench.settings, which every step below runs with).
 #
 #   bench/intake.sh                  # 20 s per measurement, 2 workers, 4 connections
 #   DURATION=30 WORKERS=4 CONNECTIONS=8 bench/intake.sh
@@ -49,6 +50,7 @@ for tool in wrk psql curl; do
   command -v "$tool" >/dev/null || { echo "intake.sh: $tool is needed" >&2; exit 2; }
 done
 
+export DJANGO_SETTINGS_MODULE=bench.settings
 export DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$DB"
 export DEBUG=false
 export SECRET_KEY="bench-only-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
@@ -73,8 +75,8 @@ source "$WORK/env"
 export INTAKE_TOKEN INTAKE_COMPOUNDS INTAKE_CATEGORIES
 
 echo "== gunicorn on 127.0.0.1:$PORT, $WORKERS workers"
-# BENCHMARK_ENDPOINTS turns the floor view on, in this server's environment only.
-BENCHMARK_ENDPOINTS=true PYTHONWARNINGS="ignore:No directory at" "$ROOT/.venv/bin/gunicorn" gongzhi.wsgi:application \
+# The product plus the floor (bench.settings, exported above).
+PYTHONWARNINGS="ignore:No directory at" "$ROOT/.venv/bin/gunicorn" gongzhi.wsgi:application \
   --bind "127.0.0.1:$PORT" --workers "$WORKERS" --worker-class sync \
   --log-level warning --error-logfile "$WORK/gunicorn.log" &
 GUNICORN_PID=$!

@@ -1,6 +1,6 @@
 """Where the time of one POST /api/v1/cases goes (companion of bench/intake.sh): sends N requests
 through Django's test client in this process, against the database in DATABASE_URL (set up as
-bench/intake.sh does, e.g. with bench/intake_setup.py), and prints the SQL statements of one
+bench/intake.sh does, e.g. with bench/intake_setup.py, under bench.settings), and prints the SQL statements of one
 request, a cProfile summary of all, and — one at a time, in this process — the milliseconds of a
 floor request, of an intake request, and of making one case in the worker (process_intakes).
 
@@ -18,10 +18,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")  # the product plus the floor
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "profile-only-" + "x" * 40)
-os.environ.setdefault("BENCHMARK_ENDPOINTS", "true")
 
 import django  # noqa: E402
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")  # the database bench/intake.sh uses
 
 import django  # noqa: E402
 
@@ -19,8 +19,8 @@ from django.core.management import call_command  # noqa: E402
 from gongzhi.api.services import create_api_token  # noqa: E402
 from gongzhi.cases.configuration import install_default_categories  # noqa: E402
 from gongzhi.cases.models import Category  # noqa: E402
-from gongzhi.core.demo import TOWN_CODE  # noqa: E402
 from gongzhi.core.models import User  # noqa: E402
+from gongzhi.demo.town import TOWN_CODE  # noqa: E402
 from gongzhi.orgs.models import ServiceContract  # noqa: E402
 from gongzhi.places.models import Compound, Town  # noqa: E402
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "gongzhi.meetings",
     "gongzhi.notices",
     "gongzhi.api",
+    "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gongzhi.core.context_processors.platform",
+                "gongzhi.notifications.context_processors.unread",
             ],
         },
     },

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "gongzhi.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from . import contributions  # noqa: F401 - registers what the app adds to the platform

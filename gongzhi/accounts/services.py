@@ -16,23 +16,10 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.core.models import User
+from gongzhi.core.phones import normalise_phone
 
 from .models import PhoneCode
 from .sms import send_sms
-
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
-
-
-def normalise_phone(raw: str) -> str:
-    """Accept 138 1234 5678, 138-1234-5678 or +86 13812345678; return 13812345678 or raise."""
-    phone = re.sub(r"[\s-]", "", raw or "")
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    elif phone.startswith("0086"):
-        phone = phone[4:]
-    if not PHONE_RE.match(phone):
-        raise ValidationError(_("Enter an 11-digit mainland mobile number, e.g. 13812345678."), code="phone")
-    return phone
 
 
 def _digest(phone: str, code: str) -> str:

@@ -12,5 +12,5 @@ urlpatterns = [
     path("phone/verify/", views.phone_verify, name="phone_verify"),
     path("home/", views.my_home, name="my_home"),
     path("join/", views.join, name="join"),
-    path("people/<str:uid>/login/", views.staff_login, name="staff_login"),
+    path("people/<uid:uid>/login/", views.staff_login, name="staff_login"),
 ]

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from gongzhi.core.forms import apply_service
 from gongzhi.core.pages import form_page, managed, posted
 from gongzhi.core.permissions import requires
+from gongzhi.core.phones import normalise_phone
+from gongzhi.core.views import resident_home
 from gongzhi.orgs import services as org_services
-from gongzhi.orgs.models import Person, Residency
+from gongzhi.orgs.models import Person
 
 from . import services
 from .forms import ClaimForm, CodeForm, InviteCodeForm, LoginForm, PhoneForm, StaffLoginForm, StyledPasswordChangeForm
@@ -62,7 +64,7 @@ def phone_login(request):
         phone = form.cleaned_data["phone"]
         sent = apply_service(form, lambda: services.request_phone_code(phone=phone, address=_address(request)) or True)
         if sent:
-            request.session["otp_phone"] = services.normalise_phone(phone)
+            request.session["otp_phone"] = normalise_phone(phone)
             messages.info(request, _("A code was sent to your phone by SMS."))
             return redirect(reverse("accounts:phone_verify") + f"?next={next_url}")
     return render(
@@ -113,17 +115,7 @@ def phone_verify(request):
 
 
 def my_home(request):
-    person = getattr(request.user, "person", None)
-    residencies = (
-        Residency.objects.filter(person=person).active().select_related("unit__building", "unit__compound")
-        if person
-        else Residency.objects.none()
-    )
-    from gongzhi.core.views import resident_cases
-
-    return render(
-        request, "core/home_resident.html", {"nav": "home", "residencies": residencies, **resident_cases(request.user)}
-    )
+    return resident_home(request)
 
 
 def join(request):

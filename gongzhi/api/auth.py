@@ -21,7 +21,8 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from gongzhi.core import process_cache
-from gongzhi.core.scope import Scope, compute_scope
+from gongzhi.core.scope import Scope
+from gongzhi.orgs.scope import compute_scope
 
 from .models import ApiToken
 

@@ -101,14 +101,3 @@ class Intake(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.token_id}:{self.key}"
-
-
-class FloorRow(models.Model):
-    """Written by the benchmark's floor endpoint (gongzhi.api.bench: one plain INSERT per request),
-    which exists only when BENCHMARK_ENDPOINTS is on. Empty everywhere else."""
-
-    body = models.CharField(max_length=200)
-    created_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return f"{self.pk}"

@@ -20,7 +20,7 @@ StateCode = Literal[tuple(State.values)]  # type: ignore[valid-type]
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CASE_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # as gongzhi.places.models.code_validator
-PHONE_PATTERN = r"^(1[3-9][0-9]{9})?$"  # as gongzhi.accounts.services.PHONE_RE, or empty
+PHONE_PATTERN = r"^(1[3-9][0-9]{9})?$"  # as gongzhi.core.phones.PHONE_RE, or empty
 # 1-100 visible ASCII characters (no spaces, no control characters): a UUID, or the hotline's own id.
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,100}$"
 

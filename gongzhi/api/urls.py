@@ -1,5 +1,5 @@
-"""/api/v1/: the API's endpoints (gongzhi.api.endpoints), its OpenAPI document, the benchmark's
-floor (off by default) and a JSON 404 for every other address below /api/v1/.
+"""/api/v1/: the API's endpoints (gongzhi.api.endpoints), its OpenAPI document and a JSON 404 for
+every other address below /api/v1/.
 
 The API authenticates by token, not by session: its views are exempt from the sign-in redirect
 and from CSRF (no cookie is read), and every answer is JSON — also a wrong method (405)."""
@@ -9,7 +9,7 @@ from functools import wraps
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, path, reverse
 
-from . import bench, errors
+from . import errors
 from .endpoints import api
 
 app_name = "api"
@@ -52,6 +52,5 @@ def _patterns():
 
 urlpatterns = [
     *_patterns(),
-    path("bench/floor", _api_view(bench.floor), name="bench_floor"),
     path("<path:rest>", _api_view(not_found), name="not_found"),
 ]

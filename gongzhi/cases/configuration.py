@@ -12,6 +12,7 @@ from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Town
 
 from .models import CaseSettings, Category
+from .town_settings import SETTINGS_CACHE
 
 K = Organization.Kind
 # The default tree; deadlines in working days (DOMAIN-RULES: 1, 5 or 15 by kind of matter).
@@ -125,8 +126,6 @@ def update_case_settings(*, actor, town: Town, data: dict, expected_version: int
         changes={k: data[k] for k in SETTINGS_FIELDS if k in data},
         expected_version=expected_version,
     )
-    from .services import SETTINGS_CACHE
-
     process_cache.forget(SETTINGS_CACHE)
     transaction.on_commit(lambda: process_cache.forget(SETTINGS_CACHE))
     if updated.period_start_day != old_start:

@@ -39,6 +39,14 @@ DESCRIPTIONS = {
 CHANNELS = ["qr"] * 10 + ["phone"] * 5 + ["visit"] * 2 + ["walk_in"] * 2 + ["api"]
 
 
+ORDER = 10  # this app's demo story (see gongzhi.demo.stories): first after the town is built
+
+
+def play(town) -> str:
+    count = seed_cases(town)
+    return f"{count} cases of the last five months played through the services." if count else ""
+
+
 def seed_cases(town) -> int:
     from gongzhi.cases.configuration import install_default_categories
     from gongzhi.cases.models import Case

@@ -9,10 +9,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core import uploads
 from gongzhi.core.forms import MultipleFileInput, StyledForm
 from gongzhi.places.models import Unit
 
-from . import photos
 from .models import Case, Category, Urgency
 from .services import Report
 
@@ -28,8 +28,8 @@ class PhotosField(forms.FileField):
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
-        uploads = data if isinstance(data, (list, tuple)) else [data] if data else []
-        return [super(PhotosField, self).clean(upload, initial) for upload in uploads if upload]
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        return [super(PhotosField, self).clean(upload, initial) for upload in files if upload]
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -124,12 +124,12 @@ class ReportForm(StyledForm):
         self.fields["urgency"].widget.attrs.pop("class", None)
         self.fields["photos"].help_text = gettext(
             "Up to %(n)s pictures (JPEG, PNG or WebP). Their location data is removed."
-        ) % {"n": photos.MAX_PHOTOS}
+        ) % {"n": uploads.MAX_PHOTOS}
 
     def clean_photos(self):
-        uploads = self.cleaned_data.get("photos") or []
+        files = self.cleaned_data.get("photos") or []
         try:
-            return photos.clean_photos(uploads)
+            return uploads.clean_photos(files)
         except ValidationError as error:
             raise ValidationError(
                 [*error.messages, _("Nothing was saved: choose the photos again.")], code="photos"

@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core import uploads
 from gongzhi.core.forms import DateInput, MultipleFileField, StyledForm
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Building, Compound, Unit
 from gongzhi.places.selectors import by_number
 
-from . import photos as photo_checks
 from .models import Case, Category, Urgency, Visit
 from .workflow import State
 
@@ -365,8 +365,8 @@ class CaseEntryForm(PlaceMixin, Form):
         super().__init__(*args, **kwargs)
         self.setup_place(compound)
         self.fields["photos"].help_text = gettext("Up to %(n)s JPEG, PNG or WebP pictures, %(mb)s MB each.") % {
-            "n": photo_checks.MAX_PHOTOS,
-            "mb": photo_checks.MAX_BYTES // 2**20,
+            "n": uploads.MAX_PHOTOS,
+            "mb": uploads.MAX_BYTES // 2**20,
         }
         self.fields["category"].queryset = categories.filter(town_id=compound.town_id)
         self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} · {c.name}" if c.parent_id else c.name
@@ -388,21 +388,9 @@ class CaseEntryForm(PlaceMixin, Form):
     def visit_fields(self):
         return [self[name] for name in ("visit", "visit_household", "visit_notes") if name in self.fields]
 
-    @property
-    def place_fields(self):
-        return [self[name] for name in ("building", "unit_number", "location")]
-
-    @property
-    def problem_fields(self):
-        return [self[name] for name in ("category", "urgency", "description", "photos")]
-
-    @property
-    def reporter_fields(self):
-        return [self[name] for name in ("reporter_name", "reporter_phone", "hide_identity")]
-
     def clean_photos(self):
         try:
-            return photo_checks.clean_photos(self.cleaned_data.get("photos") or [])
+            return uploads.clean_photos(self.cleaned_data.get("photos") or [])
         except ValidationError as error:
             raise ValidationError(error.messages) from None
 

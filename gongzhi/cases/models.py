@@ -149,9 +149,6 @@ class CaseQuerySet(ScopedQuerySet):
             q = (Q() if q == NOTHING else q) | Q(handler_id__in=handling) | Q(pk__in=co_handled)
         return q
 
-    def of_reporter(self, user):
-        return self.filter(reporter_user=user)
-
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 

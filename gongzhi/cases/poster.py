@@ -5,16 +5,13 @@ The poster is for residents, so it is always in the site's default language."""
 
 from __future__ import annotations
 
-import re
-
-import qrcode
-import qrcode.image.svg
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from gongzhi.core.qrcodes import qr_svg
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Compound
 
@@ -22,19 +19,6 @@ from gongzhi.places.models import Compound
 def report_url(compound: Compound) -> str:
     """The absolute address of the compound's report page, as printed and encoded."""
     return settings.SITE_URL.rstrip("/") + reverse("cases:report", args=[compound.uid])
-
-
-def qr_svg(data: str) -> str:
-    """`data` as a QR code in an <svg> element sized by its container (no fixed width/height)."""
-    image = qrcode.make(
-        data,
-        image_factory=qrcode.image.svg.SvgPathImage,
-        error_correction=qrcode.constants.ERROR_CORRECT_M,
-        border=2,
-    )
-    svg = image.to_string(encoding="unicode")
-    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
-    return re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg class="qr" role="img"', svg, count=1)
 
 
 def poster_html(compound: Compound) -> str:

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import Case, CaseStats, CaseTownStats
+from .town_settings import settings_for
 
 Key = tuple[int, int, int, int, date]  # (town, neighborhood, compound, organization, period)
 
@@ -78,8 +79,6 @@ def contributions(case: Case, start_day: int) -> Counter:
 
 
 def start_day_of(town_id: int) -> int:
-    from .services import settings_for
-
     return settings_for(town_id).period_start_day
 
 
@@ -135,23 +134,6 @@ def apply(delta: Counter) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
         cursor.executemany(town_sql, town_params)
-
-
-def roll_up(town_ids: Iterable[int]) -> None:
-    """Recompute the per-town rows of these towns from their CaseStats rows."""
-    town_ids = [int(t) for t in town_ids]
-    if not town_ids:
-        return
-    names = CaseStats.COUNTERS
-    CaseTownStats.objects.filter(town_id__in=town_ids).delete()
-    placeholders = ", ".join(["%s"] * len(town_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {CaseTownStats._meta.db_table} (town_id, period, {', '.join(names)}) "  # noqa: S608
-            f"SELECT town_id, period, {', '.join(f'SUM({n})' for n in names)} FROM {CaseStats._meta.db_table} "
-            f"WHERE town_id IN ({placeholders}) GROUP BY town_id, period",
-            town_ids,
-        )
 
 
 def rebuild(town_ids: Iterable[int] | None = None, batch: int = 5000) -> int:

@@ -1,9 +1,11 @@
 """The case workflow as one explicit table (DESIGN.md convention 3): which action moves a case
 from which states to which state. Services check it; a test walks every allowed and every
-forbidden pair."""
+forbidden pair. The table is read through gongzhi.core.workflow (`CASE_WORKFLOW.target()`)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.workflow import Workflow
 
 
 class State(models.TextChoices):
@@ -50,15 +52,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     A.WITHDRAW: ((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED), S.WITHDRAWN),
 }
 
+CASE_WORKFLOW = Workflow(TRANSITIONS, "cases.case")
+
 TERMINAL = (S.CLOSED, S.REJECTED, S.MERGED, S.WITHDRAWN)
 OPEN_STATES = tuple(s for s in S if s not in TERMINAL)
-
-
-def target(action: str, state: str) -> str | None:
-    """The state `action` leads to from `state`, or None when the table forbids it."""
-    sources, to = TRANSITIONS[action]
-    return to if state in sources else None
-
-
-def allowed_actions(state: str) -> list[str]:
-    return [action for action, (sources, _to) in TRANSITIONS.items() if state in sources]

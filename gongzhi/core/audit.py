@@ -111,7 +111,7 @@ def _locked_chain(town_id: int | None) -> AuditChain:
 def _actor_label(actor) -> str:
     """Who acted, as the history shows it. A resident's account is named by its mobile number:
     kept masked here, since the history is read by staff who must not see it in full."""
-    from .masking import mask_phone
+    from .phones import mask_phone
 
     if actor is None:
         return "system"

@@ -11,7 +11,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from .masking import mask_phone
+from . import registry
+from .phones import mask_phone
 
 VERB_LABELS = {
     "create": lambda: _("Created"),
@@ -41,151 +42,28 @@ VERB_LABELS = {
 }
 
 
-# Verbs whose label depends on what was changed (a rejected case is 不予受理, a rejected claim 已驳回).
-VERB_LABELS_BY_TYPE = {
-    "cases.case": {
-        "create": lambda: _("Reported"),
-        "accept": lambda: _("Accepted"),
-        "start": lambda: _("Work started"),
-        "explain": lambda: _("Explained, with a committed date"),
-        "escalate": lambda: _("Escalated to the joint meeting"),
-        "resolve": lambda: _("Marked resolved"),
-        "confirm": lambda: _("Confirmed fixed"),
-        "reopen": lambda: _("Reopened (not fixed)"),
-        "close_unreachable": lambda: _("Closed: resident not reachable"),
-        "reject": lambda: _("Not taken up (invalid)"),
-        "merge": lambda: _("Merged into another case"),
-        "withdraw": lambda: _("Withdrawn"),
-        "reassign": lambda: _("Reassigned"),
-        "co_handlers": lambda: _("Co-handlers changed"),
-        "message": lambda: _("Message"),
-        "callback_due": lambda: _("Callback due"),
-        "overdue": lambda: _("Deadline missed"),
+# Verbs whose label depends on what was changed (a rejected case is 不予受理, a rejected claim
+# 已驳回), keys recorded that are not fields, choices of those keys, and actions recorded on a parent
+# that describe a row of another model: each app registers its own (gongzhi.core.registry.audit_labels).
+LABELS = registry.LABELS
+
+# Keys any service may record that are not fields of the object's model, with their labels.
+registry.audit_labels(
+    verbs=VERB_LABELS,
+    extra_fields={
+        "reason": lambda: _("Reason"),
+        "text": lambda: _("Message"),
+        "note": lambda: _("Note"),
+        "number": lambda: _("Number"),
+        "sha256": lambda: "SHA-256",
+        "files": lambda: _("Files"),
+        "photos": lambda: _("Photos"),
+        "organization": lambda: _("Organisation"),
+        "by": lambda: _("By"),
+        "unit": lambda: _("Unit"),
+        "description": lambda: pgettext("matter", "Description"),
     },
-    "meetings.meeting": {
-        "create": lambda: _("Scheduled"),
-        "reschedule": lambda: _("Time or place changed"),
-        "designate_chair": lambda: _("Chair designated"),
-        "invite_person": lambda: _("Person invited"),
-        "uninvite_person": lambda: _("Removed from the invitations"),
-        "invite": lambda: _("Invitations sent"),
-        "open": lambda: _("Opened"),
-        "attendance": lambda: _("Attendance taken"),
-        "end": lambda: _("Ended"),
-        "cancel": lambda: _("Cancelled"),
-    },
-    "meetings.item": {
-        "add": lambda: _("Put on the agenda"),
-        "propose": lambda: _("Proposed"),
-        "edit": lambda: _("Edited"),
-        "materials": lambda: _("Materials added"),
-        "position": lambda: _("Position recorded"),
-        "waive_consultation": lambda: _("Vote allowed without every position"),
-        "notes": lambda: _("Discussion notes"),
-        "open_ballot": lambda: _("Put to the vote"),
-        "vote": lambda: _("Vote recorded"),
-        "close_ballot": lambda: _("Vote closed"),
-        "conclude": lambda: _("Concluded without a vote"),
-        "carry_over": lambda: _("Carried over"),
-        "withdraw": lambda: _("Withdrawn"),
-    },
-    "meetings.resolution": {
-        "adopt": lambda: _("Adopted"),
-        "report": lambda: _("Progress reported"),
-        "report_done": lambda: _("Reported carried out"),
-        "close": lambda: _("Checked and closed"),
-        "send_back": lambda: _("Checked: not yet done"),
-        "reconsider": lambda: _("Reconsideration requested"),
-        "keep": lambda: _("Kept on reconsideration"),
-        "supersede": lambda: _("Replaced on reconsideration"),
-        "contrary": lambda: _("Action contrary reported"),
-        "overdue": lambda: _("Overdue"),
-    },
-    "meetings.minutes": {
-        "draft": lambda: _("Minutes drafted"),
-        "edit": lambda: _("Minutes edited"),
-        "approve": lambda: _("Minutes approved"),
-        "revise": lambda: _("New version of the minutes"),
-    },
-    "meetings.annualreport": {"submit": lambda: _("Submitted"), "rate": lambda: _("Rated")},
-    "meetings.settings": {"update": lambda: _("Edited")},
-    "meetings.matterkind": {},
-    "notices.notice": {
-        "publish": lambda: _("Published"),
-        "close": lambda: _("Comment period ended"),
-        "summarise": lambda: _("Summarised for the joint meeting"),
-    },
-    "notices.opinion": {"create": lambda: _("Opinion given"), "reply": lambda: _("Replied")},
-    "orgs.organization": {"contrary_to_resolution": lambda: _("Acted against a resolution")},
-}
-
-# Keys services record that are not fields of the object's model, with their labels.
-EXTRA_LABELS = {
-    "photos": lambda: _("Photos"),
-    "routing_note": lambda: _("Routing note"),
-    "reason": lambda: _("Reason"),
-    "text": lambda: _("Message"),
-    "from_resident": lambda: _("From the resident"),
-    # joint meetings and notices
-    "voter": lambda: _("Voter"),
-    "choice": lambda: _("Vote"),
-    "stance": lambda: pgettext("stance", "Position"),
-    "organization": lambda: _("Organisation"),
-    "files": lambda: _("Files"),
-    "outcome": lambda: _("Outcome"),
-    "explanation": lambda: _("How it was decided"),
-    "invited": lambda: _("Invitations sent"),
-    "carried_over": lambda: _("Items carried over"),
-    "number": lambda: _("Number"),
-    "sha256": lambda: "SHA-256",
-    "note": lambda: _("Note"),
-    "invitee": lambda: _("Invitee"),
-    "voting": lambda: _("May vote"),
-    "by": lambda: _("By"),
-    "rating": lambda: _("Rating"),
-    "yes": lambda: pgettext("vote", "Yes"),
-    "no": lambda: pgettext("vote", "No"),
-    "abstain": lambda: pgettext("vote", "Abstain"),
-    "present": lambda: _("Voting members present"),
-    "opinion": lambda: _("Opinion"),
-    "progress": lambda: _("Progress"),
-    "reply": lambda: _("Reply"),
-    "unit": lambda: _("Unit"),
-    "item": lambda: _("Agenda item"),
-    "meeting": lambda: _("Meeting"),
-    "closes_on": lambda: _("Comments until"),
-    "description": lambda: pgettext("matter", "Description"),
-    "occurred_on": lambda: _("Date it happened"),
-    "chair_name": lambda: _("Chair"),
-}
-
-
-def _choices(module: str, path: str):
-    def load():
-        from importlib import import_module
-
-        obj = import_module(module)
-        for part in path.split("."):
-            obj = getattr(obj, part)
-        return dict(obj.choices)
-
-    return load
-
-
-# Keys (not model fields) whose recorded codes read as the labels of these choices.
-EXTRA_CHOICES = {
-    "choice": _choices("gongzhi.meetings.models", "Vote.Choice"),
-    "stance": _choices("gongzhi.meetings.models", "Position.Stance"),
-    "rating": _choices("gongzhi.cases.models", "Case.Rating"),
-}
-
-# Actions recorded on a parent whose before/after describe a row of another model.
-DETAIL_MODELS = {
-    "orgs.body.add_member_unit": "orgs.bodymemberunit",
-    "orgs.body.remove_member_unit": "orgs.bodymemberunit",
-    "orgs.body.add_coverage": "orgs.bodycoverage",
-    "orgs.body.remove_coverage": "orgs.bodycoverage",
-}
+)
 
 
 def model_for(object_type: str):
@@ -198,11 +76,11 @@ def model_for(object_type: str):
 def action_label(action: str) -> str:
     object_type, _sep, verb = action.rpartition(".")
     model = model_for(object_type)
-    by_type = VERB_LABELS_BY_TYPE.get(object_type, {})
+    by_type = LABELS.verbs_by_type.get(object_type, {})
     if verb in by_type:
         verb_label = by_type[verb]()
     else:
-        verb_label = VERB_LABELS[verb]() if verb in VERB_LABELS else verb
+        verb_label = LABELS.verbs[verb]() if verb in LABELS.verbs else verb
     if model is None:
         return verb_label
     return f"{model._meta.verbose_name} · {verb_label}"
@@ -214,8 +92,8 @@ def _display(field, value, can_see_contact: bool, name: str = ""):
     if field is None:
         if isinstance(value, bool):
             return _("yes") if value else _("no")
-        if name in EXTRA_CHOICES and isinstance(value, str):
-            return EXTRA_CHOICES[name]().get(value, value)
+        if name in LABELS.extra_choices and isinstance(value, str):
+            return LABELS.extra_choices[name]().get(value, value)
         return value
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
@@ -236,7 +114,7 @@ def _display(field, value, can_see_contact: bool, name: str = ""):
 
 
 def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, object]]:
-    model = model_for(DETAIL_MODELS.get(entry.action, entry.object_type))
+    model = model_for(LABELS.detail_models.get(entry.action, entry.object_type))
     before = entry.before or {}
     after = entry.after or {}
     rows = []
@@ -252,7 +130,7 @@ def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, obj
         if field is not None:
             label = str(field.verbose_name)
         else:
-            label = str(EXTRA_LABELS[name]()) if name in EXTRA_LABELS else name
+            label = str(LABELS.extra_fields[name]()) if name in LABELS.extra_fields else name
         rows.append(
             (
                 label,

@@ -75,12 +75,14 @@ class VersionedModelForm(StyledFormMixin, forms.ModelForm):
         for field in self.fields.values():
             if isinstance(field, forms.DateField):
                 field.widget = DateInput(attrs={"class": "form-control"})
-        if self.instance.pk and not self.is_bound:
-            self.fields["version"].initial = self.instance.version
+        if self.instance.pk:
+            self.fields["version"].required = True  # a missing version is an error, not "current"
+            if not self.is_bound:
+                self.fields["version"].initial = self.instance.version
 
     @property
     def expected_version(self) -> int:
-        return self.cleaned_data.get("version") or self.instance.version
+        return self.cleaned_data["version"] if self.instance.pk else self.instance.version
 
     def data_for_service(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name != "version"}
@@ -97,6 +99,5 @@ def apply_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
                 for e in errors:
                     form.add_error(None if target is None or field == NON_FIELD_ERRORS else target, e)
         else:
-            for message in error.messages:
-                form.add_error(None, message)
+            form.add_error(None, error)  # the error itself: its messages and their codes
         return None

@@ -32,14 +32,6 @@ def managed(request, queryset, permission: str = "town.manage"):
     return queryset if area.everything else queryset.filter(town_id__in=area.towns)
 
 
-def managed_towns(request, permission: str = "town.manage"):
-    from gongzhi.places.models import Town
-
-    area = get_scope(request.user).area(permission)
-    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
-    return towns.order_by("code")
-
-
 def posted(request):
     """The submitted data on POST (even when empty, so that required fields are reported)."""
     return request.POST if request.method == "POST" else None
@@ -50,18 +42,17 @@ def form_page(
 ):
     """The create/edit page every app has: show `form`; on a valid POST run `save()` (a
     service call returning the saved object), flash `done(obj)` and redirect to
-    `redirect_to(obj)` (default: the object's page). A service's ValidationError is shown on the
-    form (core.forms.apply_service); nothing is saved then."""
-    from django.contrib import messages
-    from django.shortcuts import redirect, render
+    `redirect_to(obj)` (default: the object's page). A refusal (form errors, the service's
+    ValidationError) shows the form again with the input kept; nothing is saved then
+    (core.actions.attempt)."""
+    from django.shortcuts import render
 
-    from .forms import apply_service
+    from .actions import attempt
 
-    if request.method == "POST" and form.is_valid():
-        obj = apply_service(form, save)
-        if obj is not None:
-            messages.success(request, done(obj))
-            return redirect(redirect_to(obj) if redirect_to else obj)
+    if request.method == "POST":
+        response = attempt(request, form, save, done=done, to=redirect_to or (lambda obj: obj))
+        if response is not None:
+            return response
     return render(request, template, {"nav": nav, "form": form, "title": title, **context})
 
 

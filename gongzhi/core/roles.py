@@ -69,10 +69,3 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 STAFF_ROLES = frozenset(set(Role) - {Role.RESIDENT})
-
-
-def permissions_for(roles) -> frozenset[str]:
-    granted: set[str] = set()
-    for role in roles:
-        granted |= ROLE_PERMISSIONS[role]
-    return frozenset(granted)

@@ -13,21 +13,48 @@ that carry it, so an owners'-committee seat in one compound does not extend a re
 committee worker's editing rights there.
 
 Every list and every fetch goes through `<Model>.objects.for_user(user, permission)`; an object
-outside the area is simply not found (404), never "forbidden"."""
+outside the area is simply not found (404), never "forbidden".
+
+The kernel holds the shapes (Area, Grant, Scope) and the scoped QuerySet. It knows neither places
+nor memberships: the places app installs how to find the neighborhoods and towns of places
+(`set_place_lookups`), and the orgs app how to turn memberships into grants (`set_builder`,
+gongzhi.orgs.scope.compute_scope), both when they start."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from functools import cached_property
 
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from .roles import ROLE_PERMISSIONS, Role
 
 NOTHING = Q(pk__in=[])
+
+
+@dataclass
+class _Hooks:
+    build: Callable[[object], Scope] | None = None
+    # compound ids → the ids of their neighborhoods
+    neighborhoods_of_compounds: Callable[[Iterable[int]], Iterable[int]] | None = None
+    # (neighborhood ids, compound ids) → the ids of their towns
+    towns_of: Callable[[Iterable[int], Iterable[int]], Iterable[int]] | None = None
+
+
+_hooks = _Hooks()
+
+
+def set_builder(build: Callable[[object], Scope]) -> None:
+    """Install the function that computes a signed-in user's scope (gongzhi.orgs.scope)."""
+    _hooks.build = build
+
+
+def set_place_lookups(*, neighborhoods_of_compounds, towns_of) -> None:
+    """Install how to find the neighborhoods of compounds and the towns of places (gongzhi.places)."""
+    _hooks.neighborhoods_of_compounds = neighborhoods_of_compounds
+    _hooks.towns_of = towns_of
 
 
 @dataclass(frozen=True)
@@ -81,11 +108,9 @@ class Area:
     @cached_property
     def compound_neighborhoods(self) -> frozenset[int]:
         """Neighborhoods that contain a compound of this area (seen partially)."""
-        from gongzhi.places.models import Compound
-
         if not self.compounds:
             return frozenset()
-        return frozenset(Compound.objects.filter(pk__in=self.compounds).values_list("neighborhood_id", flat=True))
+        return frozenset(_hooks.neighborhoods_of_compounds(self.compounds))
 
 
 @dataclass(frozen=True)
@@ -155,8 +180,6 @@ class Scope:
     @property
     def town_ids(self) -> frozenset[int]:
         """Towns the user works in at all (any grant), for town-level pages and settings."""
-        from gongzhi.places.models import Compound, Neighborhood
-
         towns: set[int] = set()
         nbs: set[int] = set()
         cps: set[int] = set()
@@ -164,73 +187,20 @@ class Scope:
             towns |= grant.area.towns
             nbs |= grant.area.neighborhoods
             cps |= grant.area.compounds
-        if nbs:
-            towns |= set(Neighborhood.objects.filter(pk__in=nbs).values_list("town_id", flat=True))
-        if cps:
-            towns |= set(Compound.objects.filter(pk__in=cps).values_list("town_id", flat=True))
+        if nbs or cps:
+            towns |= set(_hooks.towns_of(nbs, cps))
         return frozenset(towns)
 
 
 ANONYMOUS = Scope(user_id=None, person_id=None)
 
 
-def compute_scope(user, today: date | None = None) -> Scope:
-    from gongzhi.orgs.models import Body, BodyCoverage, Membership, Organization, ServiceContract
-
+def compute_scope(user) -> Scope:
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    today = today or timezone.localdate()
-    person = getattr(user, "person", None)
-    if user.is_superuser:
-        return Scope(user.pk, person.pk if person else None, is_platform_admin=True)
-    if person is None:
-        return Scope(user.pk, None, is_resident=True)
-
-    memberships = list(Membership.objects.filter(person=person).active(today).select_related("organization", "body"))
-    inspection_bodies = [m.body_id for m in memberships if m.body and m.body.kind == Body.Kind.INSPECTION_GROUP]
-    coverage: dict[int, Area] = {}
-    for row in BodyCoverage.objects.filter(body_id__in=inspection_bodies):
-        area = coverage.get(row.body_id, Area())
-        coverage[row.body_id] = area | Area(
-            neighborhoods=frozenset([row.neighborhood_id] if row.neighborhood_id else []),
-            compounds=frozenset([row.compound_id] if row.compound_id else []),
-        )
-    companies = [
-        m.organization_id
-        for m in memberships
-        if m.organization and m.organization.kind == Organization.Kind.PROPERTY_COMPANY
-    ]
-    contracted: dict[int, set[int]] = {}
-    for company_id, compound_id in (
-        ServiceContract.objects.filter(company_id__in=companies).active(today).values_list("company_id", "compound_id")
-    ):
-        contracted.setdefault(company_id, set()).add(compound_id)
-
-    grants: list[Grant] = []
-    for m in memberships:
-        if m.body is not None:
-            body = m.body
-            if body.kind == Body.Kind.OFFICE:
-                grants.append(Grant(Role.OFFICE, Area(towns=frozenset([body.town_id])), body_id=body.pk))
-            elif body.kind == Body.Kind.LEADERSHIP_GROUP:
-                grants.append(Grant(Role.LEADERSHIP, Area(towns=frozenset([body.town_id])), body_id=body.pk))
-            else:
-                grants.append(Grant(Role.INSPECTOR, coverage.get(body.pk, Area()), body_id=body.pk))
-            continue
-        org = m.organization
-        kind = Organization.Kind
-        if org.kind in (kind.PARTY_ORG, kind.RESIDENTS_COMMITTEE):
-            area = Area(neighborhoods=frozenset([org.neighborhood_id])) if org.neighborhood_id else Area()
-        elif org.kind == kind.OWNERS_COMMITTEE:
-            area = Area(compounds=frozenset([org.compound_id])) if org.compound_id else Area()
-        elif org.kind == kind.PROPERTY_COMPANY:
-            area = Area(compounds=frozenset(contracted.get(org.pk, set())))
-        else:
-            area = Area()
-        grants.append(Grant(Role(org.kind), area, organization_id=org.pk))
-
-    has_home = person.residencies.active().exists()
-    return Scope(user.pk, person.pk, tuple(grants), is_resident=has_home or not grants)
+    if _hooks.build is None:
+        raise RuntimeError("No scope builder installed: is gongzhi.orgs in INSTALLED_APPS?")
+    return _hooks.build(user)
 
 
 def get_scope(user) -> Scope:

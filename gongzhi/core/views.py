@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import services
+from . import registry, services
 from .attention import items_for
 from .forms import DateInput, StyledForm, apply_service
 from .models import AuditEntry, CalendarDay, CalendarYear
@@ -43,56 +44,43 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-def resident_cases(user) -> dict:
-    """The resident's reports for their home page: how many, and how many await their answer."""
-    from django.db.models import Q
+def _panels(request, scope, audience: str, column: str | None = None) -> list[str]:
+    """The home-page cards the apps registered for this audience, rendered; an app's context
+    function returns None when its card has nothing for this user."""
+    rendered = []
+    for panel in registry.home_panels(audience):
+        if column and panel.column != column:
+            continue
+        context = panel.context(request, scope)
+        if context is not None:
+            rendered.append(render_to_string(panel.template, context, request=request))
+    return rendered
 
-    from gongzhi.cases.models import Case
-    from gongzhi.cases.workflow import State
 
-    mine = Case.objects.filter(Q(reporter_user=user) | (Q(reporter_phone=user.phone) if user.phone else Q(pk__in=[])))
-    return {"report_count": mine.count(), "awaiting_answer": mine.filter(state=State.RESOLVED).count()}
+def resident_home(request):
+    """A resident's home page (also the staff's "My home")."""
+    scope = get_scope(request.user)
+    return render(request, "core/home_resident.html", {"nav": "home", "panels": _panels(request, scope, "resident")})
 
 
 def home(request):
-    from gongzhi.orgs.models import Membership, Residency
-    from gongzhi.places.models import Compound, Neighborhood, Unit
-
     scope = get_scope(request.user)
-    person = getattr(request.user, "person", None)
-    residencies = (
-        Residency.objects.filter(person=person).active().select_related("unit__building", "unit__compound")
-        if person
-        else Residency.objects.none()
-    )
     if not scope.is_staff_member:
-        return render(
-            request,
-            "core/home_resident.html",
-            {"nav": "home", "residencies": residencies, **resident_cases(request.user)},
-        )
-    memberships = (
-        Membership.objects.filter(person=person).active().select_related("organization", "body")
-        if person
-        else Membership.objects.none()
-    )
-    area_counts = None
-    if scope.has("places.view"):
-        area_counts = {
-            "neighborhoods": Neighborhood.objects.for_user(request.user).count(),
-            "compounds": Compound.objects.for_user(request.user).count(),
-            "units": Unit.objects.for_user(request.user).count(),
-        }
+        return resident_home(request)
+    links = [
+        {"url": reverse(link.url_name), "icon": link.icon, "label": link.label}
+        for link in registry.quick_links()
+        if link.visible(request, scope)
+    ]
     return render(
         request,
         "core/home_staff.html",
         {
             "nav": "home",
             "attention": items_for(request.user),
-            "memberships": memberships,
-            "residencies": residencies,
-            "area_counts": area_counts,
-            "is_platform_admin": scope.is_platform_admin,
+            "main_panels": _panels(request, scope, "staff", "main"),
+            "side_panels": _panels(request, scope, "staff", "side"),
+            "quick_links": links,
         },
     )
 

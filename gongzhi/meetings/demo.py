@@ -4,13 +4,14 @@ for the last four months and this month, held with attendance and minutes — ex
 neighborhood skipped a month and another left its minutes unapproved, so the compliance page has
 something to show. In 新城 the issue's story: the owners' committee proposes repainting the
 façades of 新城一村 (a major matter), each party gives its position, the meeting votes, the
-resolution names the owners' committee to lead with the property company; a written notice goes to
-the compound's residents, the demo resident comments and the owners' committee replies; the
-property company reports progress. An ad hoc meeting of 新城 next week has the escalated
+resolution names the owners' committee to lead with the property company (the notices app's demo
+adds its written notice to the compound's residents here: see follow_resolution); the property
+company reports progress. An ad hoc meeting of 新城 next week has the escalated
 fire-lane case on its drafted agenda. Deterministic; skipped when the town has meetings."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from unittest import mock
 
@@ -29,6 +30,25 @@ def _month_start(day, back: int):
     while month < 1:
         year, month = year - 1, month + 12
     return day.replace(year=year, month=month, day=1)
+
+
+ORDER = 20  # this app's demo story (see gongzhi.demo.stories): after the cases (it takes up an escalated one)
+
+# What the apps above meetings add to the story right after the façade resolution is adopted (the
+# notices app: a written notice to the compound's residents), registered from their own demo.py with
+# @follow_resolution: `follow_up(story, resolution, chair, moment)` plays its part at `moment`
+# (`story.clock(moment)` sets the clock; `story.users` holds the persona logins).
+_resolution_follow_ups: dict[str, Callable] = {}  # by name: a module imported again replaces, not adds
+
+
+def follow_resolution(follow_up: Callable) -> Callable:
+    _resolution_follow_ups[f"{follow_up.__module__}.{follow_up.__qualname__}"] = follow_up
+    return follow_up
+
+
+def play(town) -> str:
+    count = seed_meetings(town)
+    return f"{count} joint meetings of the last months played through the services." if count else ""
 
 
 def seed_meetings(town) -> int:
@@ -219,7 +239,8 @@ class _Story:
             co_organizations=[company] if company else [],
             due=due,
         )
-        self.notice(resolution, chair, moment + timedelta(days=2))
+        for follow_up in _resolution_follow_ups.values():  # e.g. the notices app: a written notice two days later
+            follow_up(self, resolution, chair, moment + timedelta(days=2))
         property_user = self.users.get("property")
         if property_user is not None and company is not None:
             with self.clock(moment + timedelta(days=12)):
@@ -228,54 +249,6 @@ class _Story:
                     resolution=resolution,
                     text="已邀请三家施工单位报价，比选方案报业委会。",
                 )
-
-    def notice(self, resolution, chair, moment):
-        from gongzhi.notices import services as notices
-
-        compound = resolution.item.compound
-        with self.clock(moment):
-            notice = notices.create_notice(
-                actor=chair,
-                neighborhood=resolution.item.meeting.neighborhood,
-                compounds=[compound],
-                title=f"关于{compound.name}外立面粉刷的书面通报",
-                body=(
-                    f"经{resolution.item.meeting.title}表决通过，拟对{compound.name}全部楼栋外立面重新粉刷，"
-                    "费用拟从专项维修资金列支，具体方案另行表决。请各位业主、居民在意见征询期内提出意见和建议。"
-                ),
-                responsible=resolution.lead,
-                closes_on=timezone.localtime(moment).date() + timedelta(days=7),
-                resolution=resolution,
-            )
-            notice = notices.publish_notice(
-                actor=chair,
-                notice=notice,
-                closes_on=timezone.localtime(moment).date() + timedelta(days=7),
-                expected_version=notice.version,
-            )
-        resident = self.users.get("13800138000")
-        owners = self.users.get("owners")
-        if resident is None:
-            return
-        from gongzhi.places.models import Unit
-
-        unit = Unit.objects.filter(compound=compound, residencies__person__user=resident).first()
-        if unit is None:
-            return
-        with self.clock(moment + timedelta(days=1, hours=5)):
-            opinion = notices.submit_opinion(
-                actor=resident, notice=notice, unit=unit, text="希望施工期间做好防护，颜色方案请先公示。"
-            )
-        if owners is not None:
-            with self.clock(moment + timedelta(days=2, hours=2)):
-                notices.reply_to_opinion(
-                    actor=owners,
-                    opinion=opinion,
-                    text="感谢建议。施工前将公示颜色方案和安全防护措施。",
-                    expected_version=opinion.version,
-                )
-        with self.clock(moment + timedelta(days=9)):
-            notices.sweep_notices()  # closed; summarised onto the next meeting's agenda
 
     def upcoming(self):
         from gongzhi.meetings import services

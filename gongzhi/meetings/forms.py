@@ -9,21 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongzhi.cases.models import Case
-from gongzhi.core.forms import DateInput, DateTimeInput, MultipleFileField, StyledForm, VersionedModelForm
+from gongzhi.core.forms import DateInput, DateTimeInput, StyledForm, VersionedModelForm
+from gongzhi.core.uploads import FilesField
 from gongzhi.orgs.models import Organization, Person
 from gongzhi.places.models import Compound, Neighborhood
 
-from .files import SIGNATURES
 from .models import Invitee, MatterKind, MeetingSettings, Position, Vote
-
-ACCEPT = ",".join(f".{ext}" for ext in SIGNATURES)
-
-
-class FilesField(MultipleFileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("accept", ACCEPT)
-        kwargs.setdefault("help_text", _("PDF, Word, Excel, PowerPoint, JPEG or PNG; up to 10 MB each."))
-        super().__init__(*args, **kwargs)
 
 
 class VersionForm(StyledForm):

@@ -20,7 +20,8 @@ from django.utils.translation import pgettext_lazy
 
 from gongzhi.cases.models import Case
 from gongzhi.core.models import PublicIdModel, VersionedModel
-from gongzhi.core.scope import NOTHING, ScopedQuerySet
+from gongzhi.core.querysets import NeighborhoodScopedQuerySet
+from gongzhi.core.scope import NOTHING
 from gongzhi.orgs.models import Organization
 
 from . import voting
@@ -104,25 +105,13 @@ class MatterKind(PublicIdModel):
         return self.name
 
 
-class NeighborhoodScopedQuerySet(ScopedQuerySet):
-    """Rows of a neighborhood: seen by its town, its neighborhood, and the compounds in it (an
-    owners' committee or a property company takes part in its compound's neighborhood meeting)."""
+class MeetingsQuerySet(NeighborhoodScopedQuerySet):
+    """Rows of a neighborhood's joint meetings: seen with the meetings permission."""
 
     view_permission = "meetings.view"
-    neighborhood_path = "neighborhood"
-
-    def area_q(self, area, scope):
-        from gongzhi.places.models import Compound
-
-        path = self.neighborhood_path
-        q = area.q(town="town", neighborhood=path, compound=None)
-        if area.compounds:
-            of_compounds = Compound.objects.filter(pk__in=area.compounds).values("neighborhood_id")
-            q = (Q() if q == NOTHING else q) | Q(**{f"{path}__in": of_compounds})
-        return q
 
 
-class MeetingQuerySet(NeighborhoodScopedQuerySet):
+class MeetingQuerySet(MeetingsQuerySet):
     def upcoming(self):
         return self.filter(state__in=MeetingState.PLANNED)
 
@@ -243,7 +232,7 @@ class Invitee(PublicIdModel):
         return self.attendance in (self.Attendance.PRESENT, self.Attendance.REPRESENTED)
 
 
-class AgendaItemQuerySet(NeighborhoodScopedQuerySet):
+class AgendaItemQuerySet(MeetingsQuerySet):
     neighborhood_path = "meeting__neighborhood"
 
 
@@ -433,7 +422,7 @@ class Vote(models.Model):
         return f"{self.invitee} · {self.get_choice_display()}"
 
 
-class ResolutionQuerySet(NeighborhoodScopedQuerySet):
+class ResolutionQuerySet(MeetingsQuerySet):
     def area_q(self, area, scope):
         q = super().area_q(area, scope)
         if scope.organization_ids:
@@ -597,7 +586,7 @@ class Minutes(PublicIdModel):
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
-class AnnualReportQuerySet(NeighborhoodScopedQuerySet):
+class AnnualReportQuerySet(MeetingsQuerySet):
     def area_q(self, area, scope):
         q = area.q(town="town", neighborhood="compound__neighborhood", compound="compound")
         if scope.organization_ids:

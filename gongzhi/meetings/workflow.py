@@ -1,9 +1,12 @@
 """The workflows of meetings, agenda items and resolutions as explicit tables (DESIGN.md
-convention 3): which action moves a record from which states to which state. Services check
-them; a test walks every allowed and every forbidden pair."""
+convention 3): which action moves a record from which states to which state, declared with the
+core helper (gongzhi.core.workflow.Workflow). Services check them; a test walks every allowed and
+every forbidden pair."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.workflow import Workflow
 
 
 class MeetingState(models.TextChoices):
@@ -27,14 +30,17 @@ class MeetingAction(models.TextChoices):
 
 
 M, MA = MeetingState, MeetingAction
-MEETING_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    # None: the state stays as it is (an action allowed in those states).
-    MA.INVITE: ((M.SCHEDULED, M.INVITED), M.INVITED),
-    MA.RESCHEDULE: ((M.SCHEDULED, M.INVITED), None),
-    MA.OPEN: ((M.SCHEDULED, M.INVITED), M.IN_SESSION),
-    MA.END: ((M.IN_SESSION,), M.ENDED),
-    MA.CANCEL: ((M.SCHEDULED, M.INVITED), M.CANCELLED),
-}
+MEETING_WORKFLOW = Workflow(
+    {
+        # None: the state stays as it is (an action allowed in those states).
+        MA.INVITE: ((M.SCHEDULED, M.INVITED), M.INVITED),
+        MA.RESCHEDULE: ((M.SCHEDULED, M.INVITED), None),
+        MA.OPEN: ((M.SCHEDULED, M.INVITED), M.IN_SESSION),
+        MA.END: ((M.IN_SESSION,), M.ENDED),
+        MA.CANCEL: ((M.SCHEDULED, M.INVITED), M.CANCELLED),
+    },
+    "meetings.meeting",
+)
 
 
 class ItemState(models.TextChoices):
@@ -69,17 +75,20 @@ class ItemAction(models.TextChoices):
 
 
 It, IA = ItemState, ItemAction
-ITEM_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    IA.EDIT: ((It.ON_AGENDA,), None),
-    IA.POSITION: ((It.ON_AGENDA,), None),
-    IA.NOTE: ((It.ON_AGENDA, It.VOTING, It.PASSED, It.NOT_PASSED, It.NOTED), None),
-    IA.OPEN_BALLOT: ((It.ON_AGENDA,), It.VOTING),
-    IA.VOTE: ((It.VOTING,), None),
-    IA.CLOSE_BALLOT: ((It.VOTING,), None),  # to PASSED or NOT_PASSED, as the count decides
-    IA.CONCLUDE: ((It.ON_AGENDA,), It.NOTED),
-    IA.CARRY_OVER: ((It.ON_AGENDA, It.NOT_PASSED), It.CARRIED_OVER),
-    IA.WITHDRAW: ((It.ON_AGENDA,), It.WITHDRAWN),
-}
+ITEM_WORKFLOW = Workflow(
+    {
+        IA.EDIT: ((It.ON_AGENDA,), None),
+        IA.POSITION: ((It.ON_AGENDA,), None),
+        IA.NOTE: ((It.ON_AGENDA, It.VOTING, It.PASSED, It.NOT_PASSED, It.NOTED), None),
+        IA.OPEN_BALLOT: ((It.ON_AGENDA,), It.VOTING),
+        IA.VOTE: ((It.VOTING,), None),
+        IA.CLOSE_BALLOT: ((It.VOTING,), None),  # to PASSED or NOT_PASSED, as the count decides
+        IA.CONCLUDE: ((It.ON_AGENDA,), It.NOTED),
+        IA.CARRY_OVER: ((It.ON_AGENDA, It.NOT_PASSED), It.CARRIED_OVER),
+        IA.WITHDRAW: ((It.ON_AGENDA,), It.WITHDRAWN),
+    },
+    "meetings.item",
+)
 # Which meeting states each item action needs: the agenda is prepared before the meeting, the
 # discussion, votes and conclusions happen in session.
 ITEM_ACTION_MEETING_STATES: dict[str, tuple[str, ...]] = {
@@ -118,30 +127,16 @@ class ResolutionAction(models.TextChoices):
 
 
 R, RA = ResolutionState, ResolutionAction
-RESOLUTION_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    RA.REPORT: ((R.IN_PROGRESS,), None),
-    RA.REPORT_DONE: ((R.IN_PROGRESS,), R.IMPLEMENTED),
-    RA.CLOSE: ((R.IMPLEMENTED,), R.CLOSED),
-    RA.SEND_BACK: ((R.IMPLEMENTED,), R.IN_PROGRESS),
-    RA.REQUEST_RECONSIDERATION: ((R.IN_PROGRESS, R.IMPLEMENTED), R.RECONSIDERING),
-    RA.KEEP: ((R.RECONSIDERING,), R.IN_PROGRESS),
-    RA.SUPERSEDE: ((R.RECONSIDERING,), R.SUPERSEDED),
-    RA.REPORT_CONTRARY: ((R.IN_PROGRESS, R.IMPLEMENTED, R.RECONSIDERING, R.CLOSED), None),
-}
-
-
-def allowed(table: dict, action: str, state: str) -> bool:
-    return state in table[action][0]
-
-
-def target(table: dict, action: str, state: str) -> str | None:
-    """The state `action` leads to from `state` (the same state for actions that keep it), or
-    None when the table forbids it."""
-    sources, to = table[action]
-    if state not in sources:
-        return None
-    return to or state
-
-
-def allowed_actions(table: dict, state: str) -> list[str]:
-    return [action for action, (sources, _to) in table.items() if state in sources]
+RESOLUTION_WORKFLOW = Workflow(
+    {
+        RA.REPORT: ((R.IN_PROGRESS,), None),
+        RA.REPORT_DONE: ((R.IN_PROGRESS,), R.IMPLEMENTED),
+        RA.CLOSE: ((R.IMPLEMENTED,), R.CLOSED),
+        RA.SEND_BACK: ((R.IMPLEMENTED,), R.IN_PROGRESS),
+        RA.REQUEST_RECONSIDERATION: ((R.IN_PROGRESS, R.IMPLEMENTED), R.RECONSIDERING),
+        RA.KEEP: ((R.RECONSIDERING,), R.IN_PROGRESS),
+        RA.SUPERSEDE: ((R.RECONSIDERING,), R.SUPERSEDED),
+        RA.REPORT_CONTRARY: ((R.IN_PROGRESS, R.IMPLEMENTED, R.RECONSIDERING, R.CLOSED), None),
+    },
+    "meetings.resolution",
+)

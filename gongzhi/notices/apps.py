@@ -6,3 +6,6 @@ class NoticesConfig(AppConfig):
     name = "gongzhi.notices"
     label = "notices"
     verbose_name = _("Written notices")
+
+    def ready(self):
+        from . import contributions  # noqa: F401 - registers what the app adds to the platform

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.forms import DateInput, StyledForm
-from gongzhi.meetings.forms import FilesField
+from gongzhi.core.uploads import FilesField
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Compound, Neighborhood, Unit
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.models import PublicIdModel
-from gongzhi.meetings.models import NeighborhoodScopedQuerySet
+from gongzhi.core.querysets import NeighborhoodScopedQuerySet
 
 from .workflow import NoticeState
 

@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from gongzhi.cases.poster import qr_svg
 from gongzhi.core.pdf import html_to_pdf
+from gongzhi.core.qrcodes import qr_svg
 
 from .models import Notice
 

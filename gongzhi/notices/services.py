@@ -14,17 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.core.records import ConcurrentEditError
-from gongzhi.meetings.files import clean_files
+from gongzhi.core.uploads import clean_files
+from gongzhi.core.workflow import lock
 from gongzhi.meetings.models import AgendaItem, Meeting, Resolution
 from gongzhi.meetings.services import chairs_neighborhood
-from gongzhi.meetings.workflow import MeetingState, target
+from gongzhi.meetings.workflow import MeetingState
 from gongzhi.notifications.services import Message, notify_many, users_of
 from gongzhi.orgs.models import Membership, Organization, Residency
 from gongzhi.places.models import Compound, Neighborhood, Unit
 
 from .models import Notice, NoticeAttachment, Opinion
-from .workflow import NOTICE_TRANSITIONS, NoticeAction, NoticeState
+from .workflow import NOTICE_WORKFLOW, NoticeAction, NoticeState
 
 OPINIONS_PER_DAY = 5  # per resident and notice: enough to add to one's opinion, not to flood
 OPINIONS_PER_DAY_ALL = 20  # per resident over all notices
@@ -139,13 +139,8 @@ def create_notice(
     return notice
 
 
-def _locked(notice: Notice, expected_version: int | None) -> Notice:
-    current = (
-        Notice.objects.select_for_update(of=("self",)).select_related("neighborhood", "resolution").get(pk=notice.pk)
-    )
-    if expected_version is not None and current.version != expected_version:
-        raise ConcurrentEditError()
-    return current
+def _locked(notice: Notice, expected_version: int) -> Notice:
+    return lock(notice, expected_version=expected_version, related=("neighborhood", "resolution"))
 
 
 def publish_notice(*, actor, notice: Notice, closes_on: date | None, expected_version: int) -> Notice:
@@ -162,7 +157,7 @@ def publish_notice(*, actor, notice: Notice, closes_on: date | None, expected_ve
             raise PermissionDenied(
                 _("Only the party organisation, the office or the lead organisation writes notices.")
             )
-        if target(NOTICE_TRANSITIONS, NoticeAction.PUBLISH, current.state) is None:
+        if not NOTICE_WORKFLOW.allows(NoticeAction.PUBLISH, current.state):
             raise ValidationError(_("This notice has been published already."))
         now = timezone.now()
         closes_at = timezone.make_aware(
@@ -210,9 +205,9 @@ def submit_opinion(*, actor, notice: Notice, unit: Unit | None, text: str) -> Op
     if len(text) > 2000:
         raise ValidationError({"text": _("At most 2,000 characters.")})
     with transaction.atomic():
-        current = Notice.objects.select_for_update().get(pk=notice.pk)
+        current = lock(notice, check_version=False)  # serialises the opinions; the notice is not edited
         now = timezone.now()
-        allowed = target(NOTICE_TRANSITIONS, NoticeAction.COMMENT, current.state) is not None
+        allowed = NOTICE_WORKFLOW.allows(NoticeAction.COMMENT, current.state)
         if not allowed or current.closes_at is None or now >= current.closes_at:
             raise ValidationError(_("The comment period of this notice has ended."))
         bound_units = Unit.objects.filter(
@@ -249,13 +244,11 @@ def reply_to_opinion(*, actor, opinion: Opinion, text: str, expected_version: in
     if len(text) > 5000:
         raise ValidationError({"reply": _("At most 5,000 characters.")})
     with transaction.atomic():
-        current = Opinion.objects.select_for_update().select_related("notice").get(pk=opinion.pk)
-        if current.version != expected_version:
-            raise ConcurrentEditError()
+        current = lock(opinion, expected_version=expected_version, related=("notice",))
         notice = current.notice
         if actor is not None and not may_reply(actor, notice):
             raise PermissionDenied(_("The responsible organisation replies."))
-        if target(NOTICE_TRANSITIONS, NoticeAction.REPLY, notice.state) is None:
+        if not NOTICE_WORKFLOW.allows(NoticeAction.REPLY, notice.state):
             raise ValidationError(_("The opinions have gone to the joint meeting; replies can no longer change."))
         before = {"reply": current.reply}
         current.reply, current.replied_by, current.replied_at = text, actor, timezone.now()
@@ -308,7 +301,7 @@ def summarise_into(meeting: Meeting, actor=None) -> int:
             resolution=notice.resolution,
             added_by=actor,
         )
-        notice.state, notice.summary_item = NoticeState.SUMMARISED, item
+        notice.state, notice.summary_item = NOTICE_WORKFLOW.target(NoticeAction.SUMMARISE, notice.state), item
         notice.version += 1
         notice.save(update_fields=["state", "summary_item", "version"])
         audit.record(actor, "notices.notice.summarise", notice, after={"item": item.pk, "meeting": meeting.pk})
@@ -324,7 +317,7 @@ def sweep_notices(now: datetime | None = None) -> dict[str, int]:
     closed = summarised = 0
     with transaction.atomic():
         for notice in Notice.objects.select_for_update().filter(state=NoticeState.PUBLISHED, closes_at__lte=now):
-            notice.state = NoticeState.CLOSED
+            notice.state = NOTICE_WORKFLOW.target(NoticeAction.CLOSE, notice.state)
             notice.version += 1
             notice.save(update_fields=["state", "version"])
             audit.record(None, "notices.notice.close", notice, after={"state": notice.state})

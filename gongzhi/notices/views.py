@@ -3,11 +3,11 @@ the printable poster with its QR code, and the public page residents open on the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.forms import apply_service
+from gongzhi.core.actions import Action, attempt, run_action
 from gongzhi.core.pages import paginate, serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
@@ -92,28 +93,26 @@ def notice_new(request):
         neighborhoods=neighborhoods,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            notice = apply_service(
-                form,
-                lambda: services.create_notice(
-                    actor=request.user,
-                    neighborhood=data["neighborhood"],
-                    compounds=list(data["compounds"]),
-                    title=data["title"],
-                    body=data["body"],
-                    responsible=data["responsible"],
-                    closes_on=data["closes_on"],
-                    resolution=resolution,
-                    files=data["files"],
-                ),
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        if notice is not None:
-            messages.success(request, _("Notice drafted. Check it, then publish it."))
-            return redirect(notice)
+    if request.method == "POST":
+        response = attempt(
+            request,
+            form,
+            lambda: services.create_notice(
+                actor=request.user,
+                neighborhood=form.cleaned_data["neighborhood"],
+                compounds=list(form.cleaned_data["compounds"]),
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                responsible=form.cleaned_data["responsible"],
+                closes_on=form.cleaned_data["closes_on"],
+                resolution=resolution,
+                files=form.cleaned_data["files"],
+            ),
+            done=_("Notice drafted. Check it, then publish it."),
+            to=lambda notice: notice,
+        )
+        if response is not None:
+            return response
     return render(
         request,
         "notices/notice_form.html",
@@ -158,33 +157,64 @@ def notice_detail(request, uid):
     return render(request, "notices/notice_detail.html", _detail_context(request, _notice(request, uid)))
 
 
+@dataclass(frozen=True)
+class _On:
+    user: object
+    notice: Notice
+    opinion: Opinion | None = None
+
+
+def _writer(on: _On) -> bool:
+    return services.may_write(on.user, on.notice.neighborhood, on.notice.resolution)
+
+
+def _replier(on: _On) -> bool:
+    return services.may_reply(on.user, on.notice)
+
+
+PUBLISH = Action(
+    form=lambda on, data, files: PublishForm(data),
+    call=lambda on, form: services.publish_notice(
+        actor=on.user,
+        notice=on.notice,
+        closes_on=form.cleaned_data["closes_on"],
+        expected_version=form.cleaned_data["version"],
+    ),
+    done=gettext_lazy("Notice published; the compounds' residents are told."),
+    allowed=_writer,
+)
+REPLY = Action(
+    form=lambda on, data, files: ReplyForm(data, prefix=on.opinion.uid),
+    call=lambda on, form: services.reply_to_opinion(
+        actor=on.user,
+        opinion=on.opinion,
+        text=form.cleaned_data["reply"],
+        expected_version=form.cleaned_data["version"],
+    ),
+    done=gettext_lazy("Reply saved; the resident is told."),
+    allowed=_replier,
+    to=lambda on, opinion: f"{on.notice.get_absolute_url()}#opinion-{on.opinion.uid}",
+)
+NOTICE_ACTIONS = {"publish": PUBLISH, "reply": REPLY}
+
+
+def _notice_act(request, key: str, on: _On):
+    """Run a notice's action; a refused one shows the notice's page again with the form as sent,
+    bound in the place of the publish form or of the opinion's reply form."""
+
+    def page(key, form):
+        messages.error(request, _("Nothing was saved: see the form below."))
+        bound = {on.opinion.pk if key == "reply" else key: form}
+        context = _detail_context(request, on.notice, bound)
+        return render(request, "notices/notice_detail.html", context, status=400)
+
+    return run_action(request, NOTICE_ACTIONS, key, on, back=on.notice, page=page)
+
+
 @require_POST
 @requires("meetings.view")
 def publish(request, uid):
-    notice = _notice(request, uid)
-    if not services.may_write(request.user, notice.neighborhood, notice.resolution):
-        raise Http404
-    form = PublishForm(request.POST)
-    if form.is_valid():
-        try:
-            done = apply_service(
-                form,
-                lambda: services.publish_notice(
-                    actor=request.user,
-                    notice=notice,
-                    closes_on=form.cleaned_data["closes_on"],
-                    expected_version=form.cleaned_data["version"],
-                ),
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        if done is not None:
-            messages.success(request, _("Notice published; the compounds' residents are told."))
-            return redirect(done)
-    messages.error(request, _("Nothing was saved: see the form below."))
-    return render(
-        request, "notices/notice_detail.html", _detail_context(request, notice, {"publish": form}), status=400
-    )
+    return _notice_act(request, "publish", _On(user=request.user, notice=_notice(request, uid)))
 
 
 @require_POST
@@ -192,29 +222,7 @@ def publish(request, uid):
 def reply(request, uid, opinion_uid):
     notice = _notice(request, uid)
     opinion = get_object_or_404(notice.opinions.all(), uid=opinion_uid)
-    if not services.may_reply(request.user, notice):
-        raise Http404
-    form = ReplyForm(request.POST, prefix=opinion.uid)
-    if form.is_valid():
-        try:
-            done = apply_service(
-                form,
-                lambda: services.reply_to_opinion(
-                    actor=request.user,
-                    opinion=opinion,
-                    text=form.cleaned_data["reply"],
-                    expected_version=form.cleaned_data["version"],
-                ),
-            )
-        except PermissionDenied:
-            raise Http404 from None
-        if done is not None:
-            messages.success(request, _("Reply saved; the resident is told."))
-            return redirect(f"{notice.get_absolute_url()}#opinion-{opinion.uid}")
-    messages.error(request, _("Nothing was saved: see the form below."))
-    return render(
-        request, "notices/notice_detail.html", _detail_context(request, notice, {opinion.pk: form}), status=400
-    )
+    return _notice_act(request, "reply", _On(user=request.user, notice=notice, opinion=opinion))
 
 
 @requires("meetings.view")
@@ -261,16 +269,18 @@ def public(request, uid):
     form = None
     if is_open and units.exists():
         form = OpinionForm(request.POST if request.method == "POST" else None, units=units)
-        if request.method == "POST" and form.is_valid():
-            opinion = apply_service(
+        if request.method == "POST":
+            response = attempt(
+                request,
                 form,
                 lambda: services.submit_opinion(
                     actor=request.user, notice=notice, unit=form.cleaned_data["unit"], text=form.cleaned_data["text"]
                 ),
+                done=_("Thank you: your opinion is recorded; the reply will appear here."),
+                to=f"{here}#opinions",
             )
-            if opinion is not None:
-                messages.success(request, _("Thank you: your opinion is recorded; the reply will appear here."))
-                return redirect(f"{here}#opinions")
+            if response is not None:
+                return response
     elif request.method == "POST":
         if not is_open:
             messages.error(request, _("The comment period of this notice has ended."))

@@ -4,6 +4,8 @@ notice from which states to which state. The services check it; a test walks eve
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.workflow import Workflow
+
 
 class NoticeState(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -21,11 +23,14 @@ class NoticeAction(models.TextChoices):
 
 
 N, NA = NoticeState, NoticeAction
-NOTICE_TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
-    # None: the state stays as it is.
-    NA.PUBLISH: ((N.DRAFT,), N.PUBLISHED),
-    NA.COMMENT: ((N.PUBLISHED,), None),
-    NA.REPLY: ((N.PUBLISHED, N.CLOSED), None),
-    NA.CLOSE: ((N.PUBLISHED,), N.CLOSED),
-    NA.SUMMARISE: ((N.CLOSED,), N.SUMMARISED),
-}
+NOTICE_WORKFLOW = Workflow(
+    {
+        # None: the state stays as it is.
+        NA.PUBLISH: ((N.DRAFT,), N.PUBLISHED),
+        NA.COMMENT: ((N.PUBLISHED,), None),
+        NA.REPLY: ((N.PUBLISHED, N.CLOSED), None),
+        NA.CLOSE: ((N.PUBLISHED,), N.CLOSED),
+        NA.SUMMARISE: ((N.CLOSED,), N.SUMMARISED),
+    },
+    "notices.notice",
+)

@@ -6,3 +6,6 @@ class OnboardingConfig(AppConfig):
     name = "gongzhi.onboarding"
     label = "onboarding"
     verbose_name = _("Onboarding")
+
+    def ready(self):
+        from . import contributions  # noqa: F401 - registers what the app adds to the platform

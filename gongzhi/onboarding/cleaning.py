@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gongzhi.accounts.services import normalise_phone
+from gongzhi.core.phones import normalise_phone
 from gongzhi.places.models import code_validator
 
 from .schema import AREA, BOOL, CHOICE, CHOICE_ALIASES, CODE, DATE, INT, NO, PHONE, TEXT, YES, Column

@@ -27,9 +27,6 @@ class ImportJobQuerySet(ScopedQuerySet):
     def area_q(self, area, scope):
         return Q(town_id__in=area.towns) if area.towns else NOTHING
 
-    def unfinished(self):
-        return self.filter(status__in=ImportJob.UNFINISHED)
-
 
 class ImportJob(PublicIdModel):
     class Status(models.TextChoices):
@@ -40,15 +37,7 @@ class ImportJob(PublicIdModel):
         INVALID = "invalid", _("Not imported: problems found")
         FAILED = "failed", _("Failed")
 
-    # The allowed transitions (DESIGN.md convention 3). A finished job never changes again.
-    TRANSITIONS = {
-        Status.PENDING: {Status.VALIDATING, Status.FAILED},
-        Status.VALIDATING: {Status.APPLYING, Status.INVALID, Status.FAILED},
-        Status.APPLYING: {Status.DONE, Status.INVALID, Status.FAILED},
-        Status.DONE: set(),
-        Status.INVALID: set(),
-        Status.FAILED: set(),
-    }
+    # The allowed steps between them: gongzhi.onboarding.workflow (DESIGN.md convention 3).
     UNFINISHED = (Status.PENDING, Status.VALIDATING, Status.APPLYING)
     # A running job that has not moved for this long was interrupted (the worker stopped or was
     # restarted): its transaction was rolled back, nothing was imported. Reading writes progress
@@ -114,7 +103,3 @@ class ImportJob(PublicIdModel):
     @property
     def error_count(self) -> int:
         return sum(1 for p in self.errors if p.get("level", "error") == "error")
-
-    @property
-    def warning_count(self) -> int:
-        return sum(1 for p in self.errors if p.get("level") == "warning")

@@ -21,6 +21,7 @@ from .importer import ensure_can_import, import_data, validate_data
 from .models import ImportJob
 from .problems import ImportInvalid, Problem, WorkbookRefused
 from .workbook import check_file, read_workbook
+from .workflow import IMPORT_JOB_WORKFLOW, JobAction
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +61,11 @@ def enqueue_import(job_id: int) -> None:
     ImportJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
 
 
-def transition(job: ImportJob, to: str, **fields) -> bool:
-    """Move the job to `to` if the table allows it from its current status and nobody moved it
-    meanwhile; False otherwise (the job is left as it is)."""
-    if to not in ImportJob.TRANSITIONS[job.status]:
+def transition(job: ImportJob, action: str, **fields) -> bool:
+    """Take the step `action` if the table allows it from the job's status and nobody moved the
+    job meanwhile (compare and set in one statement); False otherwise (the job is left as it is)."""
+    to = IMPORT_JOB_WORKFLOW.target(action, job.status)
+    if to is None:
         return False
     now = timezone.now()
     updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=to, updated_at=now, **fields)
@@ -93,7 +95,7 @@ def fail_stalled_jobs() -> int:
                 )
             ended += transition(
                 job,
-                ImportJob.Status.FAILED,
+                JobAction.FAIL,
                 finished_at=timezone.now(),
                 errors=[Problem("", None, "", message).as_dict()],
             )
@@ -104,7 +106,7 @@ def run_import_job(job_id: int) -> str:
     """The background work for one job; idempotent: a job that is no longer pending is left alone."""
     fail_stalled_jobs()
     job = ImportJob.objects.select_related("town", "uploaded_by").filter(pk=job_id).first()
-    if job is None or not transition(job, ImportJob.Status.VALIDATING, started_at=timezone.now()):
+    if job is None or not transition(job, JobAction.VALIDATE, started_at=timezone.now()):
         return job.status if job else "missing"
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
@@ -114,7 +116,7 @@ def run_import_job(job_id: int) -> str:
             job.refresh_from_db(fields=["status"])
             transition(
                 job,
-                ImportJob.Status.FAILED,
+                JobAction.FAIL,
                 finished_at=timezone.now(),
                 errors=[
                     Problem(
@@ -159,14 +161,14 @@ def _run(job: ImportJob) -> None:
         job.rows_done = job.rows_total = rows
         validate_data(town=job.town, data=data)
     except ImportInvalid as invalid:
-        transition(job, ImportJob.Status.INVALID, finished_at=timezone.now(), errors=_problems_json(invalid))
+        transition(job, JobAction.REFUSE, finished_at=timezone.now(), errors=_problems_json(invalid))
         return
-    if not transition(job, ImportJob.Status.APPLYING):
+    if not transition(job, JobAction.APPLY):
         return
     try:
         with transaction.atomic():
             report = import_data(actor=job.uploaded_by, town=job.town, data=data)
-            transition(job, ImportJob.Status.DONE, finished_at=timezone.now(), report=report.to_json(), errors=[])
+            transition(job, JobAction.FINISH, finished_at=timezone.now(), report=report.to_json(), errors=[])
             if report.changed:
                 audit.record(
                     job.uploaded_by,
@@ -181,12 +183,12 @@ def _run(job: ImportJob) -> None:
                 )
     except ImportInvalid as invalid:  # the town changed between the check and the import
         job.refresh_from_db(fields=["status"])
-        transition(job, ImportJob.Status.INVALID, finished_at=timezone.now(), errors=_problems_json(invalid))
+        transition(job, JobAction.REFUSE, finished_at=timezone.now(), errors=_problems_json(invalid))
     except PermissionDenied:
         job.refresh_from_db(fields=["status"])
         transition(
             job,
-            ImportJob.Status.FAILED,
+            JobAction.FAIL,
             finished_at=timezone.now(),
             errors=[
                 Problem(

@@ -6,7 +6,7 @@ app_name = "onboarding"
 urlpatterns = [
     path("", views.upload, name="upload"),
     path("template.xlsx", views.template, name="template"),
-    path("jobs/<str:uid>/", views.job, name="job"),
-    path("jobs/<str:uid>/status/", views.job_status, name="job_status"),
-    path("jobs/<str:uid>/problems.xlsx", views.job_errors, name="job_errors"),
+    path("jobs/<uid:uid>/", views.job, name="job"),
+    path("jobs/<uid:uid>/status/", views.job_status, name="job_status"),
+    path("jobs/<uid:uid>/problems.xlsx", views.job_errors, name="job_errors"),
 ]

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
-from gongzhi.accounts.services import normalise_phone
 from gongzhi.core.forms import DateInput, StyledForm, VersionedModelForm
+from gongzhi.core.phones import normalise_phone
 from gongzhi.places.models import Compound, Neighborhood
 
 from .models import Body, Duty, Membership, Organization, Person, Residency, ServiceContract
@@ -287,7 +287,7 @@ class MembershipEditForm(ServiceValidatedForm):
 
 class MembershipEndForm(StyledForm):
     end = forms.DateField(label=_("Last day of the term"), widget=DateInput())
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)  # a missing version is an error, not "current"
 
     def __init__(self, *args, membership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -298,7 +298,7 @@ class MembershipEndForm(StyledForm):
 
     @property
     def expected_version(self) -> int:
-        return self.cleaned_data.get("version") or self.membership.version
+        return self.cleaned_data["version"]
 
 
 # --- Service contracts -----------------------------------------------------------------------

@@ -3,7 +3,6 @@ residents' ties to units, property-service contracts and the four parties' duty 
 
 from datetime import date
 
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -12,10 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.models import PublicIdModel, VersionedModel
+from gongzhi.core.phones import phone_validator
 from gongzhi.core.scope import NOTHING, ScopedQuerySet, get_scope
 from gongzhi.places.models import code_validator
-
-phone_validator = RegexValidator(r"^1[3-9]\d{9}$", _("Enter an 11-digit mainland mobile number, e.g. 13812345678."))
 
 
 class PeriodQuerySet(models.QuerySet):
@@ -490,12 +488,7 @@ class Residency(PublicIdModel, VersionedModel):
         INVITE = "invite", _("Joined with invite code")
         IMPORT = "import", _("Imported")
 
-    TRANSITIONS = {
-        Status.CLAIMED: {Status.VERIFIED, Status.REJECTED},
-        Status.VERIFIED: {Status.ENDED},
-        Status.REJECTED: set(),
-        Status.ENDED: set(),
-    }
+    # The steps between the statuses: gongzhi.orgs.workflow (DESIGN.md convention 3).
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="residencies", verbose_name=_("person"))

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_allowed, ensure_town_manager
-from gongzhi.core.records import ConcurrentEditError, create_record, update_record
+from gongzhi.core.records import create_record, update_record
+from gongzhi.core.workflow import lock
 from gongzhi.places.models import Compound, Neighborhood, Town, Unit
 
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     Residency,
     ServiceContract,
 )
+from .workflow import RESIDENCY_WORKFLOW, ResidencyAction
 
 ORGANIZATION_FIELDS = ["kind", "code", "name", "neighborhood", "compound", "phone", "address"]
 PERSON_FIELDS = ["name", "phone", "is_party_member"]
@@ -388,15 +390,14 @@ def claim_residency(*, actor, invite_code: str, unit: Unit, relation: str, name:
         )
 
 
-def _transition_residency(*, actor, residency: Residency, to: str, action: str, expected_version: int) -> Residency:
+def _transition_residency(*, actor, residency: Residency, action: str, expected_version: int) -> Residency:
     ensure_allowed(actor, "residents.bind", residency.unit)
     with transaction.atomic():
-        current = Residency.objects.select_for_update().get(pk=residency.pk)
-        if current.version != expected_version:
-            raise ConcurrentEditError()
+        current = lock(residency, expected_version=expected_version, related=("person",))
         if actor is not None and current.person.user_id == actor.pk:
             raise ValidationError(_("You cannot decide on your own tie to a unit; another colleague must do it."))
-        if to not in Residency.TRANSITIONS[current.status]:
+        to = RESIDENCY_WORKFLOW.target(action, current.status)
+        if to is None:
             raise ValidationError(
                 _("This record is “%(status)s” and can no longer be changed that way.")
                 % {"status": current.get_status_display()}
@@ -404,7 +405,7 @@ def _transition_residency(*, actor, residency: Residency, to: str, action: str, 
         return update_record(
             current,
             actor=actor,
-            action=action,
+            action=f"orgs.residency.{action}",
             expected_version=expected_version,
             changes={"status": to, "decided_by": actor, "decided_at": timezone.now()},
         )
@@ -412,31 +413,19 @@ def _transition_residency(*, actor, residency: Residency, to: str, action: str, 
 
 def verify_residency(*, actor, residency: Residency, expected_version: int) -> Residency:
     return _transition_residency(
-        actor=actor,
-        residency=residency,
-        to=Residency.Status.VERIFIED,
-        action="orgs.residency.verify",
-        expected_version=expected_version,
+        actor=actor, residency=residency, action=ResidencyAction.VERIFY, expected_version=expected_version
     )
 
 
 def reject_residency(*, actor, residency: Residency, expected_version: int) -> Residency:
     return _transition_residency(
-        actor=actor,
-        residency=residency,
-        to=Residency.Status.REJECTED,
-        action="orgs.residency.reject",
-        expected_version=expected_version,
+        actor=actor, residency=residency, action=ResidencyAction.REJECT, expected_version=expected_version
     )
 
 
 def end_residency(*, actor, residency: Residency, expected_version: int) -> Residency:
     return _transition_residency(
-        actor=actor,
-        residency=residency,
-        to=Residency.Status.ENDED,
-        action="orgs.residency.end",
-        expected_version=expected_version,
+        actor=actor, residency=residency, action=ResidencyAction.END, expected_version=expected_version
     )
 
 

@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.pages import can, form_page, managed_towns, paginate, posted, timeline_context
+from gongzhi.core.pages import can, form_page, paginate, posted, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
-from gongzhi.orgs.models import Organization, Residency, ServiceContract
 
 from . import services
 from .forms import BuildingForm, CompoundFilterForm, CompoundForm, NeighborhoodForm, UnitForm
 from .models import Building, Compound, Neighborhood, Unit
+from .pages import managed_towns
 from .selectors import by_number, with_place_totals
 
 # --- Neighborhoods ---------------------------------------------------------------------------
@@ -42,7 +42,6 @@ def neighborhood_detail(request, uid):
     compounds = with_place_totals(
         Compound.objects.for_user(request.user).filter(neighborhood=neighborhood), "compound"
     ).order_by("code")
-    organizations = Organization.objects.for_user(request.user, "orgs.view").filter(neighborhood=neighborhood)
     return render(
         request,
         "places/neighborhood_detail.html",
@@ -50,7 +49,6 @@ def neighborhood_detail(request, uid):
             "nav": "places",
             "neighborhood": neighborhood,
             "compounds": compounds,
-            "organizations": organizations,
             "can_edit": get_scope(request.user).area("town.manage").covers_town(neighborhood.town_id),
             "can_add_compound": can(request, "places.manage", neighborhood),
             **timeline_context(request, neighborhood),
@@ -109,7 +107,9 @@ def compound_list(request):
         if form.cleaned_data["neighborhood"]:
             compounds = compounds.filter(neighborhood=form.cleaned_data["neighborhood"])
         if form.cleaned_data["contract"] == "none":
-            current = ServiceContract.objects.active().filter(compound=OuterRef("pk"))
+            # the orgs app's contracts, reached through the relation (places does not import orgs)
+            contracts = Compound.contracts.rel.related_model
+            current = contracts.objects.active().filter(compound=OuterRef("pk"))
             compounds = compounds.filter(~Exists(current))
     compounds = with_place_totals(compounds, "compound").order_by("neighborhood__code", "code")
     return render(
@@ -132,14 +132,6 @@ def compound_detail(request, uid):
         uid=uid,
     )
     buildings = by_number(with_place_totals(Building.objects.filter(compound=compound), "building"))
-    contracts = (
-        ServiceContract.objects.for_user(request.user, "orgs.view")
-        .filter(compound=compound)
-        .select_related("company", "manager")
-    )
-    organizations = Organization.objects.for_user(request.user, "orgs.view").filter(
-        Q(compound=compound) | Q(neighborhood_id=compound.neighborhood_id)
-    )
     scope = get_scope(request.user)
     return render(
         request,
@@ -148,15 +140,8 @@ def compound_detail(request, uid):
             "nav": "places",
             "compound": compound,
             "buildings": buildings,
-            "contracts": contracts,
-            "organizations": organizations,
             "can_manage": can(request, "places.manage", compound),
             "can_see_invite": scope.has("residents.bind") and can(request, "residents.bind", compound),
-            "pending_claims": Residency.objects.for_user(request.user, "residents.bind")
-            .filter(unit__compound=compound, status=Residency.Status.CLAIMED)
-            .count()
-            if scope.has("residents.bind")
-            else 0,
             **timeline_context(request, compound),
         },
     )
@@ -270,19 +255,12 @@ def building_edit(request, uid):
 def unit_detail(request, uid):
     unit = get_object_or_404(Unit.objects.for_user(request.user).select_related("building", "compound"), uid=uid)
     scope = get_scope(request.user)
-    residencies = (
-        Residency.objects.for_user(request.user)
-        .filter(unit=unit)
-        .select_related("person")
-        .order_by("status", "relation")
-    )
     return render(
         request,
         "places/unit_detail.html",
         {
             "nav": "places",
             "unit": unit,
-            "residencies": residencies,
             "can_manage": can(request, "places.manage", unit),
             "can_bind": scope.has("residents.bind") and can(request, "residents.bind", unit),
             **timeline_context(request, unit),

@@ -15,32 +15,64 @@ from gongzhi.orgs.models import Person, Residency
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _run_on_commit(monkeypatch):
-    """The SMS goes out after commit; inside a test's transaction, run those callbacks at once."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
 def sent_code() -> str:
     return re.search(r"\b(\d{6})\b", MemoryBackend.outbox[-1].message).group(1)
 
 
-def sign_in_by_phone(client: Client, phone: str) -> None:
-    response = client.post("/accounts/phone/", {"phone": phone})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    response = client.post("/accounts/phone/verify/", {"code": sent_code()})
-    assert response.status_code == 302, response.content.decode()[:2000]
+@pytest.fixture
+def ask_code(django_capture_on_commit_callbacks):
+    """ask_code(client, phone, **request) → the answer to "send me a code"; the SMS, which goes out
+    after commit, is sent."""
+
+    def ask(client: Client, phone: str, **request):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/accounts/phone/", {"phone": phone}, **request)
+
+    return ask
 
 
-def test_argon2_is_the_password_hasher_in_production_settings():
-    import importlib
+@pytest.fixture
+def sign_in_by_phone(ask_code):
+    def sign_in(client: Client, phone: str) -> None:
+        response = ask_code(client, phone)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        response = client.post("/accounts/phone/verify/", {"code": sent_code()})
+        assert response.status_code == 302, response.content.decode()[:2000]
 
-    import gongzhi.settings as real
+    return sign_in
 
-    importlib.reload(real)
-    assert real.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+def test_production_settings_hash_passwords_with_argon2(tmp_path):
+    """The settings module as production loads it (DEBUG off, no test overrides), in a fresh
+    interpreter: new passwords are hashed with Argon2 (and argon2-cffi is installed)."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup()\n"
+        "from django.contrib.auth.hashers import check_password, get_hasher, make_password\n"
+        "encoded = make_password('correct-horse-battery')\n"
+        "print(get_hasher().algorithm, encoded.split('$')[0], check_password('correct-horse-battery', encoded))\n"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "p" * 50,
+        "ALLOWED_HOSTS": "gongzhi.example.gov.cn",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["argon2", "argon2", "True"]
 
 
 def test_staff_password_login_and_lockout(world, settings):
@@ -62,9 +94,9 @@ def test_staff_password_login_succeeds(world):
     assert client.get("/").status_code == 200
 
 
-def test_new_resident_signs_in_by_code(db):
+def test_new_resident_signs_in_by_code(db, ask_code):
     client = Client()
-    client.post("/accounts/phone/", {"phone": "139 1234 5678"})
+    ask_code(client, "139 1234 5678")
     assert MemoryBackend.outbox[-1].phone == "13912345678"
     code = sent_code()
     assert PhoneCode.objects.get().code_hash != code  # only a keyed hash is stored
@@ -77,9 +109,9 @@ def test_new_resident_signs_in_by_code(db):
     assert "邀请码" in home.content.decode()  # the empty state invites them to enter the invite code
 
 
-def test_code_is_single_use_and_expires(db, settings):
+def test_code_is_single_use_and_expires(db, settings, ask_code):
     client = Client()
-    client.post("/accounts/phone/", {"phone": "13912345678"})
+    ask_code(client, "13912345678")
     code = sent_code()
     client.post("/accounts/phone/verify/", {"code": code})
     other = Client()
@@ -90,10 +122,10 @@ def test_code_is_single_use_and_expires(db, settings):
     assert response.status_code == 200 and "_auth_user_id" not in other.session
 
 
-def test_wrong_codes_are_limited(db, settings):
+def test_wrong_codes_are_limited(db, settings, ask_code):
     settings.OTP_MAX_ATTEMPTS = 3
     client = Client()
-    client.post("/accounts/phone/", {"phone": "13912345678"})
+    ask_code(client, "13912345678")
     code = sent_code()
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(3):
@@ -104,31 +136,31 @@ def test_wrong_codes_are_limited(db, settings):
     assert "重新获取" in response.content.decode() or "新的验证码" in response.content.decode()
 
 
-def test_resend_is_rate_limited(db):
+def test_resend_is_rate_limited(db, ask_code):
     client = Client()
-    client.post("/accounts/phone/", {"phone": "13912345678"})
-    response = Client().post("/accounts/phone/", {"phone": "13912345678"})
+    ask_code(client, "13912345678")
+    response = ask_code(Client(), "13912345678")
     assert response.status_code == 200
     assert len(MemoryBackend.outbox) == 1
 
 
-def test_codes_per_address_are_limited(db, settings):
+def test_codes_per_address_are_limited(db, settings, ask_code):
     settings.OTP_MAX_PER_ADDRESS_PER_HOUR = 2
     for n in range(3):
-        Client().post("/accounts/phone/", {"phone": f"1391234567{n}"}, REMOTE_ADDR="10.0.0.9")
+        ask_code(Client(), f"1391234567{n}", REMOTE_ADDR="10.0.0.9")
     assert len(MemoryBackend.outbox) == 2
 
 
 @pytest.mark.parametrize("bad", ["", "12345", "23812345678", "1381234567x", "<script>alert(1)</script>"])
-def test_bad_phone_numbers_are_refused_with_a_message(db, bad):
-    response = Client().post("/accounts/phone/", {"phone": bad})
+def test_bad_phone_numbers_are_refused_with_a_message(db, bad, ask_code):
+    response = ask_code(Client(), bad)
     assert response.status_code == 200
     content = response.content.decode()
     assert "<script>alert(1)</script>" not in content
     assert not MemoryBackend.outbox
 
 
-def test_resident_known_to_staff_is_linked_on_first_sign_in(world):
+def test_resident_known_to_staff_is_linked_on_first_sign_in(world, sign_in_by_phone):
     person = world.people["resident"]
     person.user.delete() if False else None  # the persona already has an account; use a new one
     newcomer = Person.objects.create(town=world.town, name="新居民", phone="13700000009")
@@ -138,7 +170,7 @@ def test_resident_known_to_staff_is_linked_on_first_sign_in(world):
     assert newcomer.user is not None and newcomer.user.phone == "13700000009"
 
 
-def test_resident_joins_with_invite_code_and_staff_confirm(world):
+def test_resident_joins_with_invite_code_and_staff_confirm(world, sign_in_by_phone):
     client = Client()
     sign_in_by_phone(client, "13700000008")
     compound = world.c2
@@ -172,7 +204,7 @@ def test_resident_joins_with_invite_code_and_staff_confirm(world):
     assert "待" in client.get("/").content.decode() or "确认" in client.get("/").content.decode()
 
 
-def test_wrong_invite_code_is_refused(world):
+def test_wrong_invite_code_is_refused(world, sign_in_by_phone):
     client = Client()
     sign_in_by_phone(client, "13700000007")
     response = client.get("/accounts/join/?code=NOPE1234")
@@ -202,3 +234,21 @@ def test_production_refuses_the_development_secret(monkeypatch):
     monkeypatch.delenv("SECRET_KEY")
     importlib.reload(real)
     assert django_settings.configured
+
+
+def test_a_code_asked_for_in_a_transaction_that_rolls_back_is_not_sent(db, rolled_back):
+    from gongzhi.accounts.services import request_phone_code
+
+    with rolled_back():
+        request_phone_code(phone="13912345678", address="10.0.0.9")
+        assert PhoneCode.objects.exists()
+    assert not MemoryBackend.outbox and not PhoneCode.objects.exists()
+
+
+def test_a_code_asked_for_is_sent_once_the_transaction_commits(db, django_capture_on_commit_callbacks):
+    from gongzhi.accounts.services import request_phone_code
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        request_phone_code(phone="13912345678", address="10.0.0.9")
+        assert not MemoryBackend.outbox  # not before the commit
+    assert len(callbacks) == 1 and [sms.phone for sms in MemoryBackend.outbox] == ["13912345678"]

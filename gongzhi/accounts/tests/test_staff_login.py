@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from gongzhi.core.models import AuditEntry, User
-from gongzhi.core.testing import PersonFactory
+from gongzhi.testing import PersonFactory
 
 pytestmark = pytest.mark.django_db
 

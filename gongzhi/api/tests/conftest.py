@@ -3,7 +3,7 @@ import json
 import pytest
 from django.test import Client
 
-from gongzhi.cases.tests.conftest import _run_on_commit, categories, report, submit  # noqa: F401 - shared fixtures
+from gongzhi.cases.tests.conftest import categories, report, submit  # noqa: F401 - shared fixtures
 
 
 @pytest.fixture(autouse=True)

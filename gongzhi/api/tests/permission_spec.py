@@ -1,8 +1,8 @@
 """The API's part of the permission matrix. The matrix signs personas in with a session; the API
 reads no session, only `Authorization: Bearer`, so every persona — signed in or not — gets the
-same answer: 401 from the endpoints, 200 from the public OpenAPI document and root, 404 from the
-benchmark floor (off by default) and from unknown addresses. What each persona's *token* may do is
-tested in test_scope.py (test_token_matrix)."""
+same answer: 401 from the endpoints, 200 from the public OpenAPI document and root, 404 from
+unknown addresses. What each persona's *token* may do is tested in test_scope.py
+(test_token_matrix)."""
 
 from gongzhi.core.tests.matrix import ALL, Route
 
@@ -22,7 +22,5 @@ def routes(world):
         Route("api:case_detail", args=("2611-0001",), method="POST", expect=everyone(405)),
         Route("api:category_list", expect=everyone(401)),
         Route("api:intake_detail", args=("abcdefghjkmn",), expect=everyone(401)),
-        Route("api:bench_floor", method="POST", expect=everyone(404)),
-        Route("api:bench_floor", expect=everyone(404)),
         Route("api:not_found", args=("anything/else",), expect=everyone(404)),
     ]

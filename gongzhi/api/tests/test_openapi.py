@@ -1,8 +1,6 @@
-"""The published OpenAPI document, the API root, and the benchmark's floor endpoint."""
+"""The published OpenAPI document and the API root."""
 
 import pytest
-
-from gongzhi.api.models import FloorRow
 
 from .conftest import ApiClient
 
@@ -46,23 +44,11 @@ def test_root_points_to_the_document(world):
     assert ApiClient().get("/api/v1/").json()["openapi"] == "/api/v1/openapi.json"
 
 
-def test_benchmark_floor_is_off_by_default(world, settings, monkeypatch):
-    monkeypatch.delenv("BENCHMARK_ENDPOINTS", raising=False)
+def test_the_benchmark_floor_is_not_in_the_product(world):
+    """It lives in bench/ (bench.settings); here its address is a JSON 404 like any unknown one."""
+    from django.apps import apps
+
+    assert not apps.is_installed("bench.floor")
     for method in ("get", "post"):
         response = getattr(ApiClient().client, method)("/api/v1/bench/floor")
         assert response.status_code == 404 and response.json()["detail"]
-    assert not FloorRow.objects.exists()
-
-
-def test_benchmark_floor_inserts_one_row_when_on(world, settings):
-    settings.BENCHMARK_ENDPOINTS = True
-    client = ApiClient().client
-    response = client.post("/api/v1/bench/floor", '{"n": 1}', content_type="application/json")
-    assert response.status_code == 201
-    assert FloorRow.objects.get().body == '{"n": 1}'
-    assert client.get("/api/v1/bench/floor").status_code == 405
-
-
-def test_benchmark_floor_env_variable(world, monkeypatch):
-    monkeypatch.setenv("BENCHMARK_ENDPOINTS", "true")
-    assert ApiClient().client.post("/api/v1/bench/floor", "{}", content_type="application/json").status_code == 201

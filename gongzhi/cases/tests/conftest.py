@@ -12,14 +12,6 @@ def categories(world):
     return {c.code: c for c in Category.objects.filter(town=world.town)}
 
 
-@pytest.fixture(autouse=True)
-def _run_on_commit(monkeypatch):
-    """Notifications are queued after commit; inside a test's transaction, run them at once."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
 @pytest.fixture
 def report(world, categories):
     """report(**overrides) → a Report for 新城一村 (c1): a leaking pipe, by resident 13800000001."""

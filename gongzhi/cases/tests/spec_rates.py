@@ -4,8 +4,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from gongzhi.core.testing import PERSONAS
 from gongzhi.core.tests.matrix import ANON, Route, only
+from gongzhi.testing import PERSONAS
 
 # cases.rates: every staff role but the government unit's staff (who only handle their own cases).
 RATES = (

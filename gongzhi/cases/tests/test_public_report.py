@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from PIL import ExifTags, Image
 
-from gongzhi.cases import photos
 from gongzhi.cases.models import Case, CasePhoto, CaseSettings
+from gongzhi.core import uploads
 from gongzhi.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -158,7 +158,7 @@ def test_a_text_file_named_jpg_is_refused_and_nothing_is_saved(client_for, categ
 
 
 def test_an_oversized_photo_is_refused(client_for, categories, url, form_data, monkeypatch):
-    monkeypatch.setattr(photos, "MAX_BYTES", 200)
+    monkeypatch.setattr(uploads, "MAX_BYTES", 200)
     response = client_for("resident").post(url, {**form_data, "photos": [jpeg_with_gps("big.jpg")]})
     assert response.status_code == 200
     assert any("big.jpg" in e for e in response.context["form"].errors["photos"])
@@ -183,7 +183,7 @@ def test_rate_limit_per_mobile_number_is_a_form_error(client_for, world, categor
 
 
 def test_rate_limit_per_network_address_is_a_form_error(client_for, world, categories, url, form_data):
-    from gongzhi.core.testing import UserFactory
+    from gongzhi.testing import UserFactory
 
     CaseSettings.objects.update_or_create(town=world.town, defaults={"reports_per_address_per_hour": 1})
     assert client_for("resident").post(url, form_data, REMOTE_ADDR="10.0.0.7").status_code == 302

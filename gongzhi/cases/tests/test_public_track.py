@@ -8,9 +8,9 @@ from django.test import Client
 
 from gongzhi.cases import services
 from gongzhi.cases.models import Case, CaseMessage
-from gongzhi.cases.photos import clean_photo
 from gongzhi.cases.workflow import State
-from gongzhi.core.testing import UserFactory
+from gongzhi.core.uploads import clean_photo
+from gongzhi.testing import UserFactory
 
 from .test_public_report import jpeg_with_gps
 
@@ -78,7 +78,7 @@ def test_escalation_by_the_residents_committee_and_a_commitment_are_shown(client
     rc = world.users["rc_worker"]
     manager = world.users["property_manager"]
     case = services.accept_case(actor=manager, case=case, expected_version=case.version)
-    from gongzhi.core.testing import on
+    from gongzhi.testing import on
 
     case = services.explain_case(
         actor=rc,

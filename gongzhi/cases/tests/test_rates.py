@@ -1,9 +1,8 @@
 """The three rates on a hand-built set of cases whose expected numbers are written here, the
 assessment window, and the counters kept by the services against a full re-count."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db.models import Q
@@ -12,8 +11,7 @@ from gongzhi.cases import services, stats
 from gongzhi.cases.models import CaseSettings, CaseStats
 from gongzhi.cases.rates import Definition, summed, three_rates
 
-pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen("2026-11-01 09:00")]  # the story is in November 2026
 
 
 def test_period_of_calendar_months_and_of_a_19th_to_18th_window():
@@ -48,14 +46,12 @@ def test_three_rates_formula_on_written_counts():
     assert empty.handling.value is None and empty.handling.denominator == 0
 
 
-def at(monkeypatch, when: datetime):
-    from django.utils import timezone
-
-    monkeypatch.setattr(timezone, "now", lambda: when)
+def at(clock, day: int, hour: int = 10):
+    clock.move_to(f"2026-11-{day:02d} {hour:02d}:00")
 
 
 @pytest.fixture
-def story(world, submit, monkeypatch):
+def story(world, submit, clock):
     """Six cases of 新城一村 handled by the property company in November 2026:
     A resolved in time, confirmed fixed, 满意; B resolved in time, confirmed fixed, 基本满意;
     C resolved late, reopened (不满意, not fixed); D resolved in time, callback could not reach
@@ -65,7 +61,7 @@ def story(world, submit, monkeypatch):
     pm, resident, rc = world.users["property_manager"], world.users["resident"], world.users["rc_worker"]
 
     def day(d, hour=10):
-        at(monkeypatch, datetime(2026, 11, d, hour, 0, tzinfo=SHANGHAI))
+        at(clock, d, hour)
 
     day(2)
     cases = {k: submit(description=f"诉求{k}：楼道灯不亮") for k in "ABCDEF"}
@@ -150,9 +146,13 @@ def test_a_19th_window_recounts_the_town(world, story, django_capture_on_commit_
     from gongzhi.cases.configuration import update_case_settings
 
     settings, _ = CaseSettings.objects.get_or_create(town=world.town)
-    update_case_settings(
-        actor=world.users["office"], town=world.town, data={"period_start_day": 19}, expected_version=settings.version
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the recount is a task queued after commit
+        update_case_settings(
+            actor=world.users["office"],
+            town=world.town,
+            data={"period_start_day": 19},
+            expected_version=settings.version,
+        )
     # Feedback on 11/23 now falls in the December assessment month (11/19–12/18).
     dec = summed(Q(town=world.town, period=date(2026, 12, 1)))[0]
     assert dec["rated_satisfied"] == 1 and dec["closed_valid"] == 2
@@ -169,9 +169,9 @@ def test_drill_down_finds_exactly_the_cases_behind_each_counter(world, story):
         assert found == counts[counter], counter
 
 
-def test_a_case_fixed_only_after_reopening_is_not_effective(world, story, monkeypatch):
+def test_a_case_fixed_only_after_reopening_is_not_effective(world, story, clock):
     pm, resident = world.users["property_manager"], world.users["resident"]
-    at(monkeypatch, datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI))
+    at(clock, 25)
     case = story["C"]  # reopened on 11/23
     case = services.resolve_case(actor=pm, case=case, resolution="重新更换", expected_version=case.version)
     case = services.record_feedback(

@@ -89,7 +89,7 @@ def test_same_seed_same_data_and_a_filled_database_is_refused(generate, capsys):
 
 
 def test_the_rates_page_reads_the_generated_city(generate, client):
-    from gongzhi.core.testing import UserFactory
+    from gongzhi.testing import UserFactory
 
     generate.main(ARGS)
     admin = UserFactory(username="bench-admin", is_superuser=True)

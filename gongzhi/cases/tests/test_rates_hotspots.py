@@ -2,11 +2,8 @@
 with their cases; proposed once for the joint meeting, a second proposal refused with a clear
 message; the stored proposals."""
 
-from datetime import timedelta
-
 import pytest
 from django.conf import settings
-from django.utils import timezone
 
 from gongzhi.cases import services
 from gongzhi.cases.models import AgendaProposal, CaseSettings
@@ -76,11 +73,10 @@ def test_two_cases_are_not_a_hotspot_three_are(world, parking, client_for):
     assert "At least 3 cases within the last 30 days." in html  # the rule is explained with the town's settings
 
 
-def test_old_and_rejected_cases_do_not_count(world, parking, client_for, monkeypatch):
-    old_now = timezone.now() - timedelta(days=31)
-    with monkeypatch.context() as m:
-        m.setattr(timezone, "now", lambda: old_now)
-        parking(1)
+def test_old_and_rejected_cases_do_not_count(world, parking, client_for, clock):
+    clock.shift(days=-31)
+    parking(1)
+    clock.shift(days=31)
     cases = parking(2)
     client = client_for("party_secretary")
     assert spots(client) == []  # the old one is outside the 30 days

@@ -5,8 +5,6 @@ and a query count that does not grow with the number of cases."""
 
 import io
 import re
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -17,19 +15,15 @@ from openpyxl import load_workbook
 from gongzhi.cases import services
 from gongzhi.cases.models import Case, CaseStats
 
-pytestmark = pytest.mark.django_db
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen("2026-10-01 09:00")]  # the story: October–November 2026
 
 
-def at(monkeypatch, month, day, hour=10):
-    from django.utils import timezone
-
-    when = datetime(2026, month, day, hour, 0, tzinfo=SHANGHAI)
-    monkeypatch.setattr(timezone, "now", lambda: when)
+def at(clock, month, day, hour=10):
+    clock.move_to(f"2026-{month:02d}-{day:02d} {hour:02d}:00")
 
 
 @pytest.fixture
-def story(world, submit, categories, monkeypatch):
+def story(world, submit, categories, clock):
     """Cases of 浦江镇 in October and November 2026 (calendar months, 基本满意 weighs 0.90).
 
     October: G (新城一村, repair → 申江物业) and H (新城二村, security → 新城居委会), submitted on
@@ -50,45 +44,45 @@ def story(world, submit, categories, monkeypatch):
     def act(key, service, actor, **kwargs):
         cases[key] = service(actor=actor, case=cases[key], expected_version=cases[key].version, **kwargs)
 
-    at(monkeypatch, 10, 9)
+    at(clock, 10, 9)
     cases["G"] = submit(description="G：水管漏水", reporter_phone="13800000011")
     cases["H"] = submit(
         description="H：夜间噪音扰民", compound=world.c2, category=security, reporter_phone="13800000012"
     )
-    at(monkeypatch, 10, 12)
+    at(clock, 10, 12)
     act("G", services.accept_case, pm)
     act("H", services.accept_case, rc)
-    at(monkeypatch, 10, 13)
+    at(clock, 10, 13)
     act("G", services.resolve_case, pm, resolution="已更换水管")
     act("H", services.resolve_case, rc, resolution="已上门劝导")
-    at(monkeypatch, 10, 15)
+    at(clock, 10, 15)
     act("G", services.record_feedback, resident, fixed=True, rating="satisfied")
     act("H", services.record_feedback, resident, fixed=True, rating="basic")
 
-    at(monkeypatch, 11, 2)
+    at(clock, 11, 2)
     for k in "ABCDEF":
         cases[k] = submit(description=f"诉求{k}：楼道灯不亮", reporter_phone=f"1380000002{'ABCDEF'.index(k)}")
-    at(monkeypatch, 11, 3)
+    at(clock, 11, 3)
     for k in "ABCDE":
         act(k, services.accept_case, pm)
     act("F", services.reject_case, rc, reason="与其他诉求重复的测试")
-    at(monkeypatch, 11, 4)
+    at(clock, 11, 4)
     for k in "ABD":
         act(k, services.resolve_case, pm, resolution="已修复")
-    at(monkeypatch, 11, 5)
+    at(clock, 11, 5)
     cases["K"] = submit(
         description="K：外来人员翻墙", compound=world.c3, category=security, reporter_phone="13800000031"
     )
-    at(monkeypatch, 11, 6)
+    at(clock, 11, 6)
     act("K", services.accept_case, None)
-    at(monkeypatch, 11, 20)  # after the 5 working days
+    at(clock, 11, 20)  # after the 5 working days
     act("C", services.resolve_case, pm, resolution="已修复")
-    at(monkeypatch, 11, 23)
+    at(clock, 11, 23)
     act("A", services.record_feedback, resident, fixed=True, rating="satisfied")
     act("B", services.record_feedback, resident, fixed=True, rating="basic")
     act("C", services.record_feedback, resident, fixed=False, rating="unsatisfied")
     act("D", services.close_unreachable, rc, note="三次电话未接通")
-    at(monkeypatch, 11, 27)  # "today" for the pages: the current assessment month is November 2026
+    at(clock, 11, 27)  # "today" for the pages: the current assessment month is November 2026
     return cases
 
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from gongzhi.cases import services
 from gongzhi.cases.models import Case, CasePhoto, Visit
-from gongzhi.cases.photos import clean_photo
+from gongzhi.core.uploads import clean_photo
 
 pytestmark = pytest.mark.django_db
 
@@ -239,7 +239,7 @@ def test_photos_outside_scope_are_404(world, client_for, photo_case, persona):
 
 
 def test_a_resident_of_another_case_gets_404(world, client_for, photo_case):
-    from gongzhi.core.testing import UserFactory
+    from gongzhi.testing import UserFactory
 
     case, photo = photo_case
     neighbour = UserFactory(username="13800000077", phone="13800000077")

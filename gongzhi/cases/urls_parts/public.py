@@ -7,12 +7,12 @@ from django.urls import path
 from ..views import public
 
 urlpatterns = [
-    path("r/<str:uid>/", public.report, name="report"),
-    path("t/<str:token>/", public.track, name="track"),
-    path("t/<str:token>/feedback/", public.track_feedback, name="track_feedback"),
-    path("t/<str:token>/withdraw/", public.track_withdraw, name="track_withdraw"),
-    path("t/<str:token>/message/", public.track_message, name="track_message"),
-    path("t/<str:token>/photos/<str:photo>/", public.track_photo, name="track_photo"),
+    path("r/<uid:uid>/", public.report, name="report"),
+    path("t/<uid:token>/", public.track, name="track"),
+    path("t/<uid:token>/feedback/", public.track_feedback, name="track_feedback"),
+    path("t/<uid:token>/withdraw/", public.track_withdraw, name="track_withdraw"),
+    path("t/<uid:token>/message/", public.track_message, name="track_message"),
+    path("t/<uid:token>/photos/<uid:photo>/", public.track_photo, name="track_photo"),
     path("my/cases/", public.my_cases, name="my_cases"),
-    path("cases/poster/<str:uid>.pdf", public.poster, name="poster"),
+    path("cases/poster/<uid:uid>.pdf", public.poster, name="poster"),
 ]

@@ -9,7 +9,7 @@ urlpatterns = [
     path("cases/", views.rates_cases, name="rates_cases"),
     path("export/", views.rates_export, name="rates_export"),
     path("hotspots/", views.hotspots, name="hotspots"),
-    path("hotspots/<str:compound_uid>/<str:category_uid>/", views.hotspot_cases, name="hotspot_cases"),
-    path("hotspots/<str:compound_uid>/<str:category_uid>/propose/", views.hotspot_propose, name="hotspot_propose"),
+    path("hotspots/<uid:compound_uid>/<uid:category_uid>/", views.hotspot_cases, name="hotspot_cases"),
+    path("hotspots/<uid:compound_uid>/<uid:category_uid>/propose/", views.hotspot_propose, name="hotspot_propose"),
     path("proposals/", views.proposals, name="proposals"),
 ]

@@ -6,7 +6,7 @@ urlpatterns = [
     path("", views.setup, name="setup"),
     path("defaults/", views.install_defaults, name="setup_defaults"),
     path("categories/new/", views.category_new, name="category_new"),
-    path("categories/<str:uid>/", views.category_edit, name="category_edit"),
-    path("categories/<str:uid>/retire/", views.category_retire, name="category_retire"),
+    path("categories/<uid:uid>/", views.category_edit, name="category_edit"),
+    path("categories/<uid:uid>/retire/", views.category_retire, name="category_retire"),
     path("settings/", views.settings_edit, name="case_settings"),
 ]

@@ -17,25 +17,25 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from gongzhi.core import actions, uploads
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.pages import paginate, posted
 from gongzhi.core.permissions import requires
 from gongzhi.orgs.models import Membership, Organization
 from gongzhi.places.models import Compound
 
-from .. import photos, services
 from .. import poster as posters
+from .. import services
 from ..forms_public import FeedbackForm, MessageForm, ReportForm, WithdrawForm
 from ..models import Case, CasePhoto
 from ..workflow import Action, State
@@ -46,17 +46,6 @@ PAGE_SIZE = 20
 def _sign_in_url(next_url: str) -> str:
     """The one-time-code sign-in, coming back to `next_url` afterwards."""
     return reverse("accounts:phone_login") + "?" + urlencode({"next": next_url})
-
-
-def _errors_on_form(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field when the form has one, else on the
-    form as a whole (keeping the error's code)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for e in errors:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        form.add_error(None, error)
 
 
 def _known_name(user) -> str:
@@ -77,7 +66,7 @@ def report(request, uid):
         return render(
             request,
             "cases/public/report.html",
-            {"compound": compound, "sign_in_url": _sign_in_url(here), "notices": _notices_of(compound)},
+            {"compound": compound, "sign_in_url": _sign_in_url(here)},
         )
     form = ReportForm(
         posted(request),
@@ -85,28 +74,29 @@ def report(request, uid):
         compound=compound,
         initial={"reporter_name": _known_name(request.user)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.submit_case(
+    if request.method == "POST":
+        response = actions.attempt(  # a refusal (e.g. the rate limits) is shown on the form, nothing saved
+            request,
+            form,
+            lambda: services.submit_case(
                 actor=request.user,
                 report=form.report(phone=request.user.phone or ""),
                 channel=Case.Channel.QR,
                 photos=form.cleaned_data["photos"],
                 address=request.META.get("REMOTE_ADDR"),
                 reporter_user=request.user,
-            )
-        except ValidationError as error:  # e.g. the rate limits: shown on the form, nothing saved
-            _errors_on_form(form, error)
-        else:
-            messages.success(
-                request,
+            ),
+            done=lambda case: (
                 _(
                     "Thank you. Your report is case %(number)s. Keep the link of this page (bookmark it) to "
                     "follow it; you also find it under “My reports”."
                 )
-                % {"number": case.number},
-            )
-            return redirect(case.tracking_url())
+                % {"number": case.number}
+            ),
+            to=lambda case: case.tracking_url(),
+        )
+        if response is not None:
+            return response
     return render(
         request,
         "cases/public/report.html",
@@ -114,21 +104,9 @@ def report(request, uid):
             "compound": compound,
             "form": form,
             "nav": "my_cases",
-            "max_photos": photos.MAX_PHOTOS,
+            "max_photos": uploads.MAX_PHOTOS,
             "photos_dropped": bool(request.FILES.getlist("photos")) and not form.errors.get("photos"),
-            "notices": _notices_of(compound),
         },
-    )
-
-
-def _notices_of(compound: Compound) -> list:
-    """The compound's written notices still open for comments (R-MTG-6), newest first."""
-    from gongzhi.notices.models import Notice, NoticeState
-
-    return list(
-        Notice.objects.filter(compounds=compound, state=NoticeState.PUBLISHED, closes_at__gt=timezone.now()).order_by(
-            "-published_at"
-        )[:5]
     )
 
 
@@ -382,91 +360,95 @@ def _reporter_case(request, token):
     return case, None
 
 
-def _act(request, case: Case, form, name: str, call, done: str) -> HttpResponse:
-    """Run the resident's action: field errors go back on the form; a stale page or a state that
-    no longer allows it is a message on the fresh page."""
-    if form.is_valid():
-        try:
-            call()
-        except ValidationError as error:
-            if hasattr(error, "error_dict") and set(error.error_dict) & set(form.fields):
-                _errors_on_form(form, error)
-                return _track_page(request, case, **{name: form})
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect(case.tracking_url())
-        messages.success(request, done)
+@dataclass(frozen=True)
+class _On:
+    user: object
+    case: Case
+
+
+def _feedback_done(case: Case) -> str:
+    if case.state == State.CLOSED:
+        return _("Thank you for your answer. The case is closed.")
+    return _("Thank you. The case was reopened: %(org)s will handle it again.") % {"org": case.handler.name}
+
+
+def _record_feedback(on: _On, form):
+    data = form.cleaned_data
+    return services.record_feedback(
+        actor=on.user,
+        case=on.case,
+        fixed=data["fixed"],
+        rating=data["rating"],
+        comment=data["comment"],
+        expected_version=data["version"],
+    )
+
+
+def _withdraw(on: _On, form):
+    data = form.cleaned_data
+    return services.withdraw_case(actor=on.user, case=on.case, reason=data["reason"], expected_version=data["version"])
+
+
+def _back_to_track(on: _On, result) -> str:
+    return on.case.tracking_url()
+
+
+# The resident's actions on the tracking page (who may: the reporter, checked by _reporter_case).
+RESIDENT_ACTIONS = {
+    "feedback_form": actions.Action(
+        form=lambda on, data, files: FeedbackForm(data), call=_record_feedback, done=_feedback_done, to=_back_to_track
+    ),
+    "withdraw_form": actions.Action(
+        form=lambda on, data, files: WithdrawForm(data),
+        call=_withdraw,
+        done=gettext_lazy("Your report was withdrawn."),
+        to=_back_to_track,
+    ),
+    "message_form": actions.Action(
+        form=lambda on, data, files: MessageForm(data),
+        call=lambda on, form: services.post_message(actor=on.user, case=on.case, text=form.cleaned_data["text"]),
+        done=lambda message: _("Your message was sent to %(org)s.") % {"org": message.case.handler.name},
+        to=_back_to_track,
+    ),
+}
+
+
+def _resident_act(request, token, key: str) -> HttpResponse:
+    """Run the resident's action: field errors go back on the form (the input kept); a stale page
+    or a state that no longer allows it is a message on the fresh page."""
+    case, sign_in = _reporter_case(request, token)
+    if sign_in:
+        return sign_in
+    if key == "message_form" and not case.is_open:
+        messages.error(request, _("This case is finished; it takes no more messages. Report a new problem instead."))
         return redirect(case.tracking_url())
-    return _track_page(request, case, **{name: form})
+
+    def page(key, form):
+        if not any(form[name].errors for name in form.fields):  # refused as a whole: on the fresh page
+            actions.flash_errors(request, form)
+            return redirect(case.tracking_url())
+        return _track_page(request, case, **{key: form})
+
+    on = _On(user=request.user, case=case)
+    return actions.run_action(request, RESIDENT_ACTIONS, key, on, back=case.tracking_url(), page=page)
 
 
 @login_not_required
 @require_POST
 def track_feedback(request, token):
-    case, sign_in = _reporter_case(request, token)
-    if sign_in:
-        return sign_in
-    form = FeedbackForm(request.POST)
-    fixed = form.is_valid() and form.cleaned_data["fixed"]
-    return _act(
-        request,
-        case,
-        form,
-        "feedback_form",
-        lambda: services.record_feedback(
-            actor=request.user,
-            case=case,
-            fixed=form.cleaned_data["fixed"],
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-            expected_version=form.cleaned_data["version"],
-        ),
-        _("Thank you for your answer. The case is closed.")
-        if fixed
-        else _("Thank you. The case was reopened: %(org)s will handle it again.") % {"org": case.handler.name},
-    )
+    return _resident_act(request, token, "feedback_form")
 
 
 @login_not_required
 @require_POST
 def track_withdraw(request, token):
-    case, sign_in = _reporter_case(request, token)
-    if sign_in:
-        return sign_in
-    form = WithdrawForm(request.POST)
-    return _act(
-        request,
-        case,
-        form,
-        "withdraw_form",
-        lambda: services.withdraw_case(
-            actor=request.user,
-            case=case,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        ),
-        _("Your report was withdrawn."),
-    )
+    return _resident_act(request, token, "withdraw_form")
 
 
 @login_not_required
 @require_POST
 def track_message(request, token):
-    case, sign_in = _reporter_case(request, token)
-    if sign_in:
-        return sign_in
-    if not case.is_open:
-        messages.error(request, _("This case is finished; it takes no more messages. Report a new problem instead."))
-        return redirect(case.tracking_url())
-    form = MessageForm(request.POST)
-    return _act(
-        request,
-        case,
-        form,
-        "message_form",
-        lambda: services.post_message(actor=request.user, case=case, text=form.cleaned_data["text"]),
-        _("Your message was sent to %(org)s.") % {"org": case.handler.name},
-    )
+    return _resident_act(request, token, "message_form")
 
 
 @login_not_required

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.pages import form_page, managed, managed_towns, posted, timeline_context
+from gongzhi.core.pages import form_page, managed, posted, timeline_context
 from gongzhi.core.permissions import requires
+from gongzhi.places.pages import managed_towns
 
 from .. import configuration
 from ..forms_setup import CaseSettingsForm, CategoryForm

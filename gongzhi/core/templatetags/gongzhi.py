@@ -2,7 +2,7 @@ from django import template
 from django.utils.http import urlencode
 
 from gongzhi.core import audit_display
-from gongzhi.core.masking import mask_phone as _mask_phone
+from gongzhi.core.phones import mask_phone as _mask_phone
 
 register = template.Library()
 

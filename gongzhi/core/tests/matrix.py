@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongzhi.core.testing import PERSONAS
+from gongzhi.testing import PERSONAS
 
 ANON = None
 ALL = (*PERSONAS, ANON)

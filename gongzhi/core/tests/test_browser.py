@@ -8,7 +8,7 @@ import pytest
 
 from gongzhi.accounts.sms import MemoryBackend
 from gongzhi.browser_testing import screenshot
-from gongzhi.core.testing import PASSWORD
+from gongzhi.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

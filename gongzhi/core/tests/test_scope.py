@@ -46,7 +46,7 @@ def test_units_follow_compound_scope(world):
 
 
 def test_inspection_group_covering_a_compound_sees_only_that_compound(world):
-    from gongzhi.core.testing import MembershipFactory, PersonFactory, login_for
+    from gongzhi.testing import MembershipFactory, PersonFactory, login_for
 
     person = PersonFactory(town=world.town)
     MembershipFactory(person=person, body=world.bodies["g3"], title="组员")
@@ -66,7 +66,7 @@ def test_cross_appointed_person_holds_both_grants(world):
 
 
 def test_a_permission_reaches_only_the_area_of_grants_that_carry_it(world):
-    from gongzhi.core.testing import MembershipFactory
+    from gongzhi.testing import MembershipFactory
 
     # The residents' committee worker of 世博 (n2) also sits on 新城一村's owners' committee:
     # they may edit places in 世博, but only view 新城一村.
@@ -80,7 +80,7 @@ def test_a_permission_reaches_only_the_area_of_grants_that_carry_it(world):
 
 
 def test_ended_membership_grants_nothing(world):
-    from gongzhi.core.testing import on
+    from gongzhi.testing import on
 
     membership = world.people["party_secretary"].memberships.get()
     membership.end = on(-1)

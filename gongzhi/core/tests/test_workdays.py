@@ -73,7 +73,8 @@ def test_across_spring_festival_with_makeup_days():
     assert add_working_days(date(2026, 2, 13), 2) == date(2026, 2, 24)
 
 
-def test_2027_without_data_falls_back_to_weekends_and_is_provisional():
+def test_2027_without_data_falls_back_to_weekends_and_is_provisional(db, without_calendar_data):
+    without_calendar_data(2027)
     assert not year_has_data(2027)
     assert years_missing_data(date(2026, 11, 27)) == [2027]
     # 2027-01-01 is a Friday: without data it counts as a working day.
@@ -84,7 +85,8 @@ def test_2027_without_data_falls_back_to_weekends_and_is_provisional():
     assert not deadline_after(date(2026, 12, 1), 3).provisional
 
 
-def test_2027_with_office_overrides(world):
+def test_2027_with_office_overrides(world, without_calendar_data):
+    without_calendar_data(2027)
     office = world.users["office"]
     services.set_calendar_days(actor=office, start=date(2027, 1, 1), end=date(2027, 1, 3), kind="holiday", name="元旦")
     services.set_calendar_days(actor=office, start=date(2027, 1, 2), end=date(2027, 1, 2), kind="workday", name="调休")
@@ -142,7 +144,9 @@ def test_bad_ranges_are_refused(world):
         )
 
 
-def test_calendar_page_warns_about_2027_and_accepts_entries(client_for):
+@pytest.mark.frozen("2026-11-27 10:00")
+def test_calendar_page_warns_about_2027_and_accepts_entries(client_for, without_calendar_data):
+    without_calendar_data(2027)
     client = client_for("office")
     page = client.get("/calendar/?year=2027")
     assert "2027" in page.content.decode() and "alert-warning" in page.content.decode()
@@ -165,7 +169,9 @@ def test_calendar_page_warns_about_2027_and_accepts_entries(client_for):
     assert bad.status_code == 200 and CalendarDay.objects.count() == 7
 
 
-def test_home_page_warns_office_about_missing_year(client_for):
+@pytest.mark.frozen("2026-11-27 10:00")
+def test_home_page_warns_office_about_missing_year(client_for, without_calendar_data):
+    without_calendar_data(2027)
     content = client_for("office").get("/").content.decode()
     assert "2027" in content
     assert "2027" not in client_for("oc_member").get("/").content.decode()

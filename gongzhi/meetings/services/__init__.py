@@ -17,6 +17,7 @@ from .access import (  # noqa: F401
     represented_parties,
 )
 from .agenda import (  # noqa: F401
+    add_later_source,
     add_materials,
     carry_over_item,
     conclude_item,
@@ -42,6 +43,7 @@ from .ballots import (  # noqa: F401
     open_ballot,
     tally,
 )
+from .calendar import renew_calendar_feed  # noqa: F401
 from .minutes import (  # noqa: F401
     approve_minutes,
     edit_minutes,

@@ -16,11 +16,11 @@ from gongzhi.cases.models import AgendaProposal, Case
 from gongzhi.cases.workflow import State as CaseState
 from gongzhi.core import audit
 from gongzhi.core.records import ConcurrentEditError
+from gongzhi.core.uploads import clean_files
 from gongzhi.notifications.services import Message, notify_many, users_of
 from gongzhi.orgs.models import Organization, Person, ServiceContract
 from gongzhi.places.models import Compound
 
-from ..files import clean_files
 from ..models import (
     AgendaItem,
     AnnualReport,
@@ -56,36 +56,79 @@ from .steps import (
     _open_items,
 )
 
+# Apps above meetings that add items to an agenda after the meeting's own sources (the written
+# notices summarise their residents' opinions): each registers `source(meeting, actor) -> int`
+# (how many items it added), from its AppConfig.ready().
+_LATER_SOURCES: list = []
+
+
+def add_later_source(source) -> None:
+    if source not in _LATER_SOURCES:
+        _LATER_SOURCES.append(source)
+
+
+def later_sources() -> list:
+    return list(_LATER_SOURCES)
+
 
 def draft_agenda(meeting: Meeting, actor=None) -> int:
     """Add to a planned meeting what is waiting for the neighborhood's joint meeting and is not
     on an agenda yet: escalated cases, proposed hotspots, items carried over, resolutions to
-    check or reconsider, and the property companies' annual reports when they are due.
-    Idempotent; returns how many items were added."""
+    check or reconsider, and the property companies' annual reports when they are due; then the
+    opinions on the neighborhood's notices (the later sources: `later_sources`). Idempotent; returns how many
+    items were added."""
     if meeting.state not in MeetingState.PLANNED:
         return 0
-    nb = meeting.neighborhood_id
-    order = _next_order(meeting)
-    added: list[AgendaItem] = []
-
-    def add(**fields) -> AgendaItem:
-        nonlocal order
-        item = AgendaItem.objects.create(
-            town_id=meeting.town_id, meeting=meeting, order=order, added_by=actor, **fields
+    draft = _Draft(meeting, actor)
+    for add_waiting in (_add_cases, _add_hotspots, _add_carried_over, _add_resolutions, _add_annual_reports):
+        add_waiting(draft)
+    notices = sum(source(meeting, actor) for source in later_sources())
+    if draft.added:
+        audit.record_many(
+            actor,
+            [
+                audit.Change(
+                    "meetings.item.add", item, after={"title": item.title, "source": item.source, "meeting": meeting.pk}
+                )
+                for item in draft.added
+            ],
         )
-        order += 1
-        added.append(item)
+    return len(draft.added) + notices
+
+
+class _Draft:
+    """The items draft_agenda adds to `meeting`, numbered on after its last item."""
+
+    def __init__(self, meeting: Meeting, actor):
+        self.meeting = meeting
+        self.actor = actor
+        self.neighborhood_id = meeting.neighborhood_id
+        self.day = timezone.localtime(meeting.starts_at).date()
+        self.order = _next_order(meeting)
+        self.added: list[AgendaItem] = []
+
+    def add(self, **fields) -> AgendaItem:
+        item = AgendaItem.objects.create(
+            town_id=self.meeting.town_id, meeting=self.meeting, order=self.order, added_by=self.actor, **fields
+        )
+        self.order += 1
+        self.added.append(item)
         return item
 
+
+def _add_cases(draft: _Draft) -> None:
+    """Cases escalated to the joint meeting, oldest first, one item each."""
     on_agenda_cases = _open_items().filter(cases__isnull=False).values("cases")
     cases = (
-        Case.objects.filter(neighborhood_id=nb, state=CaseState.ESCALATED, escalated_at__lte=timezone.now())
+        Case.objects.filter(
+            neighborhood_id=draft.neighborhood_id, state=CaseState.ESCALATED, escalated_at__lte=timezone.now()
+        )
         .exclude(pk__in=on_agenda_cases)
         .select_related("category", "compound")
         .order_by("escalated_at")
     )
     for case in cases:
-        item = add(
+        item = draft.add(
             source=AgendaItem.Source.CASES,
             title=_("Case %(number)s: %(category)s at %(compound)s")
             % {"number": case.number, "category": case.category.name, "compound": case.compound.name},
@@ -93,13 +136,17 @@ def draft_agenda(meeting: Meeting, actor=None) -> int:
             compound=case.compound,
         )
         item.cases.add(case)
+
+
+def _add_hotspots(draft: _Draft) -> None:
+    """Hotspots proposed for the agenda (many cases of one kind at one compound), with their cases."""
     used_hotspots = _open_items().filter(hotspot__isnull=False).values("hotspot")
     for proposal in (
-        AgendaProposal.objects.filter(neighborhood_id=nb, proposed_at__lte=timezone.now())
+        AgendaProposal.objects.filter(neighborhood_id=draft.neighborhood_id, proposed_at__lte=timezone.now())
         .exclude(pk__in=used_hotspots)
         .select_related("category", "compound")
     ):
-        item = add(
+        item = draft.add(
             source=AgendaItem.Source.HOTSPOT,
             title=_("Hotspot: %(category)s at %(compound)s (%(count)d cases)")
             % {"category": proposal.category.name, "compound": proposal.compound.name, "count": proposal.case_count},
@@ -108,15 +155,18 @@ def draft_agenda(meeting: Meeting, actor=None) -> int:
             hotspot=proposal,
         )
         item.cases.add(*proposal.cases.all())
-    # Carried over from an earlier meeting, not yet put on a later agenda.
+
+
+def _add_carried_over(draft: _Draft) -> None:
+    """Items carried over from an earlier meeting, not yet put on a later agenda."""
     carried_on = AgendaItem.objects.filter(carried_from__isnull=False).values("carried_from")
     for old in (
-        AgendaItem.objects.filter(meeting__neighborhood_id=nb, state=ItemState.CARRIED_OVER)
-        .exclude(meeting=meeting)
+        AgendaItem.objects.filter(meeting__neighborhood_id=draft.neighborhood_id, state=ItemState.CARRIED_OVER)
+        .exclude(meeting=draft.meeting)
         .exclude(pk__in=carried_on)
         .prefetch_related("cases")
     ):
-        item = add(
+        item = draft.add(
             source=AgendaItem.Source.CARRIED_OVER,
             title=old.title,
             description=old.description,
@@ -129,20 +179,22 @@ def draft_agenda(meeting: Meeting, actor=None) -> int:
             carried_from=old,
         )
         item.cases.add(*old.cases.all())
-    # Resolutions reported done (to check) or due by the meeting, and those under reconsideration.
+
+
+def _add_resolutions(draft: _Draft) -> None:
+    """Resolutions reported done (to check) or due by the meeting, and those under reconsideration."""
     on_agenda_resolutions = _open_items().filter(resolution__isnull=False).values("resolution")
-    meeting_day = timezone.localtime(meeting.starts_at).date()
     for resolution in (
-        Resolution.objects.filter(neighborhood_id=nb)
+        Resolution.objects.filter(neighborhood_id=draft.neighborhood_id)
         .filter(
             Q(state__in=[ResolutionState.IMPLEMENTED, ResolutionState.RECONSIDERING])
-            | Q(state=ResolutionState.IN_PROGRESS, due__lte=meeting_day)
+            | Q(state=ResolutionState.IN_PROGRESS, due__lte=draft.day)
         )
         .exclude(pk__in=on_agenda_resolutions)
-        .exclude(item__meeting=meeting)
+        .exclude(item__meeting=draft.meeting)
     ):
         reconsider = resolution.state == ResolutionState.RECONSIDERING
-        add(
+        draft.add(
             source=AgendaItem.Source.RECONSIDERATION if reconsider else AgendaItem.Source.FOLLOW_UP,
             title=(_("Reconsideration of resolution %(number)s") if reconsider else _("Check resolution %(number)s"))
             % {"number": resolution.number},
@@ -150,58 +202,48 @@ def draft_agenda(meeting: Meeting, actor=None) -> int:
             major_kind=resolution.item.major_kind if reconsider else None,
             resolution=resolution,
         )
-    # Annual reports (R-MTG-5): in the town's month, one per active contract and year.
-    rules = settings_for(meeting.town_id)
-    if meeting_day.month == rules.annual_report_month:
-        contracts = ServiceContract.objects.filter(compound__neighborhood_id=nb).active(meeting_day)
-        for contract in contracts.select_related("compound", "company"):
-            report, _created = AnnualReport.objects.get_or_create(
-                contract=contract,
-                year=meeting_day.year,
-                defaults={"town_id": meeting.town_id, "compound": contract.compound, "company": contract.company},
-            )
-            if _created:
-                notify_many(
-                    [
-                        Message(
-                            text=_(
-                                "Your annual report (年度述职) on %(compound)s for %(year)d is due at %(meeting)s "
-                                "on %(day)s: submit it in the platform before the meeting."
-                            )
-                            % {
-                                "compound": contract.compound.name,
-                                "year": report.year,
-                                "meeting": meeting.title,
-                                "day": meeting_day,
-                            },
-                            users=users_of([contract.company_id]),
-                            url=report.get_absolute_url(),
-                        )
-                    ]
-                )
-            if not _open_items().filter(annual_report=report).exists():
-                add(
-                    source=AgendaItem.Source.ANNUAL_REPORT,
-                    title=_("Annual report of %(company)s on %(compound)s, %(year)d")
-                    % {"company": contract.company.name, "compound": contract.compound.name, "year": report.year},
-                    compound=contract.compound,
-                    proposer=contract.company,
-                    annual_report=report,
-                )
-    from gongzhi.notices.services import summarise_into
 
-    notices = summarise_into(meeting, actor)
-    if added:
-        audit.record_many(
-            actor,
-            [
-                audit.Change(
-                    "meetings.item.add", item, after={"title": item.title, "source": item.source, "meeting": meeting.pk}
-                )
-                for item in added
-            ],
+
+def _add_annual_reports(draft: _Draft) -> None:
+    """Annual reports (R-MTG-5): in the town's month, one per active contract and year; the company
+    is told when its report is first asked for."""
+    meeting, day = draft.meeting, draft.day
+    if day.month != settings_for(meeting.town_id).annual_report_month:
+        return
+    contracts = ServiceContract.objects.filter(compound__neighborhood_id=draft.neighborhood_id).active(day)
+    for contract in contracts.select_related("compound", "company"):
+        report, created = AnnualReport.objects.get_or_create(
+            contract=contract,
+            year=day.year,
+            defaults={"town_id": meeting.town_id, "compound": contract.compound, "company": contract.company},
         )
-    return len(added) + notices
+        if created:
+            _ask_for_annual_report(meeting, day, contract, report)
+        if not _open_items().filter(annual_report=report).exists():
+            draft.add(
+                source=AgendaItem.Source.ANNUAL_REPORT,
+                title=_("Annual report of %(company)s on %(compound)s, %(year)d")
+                % {"company": contract.company.name, "compound": contract.compound.name, "year": report.year},
+                compound=contract.compound,
+                proposer=contract.company,
+                annual_report=report,
+            )
+
+
+def _ask_for_annual_report(meeting: Meeting, day, contract: ServiceContract, report: AnnualReport) -> None:
+    notify_many(
+        [
+            Message(
+                text=_(
+                    "Your annual report (年度述职) on %(compound)s for %(year)d is due at %(meeting)s "
+                    "on %(day)s: submit it in the platform before the meeting."
+                )
+                % {"compound": contract.compound.name, "year": report.year, "meeting": meeting.title, "day": day},
+                users=users_of([contract.company_id]),
+                url=report.get_absolute_url(),
+            )
+        ]
+    )
 
 
 def _check_item_fields(title: str, description: str, major_kind: MatterKind | None, meeting: Meeting) -> None:
@@ -233,7 +275,7 @@ def propose_item(
         raise ValidationError({"compound": _("Choose a compound of this neighborhood.")})
     clean = clean_files(files)
     with transaction.atomic():
-        current = _locked_meeting(meeting)
+        current = _locked_meeting(meeting, check_version=False)
         if current.state not in MeetingState.PLANNED:
             raise ValidationError(_("Items are proposed before the meeting."))
         if actor is not None:
@@ -291,7 +333,7 @@ def add_materials(*, actor, item: AgendaItem, files: Sequence) -> int:
     if not clean:
         raise ValidationError({"files": _("Choose at least one file.")})
     with transaction.atomic():
-        current = _locked_item(item)
+        current = _locked_item(item, check_version=False)
         if not (
             may_chair(actor, current.meeting) or current.proposer in parties_of(actor, current.meeting.neighborhood_id)
         ):
@@ -420,7 +462,7 @@ def record_position(
     if len(text) > 5000:
         raise ValidationError({"text": _("At most 5,000 characters.")})
     with transaction.atomic():
-        current = _locked_item(item)
+        current = _locked_item(item, check_version=False)
         _item_step(current, ItemAction.POSITION)
         if organization not in parties_of(actor, current.meeting.neighborhood_id):
             raise PermissionDenied(_("A party's position is recorded by its own members."))

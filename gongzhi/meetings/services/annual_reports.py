@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.cases.models import Case
 from gongzhi.core import audit
-from gongzhi.core.records import ConcurrentEditError
+from gongzhi.core.workflow import lock
 from gongzhi.orgs.models import Membership, Person
 
 from ..models import (
@@ -41,9 +41,7 @@ def submit_annual_report(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = AnnualReport.objects.select_for_update().get(pk=report.pk)
-        if current.version != expected_version:
-            raise ConcurrentEditError()
+        current = lock(report, expected_version=expected_version)
         if actor is not None:
             member = Membership.objects.filter(person__user=actor, organization_id=current.company_id).active().exists()
             if not member:
@@ -67,7 +65,7 @@ def rate_annual_report(
     if rating not in Case.Rating.values:
         raise ValidationError({"rating": _("Choose satisfied, basically satisfied or unsatisfied.")})
     with transaction.atomic():
-        current = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        current = lock(report, check_version=False)  # serialises the ratings; the report is not edited
         meeting = invitee.meeting
         is_self = invitee.person_id and Person.objects.filter(pk=invitee.person_id, user=actor).exists()
         if not is_self:

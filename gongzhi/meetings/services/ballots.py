@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core.workflow import lock
 from gongzhi.orgs.models import Person
 
 from .. import voting
@@ -74,7 +75,7 @@ def cast_vote(*, actor, ballot: Ballot, invitee: Invitee, choice: str) -> Vote:
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Vote yes, no or abstain.")})
     with transaction.atomic():
-        current = Ballot.objects.select_for_update().select_related("item__meeting").get(pk=ballot.pk)
+        current = lock(ballot, check_version=False, related=("item__meeting",))
         item = current.item
         is_self = invitee.person_id and Person.objects.filter(pk=invitee.person_id, user=actor).exists()
         if not is_self:
@@ -122,8 +123,8 @@ def tally(ballot: Ballot) -> voting.Outcome:
 
 def close_ballot(*, actor, ballot: Ballot) -> Ballot:
     with transaction.atomic():
-        current = Ballot.objects.select_for_update().select_related("item__meeting").get(pk=ballot.pk)
-        item = _locked_item(current.item)
+        current = lock(ballot, check_version=False, related=("item__meeting",))
+        item = _locked_item(current.item, check_version=False)
         _require_chair(actor, item.meeting)
         _item_step(item, ItemAction.CLOSE_BALLOT)
         if not current.is_open:

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from gongzhi.cases.workflow import State as CaseState
 from gongzhi.core import audit
 from gongzhi.core.scope import get_scope
+from gongzhi.core.uploads import clean_files
 from gongzhi.notifications.services import Message, notify_many, users_of
 from gongzhi.orgs.models import Membership, Organization
 
-from ..files import clean_files
 from ..models import (
     AgendaItem,
     ContraryAction,
@@ -28,12 +28,11 @@ from ..models import (
     Resolution,
 )
 from ..workflow import (
-    RESOLUTION_TRANSITIONS,
+    RESOLUTION_WORKFLOW,
     ItemState,
     MeetingState,
     ResolutionAction,
     ResolutionState,
-    target,
 )
 from .access import (
     _require_chair,
@@ -85,8 +84,8 @@ def adopt_resolution(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = _locked_item(item)
-        meeting = _locked_meeting(current.meeting)
+        current = _locked_item(item, check_version=False)
+        meeting = _locked_meeting(current.meeting, check_version=False)
         _require_chair(actor, meeting)
         if current.state != ItemState.PASSED:
             raise ValidationError(_("A resolution is adopted on an item the meeting has passed."))
@@ -119,8 +118,8 @@ def adopt_resolution(
             },
         )
         if current.resolution_id:  # a reconsideration (also one carried over) replaces the original
-            old = _locked_resolution(current.resolution)
-            if target(RESOLUTION_TRANSITIONS, ResolutionAction.SUPERSEDE, old.state):
+            old = _locked_resolution(current.resolution, check_version=False)
+            if RESOLUTION_WORKFLOW.allows(ResolutionAction.SUPERSEDE, old.state):
                 before = {"state": old.state}
                 old.state, old.superseded_by = ResolutionState.SUPERSEDED, resolution
                 old.version += 1
@@ -185,7 +184,7 @@ def report_progress(
         raise ValidationError({"text": _("At most 5,000 characters.")})
     clean = clean_files(files)
     with transaction.atomic():
-        current = _locked_resolution(resolution)
+        current = _locked_resolution(resolution, check_version=False)
         organization = carrier_of(actor, current, lead_only=done)
         action = ResolutionAction.REPORT_DONE if done else ResolutionAction.REPORT
         to = _resolution_step(current, action)
@@ -217,10 +216,10 @@ def report_progress(
 
 
 def notice_published(resolution: Resolution) -> bool:
-    """Whether a written notice of this resolution has been published to its compound(s)."""
-    from gongzhi.notices.models import Notice
-
-    return Notice.objects.filter(resolution=resolution, published_at__isnull=False).exists()
+    """Whether a written notice of this resolution has been published to its compound(s). The
+    notices app's rows are reached through their relation to the resolution (meetings does not
+    import notices, which sits above it)."""
+    return resolution.notices.filter(published_at__isnull=False).exists()
 
 
 def check_resolution(*, actor, resolution: Resolution, close: bool, note: str, expected_version: int) -> Resolution:
@@ -261,7 +260,7 @@ def check_resolution(*, actor, resolution: Resolution, close: bool, note: str, e
 def _after_resolution_item(actor, item: AgendaItem, outcome: str) -> None:
     """A follow-up or reconsideration item concluded: a reconsideration that did not pass (or
     ended without a new resolution) keeps the original resolution."""
-    resolution = _locked_resolution(item.resolution)
+    resolution = _locked_resolution(item.resolution, check_version=False)
     if resolution.state == ResolutionState.RECONSIDERING:
         resolution.state = ResolutionState.IN_PROGRESS
         resolution.version += 1
@@ -334,7 +333,7 @@ def report_contrary_action(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = _locked_resolution(resolution)
+        current = _locked_resolution(resolution, check_version=False)
         if actor is not None and not (
             may_chair(actor, current.item.meeting)
             or get_scope(actor).area("meetings.chair").covers_town(current.town_id)
@@ -373,7 +372,7 @@ def sweep_resolutions(today: date | None = None) -> dict[str, int]:
     open_ = Resolution.objects.filter(state=ResolutionState.IN_PROGRESS)
     for resolution in Resolution.objects.overdue(today).filter(overdue_since__isnull=True):
         with transaction.atomic():
-            current = _locked_resolution(resolution)
+            current = _locked_resolution(resolution, check_version=False)
             if current.overdue_since is not None or current.state != ResolutionState.IN_PROGRESS:
                 continue
             current.overdue_since = today

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core.phones import PHONE_RE
 from gongzhi.core.workdays import is_working_day
 from gongzhi.notifications.services import Message, notify_many
 from gongzhi.orgs.models import Membership, Organization, Person, ServiceContract
@@ -227,7 +228,7 @@ def refresh_agendas() -> int:
     added = 0
     for meeting in Meeting.objects.filter(state__in=MeetingState.PLANNED, starts_at__gte=timezone.now()):
         with transaction.atomic():
-            added += draft_agenda(_locked_meeting(meeting))
+            added += draft_agenda(_locked_meeting(meeting, check_version=False))
     return added
 
 
@@ -313,8 +314,6 @@ def add_invitee(
 ) -> Invitee:
     """Invite someone beyond the four parties' representatives: a government unit, a resident
     representative. Only the four parties' representatives vote unless the chair says so."""
-    from gongzhi.accounts.services import PHONE_RE
-
     name = (person.name if person else (name or "")).strip()
     phone = (person.phone if person else (phone or "")).strip()
     errors = {}
@@ -327,7 +326,7 @@ def add_invitee(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = _locked_meeting(meeting)
+        current = _locked_meeting(meeting, check_version=False)
         _require_chair(actor, current)
         if current.state not in MeetingState.PLANNED:
             raise ValidationError(_("Invitations can be changed only before the meeting."))
@@ -355,7 +354,7 @@ def add_invitee(
 
 def remove_invitee(*, actor, invitee: Invitee) -> None:
     with transaction.atomic():
-        current = _locked_meeting(invitee.meeting)
+        current = _locked_meeting(invitee.meeting, check_version=False)
         _require_chair(actor, current)
         if current.state not in MeetingState.PLANNED:
             raise ValidationError(_("Invitations can be changed only before the meeting."))

@@ -14,14 +14,6 @@ def _english(settings):
         yield
 
 
-@pytest.fixture(autouse=True)
-def _run_on_commit(monkeypatch):
-    """Notifications and emails go out after commit; inside a test's transaction, at once."""
-    from django.db import transaction
-
-    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
-
-
 @pytest.fixture
 def secretary(world):
     return world.users["party_secretary"]

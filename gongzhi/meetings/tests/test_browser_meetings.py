@@ -13,10 +13,10 @@ from django.utils import timezone
 
 from gongzhi.accounts.sms import MemoryBackend
 from gongzhi.browser_testing import screenshot
-from gongzhi.core.testing import PASSWORD
 from gongzhi.meetings import services
 from gongzhi.meetings.models import MatterKind, Minutes, Resolution
 from gongzhi.notices.models import Opinion
+from gongzhi.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

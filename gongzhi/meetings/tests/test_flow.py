@@ -132,7 +132,9 @@ def test_monthly_generation_twice_makes_one_meeting(world):
     assert timezone.localtime(regular.starts_at).date() == services.nth_working_day(today.year, today.month, 6)
 
 
-def test_escalated_case_lands_on_the_agenda_and_its_reporter_hears_the_resolution(world, secretary, fresh):
+def test_escalated_case_lands_on_the_agenda_and_its_reporter_hears_the_resolution(
+    world, secretary, fresh, django_capture_on_commit_callbacks
+):
     from gongzhi.accounts.sms import MemoryBackend
     from gongzhi.cases.configuration import install_default_categories
     from gongzhi.cases.models import Category
@@ -170,14 +172,15 @@ def test_escalated_case_lands_on_the_agenda_and_its_reporter_hears_the_resolutio
         services.cast_vote(actor=secretary, ballot=ballot, invitee=invitee, choice="yes")
     services.close_ballot(actor=secretary, ballot=ballot)
     MemoryBackend.outbox.clear()
-    services.adopt_resolution(
-        actor=secretary,
-        item=fresh(item),
-        text="物业设置禁停标识，派出所配合整治",
-        lead=world.orgs["pc"],
-        co_organizations=[world.orgs["police"]],
-        due=timezone.localdate() + timedelta(days=14),
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the SMS goes out after commit
+        services.adopt_resolution(
+            actor=secretary,
+            item=fresh(item),
+            text="物业设置禁停标识，派出所配合整治",
+            lead=world.orgs["pc"],
+            co_organizations=[world.orgs["police"]],
+            due=timezone.localdate() + timedelta(days=14),
+        )
     assert any(sms.phone == "13800000001" and case.number in sms.message for sms in MemoryBackend.outbox)
     from gongzhi.notifications.models import Notification
 
@@ -192,7 +195,7 @@ def test_unreached_items_are_carried_over_to_the_next_meeting(meeting, world, se
     nxt = services.schedule_meeting(
         actor=secretary, neighborhood=world.n1, title="下次会议", starts_at=meeting.starts_at + timedelta(days=20)
     )
-    carried = nxt.items.get(source=AgendaItem.Source.CARRIED_OVER)
+    carried = nxt.items.get(source=AgendaItem.Source.CARRIED_OVER, carried_from=item)
     assert carried.carried_from == item and carried.title == item.title
 
 

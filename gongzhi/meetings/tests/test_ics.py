@@ -36,11 +36,12 @@ def test_a_cancelled_meeting_says_so(meeting, secretary):
     assert int(event["sequence"]) == meeting.version
 
 
-def test_invitations_by_email_carry_the_meeting(meeting, world, secretary):
+def test_invitations_by_email_carry_the_meeting(meeting, world, secretary, django_capture_on_commit_callbacks):
     user = world.users["rc_worker"]
     user.email = "rc@example.org"
     user.save(update_fields=["email"])
-    sent = services.send_invitations(actor=secretary, meeting=meeting, expected_version=meeting.version)
+    with django_capture_on_commit_callbacks(execute=True):  # e-mails go out after commit
+        sent = services.send_invitations(actor=secretary, meeting=meeting, expected_version=meeting.version)
     assert sent == meeting.invitees.count()
     (message,) = mail.outbox
     assert message.to == ["rc@example.org"]

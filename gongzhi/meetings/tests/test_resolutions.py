@@ -13,11 +13,10 @@ from gongzhi.core.records import ConcurrentEditError
 from gongzhi.meetings import services
 from gongzhi.meetings.models import AgendaItem, ContraryAction, ProgressReport, Resolution
 from gongzhi.meetings.workflow import (
-    RESOLUTION_TRANSITIONS,
+    RESOLUTION_WORKFLOW,
     ItemState,
     ResolutionAction,
     ResolutionState,
-    target,
 )
 
 from .scenario import vote_through as passed
@@ -270,7 +269,7 @@ def test_a_check_on_a_stale_version_is_refused(ordinary, world, secretary):
 @pytest.mark.parametrize("state", ResolutionState.values)
 def test_the_check_follows_the_state_table(ordinary, secretary, state, close):
     action = ResolutionAction.CLOSE if close else ResolutionAction.SEND_BACK
-    expected = target(RESOLUTION_TRANSITIONS, action, state)
+    expected = RESOLUTION_WORKFLOW.target(action, state)
     r = set_state(ordinary, state)
     if expected is None:
         with pytest.raises(ValidationError):

@@ -12,16 +12,15 @@ from gongzhi.meetings import services
 from gongzhi.meetings.models import AgendaItem, Invitee, Meeting, Resolution
 from gongzhi.meetings.workflow import (
     ITEM_ACTION_MEETING_STATES,
-    ITEM_TRANSITIONS,
-    MEETING_TRANSITIONS,
-    RESOLUTION_TRANSITIONS,
+    ITEM_WORKFLOW,
+    MEETING_WORKFLOW,
+    RESOLUTION_WORKFLOW,
     ItemAction,
     ItemState,
     MeetingAction,
     MeetingState,
     ResolutionAction,
     ResolutionState,
-    target,
 )
 
 from .scenario import vote_through
@@ -64,7 +63,7 @@ def _meeting_action(action, meeting, actor):
 @pytest.mark.parametrize("action", list(MeetingAction))
 def test_meeting_transitions(action, state, meeting, secretary):
     meeting = _set(meeting, state=state)
-    expected = target(MEETING_TRANSITIONS, action, state)
+    expected = MEETING_WORKFLOW.target(action, state)
     if expected is None:
         with pytest.raises(ValidationError):
             _meeting_action(action, meeting, secretary)
@@ -109,7 +108,7 @@ def test_item_transitions(action, state, meeting, world, secretary):
     item = services.propose_item(actor=secretary, meeting=meeting, title="议题")
     _set(meeting, state=ITEM_ACTION_MEETING_STATES[action][0])
     item = _set(AgendaItem.objects.select_related("meeting").get(pk=item.pk), state=state)
-    expected = target(ITEM_TRANSITIONS, action, state)
+    expected = ITEM_WORKFLOW.target(action, state)
     if expected is None:
         with pytest.raises(ValidationError):
             _item_action(action, item, world, secretary)
@@ -123,7 +122,7 @@ def test_item_transitions(action, state, meeting, world, secretary):
 @pytest.mark.parametrize("action", ITEM_ACTIONS)
 def test_item_actions_need_their_meeting_states(action, meeting_state, meeting, world, secretary):
     item = services.propose_item(actor=secretary, meeting=meeting, title="议题")
-    source_state = ITEM_TRANSITIONS[action][0][0]
+    source_state = ITEM_WORKFLOW.sources(action)[0]
     _set(meeting, state=meeting_state)
     item = _set(AgendaItem.objects.select_related("meeting").get(pk=item.pk), state=source_state)
     if meeting_state in ITEM_ACTION_MEETING_STATES[action]:
@@ -185,7 +184,7 @@ def _resolution_action(action, resolution, world, secretary):
 @pytest.mark.parametrize("action", RESOLUTION_ACTIONS)
 def test_resolution_transitions(action, state, resolution, world, secretary):
     resolution = _set(resolution, state=state)
-    expected = target(RESOLUTION_TRANSITIONS, action, state)
+    expected = RESOLUTION_WORKFLOW.target(action, state)
     if expected is None:
         with pytest.raises(ValidationError):
             _resolution_action(action, resolution, world, secretary)

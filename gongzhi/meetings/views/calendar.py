@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
 from django.contrib import messages
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core.permissions import requires
 from gongzhi.orgs.models import Person
 
+from .. import services
 from ..ics import meeting_calendar
 from ..models import (
     CalendarFeed,
@@ -29,11 +29,7 @@ def feed(request):
     """The user's private calendar address (and a button to renew it)."""
     current = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
-        from django.db import transaction
-
-        with transaction.atomic():
-            CalendarFeed.objects.filter(user=request.user).delete()
-            current = CalendarFeed.objects.create(user=request.user, token=secrets.token_urlsafe(32))
+        services.renew_calendar_feed(actor=request.user)
         messages.success(request, _("New calendar address made; the old one no longer works."))
         return redirect("meetings:feed")
     url = request.build_absolute_uri(reverse("meetings:feed_ics", args=[current.token])) if current else ""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.actions import Action, run_action
 from gongzhi.core.pages import serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
 
@@ -16,22 +19,64 @@ from .. import forms, services
 from ..models import (
     AgendaItem,
     ItemAttachment,
+    Meeting,
     Resolution,
 )
 from ..workflow import (
     ITEM_ACTION_MEETING_STATES,
-    ITEM_TRANSITIONS,
+    ITEM_WORKFLOW,
     ItemAction,
     ItemState,
     MeetingState,
-    allowed,
 )
 from .pages import (
     ITEM_BADGES,
     _item,
-    _run,
     _town_organizations,
 )
+
+
+def _chair_forms(item: AgendaItem, ctx: dict, bound: dict, may) -> dict:
+    """The chair's forms on an item's page (and the open vote's voters and tally)."""
+    meeting, version, open_ballot = item.meeting, {"version": item.version}, ctx["open_ballot"]
+    forms_: dict = {}
+    if may(ItemAction.EDIT):
+        forms_["edit_form"] = bound.get("edit") or forms.EditItemForm(
+            town_id=item.town_id,
+            initial={
+                **version,
+                "title": item.title,
+                "description": item.description,
+                "order": item.order,
+                "major_kind": item.major_kind.uid if item.major_kind_id else None,
+            },
+        )
+    if may(ItemAction.NOTE) and not meeting.minutes.filter(approved_at__isnull=False).exists():
+        forms_["notes_form"] = bound.get("notes") or forms.NotesForm(initial={**version, "notes": item.notes})
+    if may(ItemAction.OPEN_BALLOT):
+        forms_["ballot_form"] = forms.VersionForm(initial=version)
+    if may(ItemAction.CONCLUDE):
+        forms_["conclude_form"] = bound.get("conclude") or forms.OutcomeForm(initial=version)
+    if may(ItemAction.CARRY_OVER):
+        forms_["carry_form"] = forms.VersionForm(initial=version)
+    if open_ballot is not None and meeting.state == MeetingState.IN_SESSION:
+        voted = {v.invitee_id: v for v in open_ballot.votes.all()}
+        invitees = meeting.invitees.select_related("organization").filter(voting=True)
+        forms_["voters"] = [(i, voted.get(i.pk)) for i in invitees]
+        forms_["tally"] = services.tally(open_ballot)
+    if (
+        item.state == ItemState.PASSED
+        and ctx["resolution"] is None
+        and meeting.state
+        in (
+            MeetingState.IN_SESSION,
+            MeetingState.ENDED,
+        )
+    ):
+        forms_["resolution_form"] = bound.get("resolution") or forms.ResolutionForm(
+            organizations=_town_organizations(item.town_id)
+        )
+    return forms_
 
 
 def _item_context(request, item: AgendaItem, bound: dict | None = None) -> dict:
@@ -42,11 +87,10 @@ def _item_context(request, item: AgendaItem, bound: dict | None = None) -> dict:
     version = {"version": item.version}
 
     def may(action):
-        return allowed(ITEM_TRANSITIONS, action, item.state) and meeting.state in ITEM_ACTION_MEETING_STATES[action]
+        return ITEM_WORKFLOW.allows(action, item.state) and meeting.state in ITEM_ACTION_MEETING_STATES[action]
 
     ballots = list(item.ballots.prefetch_related("votes__invitee"))
     open_ballot = next((b for b in ballots if b.is_open), None)
-    invitees = list(meeting.invitees.select_related("organization").filter(voting=True))
     ctx = {
         "nav": "meetings",
         "item": item,
@@ -73,41 +117,7 @@ def _item_context(request, item: AgendaItem, bound: dict | None = None) -> dict:
         if is_chair and may(ItemAction.OPEN_BALLOT) and ctx["missing"]:
             ctx["waiver_form"] = bound.get("waiver") or forms.ReasonForm(initial=version)
     if is_chair:
-        if may(ItemAction.EDIT):
-            ctx["edit_form"] = bound.get("edit") or forms.EditItemForm(
-                town_id=item.town_id,
-                initial={
-                    **version,
-                    "title": item.title,
-                    "description": item.description,
-                    "order": item.order,
-                    "major_kind": item.major_kind.uid if item.major_kind_id else None,
-                },
-            )
-        if may(ItemAction.NOTE) and not meeting.minutes.filter(approved_at__isnull=False).exists():
-            ctx["notes_form"] = bound.get("notes") or forms.NotesForm(initial={**version, "notes": item.notes})
-        if may(ItemAction.OPEN_BALLOT):
-            ctx["ballot_form"] = forms.VersionForm(initial=version)
-        if may(ItemAction.CONCLUDE):
-            ctx["conclude_form"] = bound.get("conclude") or forms.OutcomeForm(initial=version)
-        if may(ItemAction.CARRY_OVER):
-            ctx["carry_form"] = forms.VersionForm(initial=version)
-        if open_ballot is not None and meeting.state == MeetingState.IN_SESSION:
-            voted = {v.invitee_id: v for v in open_ballot.votes.all()}
-            ctx["voters"] = [(i, voted.get(i.pk)) for i in invitees]
-            ctx["tally"] = services.tally(open_ballot)
-        if (
-            item.state == ItemState.PASSED
-            and ctx["resolution"] is None
-            and meeting.state
-            in (
-                MeetingState.IN_SESSION,
-                MeetingState.ENDED,
-            )
-        ):
-            ctx["resolution_form"] = bound.get("resolution") or forms.ResolutionForm(
-                organizations=_town_organizations(item.town_id)
-            )
+        ctx.update(_chair_forms(item, ctx, bound, may))
     if may(ItemAction.WITHDRAW) and (is_chair or (item.proposer_id and item.proposer in parties)):
         ctx["withdraw_form"] = bound.get("withdraw") or forms.ReasonForm(initial=version)
     if may(ItemAction.EDIT) and (is_chair or (item.proposer_id and item.proposer in parties)):
@@ -127,21 +137,177 @@ def item_detail(request, uid):
     return render(request, "meetings/item_detail.html", _item_context(request, item))
 
 
-ITEM_DONE = {
-    "position": gettext_lazy("Position recorded."),
-    "waiver": gettext_lazy("Reason recorded: the item may go to the vote."),
-    "edit": gettext_lazy("Item saved."),
-    "notes": gettext_lazy("Discussion notes saved."),
-    "ballot": gettext_lazy("The vote is open."),
-    "vote": gettext_lazy("Vote recorded."),
-    "close": gettext_lazy("The vote is closed."),
-    "conclude": gettext_lazy("Item concluded."),
-    "carry": gettext_lazy("Item carried over to the next meeting."),
-    "withdraw": gettext_lazy("Item withdrawn."),
-    "resolution": gettext_lazy(
-        "Resolution adopted; the organisations carrying it out and the residents concerned are told."
+@dataclass(frozen=True)
+class _On:
+    """What an action on an item runs on: the item, its meeting, the user and their parts."""
+
+    user: object
+    item: AgendaItem
+    meeting: Meeting
+    parties: list
+    is_chair: bool
+
+    @property
+    def is_proposer(self) -> bool:
+        return self.item.proposer_id is not None and self.item.proposer in self.parties
+
+    def open_ballot(self, closed_message: str):
+        """The item's open vote; a vote closed meanwhile is refused in words."""
+        ballot = self.item.ballots.filter(closed_at__isnull=True).first()
+        if ballot is None:
+            raise ValidationError(closed_message)
+        return ballot
+
+
+def _chair(on: _On) -> bool:
+    return on.is_chair
+
+
+def _party_or_chair(on: _On) -> bool:
+    return bool(on.parties) or on.is_chair
+
+
+def _proposer_or_chair(on: _On) -> bool:
+    return on.is_proposer or on.is_chair
+
+
+def _version(form) -> int:
+    return form.cleaned_data["version"]
+
+
+def _record_position(on: _On, form):
+    data = form.cleaned_data
+    return services.record_position(
+        actor=on.user,
+        item=on.item,
+        organization=data["organization"],
+        stance=data["stance"],
+        text=data["text"],
+        expected_version=data["version"],
+    )
+
+
+def _edit_item(on: _On, form):
+    data = form.cleaned_data
+    return services.edit_item(
+        actor=on.user,
+        item=on.item,
+        title=data["title"],
+        description=data["description"],
+        major_kind=data["major_kind"],
+        order=data["order"],
+        expected_version=data["version"],
+    )
+
+
+def _cast_vote(on: _On, form):
+    ballot = on.open_ballot(_("This vote is closed: its result can no longer change."))
+    data = form.cleaned_data
+    return services.cast_vote(actor=on.user, ballot=ballot, invitee=data["invitee"], choice=data["choice"])
+
+
+def _adopt_resolution(on: _On, form):
+    data = form.cleaned_data
+    return services.adopt_resolution(
+        actor=on.user,
+        item=on.item,
+        text=data["text"],
+        lead=data["lead"],
+        co_organizations=list(data["co_organizations"]),
+        due=data["due"],
+    )
+
+
+ITEM_ACTIONS = {
+    "position": Action(
+        form=lambda on, data, files: forms.PositionForm(data, parties=on.parties),
+        call=_record_position,
+        done=gettext_lazy("Position recorded."),
+        allowed=_party_or_chair,
     ),
-    "materials": gettext_lazy("Materials added."),
+    "waiver": Action(
+        form=lambda on, data, files: forms.ReasonForm(data),
+        call=lambda on, form: services.waive_consultation(
+            actor=on.user, item=on.item, reason=form.cleaned_data["reason"], expected_version=_version(form)
+        ),
+        done=gettext_lazy("Reason recorded: the item may go to the vote."),
+        allowed=_chair,
+    ),
+    "edit": Action(
+        form=lambda on, data, files: forms.EditItemForm(data, town_id=on.item.town_id),
+        call=_edit_item,
+        done=gettext_lazy("Item saved."),
+        allowed=_chair,
+    ),
+    "notes": Action(
+        form=lambda on, data, files: forms.NotesForm(data),
+        call=lambda on, form: services.record_notes(
+            actor=on.user, item=on.item, notes=form.cleaned_data["notes"], expected_version=_version(form)
+        ),
+        done=gettext_lazy("Discussion notes saved."),
+        allowed=_chair,
+    ),
+    "ballot": Action(
+        form=lambda on, data, files: forms.VersionForm(data),
+        call=lambda on, form: services.open_ballot(actor=on.user, item=on.item, expected_version=_version(form)),
+        done=gettext_lazy("The vote is open."),
+        allowed=_chair,
+        on_page=False,
+    ),
+    "vote": Action(
+        form=lambda on, data, files: forms.VoteForm(data, meeting=on.meeting),
+        call=_cast_vote,
+        done=gettext_lazy("Vote recorded."),
+        allowed=_chair,
+        on_page=False,
+    ),
+    "close": Action(
+        form=lambda on, data, files: forms.StyledForm(data),
+        call=lambda on, form: services.close_ballot(
+            actor=on.user, ballot=on.open_ballot(_("This vote is closed already."))
+        ),
+        done=gettext_lazy("The vote is closed."),
+        allowed=_chair,
+        on_page=False,
+    ),
+    "conclude": Action(
+        form=lambda on, data, files: forms.OutcomeForm(data),
+        call=lambda on, form: services.conclude_item(
+            actor=on.user, item=on.item, outcome=form.cleaned_data["outcome"], expected_version=_version(form)
+        ),
+        done=gettext_lazy("Item concluded."),
+        allowed=_chair,
+    ),
+    "carry": Action(
+        form=lambda on, data, files: forms.VersionForm(data),
+        call=lambda on, form: services.carry_over_item(actor=on.user, item=on.item, expected_version=_version(form)),
+        done=gettext_lazy("Item carried over to the next meeting."),
+        allowed=_chair,
+        on_page=False,
+    ),
+    "withdraw": Action(
+        form=lambda on, data, files: forms.ReasonForm(data),
+        call=lambda on, form: services.withdraw_item(
+            actor=on.user, item=on.item, reason=form.cleaned_data["reason"], expected_version=_version(form)
+        ),
+        done=gettext_lazy("Item withdrawn."),
+        allowed=_proposer_or_chair,
+    ),
+    "materials": Action(
+        form=lambda on, data, files: forms.MaterialsForm(data, files),
+        call=lambda on, form: services.add_materials(actor=on.user, item=on.item, files=form.cleaned_data["files"]),
+        done=gettext_lazy("Materials added."),
+        allowed=_proposer_or_chair,
+    ),
+    "resolution": Action(
+        form=lambda on, data, files: forms.ResolutionForm(data, organizations=_town_organizations(on.item.town_id)),
+        call=_adopt_resolution,
+        done=gettext_lazy(
+            "Resolution adopted; the organisations carrying it out and the residents concerned are told."
+        ),
+        allowed=_chair,
+        to=lambda on, resolution: resolution,
+    ),
 }
 
 
@@ -149,107 +315,21 @@ ITEM_DONE = {
 @requires("meetings.view")
 def item_act(request, uid, action):
     item = _item(request, uid)
-    if action not in ITEM_DONE:
-        raise Http404
-    user, data = request.user, request.POST
     meeting = item.meeting
-    parties = services.parties_of(user, meeting.neighborhood_id)
-    proposer = item.proposer_id is not None and item.proposer in parties
-    allowed_to = {"position": bool(parties), "withdraw": proposer, "materials": proposer}.get(action, False)
-    if not (allowed_to or services.may_chair(user, meeting)):
-        raise Http404
-    if action == "position":
-        form = forms.PositionForm(data, parties=parties)
-        call = lambda: services.record_position(
-            actor=user,
-            item=item,
-            organization=form.cleaned_data["organization"],
-            stance=form.cleaned_data["stance"],
-            text=form.cleaned_data["text"],
-            expected_version=form.cleaned_data["version"],
-        )
-    elif action == "waiver":
-        form = forms.ReasonForm(data)
-        call = lambda: services.waive_consultation(
-            actor=user, item=item, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
-        )
-    elif action == "edit":
-        form = forms.EditItemForm(data, town_id=item.town_id)
-        call = lambda: services.edit_item(
-            actor=user,
-            item=item,
-            title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"],
-            major_kind=form.cleaned_data["major_kind"],
-            order=form.cleaned_data["order"],
-            expected_version=form.cleaned_data["version"],
-        )
-    elif action == "notes":
-        form = forms.NotesForm(data)
-        call = lambda: services.record_notes(
-            actor=user, item=item, notes=form.cleaned_data["notes"], expected_version=form.cleaned_data["version"]
-        )
-    elif action == "ballot":
-        form = forms.VersionForm(data)
-        call = lambda: services.open_ballot(actor=user, item=item, expected_version=form.cleaned_data["version"])
-    elif action == "vote":
-        form = forms.VoteForm(data, meeting=meeting)
-        ballot = item.ballots.filter(closed_at__isnull=True).first()
-        if ballot is None:
-            messages.error(request, _("This vote is closed: its result can no longer change."))
-            return redirect(item)
-        call = lambda: services.cast_vote(
-            actor=user, ballot=ballot, invitee=form.cleaned_data["invitee"], choice=form.cleaned_data["choice"]
-        )
-    elif action == "close":
-        form = forms.StyledForm(data)
-        ballot = item.ballots.filter(closed_at__isnull=True).first()
-        if ballot is None:
-            messages.error(request, _("This vote is closed already."))
-            return redirect(item)
-        call = lambda: services.close_ballot(actor=user, ballot=ballot)
-    elif action == "conclude":
-        form = forms.OutcomeForm(data)
-        call = lambda: services.conclude_item(
-            actor=user, item=item, outcome=form.cleaned_data["outcome"], expected_version=form.cleaned_data["version"]
-        )
-    elif action == "carry":
-        form = forms.VersionForm(data)
-        call = lambda: services.carry_over_item(actor=user, item=item, expected_version=form.cleaned_data["version"])
-    elif action == "withdraw":
-        form = forms.ReasonForm(data)
-        call = lambda: services.withdraw_item(
-            actor=user, item=item, reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"]
-        )
-    elif action == "materials":
-        form = forms.MaterialsForm(data, request.FILES)
-        call = lambda: services.add_materials(actor=user, item=item, files=form.cleaned_data["files"])
-    else:  # resolution
-        form = forms.ResolutionForm(data, organizations=_town_organizations(item.town_id))
-        call = lambda: services.adopt_resolution(
-            actor=user,
-            item=item,
-            text=form.cleaned_data["text"],
-            lead=form.cleaned_data["lead"],
-            co_organizations=list(form.cleaned_data["co_organizations"]),
-            due=form.cleaned_data["due"],
-        )
-    result = _run(request, form, call, ITEM_DONE[action])
-    if result is not None:
-        if action == "resolution":
-            return redirect(result)
-        return redirect(item)
-    item = _item(request, uid)
-    bound_key = {"ballot": None, "vote": None, "close": None, "carry": None}.get(action, action)
-    if bound_key is None:
-        for error in form.non_field_errors():
-            messages.error(request, error)
-        for field in form:
-            for error in field.errors:
-                messages.error(request, error)
-        return redirect(item)
-    messages.error(request, _("Nothing was saved: see the form below."))
-    return render(request, "meetings/item_detail.html", _item_context(request, item, {bound_key: form}), status=400)
+    on = _On(
+        user=request.user,
+        item=item,
+        meeting=meeting,
+        parties=services.parties_of(request.user, meeting.neighborhood_id),
+        is_chair=services.may_chair(request.user, meeting),
+    )
+
+    def page(key, form):
+        messages.error(request, _("Nothing was saved: see the form below."))
+        context = _item_context(request, _item(request, uid), {key: form})
+        return render(request, "meetings/item_detail.html", context, status=400)
+
+    return run_action(request, ITEM_ACTIONS, action, on, back=item, page=page)
 
 
 @requires("meetings.view")

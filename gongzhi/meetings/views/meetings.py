@@ -3,16 +3,19 @@ attendance), its actions, proposing an item, the .ics download."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.actions import Action, attempt, run_action
 from gongzhi.core.pages import paginate, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
@@ -22,19 +25,18 @@ from gongzhi.places.models import Neighborhood
 from .. import forms, services
 from ..ics import meeting_calendar
 from ..models import (
+    Invitee,
     Meeting,
 )
 from ..workflow import (
-    MEETING_TRANSITIONS,
+    MEETING_WORKFLOW,
     MeetingAction,
     MeetingState,
-    allowed,
 )
 from .pages import (
     ITEM_BADGES,
     MEETING_BADGES,
     _meeting,
-    _run,
     _town_organizations,
 )
 
@@ -85,7 +87,7 @@ def meeting_new(request):
         request.POST if request.method == "POST" else None, neighborhoods=_chaired_neighborhoods(request)
     )
     if request.method == "POST":
-        meeting = _run(
+        response = attempt(
             request,
             form,
             lambda: services.schedule_meeting(
@@ -95,10 +97,11 @@ def meeting_new(request):
                 starts_at=form.cleaned_data["starts_at"],
                 place=form.cleaned_data["place"],
             ),
-            _("Meeting scheduled; the four parties' representatives are on the invitation list."),
+            done=_("Meeting scheduled; the four parties' representatives are on the invitation list."),
+            to=lambda meeting: meeting,
         )
-        if meeting is not None:
-            return redirect(meeting)
+        if response is not None:
+            return response
     return render(
         request,
         "form_page.html",
@@ -128,7 +131,7 @@ def _meeting_context(request, meeting: Meeting, bound: dict | None = None) -> di
     state = meeting.state
 
     def may(action):
-        return is_chair and allowed(MEETING_TRANSITIONS, action, state)
+        return is_chair and MEETING_WORKFLOW.allows(action, state)
 
     version = {"version": meeting.version}
     ctx = {
@@ -193,99 +196,169 @@ def meeting_detail(request, uid):
     return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
 
 
-MEETING_DONE = {  # lazy: read in the language of each request
-    "invite": gettext_lazy("Invitations sent."),
-    "open": gettext_lazy("The meeting is open. Take the attendance first."),
-    "end": gettext_lazy(
-        "The meeting has ended; items not reached are carried over. The minutes are drafted from the record."
+@dataclass(frozen=True)
+class _On:
+    user: object
+    meeting: Meeting
+
+
+def _chair(on: _On) -> bool:
+    return services.may_chair(on.user, on.meeting)
+
+
+def _version_form(on, data, files):
+    return forms.VersionForm(data)
+
+
+def _versioned(service):
+    """The call of a bare button: the service, on the meeting at the version the page showed."""
+
+    def call(on: _On, form):
+        return service(actor=on.user, meeting=on.meeting, expected_version=form.cleaned_data["version"])
+
+    return call
+
+
+def _reschedule(on: _On, form):
+    data = form.cleaned_data
+    return services.reschedule_meeting(
+        actor=on.user,
+        meeting=on.meeting,
+        title=data["title"],
+        starts_at=data["starts_at"],
+        place=data["place"],
+        expected_version=data["version"],
+    )
+
+
+def _attendance_form(on: _On, data, files):
+    return forms.AttendanceForm(data, invitees=list(on.meeting.invitees.order_by("organization__kind", "name")))
+
+
+def _add_invitee(on: _On, form):
+    data = form.cleaned_data
+    return services.add_invitee(
+        actor=on.user,
+        meeting=on.meeting,
+        name=data["name"],
+        role=data["role"],
+        phone=data["phone"],
+        organization=data["organization"],
+        voting=data["voting"],
+    )
+
+
+MEETING_ACTIONS = {  # messages lazy: read in the language of each request
+    "invite": Action(
+        form=_version_form,
+        call=_versioned(services.send_invitations),
+        done=gettext_lazy("Invitations sent."),
+        allowed=_chair,
     ),
-    "cancel": gettext_lazy("The meeting is cancelled; its items wait for the next meeting."),
-    "reschedule": gettext_lazy("Meeting changed; invitees are told if it had been sent."),
-    "chair": gettext_lazy("Chair designated."),
-    "attendance": gettext_lazy("Attendance saved."),
-    "invitee": gettext_lazy("Added to the invitation list."),
-    "draft": gettext_lazy("Agenda brought up to date with what is waiting."),
-    "minutes": gettext_lazy("Minutes drafted from the record."),
+    "open": Action(
+        form=_version_form,
+        call=_versioned(services.open_meeting),
+        done=gettext_lazy("The meeting is open. Take the attendance first."),
+        allowed=_chair,
+    ),
+    "end": Action(
+        form=_version_form,
+        call=_versioned(services.end_meeting),
+        done=gettext_lazy(
+            "The meeting has ended; items not reached are carried over. The minutes are drafted from the record."
+        ),
+        allowed=_chair,
+    ),
+    "draft": Action(
+        form=_version_form,
+        call=_versioned(services.bring_agenda_up_to_date),
+        done=gettext_lazy("Agenda brought up to date with what is waiting."),
+        allowed=_chair,
+    ),
+    "minutes": Action(
+        form=_version_form,
+        call=lambda on, form: services.start_minutes(actor=on.user, meeting=on.meeting),
+        done=gettext_lazy("Minutes drafted from the record."),
+        allowed=_chair,
+    ),
+    "cancel": Action(
+        form=lambda on, data, files: forms.ReasonForm(data),
+        call=lambda on, form: services.cancel_meeting(
+            actor=on.user,
+            meeting=on.meeting,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        done=gettext_lazy("The meeting is cancelled; its items wait for the next meeting."),
+        allowed=_chair,
+    ),
+    "reschedule": Action(
+        form=lambda on, data, files: forms.RescheduleForm(data),
+        call=_reschedule,
+        done=gettext_lazy("Meeting changed; invitees are told if it had been sent."),
+        allowed=_chair,
+    ),
+    "chair": Action(
+        form=lambda on, data, files: forms.ChairForm(data, people=_chair_candidates(on.meeting)),
+        call=lambda on, form: services.designate_chair(
+            actor=on.user,
+            meeting=on.meeting,
+            person=form.cleaned_data["person"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        done=gettext_lazy("Chair designated."),
+        allowed=_chair,
+    ),
+    "attendance": Action(
+        form=_attendance_form,
+        call=lambda on, form: services.record_attendance(
+            actor=on.user, meeting=on.meeting, marks=form.marks(), expected_version=form.cleaned_data["version"]
+        ),
+        done=gettext_lazy("Attendance saved."),
+        allowed=_chair,
+    ),
+    "invitee": Action(
+        form=lambda on, data, files: forms.InviteeForm(data, organizations=_town_organizations(on.meeting.town_id)),
+        call=_add_invitee,
+        done=gettext_lazy("Added to the invitation list."),
+        allowed=_chair,
+    ),
 }
+
+
+def _meeting_page(request, meeting: Meeting):
+    """The meeting's page again, with the refused form as it was sent."""
+
+    def page(key, form):
+        meeting.refresh_from_db()
+        messages.error(request, _("Nothing was saved: see the form below."))
+        context = _meeting_context(request, meeting, {key: form})
+        return render(request, "meetings/meeting_detail.html", context, status=400)
+
+    return page
 
 
 @require_POST
 @requires("meetings.view")
 def meeting_act(request, uid, action):
     meeting = _meeting(request, uid)
-    if action not in MEETING_DONE or not services.may_chair(request.user, meeting):
-        raise Http404
-    user, data = request.user, request.POST
-    if action in ("invite", "open", "end", "draft", "minutes"):
-        form = forms.VersionForm(data)
-        calls = {
-            "invite": lambda: services.send_invitations(
-                actor=user, meeting=meeting, expected_version=form.cleaned_data["version"]
-            ),
-            "open": lambda: services.open_meeting(
-                actor=user, meeting=meeting, expected_version=form.cleaned_data["version"]
-            ),
-            "end": lambda: services.end_meeting(
-                actor=user, meeting=meeting, expected_version=form.cleaned_data["version"]
-            ),
-            "draft": lambda: services.bring_agenda_up_to_date(
-                actor=user, meeting=meeting, expected_version=form.cleaned_data["version"]
-            ),
-            "minutes": lambda: services.start_minutes(actor=user, meeting=meeting),
-        }
-        call = calls[action]
-    elif action == "cancel":
-        form = forms.ReasonForm(data)
-        call = lambda: services.cancel_meeting(
-            actor=user,
-            meeting=meeting,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
-        )
-    elif action == "reschedule":
-        form = forms.RescheduleForm(data)
-        call = lambda: services.reschedule_meeting(
-            actor=user,
-            meeting=meeting,
-            title=form.cleaned_data["title"],
-            starts_at=form.cleaned_data["starts_at"],
-            place=form.cleaned_data["place"],
-            expected_version=form.cleaned_data["version"],
-        )
-    elif action == "chair":
-        form = forms.ChairForm(data, people=_chair_candidates(meeting))
-        call = lambda: services.designate_chair(
-            actor=user,
-            meeting=meeting,
-            person=form.cleaned_data["person"],
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
-        )
-    elif action == "attendance":
-        invitees = list(meeting.invitees.order_by("organization__kind", "name"))
-        form = forms.AttendanceForm(data, invitees=invitees)
-        call = lambda: services.record_attendance(
-            actor=user, meeting=meeting, marks=form.marks(), expected_version=form.cleaned_data["version"]
-        )
-    else:  # invitee
-        form = forms.InviteeForm(data, organizations=_town_organizations(meeting.town_id))
-        call = lambda: services.add_invitee(
-            actor=user,
-            meeting=meeting,
-            name=form.cleaned_data["name"],
-            role=form.cleaned_data["role"],
-            phone=form.cleaned_data["phone"],
-            organization=form.cleaned_data["organization"],
-            voting=form.cleaned_data["voting"],
-        )
-    result = _run(request, form, call, MEETING_DONE[action])
-    if result is not None:
-        return redirect(meeting)
-    meeting.refresh_from_db()
-    messages.error(request, _("Nothing was saved: see the form below."))
-    return render(
-        request, "meetings/meeting_detail.html", _meeting_context(request, meeting, {action: form}), status=400
-    )
+    on = _On(user=request.user, meeting=meeting)
+    return run_action(request, MEETING_ACTIONS, action, on, back=meeting, page=_meeting_page(request, meeting))
+
+
+REMOVE_INVITEE = Action(
+    form=lambda on, data, files: forms.StyledForm(data),
+    call=lambda on, form: services.remove_invitee(actor=on.user, invitee=on.invitee),
+    done=gettext_lazy("Removed from the invitation list."),
+    allowed=_chair,
+    on_page=False,
+)
+
+
+@dataclass(frozen=True)
+class _OnInvitee(_On):
+    invitee: Invitee
 
 
 @require_POST
@@ -293,18 +366,10 @@ def meeting_act(request, uid, action):
 def remove_invitee(request, uid, invitee_uid):
     meeting = _meeting(request, uid)
     invitee = get_object_or_404(meeting.invitees.all(), uid=invitee_uid)
-    if not services.may_chair(request.user, meeting):
-        raise Http404
-    form = forms.StyledForm(request.POST)
-    _run(
-        request,
-        form,
-        lambda: services.remove_invitee(actor=request.user, invitee=invitee) or True,
-        _("Removed from the invitation list."),
+    on = _OnInvitee(user=request.user, meeting=meeting, invitee=invitee)
+    return run_action(
+        request, {"remove": REMOVE_INVITEE}, "remove", on, back=meeting, page=_meeting_page(request, meeting)
     )
-    for error in form.non_field_errors():
-        messages.error(request, error)
-    return redirect(meeting)
 
 
 @requires("meetings.view")
@@ -320,7 +385,7 @@ def propose(request, uid):
         parties=parties,
     )
     if request.method == "POST":
-        item = _run(
+        response = attempt(
             request,
             form,
             lambda: services.propose_item(
@@ -333,10 +398,11 @@ def propose(request, uid):
                 proposer=form.cleaned_data["proposer"],
                 files=form.cleaned_data["files"],
             ),
-            _("Item added to the agenda."),
+            done=_("Item added to the agenda."),
+            to=lambda item: item,
         )
-        if item is not None:
-            return redirect(item)
+        if response is not None:
+            return response
     return render(
         request,
         "form_page.html",

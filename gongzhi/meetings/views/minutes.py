@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.actions import Action, run_action
 from gongzhi.core.permissions import requires
 
 from .. import forms, services
 from ..models import (
     Meeting,
+    Minutes,
 )
 from .pages import (
     _meeting,
-    _run,
 )
 
 
@@ -46,36 +51,65 @@ def minutes(request, uid):
     return render(request, "meetings/minutes.html", _minutes_context(request, meeting))
 
 
+@dataclass(frozen=True)
+class _On:
+    user: object
+    meeting: Meeting
+    latest: Minutes
+
+
+def _chair(on: _On) -> bool:
+    return services.may_chair(on.user, on.meeting)
+
+
+MINUTES_ACTIONS = {
+    "edit": Action(
+        form=lambda on, data, files: forms.MinutesForm(data),
+        call=lambda on, form: services.edit_minutes(
+            actor=on.user,
+            minutes=on.latest,
+            text=form.cleaned_data["text"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        done=gettext_lazy("Minutes saved."),
+        allowed=_chair,
+    ),
+    "approve": Action(
+        form=lambda on, data, files: forms.VersionForm(data),
+        call=lambda on, form: services.approve_minutes(
+            actor=on.user, minutes=on.latest, expected_version=form.cleaned_data["version"]
+        ),
+        done=gettext_lazy("Minutes approved and locked."),
+        allowed=_chair,
+    ),
+    "revise": Action(
+        form=lambda on, data, files: forms.ReviseForm(data),
+        call=lambda on, form: services.revise_minutes(
+            actor=on.user, meeting=on.meeting, note=form.cleaned_data["note"]
+        ),
+        done=gettext_lazy("A new version of the minutes is open for editing; the approved one stays as it was."),
+        allowed=_chair,
+    ),
+}
+
+
 @require_POST
 @requires("meetings.view")
 def minutes_act(request, uid, action):
     meeting = _meeting(request, uid)
     latest = meeting.minutes.order_by("-number").first()
-    if latest is None or action not in ("edit", "approve", "revise") or not services.may_chair(request.user, meeting):
+    if latest is None:
         raise Http404
-    user = request.user
-    if action == "edit":
-        form = forms.MinutesForm(request.POST)
-        call = lambda: services.edit_minutes(
-            actor=user, minutes=latest, text=form.cleaned_data["text"], expected_version=form.cleaned_data["version"]
-        )
-        done = _("Minutes saved.")
-    elif action == "approve":
-        form = forms.VersionForm(request.POST)
-        call = lambda: services.approve_minutes(
-            actor=user, minutes=latest, expected_version=form.cleaned_data["version"]
-        )
-        done = _("Minutes approved and locked.")
-    else:
-        form = forms.ReviseForm(request.POST)
-        call = lambda: services.revise_minutes(actor=user, meeting=meeting, note=form.cleaned_data["note"])
-        done = _("A new version of the minutes is open for editing; the approved one stays as it was.")
-    if _run(request, form, call, done) is not None:
-        return redirect("meetings:minutes", uid=meeting.uid)
-    messages.error(request, _("Nothing was saved: see the form below."))
-    for error in form.non_field_errors():
-        messages.error(request, error)
-    return render(request, "meetings/minutes.html", _minutes_context(request, meeting, {action: form}), status=400)
+
+    def page(key, form):
+        messages.error(request, _("Nothing was saved: see the form below."))
+        for error in form.non_field_errors():
+            messages.error(request, error)
+        return render(request, "meetings/minutes.html", _minutes_context(request, meeting, {key: form}), status=400)
+
+    on = _On(user=request.user, meeting=meeting, latest=latest)
+    back = reverse("meetings:minutes", kwargs={"uid": meeting.uid})
+    return run_action(request, MINUTES_ACTIONS, action, on, back=back, page=page)
 
 
 @requires("meetings.view")

@@ -1,14 +1,10 @@
 """What every page of the meetings shares: the scoped fetches (a record outside the user's
-scope is a 404), the state badges, running a service for a posted form."""
+scope is a 404) and the state badges. Posted actions run through core.actions."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from gongzhi.core.forms import apply_service
 from gongzhi.orgs.models import Organization
 
 from ..models import (
@@ -70,19 +66,6 @@ def _resolution(request, uid) -> Resolution:
     return get_object_or_404(
         Resolution.objects.for_user(request.user).select_related("item__meeting__neighborhood", "lead"), uid=uid
     )
-
-
-def _run(request, form, call, done: str):
-    """Run a service for a valid form; PermissionDenied is a 404 (nothing revealed)."""
-    if not form.is_valid():
-        return None
-    try:
-        result = apply_service(form, call)
-    except PermissionDenied:
-        raise Http404 from None
-    if result is not None:
-        messages.success(request, done)
-    return result
 
 
 def _town_organizations(town_id: int):

@@ -3,16 +3,18 @@ contrary actions), evidence files."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.core.actions import Action, run_action
 from gongzhi.core.pages import paginate, serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
@@ -23,14 +25,12 @@ from ..models import (
     Resolution,
 )
 from ..workflow import (
-    RESOLUTION_TRANSITIONS,
+    RESOLUTION_WORKFLOW,
     ResolutionAction,
-    allowed,
 )
 from .pages import (
     RESOLUTION_BADGES,
     _resolution,
-    _run,
     _town_organizations,
 )
 
@@ -131,15 +131,15 @@ def _resolution_context(request, resolution: Resolution, bound: dict | None = No
         "carrier": carrier,
         **timeline_context(request, resolution),
     }
-    if carrier is not None and allowed(RESOLUTION_TRANSITIONS, ResolutionAction.REPORT, state):
+    if carrier is not None and RESOLUTION_WORKFLOW.allows(ResolutionAction.REPORT, state):
         ctx["progress_form"] = bound.get("progress") or forms.ProgressForm()
-    if carrier is not None and allowed(RESOLUTION_TRANSITIONS, ResolutionAction.REQUEST_RECONSIDERATION, state):
+    if carrier is not None and RESOLUTION_WORKFLOW.allows(ResolutionAction.REQUEST_RECONSIDERATION, state):
         ctx["reconsider_form"] = bound.get("reconsider") or forms.ReasonForm(initial=version)
-    if is_chair and allowed(RESOLUTION_TRANSITIONS, ResolutionAction.CLOSE, state):
+    if is_chair and RESOLUTION_WORKFLOW.allows(ResolutionAction.CLOSE, state):
         ctx["check_form"] = bound.get("check") or forms.CheckForm(initial=version)
-    if (is_chair or get_scope(user).area("meetings.chair").covers_town(resolution.town_id)) and allowed(
-        RESOLUTION_TRANSITIONS, ResolutionAction.REPORT_CONTRARY, state
-    ):
+    if (
+        is_chair or get_scope(user).area("meetings.chair").covers_town(resolution.town_id)
+    ) and RESOLUTION_WORKFLOW.allows(ResolutionAction.REPORT_CONTRARY, state):
         ctx["contrary_form"] = bound.get("contrary") or forms.ContraryForm(
             organizations=_town_organizations(resolution.town_id)
         )
@@ -148,31 +148,94 @@ def _resolution_context(request, resolution: Resolution, bound: dict | None = No
     return ctx
 
 
-def _may_resolution_action(user, resolution: Resolution, action: str) -> bool:
-    """Who may post each resolution action at all (the services check the rest)."""
-    if action in ("progress", "reconsider"):
-        try:
-            services.carrier_of(user, resolution)
-        except PermissionDenied:
-            return False
-        return True
-    chair = services.may_chair(user, resolution.item.meeting)
-    if action == "contrary":
-        return chair or get_scope(user).area("meetings.chair").covers_town(resolution.town_id)
-    return chair
-
-
 @requires("meetings.view")
 def resolution_detail(request, uid):
     resolution = _resolution(request, uid)
     return render(request, "meetings/resolution_detail.html", _resolution_context(request, resolution))
 
 
-RESOLUTION_DONE = {
-    "progress": gettext_lazy("Progress reported."),
-    "reconsider": gettext_lazy("Reconsideration requested: the resolution goes back to the joint meeting."),
-    "check": gettext_lazy("Check recorded."),
-    "contrary": gettext_lazy("Recorded against the organisation."),
+@dataclass(frozen=True)
+class _On:
+    user: object
+    resolution: Resolution
+
+
+def _carrier(on: _On) -> bool:
+    """Whether the user carries the resolution out (reports progress, asks for reconsideration)."""
+    try:
+        services.carrier_of(on.user, on.resolution)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def _chair(on: _On) -> bool:
+    return services.may_chair(on.user, on.resolution.item.meeting)
+
+
+def _chair_or_town_chair(on: _On) -> bool:
+    return _chair(on) or get_scope(on.user).area("meetings.chair").covers_town(on.resolution.town_id)
+
+
+def _report_progress(on: _On, form):
+    data = form.cleaned_data
+    return services.report_progress(
+        actor=on.user, resolution=on.resolution, text=data["text"], done=data["done"], files=data["files"]
+    )
+
+
+def _check(on: _On, form):
+    data = form.cleaned_data
+    return services.check_resolution(
+        actor=on.user,
+        resolution=on.resolution,
+        close=data["outcome"] == "close",
+        note=data["note"],
+        expected_version=data["version"],
+    )
+
+
+def _report_contrary(on: _On, form):
+    data = form.cleaned_data
+    return services.report_contrary_action(
+        actor=on.user,
+        resolution=on.resolution,
+        organization=data["organization"],
+        description=data["description"],
+        occurred_on=data["occurred_on"],
+    )
+
+
+RESOLUTION_ACTIONS = {
+    "progress": Action(
+        form=lambda on, data, files: forms.ProgressForm(data, files),
+        call=_report_progress,
+        done=gettext_lazy("Progress reported."),
+        allowed=_carrier,
+    ),
+    "reconsider": Action(
+        form=lambda on, data, files: forms.ReasonForm(data),
+        call=lambda on, form: services.request_reconsideration(
+            actor=on.user,
+            resolution=on.resolution,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        ),
+        done=gettext_lazy("Reconsideration requested: the resolution goes back to the joint meeting."),
+        allowed=_carrier,
+    ),
+    "check": Action(
+        form=lambda on, data, files: forms.CheckForm(data),
+        call=_check,
+        done=gettext_lazy("Check recorded."),
+        allowed=_chair,
+    ),
+    "contrary": Action(
+        form=lambda on, data, files: forms.ContraryForm(data, organizations=_town_organizations(on.resolution.town_id)),
+        call=_report_contrary,
+        done=gettext_lazy("Recorded against the organisation."),
+        allowed=_chair_or_town_chair,
+    ),
 }
 
 
@@ -180,59 +243,14 @@ RESOLUTION_DONE = {
 @requires("meetings.view")
 def resolution_act(request, uid, action):
     resolution = _resolution(request, uid)
-    if action not in RESOLUTION_DONE:
-        raise Http404
-    user, data = request.user, request.POST
-    if not _may_resolution_action(user, resolution, action):
-        raise Http404
-    if action == "progress":
-        form = forms.ProgressForm(data, request.FILES)
-        call = lambda: services.report_progress(
-            actor=user,
-            resolution=resolution,
-            text=form.cleaned_data["text"],
-            done=form.cleaned_data["done"],
-            files=form.cleaned_data["files"],
-        )
-    elif action == "reconsider":
-        form = forms.ReasonForm(data)
-        call = lambda: (
-            services.request_reconsideration(
-                actor=user,
-                resolution=resolution,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-            or True
-        )
-    elif action == "check":
-        form = forms.CheckForm(data)
-        call = lambda: services.check_resolution(
-            actor=user,
-            resolution=resolution,
-            close=form.cleaned_data["outcome"] == "close",
-            note=form.cleaned_data["note"],
-            expected_version=form.cleaned_data["version"],
-        )
-    else:
-        form = forms.ContraryForm(data, organizations=_town_organizations(resolution.town_id))
-        call = lambda: services.report_contrary_action(
-            actor=user,
-            resolution=resolution,
-            organization=form.cleaned_data["organization"],
-            description=form.cleaned_data["description"],
-            occurred_on=form.cleaned_data["occurred_on"],
-        )
-    if _run(request, form, call, RESOLUTION_DONE[action]) is not None:
-        return redirect(resolution)
-    resolution = _resolution(request, uid)
-    messages.error(request, _("Nothing was saved: see the form below."))
-    return render(
-        request,
-        "meetings/resolution_detail.html",
-        _resolution_context(request, resolution, {action: form}),
-        status=400,
-    )
+
+    def page(key, form):
+        messages.error(request, _("Nothing was saved: see the form below."))
+        context = _resolution_context(request, _resolution(request, uid), {key: form})
+        return render(request, "meetings/resolution_detail.html", context, status=400)
+
+    on = _On(user=request.user, resolution=resolution)
+    return run_action(request, RESOLUTION_ACTIONS, action, on, back=resolution, page=page)
 
 
 @requires("meetings.view")

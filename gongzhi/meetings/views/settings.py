@@ -8,15 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from gongzhi.core.pages import managed_towns
+from gongzhi.core.actions import attempt
 from gongzhi.core.permissions import requires
+from gongzhi.places.pages import managed_towns
 
 from .. import forms, services
 from ..models import (
     MatterKind,
-)
-from .pages import (
-    _run,
 )
 
 
@@ -32,8 +30,10 @@ def settings_page(request):
     )
     kind_form = forms.KindForm(request.POST if request.method == "POST" and "add_kind" in request.POST else None)
     if request.method == "POST":
+        here = f"{reverse('meetings:settings')}?town={town.code}"
+        response = None
         if "save" in request.POST:
-            if _run(
+            response = attempt(
                 request,
                 form,
                 lambda: services.update_settings(
@@ -42,24 +42,26 @@ def settings_page(request):
                     changes=form.data_for_service(),
                     expected_version=form.expected_version,
                 ),
-                _("Meeting rules saved."),
-            ):
-                return redirect(f"{reverse('meetings:settings')}?town={town.code}")
+                done=_("Meeting rules saved."),
+                to=here,
+            )
         elif "add_kind" in request.POST:
-            if _run(
+            response = attempt(
                 request,
                 kind_form,
                 lambda: services.add_matter_kind(actor=request.user, town=town, name=kind_form.cleaned_data["name"]),
-                _("Kind added."),
-            ):
-                return redirect(f"{reverse('meetings:settings')}?town={town.code}")
+                done=_("Kind added."),
+                to=here,
+            )
         elif "retire" in request.POST or "restore" in request.POST:
             kind = get_object_or_404(MatterKind.objects.filter(town=town), uid=request.POST.get("kind", ""))
             services.set_matter_kind_retired(actor=request.user, kind=kind, retired="retire" in request.POST)
             messages.success(request, _("Saved."))
-            return redirect(f"{reverse('meetings:settings')}?town={town.code}")
+            return redirect(here)
         else:
             raise Http404
+        if response is not None:
+            return response
     return render(
         request,
         "meetings/settings.html",

@@ -4,7 +4,6 @@ the compounds only, and not in floods), replies by the responsible organisation,
 that closes the period and puts the opinions on the next joint meeting's agenda."""
 
 from datetime import datetime, time, timedelta
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,8 +91,8 @@ def resolution_led_by_oc1(world, secretary):
 
 def resident_of(world, compound, phone: str):
     """A verified resident of `compound`, with an account (username = phone)."""
-    from gongzhi.core.testing import PersonFactory, login_for
     from gongzhi.orgs.models import Residency
+    from gongzhi.testing import PersonFactory, login_for
 
     person = PersonFactory(town=world.town, name=f"居民{phone[-2:]}", phone=phone)
     Residency.objects.create(
@@ -231,13 +230,16 @@ def test_publishing_opens_comments_until_the_end_of_the_last_day(world, secretar
     assert notice.comment_days == 5
 
 
-def test_publishing_notifies_the_compounds_residents_by_sms_and_in_the_platform(world, secretary, resident):
+def test_publishing_notifies_the_compounds_residents_by_sms_and_in_the_platform(
+    world, secretary, resident, django_capture_on_commit_callbacks
+):
     from gongzhi.accounts.sms import MemoryBackend
     from gongzhi.notifications.models import Notification
 
     other = resident_of(world, world.c3, "13800000003")  # 世博家园: not one of the notice's compounds
     MemoryBackend.outbox.clear()
-    notice = published(world, secretary)
+    with django_capture_on_commit_callbacks(execute=True):  # the SMS goes out after commit
+        notice = published(world, secretary)
     to_resident = [sms for sms in MemoryBackend.outbox if sms.phone == "13800000001"]
     assert len(to_resident) == 1 and notice.title in to_resident[0].message
     assert not any(sms.phone == "13800000003" for sms in MemoryBackend.outbox)
@@ -324,16 +326,14 @@ def test_no_opinion_on_a_draft_notice(world, secretary, resident):
     assert Opinion.objects.count() == 0
 
 
-def test_opinions_are_taken_until_the_end_of_the_last_day_and_refused_after(world, secretary, resident, today):
-    last_day = today + timedelta(days=3)
+def test_opinions_are_taken_until_the_end_of_the_last_day_and_refused_after(world, secretary, resident, clock):
+    last_day = clock.today + timedelta(days=3)
     notice = published(world, secretary, closes_in=3)
-    late_evening = timezone.make_aware(datetime.combine(last_day, time(23, 59, 30)))
-    next_morning = timezone.make_aware(datetime.combine(last_day + timedelta(days=1), time(0, 0)))
-    with mock.patch("django.utils.timezone.now", return_value=late_evening):
-        services.submit_opinion(actor=resident, notice=notice, unit=world.unit(world.c1), text="最后一刻")
-    with mock.patch("django.utils.timezone.now", return_value=next_morning):
-        with pytest.raises(ValidationError, match="comment period of this notice has ended"):
-            services.submit_opinion(actor=resident, notice=notice, unit=world.unit(world.c1), text="太迟了")
+    clock.move_to(datetime.combine(last_day, time(23, 59, 30)))
+    services.submit_opinion(actor=resident, notice=notice, unit=world.unit(world.c1), text="最后一刻")
+    clock.move_to(datetime.combine(last_day + timedelta(days=1), time(0, 0)))
+    with pytest.raises(ValidationError, match="comment period of this notice has ended"):
+        services.submit_opinion(actor=resident, notice=notice, unit=world.unit(world.c1), text="太迟了")
     assert list(Opinion.objects.values_list("text", flat=True)) == ["最后一刻"]
 
 
@@ -345,7 +345,7 @@ def test_an_opinion_is_refused_once_closes_at_has_passed_even_before_the_sweep(w
     assert Opinion.objects.count() == 0
 
 
-def test_the_sixth_opinion_of_a_day_on_one_notice_is_refused(world, secretary, resident):
+def test_the_sixth_opinion_of_a_day_on_one_notice_is_refused(world, secretary, resident, clock):
     assert services.OPINIONS_PER_DAY == 5
     notice = published(world, secretary)
     for n in range(5):
@@ -356,12 +356,12 @@ def test_the_sixth_opinion_of_a_day_on_one_notice_is_refused(world, secretary, r
     assert not Opinion.objects.filter(text="意见6").exists()
 
 
-def test_the_day_after_the_limit_the_resident_may_give_opinions_again(world, secretary, resident):
+def test_the_day_after_the_limit_the_resident_may_give_opinions_again(world, secretary, resident, clock):
     notice = published(world, secretary, closes_in=7)
     for n in range(5):
         services.submit_opinion(actor=resident, notice=notice, unit=world.unit(world.c1), text=f"意见{n + 1}")
-    with mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days=1, minutes=1)):
-        services.submit_opinion(actor=resident, notice=notice, unit=world.unit(world.c1), text="第二天的意见")
+    clock.shift(days=1, minutes=1)
+    services.submit_opinion(actor=resident, notice=notice, unit=world.unit(world.c1), text="第二天的意见")
     assert Opinion.objects.filter(notice=notice).count() == 6
 
 

@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from gongzhi.meetings.services import schedule_meeting
-from gongzhi.meetings.workflow import target
 from gongzhi.notices import services
 from gongzhi.notices.models import Notice, Opinion
-from gongzhi.notices.workflow import NOTICE_TRANSITIONS, NoticeAction, NoticeState
+from gongzhi.notices.workflow import NOTICE_WORKFLOW, NoticeAction, NoticeState
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +77,7 @@ SWEEPS = (NoticeAction.CLOSE, NoticeAction.SUMMARISE)  # periodic work: a notice
 @pytest.mark.parametrize("action", list(NoticeAction))
 def test_notice_transitions(action, state, notice, world):
     notice = _in_state(notice, state)
-    expected = target(NOTICE_TRANSITIONS, action, state)
+    expected = NOTICE_WORKFLOW.target(action, state)
     if expected is None and action not in SWEEPS:
         with pytest.raises(ValidationError):
             _act(action, notice, world)

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from gongzhi.core.models import AuditEntry
-from gongzhi.core.testing import UserFactory
 from gongzhi.onboarding.importer import ImportInvalid, import_data, validate_data
 from gongzhi.orgs.models import Membership, Organization, Person, Residency, ServiceContract
 from gongzhi.places.models import Building, Compound, Neighborhood, Unit
+from gongzhi.testing import UserFactory
 
 from .conftest import valid_data
 

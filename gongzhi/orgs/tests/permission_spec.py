@@ -3,10 +3,10 @@
 Rows created here for the mutations (a duty, a membership, claims, a member unit, a coverage row
 of a group without members) change nobody's scope, so the other apps' expectations hold."""
 
-from gongzhi.core.testing import BodyFactory, MembershipFactory, PersonFactory, on
 from gongzhi.core.tests.matrix import ANON, PERSONAS, Route, only
 from gongzhi.orgs.models import Body, BodyCoverage, BodyMemberUnit, Duty, Organization, Residency, ServiceContract
 from gongzhi.places.models import Unit
+from gongzhi.testing import BodyFactory, MembershipFactory, PersonFactory, on
 
 ORG_VIEWERS = tuple(p for p in PERSONAS if p != "resident")  # orgs.view somewhere
 PEOPLE_VIEWERS = tuple(p for p in ORG_VIEWERS if p != "gov_staff")  # people.view somewhere
@@ -127,7 +127,7 @@ def routes(world):
             "orgs:membership_end",
             args=(member.uid,),
             method="POST",
-            data={"end": on(0).isoformat()},
+            data={"end": on(0).isoformat(), "version": member.version},
             expect=ok(MANAGE_PJ, 302),
         ),
         # Service contracts

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from gongzhi.core.testing import ContractFactory, on
 from gongzhi.orgs.models import Duty, ServiceContract
+from gongzhi.testing import ContractFactory, on
 
 from .helpers import HOSTILE, STALE, assert_escaped, messages_of
 

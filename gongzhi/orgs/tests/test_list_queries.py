@@ -4,7 +4,8 @@ measured with 3 and with 30 extra rows against the same bound."""
 import pytest
 from django.urls import reverse
 
-from gongzhi.core.testing import (
+from gongzhi.orgs.models import Body, BodyCoverage, BodyMemberUnit, Duty, Organization, Residency
+from gongzhi.testing import (
     BodyFactory,
     CompoundFactory,
     ContractFactory,
@@ -14,7 +15,6 @@ from gongzhi.core.testing import (
     UnitFactory,
     on,
 )
-from gongzhi.orgs.models import Body, BodyCoverage, BodyMemberUnit, Duty, Organization, Residency
 
 pytestmark = pytest.mark.django_db
 

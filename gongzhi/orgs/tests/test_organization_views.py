@@ -4,8 +4,8 @@ cross-appointments (R-IMPL-2) and scope."""
 import pytest
 from django.urls import reverse
 
-from gongzhi.core.testing import MembershipFactory, NeighborhoodFactory, PersonFactory
 from gongzhi.orgs.models import Body, BodyCoverage, BodyMemberUnit, Duty, Organization
+from gongzhi.testing import MembershipFactory, NeighborhoodFactory, PersonFactory
 
 from .helpers import HOSTILE, STALE, assert_escaped
 
@@ -154,7 +154,7 @@ def test_cross_appointment_is_visible_on_the_organisation_page(world, client_for
 
 
 def test_past_members_are_listed_apart(world, client_for):
-    from gongzhi.core.testing import on
+    from gongzhi.testing import on
 
     former = PersonFactory(town=world.town, name="前任书记")
     MembershipFactory(person=former, organization=world.orgs["po1"], title="党总支书记", start=on(-900), end=on(-100))

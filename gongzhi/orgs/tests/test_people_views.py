@@ -4,8 +4,8 @@ terms ending, cross-appointment on the person page (R-IMPL-2)."""
 import pytest
 from django.urls import reverse
 
-from gongzhi.core.testing import MembershipFactory, PersonFactory, on
 from gongzhi.orgs.models import Membership, Person
+from gongzhi.testing import MembershipFactory, PersonFactory, on
 
 from .helpers import HOSTILE, STALE, assert_escaped, messages_of
 
@@ -148,6 +148,18 @@ def test_ending_a_membership_with_a_stale_form_changes_nothing(world, client_for
         {"end": on(0).isoformat(), "version": membership.version + 1},
     )
     assert STALE in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.end is None
+
+
+def test_ending_a_membership_without_a_version_is_refused_and_keeps_the_date(world, client_for):
+    membership = world.people["party_secretary"].memberships.get()
+    response = client_for("office").post(
+        reverse("orgs:membership_end", args=[membership.uid]), {"end": on(0).isoformat()}
+    )
+    assert response.status_code == 200
+    assert response.context["form"]["end"].value() == on(0).isoformat()
+    assert response.context["form"].errors["version"]
     membership.refresh_from_db()
     assert membership.end is None
 

@@ -5,8 +5,8 @@ pages."""
 import pytest
 from django.urls import reverse
 
-from gongzhi.core.testing import PersonFactory
 from gongzhi.orgs.models import Person, Residency
+from gongzhi.testing import PersonFactory
 
 from .helpers import HOSTILE, STALE, assert_escaped, messages_of
 

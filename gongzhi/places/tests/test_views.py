@@ -3,8 +3,8 @@
 import pytest
 
 from gongzhi.core.models import AuditEntry
-from gongzhi.core.testing import BuildingFactory, CompoundFactory, UnitFactory
 from gongzhi.places.models import Building, Compound, Neighborhood, Unit
+from gongzhi.testing import BuildingFactory, CompoundFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,62 @@
+"""What the cases add to the platform (gongzhi.core.registry): home-page items, the resident's
+card with their reports, the periodic sweep (overdue cases, callbacks), and how the history reads
+a case's actions."""
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongzhi.core import registry
+
+from . import attention
+from .models import Case
+from .services import sweep
+from .workflow import State
+
+
+def resident_panel(request, scope):
+    """The resident's reports: how many, and how many await their answer."""
+    user = request.user
+    mine = Case.objects.filter(Q(reporter_user=user) | (Q(reporter_phone=user.phone) if user.phone else Q(pk__in=[])))
+    return {"report_count": mine.count(), "awaiting_answer": mine.filter(state=State.RESOLVED).count()}
+
+
+registry.attention(10, attention.items_for)
+registry.home_panel(10, "cases.resident", template="cases/home_panel_resident.html", context=resident_panel,
+                    audience="resident")  # fmt: skip
+registry.sweep(20, "cases", sweep)
+registry.audit_labels(
+    verbs_by_type={
+        "cases.case": {
+            "create": lambda: _("Reported"),
+            "accept": lambda: _("Accepted"),
+            "start": lambda: _("Work started"),
+            "explain": lambda: _("Explained, with a committed date"),
+            "escalate": lambda: _("Escalated to the joint meeting"),
+            "resolve": lambda: _("Marked resolved"),
+            "confirm": lambda: _("Confirmed fixed"),
+            "reopen": lambda: _("Reopened (not fixed)"),
+            "close_unreachable": lambda: _("Closed: resident not reachable"),
+            "reject": lambda: _("Not taken up (invalid)"),
+            "merge": lambda: _("Merged into another case"),
+            "withdraw": lambda: _("Withdrawn"),
+            "reassign": lambda: _("Reassigned"),
+            "co_handlers": lambda: _("Co-handlers changed"),
+            "message": lambda: _("Message"),
+            "callback_due": lambda: _("Callback due"),
+            "overdue": lambda: _("Deadline missed"),
+        },
+    },
+    extra_fields={
+        "routing_note": lambda: _("Routing note"),
+        "from_resident": lambda: _("From the resident"),
+        "rating": lambda: _("Rating"),
+    },
+    extra_choices={"rating": lambda: dict(Case.Rating.choices)},
+)
+registry.nav_item(10, "cases:inbox", label=gettext_lazy("Cases"), active=("cases",), permission="cases.view")
+registry.nav_item(
+    11, "cases:my_cases", label=gettext_lazy("My reports"), active=("my_cases",),
+    visible=lambda permissions: "cases.view" not in permissions,
+)  # fmt: skip
+registry.nav_item(30, "cases:rates", label=gettext_lazy("Three rates"), active=("rates",), permission="cases.rates")

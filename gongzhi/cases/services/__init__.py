@@ -1,0 +1,75 @@
+"""Every write to cases: named services with an actor, in a transaction, audited, counted
+(gongzhi.cases.stats) and followed by notifications after commit. By sub-domain:
+
+- access: who may do what (`may`, `role_allows`, `is_handler`, `is_reporter` …);
+- intake: taking cases in (`submit_case`, `submit_cases`, `enter_case`);
+- workflow: the actions of the case's table and reassigning (`accept_case` … `set_co_handlers`);
+- messages, visits, hotspots, and the periodic sweep.
+
+The names below are the public interface: `from gongzhi.cases import services; services.x`."""
+
+from ..town_settings import settings_for
+from .access import (
+    is_co_handler,
+    is_handler,
+    is_reporter,
+    may,
+    may_message,
+    may_reassign,
+    may_set_co_handlers,
+    role_allows,
+)
+from .hotspots import propose_hotspot
+from .intake import NewVisit, Report, Submission, enter_case, field_errors, submit_case, submit_cases
+from .messages import post_message
+from .sweep import sweep
+from .visits import log_visit
+from .workflow import (
+    accept_case,
+    close_unreachable,
+    escalate_case,
+    explain_case,
+    merge_case,
+    reassign_case,
+    record_feedback,
+    reject_case,
+    resolve_case,
+    set_co_handlers,
+    start_case,
+    withdraw_case,
+)
+
+__all__ = [
+    "NewVisit",
+    "Report",
+    "Submission",
+    "accept_case",
+    "close_unreachable",
+    "enter_case",
+    "escalate_case",
+    "explain_case",
+    "field_errors",
+    "is_co_handler",
+    "is_handler",
+    "is_reporter",
+    "log_visit",
+    "may",
+    "may_message",
+    "may_reassign",
+    "may_set_co_handlers",
+    "merge_case",
+    "post_message",
+    "propose_hotspot",
+    "reassign_case",
+    "record_feedback",
+    "reject_case",
+    "resolve_case",
+    "role_allows",
+    "set_co_handlers",
+    "settings_for",
+    "start_case",
+    "submit_case",
+    "submit_cases",
+    "sweep",
+    "withdraw_case",
+]

@@ -1,0 +1,107 @@
+"""Who may do what with a case, beyond the permission strings of core.roles:
+- the handling organisation's members accept, start, resolve (and explain, escalate, reject);
+- the neighborhood's party organisation and residents' committee (cases.route) also explain,
+  escalate, reject, merge, reassign and add co-handlers; they call back (cases.callback);
+- the resident who reported the case (by account or by the mobile number they signed in with)
+  confirms, reopens, rates and withdraws.
+
+`role_allows()` is the role part alone (whatever the case's state now), `may()` adds the
+workflow table (the action is possible from the case's state)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from gongzhi.core.scope import get_scope
+from gongzhi.places.models import Compound
+
+from ..models import Case
+from ..workflow import CASE_WORKFLOW, Action
+
+
+def is_reporter(user, case: Case) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return case.reporter_user_id == user.pk or bool(user.phone and user.phone == case.reporter_phone)
+
+
+def is_handler(user, case: Case) -> bool:
+    scope = get_scope(user)
+    return scope.has("cases.handle") and case.handler_id in scope.organization_ids
+
+
+def is_co_handler(user, case: Case) -> bool:
+    scope = get_scope(user)
+    return bool(scope.organization_ids) and case.co_handlers.filter(pk__in=scope.organization_ids).exists()
+
+
+def reaches(user, permission: str, case: Case) -> bool:
+    """Whether `permission` of the user reaches this case (its scoped QuerySet)."""
+    return Case.objects.for_user(user, permission).filter(pk=case.pk).exists()
+
+
+def area_has(user, permission: str, compound: Compound) -> bool:
+    return Compound.objects.for_user(user, permission).filter(pk=compound.pk).exists()
+
+
+HANDLER_ACTIONS = {Action.ACCEPT, Action.START, Action.RESOLVE, Action.EXPLAIN, Action.ESCALATE, Action.REJECT}
+ROUTE_ACTIONS = {Action.EXPLAIN, Action.ESCALATE, Action.REJECT, Action.MERGE}
+RESIDENT_ACTIONS = {Action.CONFIRM, Action.REOPEN, Action.WITHDRAW}
+CALLBACK_ACTIONS = {Action.CONFIRM, Action.REOPEN, Action.CLOSE_UNREACHABLE}
+
+
+def role_allows(user, action: str, case: Case) -> bool:
+    """Whether the user's role lets them take `action` on `case` at all, whatever its state now
+    (the pages show or hide an action by it; `may()` adds the state)."""
+    if user is None:
+        return True  # the system itself
+    if action in HANDLER_ACTIONS and is_handler(user, case):
+        return True
+    if action in ROUTE_ACTIONS and reaches(user, "cases.route", case):
+        return True
+    if action in RESIDENT_ACTIONS and is_reporter(user, case):
+        return True
+    return action in CALLBACK_ACTIONS and reaches(user, "cases.callback", case)
+
+
+def may(user, action: str, case: Case) -> bool:
+    """Whether `user` may take `action` on `case` now (the table allows it from its state)."""
+    if user is None:
+        return True  # the system itself
+    return CASE_WORKFLOW.allows(action, case.state) and role_allows(user, action, case)
+
+
+def may_reassign(user, case: Case) -> bool:
+    """The rule of reassign_case: the neighborhood's routing right reaches the case."""
+    return user is None or reaches(user, "cases.route", case)
+
+
+def may_set_co_handlers(user, case: Case) -> bool:
+    """The rule of set_co_handlers: the routing right reaches the case, or the user handles it."""
+    return user is None or reaches(user, "cases.route", case) or is_handler(user, case)
+
+
+def may_message(user, case: Case) -> bool:
+    """The rule of post_message: the resident who reported it, the handling or co-handling
+    organisations, and the neighborhood's routing right."""
+    return (
+        is_reporter(user, case)
+        or is_handler(user, case)
+        or is_co_handler(user, case)
+        or reaches(user, "cases.route", case)
+    )
+
+
+def require(user, action: str, case: Case) -> None:
+    """Refuse an action the case's state does not allow (ValidationError, said in words) or the
+    user's role does not (PermissionDenied: a 404 on the pages)."""
+    if may(user, action, case):
+        return
+    if not CASE_WORKFLOW.allows(action, case.state):
+        raise ValidationError(
+            _("This case is “%(state)s”: it cannot be changed that way now. Reload the page to see what happened.")
+            % {"state": case.get_state_display()},
+            code="state",
+        )
+    raise PermissionDenied(f"{action} on case {case.pk}")

@@ -1,0 +1,393 @@
+"""The handling of a case, one service per action of the case's table (gongzhi.cases.workflow):
+accept, start, explain, escalate, resolve, the resident's feedback or the callback, close when
+unreachable, reject, merge, withdraw; and reassigning and co-handlers, which keep the state.
+
+Each locks the case's row alone and checks the version the user's form was opened on
+(gongzhi.core.workflow.lock), checks the table and the user's role, and computes what derives
+from the case (lateness, the reopen count, deadlines) from the locked row, not the caller's copy."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongzhi.core import audit
+from gongzhi.core.workdays import deadline_after
+from gongzhi.core.workflow import lock
+from gongzhi.notifications.services import notify, users_of
+from gongzhi.orgs.models import Organization
+
+from .. import stats
+from ..models import Case
+from ..town_settings import settings_for
+from ..workflow import CASE_WORKFLOW, OPEN_STATES, Action
+from .access import is_reporter, may_reassign, may_set_co_handlers, reaches, require
+
+AUDITED = [
+    "state",
+    "handler",
+    "accept_due",
+    "resolve_due",
+    "commitment",
+    "committed_date",
+    "escalation_reason",
+    "resolution",
+    "end_reason",
+    "merged_into",
+    "reopen_count",
+    "fixed",
+    "rating",
+    "feedback_comment",
+    "feedback_source",
+    "accept_overdue",
+    "resolve_overdue",
+    "late",
+    "due_provisional",
+    "callback_due",
+]
+
+RESIDENT_MESSAGES = {
+    Action.ACCEPT: lambda c: _("Case %(number)s was accepted by %(org)s.") % {"number": c.number, "org": c.handler},
+    Action.START: lambda c: _("Work on case %(number)s has started.") % {"number": c.number},
+    Action.EXPLAIN: lambda c: (
+        _("Case %(number)s: %(org)s explains and commits to %(date)s.")
+        % {"number": c.number, "org": c.handler, "date": c.committed_date}
+    ),
+    Action.ESCALATE: lambda c: (
+        _("Case %(number)s involves several organisations and goes to the joint meeting.") % {"number": c.number}
+    ),
+    Action.RESOLVE: lambda c: (
+        _("Case %(number)s is marked resolved. Is it fixed? Please tell us and rate the handling.")
+        % {"number": c.number}
+    ),
+    Action.REOPEN: lambda c: _("Case %(number)s was reopened and will be handled again.") % {"number": c.number},
+    Action.CONFIRM: lambda c: _("Case %(number)s is closed. Thank you for your feedback.") % {"number": c.number},
+    Action.CLOSE_UNREACHABLE: lambda c: _("Case %(number)s is closed.") % {"number": c.number},
+    Action.REJECT: lambda c: (
+        _("Case %(number)s was not taken up: %(reason)s") % {"number": c.number, "reason": c.end_reason}
+    ),
+    Action.MERGE: lambda c: (
+        _("Case %(number)s is handled together with case %(other)s.") % {"number": c.number, "other": c.merged_into}
+    ),
+    Action.WITHDRAW: lambda c: _("Case %(number)s was withdrawn.") % {"number": c.number},
+}
+
+# What an action changes: fixed values, or computed from the locked case.
+Changes = dict | Callable[[Case], dict]
+
+
+def _locked(case: Case, expected_version: int) -> Case:
+    """The case's row alone, locked, at the version the form was opened on; the handler, compound
+    and category are read along (not locked)."""
+    return lock(case, expected_version=expected_version, related=("handler", "compound", "category"))
+
+
+def _transition(
+    case: Case,
+    *,
+    actor,
+    action: str,
+    expected_version: int,
+    changes: Changes,
+    notify_handler: str = "",
+) -> Case:
+    with transaction.atomic():
+        current = _locked(case, expected_version)
+        require(actor, action, current)
+        tracker = stats.track(current)
+        changes = {"state": CASE_WORKFLOW.target(action, current.state), **_resolved(changes, current)}
+        before = audit.snapshot(current, [f for f in AUDITED if f in changes])
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.version += 1
+        current.save()
+        tracker.commit()
+        after = audit.snapshot(current, [f for f in AUDITED if f in changes])
+        audit.record(actor, f"cases.case.{action}", current, before=before, after=after)
+        notify(
+            users=[current.reporter_user_id] if current.reporter_user_id else [],
+            text=RESIDENT_MESSAGES[action](current),
+            url=current.tracking_url(),
+            sms_phone=current.reporter_phone,
+        )
+        if notify_handler:
+            notify(users=users_of([current.handler_id]), text=notify_handler, url=current.get_absolute_url())
+    return current
+
+
+def _resolved(changes: Changes, current: Case) -> dict:
+    return changes(current) if callable(changes) else changes
+
+
+def accept_case(*, actor, case: Case, expected_version: int) -> Case:
+    now = timezone.now()
+    today = timezone.localtime(now).date()
+
+    def changes(current: Case) -> dict:
+        late = today > current.accept_due
+        return {"accepted_at": now, "accept_overdue": current.accept_overdue or late, "late": current.late or late}
+
+    return _transition(case, actor=actor, action=Action.ACCEPT, expected_version=expected_version, changes=changes)
+
+
+def start_case(*, actor, case: Case, expected_version: int) -> Case:
+    return _transition(case, actor=actor, action=Action.START, expected_version=expected_version, changes={})
+
+
+def explain_case(*, actor, case: Case, explanation: str, committed_date: date, expected_version: int) -> Case:
+    """Explain to the resident why it cannot be fixed at once and commit to a date (seed 六.3⑴):
+    the committed date becomes the deadline."""
+    explanation = (explanation or "").strip()
+    today = timezone.localdate()
+    errors = {}
+    if len(explanation) < 5:
+        errors["explanation"] = _("Write the explanation the resident will read.")
+    if committed_date is None or committed_date < today:
+        errors["committed_date"] = _("The committed date cannot be in the past.")
+    elif committed_date > today + timedelta(days=365):
+        errors["committed_date"] = _("Commit to a date within a year.")
+    if errors:
+        raise ValidationError(errors)
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.EXPLAIN,
+        expected_version=expected_version,
+        changes={
+            "commitment": explanation,
+            "committed_date": committed_date,
+            "resolve_due": committed_date,
+            "resolve_overdue": False,
+        },
+    )
+
+
+def escalate_case(*, actor, case: Case, reason: str, expected_version: int) -> Case:
+    """Several organisations are involved: the case goes to the neighborhood's joint meeting
+    (listed as awaiting it until the meetings module takes it up)."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Say why the joint meeting is needed and who is involved.")})
+    party_org = Organization.objects.filter(
+        neighborhood_id=case.neighborhood_id, kind=Organization.Kind.PARTY_ORG
+    ).first()
+    updated = _transition(
+        case,
+        actor=actor,
+        action=Action.ESCALATE,
+        expected_version=expected_version,
+        changes={"escalated_at": timezone.now(), "escalation_reason": reason},
+    )
+    if party_org:
+        notify(
+            users=users_of([party_org.pk]),
+            url=updated.get_absolute_url(),
+            text=_("Case %(number)s was escalated to the joint meeting: %(reason)s")
+            % {"number": updated.number, "reason": reason[:200]},
+        )
+    return updated
+
+
+def resolve_case(*, actor, case: Case, resolution: str, expected_version: int) -> Case:
+    resolution = (resolution or "").strip()
+    if len(resolution) < 2:
+        raise ValidationError({"resolution": _("Say briefly what was done.")})
+    now = timezone.now()
+    today = timezone.localtime(now).date()
+
+    def changes(current: Case) -> dict:
+        late = today > current.resolve_due
+        return {
+            "resolution": resolution,
+            "resolved_at": now,
+            "handled_in_time": not late,
+            "resolve_overdue": current.resolve_overdue or late,
+            "late": current.late or late,
+            "callback_due": deadline_after(today, settings_for(current.town_id).callback_after_days).date,
+            "callback_notified": False,
+            "fixed": None,
+        }
+
+    return _transition(case, actor=actor, action=Action.RESOLVE, expected_version=expected_version, changes=changes)
+
+
+def record_feedback(
+    *,
+    actor,
+    case: Case,
+    fixed: bool,
+    rating: str,
+    expected_version: int,
+    comment: str = "",
+    by_callback: bool = False,
+) -> Case:
+    """The resident's answer at follow-up — fixed or not, and a rating — given by the resident or
+    recorded by the residents' committee's callback. Fixed closes the case; not fixed reopens it
+    (重办, counted) with a new deadline."""
+    if rating not in Case.Rating.values:
+        raise ValidationError({"rating": _("Choose 满意, 基本满意 or 不满意.")})
+    comment = (comment or "").strip()[:1000]
+    if by_callback and not reaches(actor, "cases.callback", case):
+        raise PermissionDenied("cases.callback")
+    if not by_callback and actor is not None and not is_reporter(actor, case):
+        raise PermissionDenied("not the reporter")
+    now = timezone.now()
+    feedback = {
+        "rating": rating,
+        "feedback_comment": comment,
+        "feedback_at": now,
+        "feedback_source": Case.FeedbackSource.CALLBACK if by_callback else Case.FeedbackSource.RESIDENT,
+    }
+    if fixed:
+        return _transition(
+            case,
+            actor=actor,
+            action=Action.CONFIRM,
+            expected_version=expected_version,
+            changes={**feedback, "fixed": True, "closed_at": now, "followup_valid": True},
+        )
+    today = timezone.localtime(now).date()
+
+    def reopened(current: Case) -> dict:
+        due = deadline_after(today, current.category.resolve_days_for(current.urgency))
+        return {
+            **feedback,
+            "fixed": False,
+            "reopen_count": current.reopen_count + 1,
+            "resolved_at": None,
+            "handled_in_time": None,
+            "resolve_due": due.date,
+            "due_provisional": due.provisional,
+            "resolve_overdue": False,
+            "callback_due": None,
+        }
+
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.REOPEN,
+        expected_version=expected_version,
+        changes=reopened,
+        notify_handler=_("Case %(number)s was reopened: the resident says it is not fixed.") % {"number": case.number},
+    )
+
+
+def close_unreachable(*, actor, case: Case, note: str, expected_version: int) -> Case:
+    """The callback could not reach the resident: the case closes without a valid follow-up (it
+    counts in neither the effective-disposal nor the satisfaction rate)."""
+    note = (note or "").strip()
+    if len(note) < 2:
+        raise ValidationError({"note": _("Say how you tried to reach the resident.")})
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.CLOSE_UNREACHABLE,
+        expected_version=expected_version,
+        changes={"closed_at": timezone.now(), "followup_valid": False, "end_reason": note},
+    )
+
+
+def reject_case(*, actor, case: Case, reason: str, expected_version: int) -> Case:
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Give the reason; the resident will read it.")})
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.REJECT,
+        expected_version=expected_version,
+        changes={"end_reason": reason, "closed_at": timezone.now()},
+    )
+
+
+def merge_case(*, actor, case: Case, into: Case, reason: str, expected_version: int) -> Case:
+    if into.pk == case.pk or into.town_id != case.town_id or into.state not in OPEN_STATES:
+        raise ValidationError({"into": _("Choose another open case of the same town.")})
+    reason = (reason or "").strip() or _("Duplicate of %(number)s") % {"number": into.number}
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.MERGE,
+        expected_version=expected_version,
+        changes={"merged_into": into, "end_reason": reason, "closed_at": timezone.now()},
+    )
+
+
+def withdraw_case(*, actor, case: Case, expected_version: int, reason: str = "") -> Case:
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.WITHDRAW,
+        expected_version=expected_version,
+        changes={"end_reason": (reason or "").strip()[:500], "closed_at": timezone.now()},
+        notify_handler=_("Case %(number)s was withdrawn by the resident.") % {"number": case.number},
+    )
+
+
+# --- Who handles it: actions that keep the state ---------------------------------------------
+
+
+def reassign_case(*, actor, case: Case, organization: Organization, reason: str, expected_version: int) -> Case:
+    """Give the case to another organisation (reason recorded); its counters move with it."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError({"reason": _("Give the reason for reassigning.")})
+    if organization.town_id != case.town_id:
+        raise ValidationError({"organization": _("Choose an organisation of the same town.")})
+    with transaction.atomic():
+        current = _locked(case, expected_version)
+        if not may_reassign(actor, current):
+            raise PermissionDenied("cases.route")
+        if current.state not in OPEN_STATES:
+            raise ValidationError(_("A finished case cannot be reassigned."))
+        if organization.pk == current.handler_id:
+            raise ValidationError({"organization": _("The case is already with this organisation.")})
+        tracker = stats.track(current)
+        before = {"handler": current.handler_id}
+        current.handler = organization
+        current.version += 1
+        current.save()
+        current.co_handlers.remove(organization)
+        tracker.commit()
+        audit.record(
+            actor, "cases.case.reassign", current, before=before, after={"handler": organization.pk, "reason": reason}
+        )
+        notify(
+            users=users_of([organization.pk]),
+            url=current.get_absolute_url(),
+            text=_("Case %(number)s was reassigned to %(org)s: %(reason)s")
+            % {"number": current.number, "org": organization, "reason": reason[:200]},
+        )
+    return current
+
+
+def set_co_handlers(*, actor, case: Case, organizations: Sequence[Organization], expected_version: int) -> Case:
+    with transaction.atomic():
+        current = _locked(case, expected_version)
+        if not may_set_co_handlers(actor, current):
+            raise PermissionDenied("cases.route")
+        if any(o.town_id != current.town_id or o.pk == current.handler_id for o in organizations):
+            raise ValidationError({"organizations": _("Co-handlers are other organisations of the same town.")})
+        before = sorted(current.co_handlers.values_list("pk", flat=True))
+        after = sorted(o.pk for o in organizations)
+        if before == after:
+            return current
+        current.co_handlers.set(organizations)
+        current.version += 1
+        current.save(update_fields=["version", "updated_at"])
+        audit.record(
+            actor, "cases.case.co_handlers", current, before={"co_handlers": before}, after={"co_handlers": after}
+        )
+        added = set(after) - set(before)
+        if added:
+            notify(
+                users=users_of(added),
+                url=current.get_absolute_url(),
+                text=_("Your organisation co-handles case %(number)s.") % {"number": current.number},
+            )
+    return current

@@ -1,0 +1,16 @@
+"""What the kernel itself puts on the platform's shared places (gongzhi.core.registry): the
+working-day calendar's home-page item and quick link."""
+
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+from .attention import calendar_items
+
+registry.attention(0, calendar_items)
+registry.quick_link(
+    60, "core:calendar", icon="bi-calendar3", label=_("Working-day calendar"),
+    visible=lambda request, scope: scope.has("calendar.manage"),
+)  # fmt: skip
+registry.nav_item(0, "core:home", label=_("Home"), active=("home",))
+registry.nav_item(60, "core:calendar", label=_("Working days"), active=("calendar",), permission="calendar.manage")
+registry.nav_item(80, "core:audit_log", label=_("Audit log"), active=("audit",), permission="audit.view")
