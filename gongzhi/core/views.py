@@ -144,34 +144,13 @@ def calendar(request):
     )
     if request.method == "POST":
         if request.POST.get("form") == "range" and range_form.is_valid():
-            data = range_form.cleaned_data
-            days = apply_service(
-                range_form,
-                lambda: services.set_calendar_days(
-                    actor=request.user,
-                    start=data["start"],
-                    end=data["end"] or data["start"],
-                    kind=data["kind"],
-                    name=data["name"],
-                ),
-            )
-            if days is not None:
-                messages.success(request, _("%(n)s day(s) saved.") % {"n": len(days)})
-                return redirect(f"{request.path}?year={data['start'].year}")
-        elif request.POST.get("form") == "confirm" and confirm_form.is_valid():
-            done = apply_service(
-                confirm_form,
-                lambda: services.confirm_calendar_year(
-                    actor=request.user, year=year, source=confirm_form.cleaned_data["source"]
-                ),
-            )
+            done = _save_days(request, range_form)
             if done is not None:
-                messages.success(
-                    request,
-                    _("The schedule of %(year)s is confirmed. Deadlines in %(year)s are no longer provisional.")
-                    % {"year": year},
-                )
-                return redirect(f"{request.path}?year={year}")
+                return done
+        elif request.POST.get("form") == "confirm" and confirm_form.is_valid():
+            done = _confirm_year(request, confirm_form, year)
+            if done is not None:
+                return done
     holidays, makeup = _package_days(year)
     return render(
         request,
@@ -190,6 +169,43 @@ def calendar(request):
             "confirm_form": confirm_form,
         },
     )
+
+
+def _save_days(request, range_form: CalendarRangeForm):
+    """Save a range of days as holidays or working days: a redirect to their year, or None
+    (the refusal is on the form)."""
+    data = range_form.cleaned_data
+    days = apply_service(
+        range_form,
+        lambda: services.set_calendar_days(
+            actor=request.user,
+            start=data["start"],
+            end=data["end"] or data["start"],
+            kind=data["kind"],
+            name=data["name"],
+        ),
+    )
+    if days is None:
+        return None
+    messages.success(request, _("%(n)s day(s) saved.") % {"n": len(days)})
+    return redirect(f"{request.path}?year={data['start'].year}")
+
+
+def _confirm_year(request, confirm_form: ConfirmYearForm, year: int):
+    """Confirm a year's schedule: a redirect to it, or None (the refusal is on the form)."""
+    done = apply_service(
+        confirm_form,
+        lambda: services.confirm_calendar_year(
+            actor=request.user, year=year, source=confirm_form.cleaned_data["source"]
+        ),
+    )
+    if done is None:
+        return None
+    messages.success(
+        request,
+        _("The schedule of %(year)s is confirmed. Deadlines in %(year)s are no longer provisional.") % {"year": year},
+    )
+    return redirect(f"{request.path}?year={year}")
 
 
 @require_POST

@@ -84,30 +84,11 @@ def decide(
     def outcome(passed: bool, quorate: bool, reason: str) -> Outcome:
         return Outcome(passed, yes, no, abstain, present, needed, quorate, f"{counts}. {reason}")
 
-    if present == 0:
-        return outcome(False, False, _("Not quorate: no voting member is present."))
-    missing = [kind for kind in FOUR_PARTIES if kind not in parties_present]
-    if major and rule.major_needs_all_parties and missing:
-        from gongzhi.orgs.models import Organization
-
-        names = "、".join(str(Organization.Kind(kind).label) for kind in missing)
-        return outcome(
-            False,
-            False,
-            _("Not quorate: a major matter needs all four parties, and %(missing)s is not present.")
-            % {"missing": names},
-        )
-    if rule.quorum and Fraction(present, max(invited_voters, 1)) < rule.quorum:
-        return outcome(
-            False,
-            False,
-            _("Not quorate: %(present)d of %(invited)d voting members are present; %(share)s must be.")
-            % {
-                "present": present,
-                "invited": invited_voters,
-                "share": f"{rule.quorum.numerator}/{rule.quorum.denominator}",
-            },
-        )
+    not_quorate = _not_quorate(
+        present=present, invited_voters=invited_voters, parties_present=parties_present, major=major, rule=rule
+    )
+    if not_quorate:
+        return outcome(False, False, not_quorate)
     rule_text = threshold.describe()
     if yes >= needed and yes > no:
         return outcome(
@@ -124,3 +105,27 @@ def decide(
         _("Not passed: %(yes)d yes fall short of %(rule)s (%(needed)d needed).")
         % {"yes": yes, "rule": rule_text, "needed": needed},
     )
+
+
+def _not_quorate(
+    *, present: int, invited_voters: int, parties_present: set[str] | frozenset[str], major: bool, rule: Rule
+) -> str:
+    """Why the meeting cannot decide this vote ("" when it can): nobody present, a party missing
+    for a major matter, or too few of the voting invitees present."""
+    if present == 0:
+        return _("Not quorate: no voting member is present.")
+    missing = [kind for kind in FOUR_PARTIES if kind not in parties_present]
+    if major and rule.major_needs_all_parties and missing:
+        from gongzhi.orgs.models import Organization
+
+        names = "、".join(str(Organization.Kind(kind).label) for kind in missing)
+        return _("Not quorate: a major matter needs all four parties, and %(missing)s is not present.") % {
+            "missing": names
+        }
+    if rule.quorum and Fraction(present, max(invited_voters, 1)) < rule.quorum:
+        return _("Not quorate: %(present)d of %(invited)d voting members are present; %(share)s must be.") % {
+            "present": present,
+            "invited": invited_voters,
+            "share": f"{rule.quorum.numerator}/{rule.quorum.denominator}",
+        }
+    return ""

@@ -111,6 +111,12 @@ def check_file(file) -> None:
     file.seek(0)
     if not head:
         raise WorkbookRefused(_("The file is empty."))
+    _refuse_by_first_bytes(head)
+    _check_archive(file, limit)
+
+
+def _refuse_by_first_bytes(head: bytes) -> None:
+    """Refuse a file whose first bytes show it is something other than a zip archive (.xlsx)."""
     if head.startswith(OLE_SIGNATURE):
         raise WorkbookRefused(
             _(
@@ -138,6 +144,10 @@ def check_file(file) -> None:
         raise WorkbookRefused(
             _("This is not an Excel workbook (.xlsx). Save the file as “Excel workbook (*.xlsx)” and upload it again.")
         )
+
+
+def _check_archive(file, limit: int) -> None:
+    """Refuse a zip archive that is damaged, holds no workbook, or unpacks to too much."""
     try:
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
@@ -263,7 +273,7 @@ def _read_sheet(
     worksheet, sheet: Sheet, problems: list[Problem], counter: dict, estimate: int, progress: Progress | None
 ) -> list[dict]:
     rows: list[dict] = []
-    columns: dict[str, int] | None = None
+    columns: _Columns | None = None
     unlabeled_warned: set[int] = set()
     heading_row = 0
     empty_run = 0
@@ -286,44 +296,60 @@ def _read_sheet(
                 break
             continue
         empty_run = 0
-        counter["rows"] += 1
-        if counter["rows"] > MAX_ROWS:
-            raise WorkbookRefused(
-                _("The workbook has more than %(max)s rows. Split it into several files.") % {"max": f"{MAX_ROWS:,}"}
-            )
-        if progress and counter["rows"] % 1000 == 0:
-            # The estimate comes from the sheets' recorded dimensions; 0 when a file records none.
-            progress("reading", counter["rows"], max(estimate, counter["rows"]) if estimate else 0)
+        _count_row(counter, estimate, progress)
         row = {"_row": number}
         for key, index in columns.items():
             row[key] = values[index] if index < len(values) else None
-        for index, value in enumerate(values):
-            if index not in columns.labelled and index not in unlabeled_warned and not is_blank(value):
-                unlabeled_warned.add(index)
-                problems.append(
-                    Problem(
-                        sheet.label,
-                        number,
-                        get_column_letter(index + 1),
-                        _("This column has values but no heading in row %(row)s; it was ignored.")
-                        % {"row": heading_row},
-                        WARNING,
-                    )
-                )
+        _warn_unlabeled(values, columns, sheet, number, heading_row, unlabeled_warned, problems)
         rows.append(row)
     if columns is None:
-        if _has_values(worksheet):
+        _no_headings(worksheet, sheet, problems)
+        return []
+    return rows
+
+
+def _count_row(counter: dict, estimate: int, progress: Progress | None) -> None:
+    """Count one more row read, refuse a workbook over MAX_ROWS, and report progress now and then."""
+    counter["rows"] += 1
+    if counter["rows"] > MAX_ROWS:
+        raise WorkbookRefused(
+            _("The workbook has more than %(max)s rows. Split it into several files.") % {"max": f"{MAX_ROWS:,}"}
+        )
+    if progress and counter["rows"] % 1000 == 0:
+        # The estimate comes from the sheets' recorded dimensions; 0 when a file records none.
+        progress("reading", counter["rows"], max(estimate, counter["rows"]) if estimate else 0)
+
+
+def _warn_unlabeled(
+    values, columns: _Columns, sheet: Sheet, number: int, heading_row: int, warned: set[int], problems: list[Problem]
+) -> None:
+    """Warn once per column that holds values under no heading."""
+    for index, value in enumerate(values):
+        if index not in columns.labelled and index not in warned and not is_blank(value):
+            warned.add(index)
             problems.append(
                 Problem(
                     sheet.label,
-                    1,
-                    "",
-                    _("No column headings found. Row 1 must hold the headings of the template, e.g. %(example)s.")
-                    % {"example": "、".join(c.label for c in sheet.columns[:3])},
+                    number,
+                    get_column_letter(index + 1),
+                    _("This column has values but no heading in row %(row)s; it was ignored.") % {"row": heading_row},
+                    WARNING,
                 )
             )
-        return []
-    return rows
+
+
+def _no_headings(worksheet, sheet: Sheet, problems: list[Problem]) -> None:
+    """A sheet with values but no recognisable headings is an error; an empty one is not."""
+    if _has_values(worksheet):
+        problems.append(
+            Problem(
+                sheet.label,
+                1,
+                "",
+                _("No column headings found. Row 1 must hold the headings of the template, e.g. %(example)s.")
+                % {"example": "、".join(c.label for c in sheet.columns[:3])},
+            )
+        )
 
 
 class _Columns(dict):

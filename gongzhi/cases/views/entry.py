@@ -91,14 +91,7 @@ def case_new(request):
     compounds = (
         Compound.objects.for_user(user, "cases.enter").select_related("neighborhood").order_by("town_id", "code")
     )
-    preselected = None
-    if request.GET.get("visit"):
-        preselected = get_object_or_404(
-            Visit.objects.for_user(user, "visits.log").select_related("compound", "unit"), uid=request.GET["visit"]
-        )
-        compound = get_object_or_404(compounds, pk=preselected.compound_id)
-    else:
-        compound = _chosen_compound(request, compounds)
+    compound, preselected = _compound_and_visit(request, compounds)
     title = _("Enter a case")
     if compound is None:
         return _compound_step(
@@ -108,20 +101,7 @@ def case_new(request):
             intro=_("For a phone call, a household visit or a walk-in. First choose the compound."),
             template_name="cases/staff/case_new.html",
         )
-    visits = _visits_to_choose(user, compound, preselected)
-    can_log_visit = Compound.objects.for_user(user, "visits.log").filter(pk=compound.pk).exists()
-    initial = {"channel": Case.Channel.PHONE}
-    if preselected is not None:
-        initial.update(channel=Case.Channel.VISIT, visit=preselected.uid)
-    form = CaseEntryForm(
-        posted(request),
-        request.FILES if request.method == "POST" else None,
-        compound=compound,
-        categories=selectors.categories_for(user),
-        visits=visits,
-        can_log_visit=can_log_visit,
-        initial=initial,
-    )
+    form = _entry_form(request, compound, preselected)
     if request.method == "POST":
         response = attempt(
             request,
@@ -146,6 +126,36 @@ def case_new(request):
             "several_compounds": compounds.exclude(pk=compound.pk).exists(),
             "action_query": urlencode({"compound": compound.uid}),
         },
+    )
+
+
+def _compound_and_visit(request, compounds) -> tuple[Compound | None, Visit | None]:
+    """The compound a case is entered for, and the visit it comes from when the page was opened
+    from one (`?visit=<uid>`); else the compound chosen in the first step (None: not yet)."""
+    if request.GET.get("visit"):
+        visit = get_object_or_404(
+            Visit.objects.for_user(request.user, "visits.log").select_related("compound", "unit"),
+            uid=request.GET["visit"],
+        )
+        return get_object_or_404(compounds, pk=visit.compound_id), visit
+    return _chosen_compound(request, compounds), None
+
+
+def _entry_form(request, compound: Compound, preselected: Visit | None) -> CaseEntryForm:
+    user = request.user
+    visits = _visits_to_choose(user, compound, preselected)
+    can_log_visit = Compound.objects.for_user(user, "visits.log").filter(pk=compound.pk).exists()
+    initial = {"channel": Case.Channel.PHONE}
+    if preselected is not None:
+        initial.update(channel=Case.Channel.VISIT, visit=preselected.uid)
+    return CaseEntryForm(
+        posted(request),
+        request.FILES if request.method == "POST" else None,
+        compound=compound,
+        categories=selectors.categories_for(user),
+        visits=visits,
+        can_log_visit=can_log_visit,
+        initial=initial,
     )
 
 

@@ -166,40 +166,8 @@ def rates(request):
     form, place, settings, grain, first, last = _choices(request)
     report = reports.build(request.user, place, grain=grain, first=first, last=last, settings=settings)
     display = Displayer(settings.definition.basic_weight)
-    rankings = []
-    for index, ranking in enumerate(report.rankings):
-        sort_param, page_param = ("sort", "page") if index == 0 else ("osort", "opage")
-        sort = request.GET.get(sort_param) or "name"
-        reports.label_lines(request.user, place, ranking)
-        page = Paginator(reports.sort_lines(ranking.lines, sort), RANKING_PAGE).get_page(request.GET.get(page_param))
-        rankings.append(
-            {
-                "title": ranking.title,
-                "kind": ranking.kind,
-                "page": page,
-                "rows": [display(line) for line in page.object_list],
-                "sorts": _sort_links(request, sort_param, page_param, sort),
-                "previous": _query_url(request, **{page_param: page.previous_page_number()})
-                if page.has_previous()
-                else "",
-                "next": _query_url(request, **{page_param: page.next_page_number()}) if page.has_next() else "",
-                "count": len(ranking.lines),
-            }
-        )
-    chart = {
-        "labels": [line.label for line in report.periods],
-        "series": [
-            {
-                "key": key,
-                "name": str(RATE_LABELS[key]),
-                "data": [
-                    float(getattr(line.rates, key).percent) if getattr(line.rates, key).percent is not None else None
-                    for line in report.periods
-                ],
-            }
-            for key in (HANDLING, EFFECTIVE, SATISFACTION)
-        ],
-    }
+    rankings = _ranking_tables(request, report, display)
+    chart = _trend_chart(report)
     link = {"at": place.at, "grain": grain, "start": month_text(report.first), "end": month_text(report.last)}
     return render(
         request,
@@ -227,6 +195,51 @@ def rates(request):
             "has_data": any(report.total.counts.values()),
         },
     )
+
+
+def _ranking_tables(request, report: reports.RatesReport, display: Displayer) -> list[dict]:
+    """The rankings one level down, each named, sorted and paginated by its own query parameters
+    (the first ranking by `sort`/`page`, the second by `osort`/`opage`)."""
+    place = report.place
+    rankings = []
+    for index, ranking in enumerate(report.rankings):
+        sort_param, page_param = ("sort", "page") if index == 0 else ("osort", "opage")
+        sort = request.GET.get(sort_param) or "name"
+        reports.label_lines(request.user, place, ranking)
+        page = Paginator(reports.sort_lines(ranking.lines, sort), RANKING_PAGE).get_page(request.GET.get(page_param))
+        rankings.append(
+            {
+                "title": ranking.title,
+                "kind": ranking.kind,
+                "page": page,
+                "rows": [display(line) for line in page.object_list],
+                "sorts": _sort_links(request, sort_param, page_param, sort),
+                "previous": _query_url(request, **{page_param: page.previous_page_number()})
+                if page.has_previous()
+                else "",
+                "next": _query_url(request, **{page_param: page.next_page_number()}) if page.has_next() else "",
+                "count": len(ranking.lines),
+            }
+        )
+    return rankings
+
+
+def _trend_chart(report: reports.RatesReport) -> dict:
+    """The three rates per period, in percent, for the trend chart (None where nothing is measured)."""
+    return {
+        "labels": [line.label for line in report.periods],
+        "series": [
+            {
+                "key": key,
+                "name": str(RATE_LABELS[key]),
+                "data": [
+                    float(getattr(line.rates, key).percent) if getattr(line.rates, key).percent is not None else None
+                    for line in report.periods
+                ],
+            }
+            for key in (HANDLING, EFFECTIVE, SATISFACTION)
+        ],
+    }
 
 
 @requires("cases.rates")

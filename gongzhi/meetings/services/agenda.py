@@ -279,13 +279,7 @@ def propose_item(
         if current.state not in MeetingState.PLANNED:
             raise ValidationError(_("Items are proposed before the meeting."))
         if actor is not None:
-            mine = parties_of(actor, current.neighborhood_id)
-            if proposer is None and mine:
-                proposer = mine[0]
-            if proposer is not None and proposer not in mine and not may_chair(actor, current):
-                raise PermissionDenied(_("You may propose items only for your own organisation."))
-            if proposer is None and not may_chair(actor, current):
-                raise PermissionDenied(_("Only the four parties and the chair propose items."))
+            proposer = _proposer_for(actor, current, proposer)
         item = AgendaItem.objects.create(
             town_id=current.town_id,
             meeting=current,
@@ -306,19 +300,37 @@ def propose_item(
             after=audit.snapshot(item, ["title", "major_kind", "compound", "proposer"]) | {"files": len(clean)},
         )
         if actor is not None and current.chair_id:
-            chair_user = Person.objects.filter(pk=current.chair_id).values_list("user_id", flat=True).first()
-            if chair_user and chair_user != actor.pk:
-                notify_many(
-                    [
-                        Message(
-                            text=_("New item proposed for %(meeting)s: %(title)s")
-                            % {"meeting": current.title, "title": item.title},
-                            users=[chair_user],
-                            url=item.get_absolute_url(),
-                        )
-                    ]
-                )
+            _tell_chair(actor, current, item)
     return item
+
+
+def _proposer_for(actor, meeting: Meeting, proposer: Organization | None) -> Organization | None:
+    """The party an item is proposed for: the one named, else the actor's own (the first of
+    them); the chair may propose for any party, or for none."""
+    mine = parties_of(actor, meeting.neighborhood_id)
+    if proposer is None and mine:
+        proposer = mine[0]
+    if proposer is not None and proposer not in mine and not may_chair(actor, meeting):
+        raise PermissionDenied(_("You may propose items only for your own organisation."))
+    if proposer is None and not may_chair(actor, meeting):
+        raise PermissionDenied(_("Only the four parties and the chair propose items."))
+    return proposer
+
+
+def _tell_chair(actor, meeting: Meeting, item: AgendaItem) -> None:
+    """Tell the meeting's chair of an item someone else proposed."""
+    chair_user = Person.objects.filter(pk=meeting.chair_id).values_list("user_id", flat=True).first()
+    if chair_user and chair_user != actor.pk:
+        notify_many(
+            [
+                Message(
+                    text=_("New item proposed for %(meeting)s: %(title)s")
+                    % {"meeting": meeting.title, "title": item.title},
+                    users=[chair_user],
+                    url=item.get_absolute_url(),
+                )
+            ]
+        )
 
 
 def _attach(item: AgendaItem, files, actor) -> None:

@@ -68,31 +68,11 @@ def adopt_resolution(
     """The resolution of a passed item (R-MTG-4): what, who leads, who assists, by when. The
     residents who reported the item's cases are told."""
     text = (text or "").strip()
-    errors = {}
-    if not text:
-        errors["text"] = _("Write the resolution.")
-    if lead is None:
-        errors["lead"] = _("Name the organisation that leads the work.")
-    elif lead.town_id != item.town_id:
-        errors["lead"] = _("Choose an organisation of this town.")
-    if due is None:
-        errors["due"] = _("Give the date by which it is carried out.")
-    elif due < timezone.localdate():
-        errors["due"] = _("The date cannot be in the past.")
-    if lead is not None and any(o.pk == lead.pk for o in co_organizations):
-        errors["co_organizations"] = _("The lead organisation cannot also be an assisting one.")
-    if errors:
-        raise ValidationError(errors)
+    _check_resolution(item, text=text, lead=lead, co_organizations=co_organizations, due=due)
     with transaction.atomic():
         current = _locked_item(item, check_version=False)
         meeting = _locked_meeting(current.meeting, check_version=False)
-        _require_chair(actor, meeting)
-        if current.state != ItemState.PASSED:
-            raise ValidationError(_("A resolution is adopted on an item the meeting has passed."))
-        if meeting.state not in (MeetingState.IN_SESSION, MeetingState.ENDED):
-            raise ValidationError(_("Resolutions are adopted at the meeting."))
-        if Resolution.objects.filter(item=current).exists():
-            raise ValidationError(_("This item has its resolution already."))
+        _require_adoptable(actor, current, meeting)
         resolution = Resolution.objects.create(
             town_id=current.town_id,
             neighborhood_id=meeting.neighborhood_id,
@@ -118,40 +98,84 @@ def adopt_resolution(
             },
         )
         if current.resolution_id:  # a reconsideration (also one carried over) replaces the original
-            old = _locked_resolution(current.resolution, check_version=False)
-            if RESOLUTION_WORKFLOW.allows(ResolutionAction.SUPERSEDE, old.state):
-                before = {"state": old.state}
-                old.state, old.superseded_by = ResolutionState.SUPERSEDED, resolution
-                old.version += 1
-                old.save(update_fields=["state", "superseded_by", "version"])
-                audit.record(
-                    actor,
-                    "meetings.resolution.supersede",
-                    old,
-                    before=before,
-                    after={"state": old.state, "by": resolution.number},
-                )
-        orgs = [lead.pk, *[o.pk for o in co_organizations]]
-        messages = [
-            Message(
-                text=_("Resolution %(number)s of %(meeting)s: %(text)s — led by you, due %(due)s.")
-                % {"number": resolution.number, "meeting": meeting.title, "text": text[:100], "due": due},
-                users=users_of(orgs),
-                url=resolution.get_absolute_url(),
-            )
-        ]
-        for case in current.cases.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN]):
-            messages.append(
-                Message(
-                    text=_("The joint meeting decided on your case %(number)s: %(text)s (due %(due)s).")
-                    % {"number": case.number, "text": text[:120], "due": due},
-                    users=[case.reporter_user_id] if case.reporter_user_id else [],
-                    url=case.tracking_url(),
-                    sms_phone=case.reporter_phone,
-                )
-            )
-        notify_many(messages)
+            _supersede(actor, current.resolution, by=resolution)
+        notify_many(_adoption_messages(current, meeting, resolution, co_organizations))
     return resolution
+
+
+def _check_resolution(item: AgendaItem, *, text: str, lead, co_organizations, due) -> None:
+    """What a resolution must say, checked before anything is locked."""
+    errors = {}
+    if not text:
+        errors["text"] = _("Write the resolution.")
+    if lead is None:
+        errors["lead"] = _("Name the organisation that leads the work.")
+    elif lead.town_id != item.town_id:
+        errors["lead"] = _("Choose an organisation of this town.")
+    if due is None:
+        errors["due"] = _("Give the date by which it is carried out.")
+    elif due < timezone.localdate():
+        errors["due"] = _("The date cannot be in the past.")
+    if lead is not None and any(o.pk == lead.pk for o in co_organizations):
+        errors["co_organizations"] = _("The lead organisation cannot also be an assisting one.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_adoptable(actor, item: AgendaItem, meeting: Meeting) -> None:
+    """The chair adopts one resolution on a passed item, at the meeting (locked rows)."""
+    _require_chair(actor, meeting)
+    if item.state != ItemState.PASSED:
+        raise ValidationError(_("A resolution is adopted on an item the meeting has passed."))
+    if meeting.state not in (MeetingState.IN_SESSION, MeetingState.ENDED):
+        raise ValidationError(_("Resolutions are adopted at the meeting."))
+    if Resolution.objects.filter(item=item).exists():
+        raise ValidationError(_("This item has its resolution already."))
+
+
+def _supersede(actor, original: Resolution, *, by: Resolution) -> None:
+    """Mark the resolution a reconsideration replaces as superseded (when its state allows)."""
+    old = _locked_resolution(original, check_version=False)
+    if RESOLUTION_WORKFLOW.allows(ResolutionAction.SUPERSEDE, old.state):
+        before = {"state": old.state}
+        old.state, old.superseded_by = ResolutionState.SUPERSEDED, by
+        old.version += 1
+        old.save(update_fields=["state", "superseded_by", "version"])
+        audit.record(
+            actor,
+            "meetings.resolution.supersede",
+            old,
+            before=before,
+            after={"state": old.state, "by": by.number},
+        )
+
+
+def _adoption_messages(
+    item: AgendaItem, meeting: Meeting, resolution: Resolution, co_organizations: Sequence[Organization]
+) -> list[Message]:
+    """Who is told of a new resolution: the organisations carrying it out, and the residents who
+    reported the item's open cases."""
+    text, due = resolution.text, resolution.due
+    orgs = [resolution.lead_id, *[o.pk for o in co_organizations]]
+    messages = [
+        Message(
+            text=_("Resolution %(number)s of %(meeting)s: %(text)s — led by you, due %(due)s.")
+            % {"number": resolution.number, "meeting": meeting.title, "text": text[:100], "due": due},
+            users=users_of(orgs),
+            url=resolution.get_absolute_url(),
+        )
+    ]
+    for case in item.cases.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN]):
+        messages.append(
+            Message(
+                text=_("The joint meeting decided on your case %(number)s: %(text)s (due %(due)s).")
+                % {"number": case.number, "text": text[:120], "due": due},
+                users=[case.reporter_user_id] if case.reporter_user_id else [],
+                url=case.tracking_url(),
+                sms_phone=case.reporter_phone,
+            )
+        )
+    return messages
 
 
 def carrier_of(actor, resolution: Resolution, *, lead_only: bool = False) -> Organization:

@@ -129,11 +129,6 @@ def _meeting_context(request, meeting: Meeting, bound: dict | None = None) -> di
     for item in items:
         item.badge = ITEM_BADGES.get(item.state)
     state = meeting.state
-
-    def may(action):
-        return is_chair and MEETING_WORKFLOW.allows(action, state)
-
-    version = {"version": meeting.version}
     ctx = {
         "nav": "meetings",
         "meeting": meeting,
@@ -146,6 +141,23 @@ def _meeting_context(request, meeting: Meeting, bound: dict | None = None) -> di
         "minutes": meeting.minutes.order_by("-number").first(),
         **timeline_context(request, meeting),
     }
+    ctx.update(_action_forms(request, meeting, is_chair=is_chair, invitees=invitees, bound=bound))
+    if state in MeetingState.PLANNED and (parties or is_chair):
+        ctx["propose_url"] = reverse("meetings:propose", args=[meeting.uid])
+    if is_chair and state == MeetingState.ENDED and ctx["minutes"] is None:
+        ctx["start_minutes_form"] = forms.VersionForm(initial={"version": meeting.version})
+    return ctx
+
+
+def _action_forms(request, meeting: Meeting, *, is_chair: bool, invitees: list, bound: dict) -> dict:
+    """The chair's forms for what the meeting's state allows (a refused action's bound form kept)."""
+    state = meeting.state
+
+    def may(action):
+        return is_chair and MEETING_WORKFLOW.allows(action, state)
+
+    version = {"version": meeting.version}
+    ctx = {}
     if may(MeetingAction.INVITE):
         ctx["invite_form"] = forms.VersionForm(initial=version)
     if may(MeetingAction.OPEN):
@@ -174,10 +186,6 @@ def _meeting_context(request, meeting: Meeting, bound: dict | None = None) -> di
         ctx["draft_form"] = forms.VersionForm(initial=version)
     if is_chair and state == MeetingState.IN_SESSION:
         ctx["attendance_form"] = bound.get("attendance") or forms.AttendanceForm(initial=version, invitees=invitees)
-    if state in MeetingState.PLANNED and (parties or is_chair):
-        ctx["propose_url"] = reverse("meetings:propose", args=[meeting.uid])
-    if is_chair and state == MeetingState.ENDED and ctx["minutes"] is None:
-        ctx["start_minutes_form"] = forms.VersionForm(initial=version)
     return ctx
 
 
