@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core import audit
 from gongzhi.core.models import User
 from gongzhi.core.phones import normalise_phone
+from gongzhi.orgs.models import Person
 
 from .models import PhoneCode
 from .sms import send_sms
@@ -115,7 +116,6 @@ def verify_phone_code(*, phone: str, code: str) -> User:
 
 
 def _account_for(phone: str) -> User:
-    from gongzhi.orgs.models import Person
 
     user = User.objects.filter(phone=phone).first()
     if user is None:

@@ -14,6 +14,7 @@ from ninja import Header, Query, Status
 
 from gongzhi.cases.models import Case, Category
 from gongzhi.cases.services import field_errors
+from gongzhi.core import process_cache
 from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Building, Compound, Unit
 
@@ -127,7 +128,6 @@ LOOKUP_SECONDS = 60  # the town's compounds and categories, per process (asked o
 
 def _town_codes(town_id: int) -> tuple[dict, dict]:
     """{compound code: Compound (id fields only)}, {category code: (id, retired)} of a town."""
-    from gongzhi.core import process_cache
 
     def load():
         compounds = {

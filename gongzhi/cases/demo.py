@@ -85,6 +85,8 @@ class _History:
     def at(self, day, hour, minute=0):
         return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
+    # Over 60 lines on purpose: one case's whole life read top to bottom, and its random draws must
+    # stay in this order (the demo town's data depends on it).
     def plan(self, day, *, compound, category, story=None, reporter=None, channel=None, urgency="normal"):
         self.key += 1
         key = self.key

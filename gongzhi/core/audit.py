@@ -19,6 +19,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from .models import AuditChain, AuditEntry
+from .phones import mask_phone
 
 GENESIS = "0" * 64
 PLATFORM_CHAIN = "platform"
@@ -111,7 +112,6 @@ def _locked_chain(town_id: int | None) -> AuditChain:
 def _actor_label(actor) -> str:
     """Who acted, as the history shows it. A resident's account is named by its mobile number:
     kept masked here, since the history is read by staff who must not see it in full."""
-    from .phones import mask_phone
 
     if actor is None:
         return "system"

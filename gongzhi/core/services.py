@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from . import audit, process_cache
 from .models import CalendarDay, CalendarYear
 from .scope import get_scope
+from .workdays import CACHE
 
 MAX_RANGE_DAYS = 31
 
@@ -88,7 +89,6 @@ def confirm_calendar_year(*, actor, year: int, source: str) -> CalendarYear:
 
 
 def _forget_calendar() -> None:
-    from .workdays import CACHE
 
     process_cache.forget(CACHE)
 

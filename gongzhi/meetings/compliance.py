@@ -11,6 +11,8 @@ from datetime import date
 
 from django.db.models import Exists, OuterRef
 
+from gongzhi.places.models import Neighborhood
+
 from .models import Meeting, Minutes
 from .workflow import MeetingState
 
@@ -100,7 +102,6 @@ def table(neighborhoods, year: int, today: date) -> list[Row]:
 def missed_last_month(neighborhood_ids, today: date) -> list[int]:
     """The neighborhoods (ids) whose last month's regular meeting was not held with minutes
     approved — in towns that already kept their monthly meetings here by then."""
-    from gongzhi.places.models import Neighborhood
 
     first = today.replace(day=1)
     last_month = (

@@ -12,6 +12,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
+from gongzhi.orgs.models import Organization
+
 FOUR_PARTIES = ("party_org", "residents_committee", "owners_committee", "property_company")
 
 
@@ -116,8 +118,6 @@ def _not_quorate(
         return _("Not quorate: no voting member is present.")
     missing = [kind for kind in FOUR_PARTIES if kind not in parties_present]
     if major and rule.major_needs_all_parties and missing:
-        from gongzhi.orgs.models import Organization
-
         names = "、".join(str(Organization.Kind(kind).label) for kind in missing)
         return _("Not quorate: a major matter needs all four parties, and %(missing)s is not present.") % {
             "missing": names

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.accounts.sms import SmsError, send_sms
+from gongzhi.core import process_cache
 from gongzhi.core.models import User
+from gongzhi.orgs.models import Membership
 
 from .models import Notification
 
@@ -19,8 +22,6 @@ MEMBERS_CACHE = "org-members"
 def users_of(organization_ids: Iterable[int], on=None) -> list[int]:
     """Accounts of the people holding an active membership in these organisations. Kept per
     process for a minute (asked on every new case): a new member is notified within a minute."""
-    from gongzhi.core import process_cache
-    from gongzhi.orgs.models import Membership
 
     def load(ids):
         return list(
@@ -78,8 +79,6 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
 def deliver(notification_id: int) -> str:
     """Send the SMS of one notification, once."""
     from django.conf import settings
-
-    from gongzhi.accounts.sms import SmsError, send_sms
 
     with transaction.atomic():
         row = Notification.objects.select_for_update().filter(pk=notification_id).first()

@@ -1,11 +1,12 @@
 from django_tasks import task
 
+from gongzhi.accounts.sms import SmsError
+
 
 @task()
 def deliver_sms_batch(notification_ids: list[int]) -> int:
     """Send the SMS of several notifications (idempotent per notification). A failure of one is
     recorded on it and does not stop the others; the job fails at the end if any did."""
-    from gongzhi.accounts.sms import SmsError
 
     from .services import deliver
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core.phones import normalise_phone
 from gongzhi.places.models import code_validator
 
-from .schema import AREA, BOOL, CHOICE, CHOICE_ALIASES, CODE, DATE, INT, NO, PHONE, TEXT, YES, Column
+from .schema import AREA, BOOL, CHOICE, CHOICE_ALIASES, CODE, DATE, INT, NO, PHONE, TEXT, YES, Column, normalise_label
 
 MAX_AREA = Decimal("1000000")
 MAX_FLOORS = 200
@@ -152,7 +152,6 @@ def _phone(column: Column, raw) -> str:
 
 
 def choice_lookup(column: Column) -> dict[str, str]:
-    from .schema import normalise_label
 
     lookup = {}
     for value, label in column.choices:
@@ -165,7 +164,6 @@ _CHOICE_CACHE: dict[int, dict[str, str]] = {}
 
 
 def _choice(column: Column, raw) -> str:
-    from .schema import normalise_label
 
     lookup = _CHOICE_CACHE.setdefault(id(column), choice_lookup(column))
     text = to_text(raw)

@@ -9,7 +9,7 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from gongzhi.core.forms import DateInput, StyledForm, VersionedModelForm
 from gongzhi.core.phones import normalise_phone
-from gongzhi.places.models import Compound, Neighborhood
+from gongzhi.places.models import Compound, Neighborhood, Town
 
 from .models import Body, Duty, Membership, Organization, Person, Residency, ServiceContract
 
@@ -39,7 +39,6 @@ class TownFieldMixin:
 
 
 def _town_field():
-    from gongzhi.places.models import Town
 
     return forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.all(), required=False)
 

@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core.models import User
 from gongzhi.core.permissions import ensure_allowed, ensure_town_manager
 from gongzhi.core.records import create_record, update_record
 from gongzhi.core.workflow import lock
 from gongzhi.places.models import Compound, Neighborhood, Town, Unit
 
+from .default_duties import DEFAULT_DUTIES
 from .models import (
     Body,
     BodyCoverage,
@@ -309,7 +311,6 @@ def set_duty_retired(*, actor, duty: Duty, retired: bool, expected_version: int)
 def _person_for_phone(*, town_id: int, phone: str, name: str, actor) -> Person:
     """The town's person with this mobile number, created if new, and linked to the account that
     signs in with this number if there is one."""
-    from gongzhi.core.models import User
 
     person = Person.objects.select_for_update().filter(town_id=town_id, phone=phone).first()
     if person is None:
@@ -431,7 +432,6 @@ def end_residency(*, actor, residency: Residency, expected_version: int) -> Resi
 
 def install_default_duties(*, actor, town: Town) -> list[Duty]:
     """Give a town the founding document's duty lists, where it has none for a party yet."""
-    from .default_duties import DEFAULT_DUTIES
 
     ensure_town_manager(actor, town.pk)
     created = []

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 
+from ..minutes import draft_text
 from ..models import (
     Meeting,
     Minutes,
@@ -28,7 +29,6 @@ from .steps import (
 
 def start_minutes(*, actor, meeting: Meeting) -> Minutes:
     """The first draft of the minutes, from the record (also written when the meeting ends)."""
-    from ..minutes import draft_text
 
     with transaction.atomic():
         current = _locked_meeting(meeting, check_version=False)

@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core.permissions import ensure_town_manager
+from gongzhi.core.records import update_record
 from gongzhi.places.models import Town
 
 from ..models import (
@@ -44,8 +46,6 @@ def _check_share(value: str, field: str, errors: dict, *, allow_zero: bool = Fal
 
 
 def update_settings(*, actor, settings: MeetingSettings, changes: dict, expected_version: int) -> MeetingSettings:
-    from gongzhi.core.permissions import ensure_town_manager
-    from gongzhi.core.records import update_record
 
     ensure_town_manager(actor, settings.town_id, "meetings.settings")
     errors: dict[str, str] = {}
@@ -62,7 +62,6 @@ def update_settings(*, actor, settings: MeetingSettings, changes: dict, expected
 
 
 def add_matter_kind(*, actor, town: Town, name: str) -> MatterKind:
-    from gongzhi.core.permissions import ensure_town_manager
 
     ensure_town_manager(actor, town.pk, "meetings.settings")
     name = (name or "").strip()
@@ -78,7 +77,6 @@ def add_matter_kind(*, actor, town: Town, name: str) -> MatterKind:
 
 
 def set_matter_kind_retired(*, actor, kind: MatterKind, retired: bool) -> MatterKind:
-    from gongzhi.core.permissions import ensure_town_manager
 
     ensure_town_manager(actor, kind.town_id, "meetings.settings")
     with transaction.atomic():

@@ -18,6 +18,8 @@ from gongzhi.notifications.services import Message, notify_many
 from gongzhi.orgs.models import Membership, Organization, Person, ServiceContract
 from gongzhi.places.models import Neighborhood
 
+from ..ics import meeting_calendar
+from ..minutes import draft_text
 from ..models import (
     AgendaItem,
     Invitee,
@@ -398,8 +400,6 @@ def email_invitation_now(meeting_id: int, emails: list[str]) -> int:
     from django.conf import settings
     from django.core.mail import EmailMessage
 
-    from ..ics import meeting_calendar
-
     meeting = Meeting.objects.get(pk=meeting_id)
     message = EmailMessage(
         subject=meeting.title,
@@ -481,7 +481,6 @@ def end_meeting(*, actor, meeting: Meeting, expected_version: int) -> Meeting:
         audit.record(
             actor, "meetings.meeting.end", current, before=before, after={"state": to, "carried_over": len(left)}
         )
-        from ..minutes import draft_text
 
         Minutes.objects.create(
             meeting=current, number=1, text=draft_text(current), drafted_by=actor, drafted_at=current.ended_at

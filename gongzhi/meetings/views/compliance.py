@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
-from gongzhi.places.models import Neighborhood
+from gongzhi.places.models import Compound, Neighborhood
 
 from .. import compliance
 from ..models import (
@@ -39,7 +39,6 @@ def _viewable_neighborhoods(request):
     area = get_scope(request.user).area("meetings.view")
     if area.everything:
         return Neighborhood.objects.values("pk")
-    from gongzhi.places.models import Compound
 
     return Neighborhood.objects.filter(
         Q(town_id__in=area.towns)

@@ -19,7 +19,7 @@ from gongzhi.core.actions import Action, attempt, run_action
 from gongzhi.core.pages import paginate, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
-from gongzhi.orgs.models import Person
+from gongzhi.orgs.models import Membership, Person
 from gongzhi.places.models import Neighborhood
 
 from .. import forms, services
@@ -191,7 +191,6 @@ def _action_forms(request, meeting: Meeting, *, is_chair: bool, invitees: list, 
 
 def _chair_candidates(meeting: Meeting):
     """People of the four parties of the neighborhood (and the current chair)."""
-    from gongzhi.orgs.models import Membership
 
     orgs = services.neighborhood_parties(meeting.neighborhood_id)
     ids = Membership.objects.filter(organization__in=orgs).active().values("person_id")

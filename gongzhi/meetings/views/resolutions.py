@@ -18,6 +18,7 @@ from gongzhi.core.actions import Action, run_action
 from gongzhi.core.pages import paginate, serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
+from gongzhi.core.spreadsheets import table_workbook, xlsx_response
 
 from .. import forms, services
 from ..models import (
@@ -78,7 +79,6 @@ EXPORT_HEADERS = [
 @requires("meetings.view")
 def resolution_export(request):
     """The list's tab as an Excel file, every row (not only the page)."""
-    from gongzhi.core.spreadsheets import table_workbook, xlsx_response
 
     resolutions, show, today = _listed_resolutions(request)
     resolutions = resolutions.prefetch_related("co_organizations", "progress")
