@@ -16,7 +16,7 @@ from gongzhi.core.scope import get_scope
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Building, Compound, Town, Unit
 
-from .auth import PREFIX_LENGTH, hash_secret, new_secret
+from .auth import PREFIX_LENGTH, TOKEN_CACHE, attach_scope, hash_secret, new_secret
 from .models import ApiToken, Intake
 
 # --- Tokens ----------------------------------------------------------------------------------
@@ -70,7 +70,6 @@ def revoke_api_token(*, actor, token: ApiToken) -> ApiToken:
             return current
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
-        from .auth import TOKEN_CACHE
 
         process_cache.forget_soon(TOKEN_CACHE)
         audit.record(
@@ -159,7 +158,6 @@ def process_intakes(limit: int = 500) -> int:
     """Turn up to `limit` pending intakes into cases, in one transaction; returns how many were
     processed. Idempotent and safe to run in several processes at once: rows being processed by
     another run are skipped (PostgreSQL: FOR UPDATE SKIP LOCKED)."""
-    from .auth import attach_scope
 
     with transaction.atomic():
         rows = list(

@@ -12,6 +12,7 @@ from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Town
 
 from .models import CaseSettings, Category
+from .tasks import rebuild_stats
 from .town_settings import SETTINGS_CACHE
 
 K = Organization.Kind
@@ -129,7 +130,5 @@ def update_case_settings(*, actor, town: Town, data: dict, expected_version: int
     process_cache.forget(SETTINGS_CACHE)
     transaction.on_commit(lambda: process_cache.forget(SETTINGS_CACHE))
     if updated.period_start_day != old_start:
-        from .tasks import rebuild_stats
-
         transaction.on_commit(lambda: rebuild_stats.enqueue(town.pk))
     return updated

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from gongzhi.core.pdf import html_to_pdf
 from gongzhi.core.qrcodes import qr_svg
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Compound
@@ -40,6 +41,5 @@ def poster_html(compound: Compound) -> str:
 
 
 def poster_pdf(compound: Compound) -> bytes:
-    from gongzhi.core.pdf import html_to_pdf
 
     return html_to_pdf(poster_html(compound))

@@ -4,6 +4,7 @@ the towns where the user holds a town-level right."""
 from django.core.paginator import Paginator
 
 from . import audit
+from .actions import attempt
 from .scope import get_scope
 
 PAGE_SIZE = 50
@@ -46,8 +47,6 @@ def form_page(
     ValidationError) shows the form again with the input kept; nothing is saved then
     (core.actions.attempt)."""
     from django.shortcuts import render
-
-    from .actions import attempt
 
     if request.method == "POST":
         response = attempt(request, form, save, done=done, to=redirect_to or (lambda obj: obj))

@@ -29,6 +29,7 @@ from gongzhi.places.models import Neighborhood, Unit
 from . import services
 from .forms import NoticeForm, OpinionForm, PublishForm, ReplyForm
 from .models import Notice, NoticeAttachment, NoticeState, Opinion
+from .poster import notice_poster_pdf
 
 BADGES = {
     NoticeState.DRAFT: "text-bg-secondary",
@@ -227,7 +228,6 @@ def reply(request, uid, opinion_uid):
 
 @requires("meetings.view")
 def poster(request, uid):
-    from .poster import notice_poster_pdf
 
     notice = _notice(request, uid)
     if notice.state == NoticeState.DRAFT:

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.accounts.sms import SmsError, send_sms
 from gongzhi.core import process_cache
 from gongzhi.core.models import User
 from gongzhi.orgs.models import Membership
 
+from .delivery import deliver  # noqa: F401 - the worker's step, also called directly
 from .models import Notification
+from .tasks import deliver_sms_batch
 
 MEMBERS_CACHE = "org-members"
 
@@ -69,34 +70,9 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
     created = Notification.objects.bulk_create(rows)
     sms_ids = [n.pk for n in created if n.phone]
     if sms_ids:
-        from .tasks import deliver_sms_batch
-
         # One job for the SMS of one transaction (a batch of cases sends many).
         transaction.on_commit(lambda: deliver_sms_batch.enqueue(sms_ids))
     return created
-
-
-def deliver(notification_id: int) -> str:
-    """Send the SMS of one notification, once."""
-    from django.conf import settings
-
-    with transaction.atomic():
-        row = Notification.objects.select_for_update().filter(pk=notification_id).first()
-        if row is None or not row.phone or row.sms_sent_at:
-            return "nothing to do"
-        message = row.text
-        if row.url:
-            message = f"{message} {settings.SITE_URL.rstrip('/')}{row.url}" if settings.SITE_URL else message
-        try:
-            send_sms(row.phone, message)
-        except SmsError as exc:
-            row.sms_error = str(exc)[:200]
-            row.save(update_fields=["sms_error"])
-            raise
-        row.sms_sent_at = timezone.now()
-        row.sms_error = ""
-        row.save(update_fields=["sms_sent_at", "sms_error"])
-    return "sent"
 
 
 def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:

@@ -2,13 +2,13 @@ from django_tasks import task
 
 from gongzhi.accounts.sms import SmsError
 
+from .delivery import deliver
+
 
 @task()
 def deliver_sms_batch(notification_ids: list[int]) -> int:
     """Send the SMS of several notifications (idempotent per notification). A failure of one is
     recorded on it and does not stop the others; the job fails at the end if any did."""
-
-    from .services import deliver
 
     failed = 0
     for pk in notification_ids:

@@ -2,11 +2,11 @@
 
 from django_tasks import task
 
+from .jobs import run_import_job
+
 
 @task()
 def run_import(job_id: int) -> str:
     """Read, check and import one uploaded spreadsheet. Idempotent: a job already started or
     finished is left alone."""
-    from .services import run_import_job
-
     return run_import_job(job_id)

@@ -1,6 +1,6 @@
 """The import job's workflow as one table (DESIGN.md convention 3), declared with the core helper:
 which step moves a job from which statuses to which status. A finished job never changes again.
-Only the worker moves jobs (no form, no version): `services.transition()` compares and sets the
+Only the worker moves jobs (no form, no version): `jobs.transition()` compares and sets the
 status in one statement, so of two workers only one moves a job."""
 
 from django.db import models

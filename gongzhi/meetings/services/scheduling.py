@@ -18,7 +18,7 @@ from gongzhi.notifications.services import Message, notify_many
 from gongzhi.orgs.models import Membership, Organization, Person, ServiceContract
 from gongzhi.places.models import Neighborhood
 
-from ..ics import meeting_calendar
+from ..invitations import email_invitation_now, invitation_words  # noqa: F401 - re-exported
 from ..minutes import draft_text
 from ..models import (
     AgendaItem,
@@ -26,6 +26,7 @@ from ..models import (
     Meeting,
     Minutes,
 )
+from ..tasks import email_invitation
 from ..workflow import (
     ItemState,
     MeetingAction,
@@ -265,13 +266,10 @@ def reschedule_meeting(
             actor, "meetings.meeting.reschedule", current, before=before, after=audit.snapshot(current, before)
         )
         if moved and current.state == MeetingState.INVITED:
-            _notify_invitees(current, _("Changed: %(title)s is now on %(when)s at %(place)s.") % _when(current))
+            _notify_invitees(
+                current, _("Changed: %(title)s is now on %(when)s at %(place)s.") % invitation_words(current)
+            )
     return current
-
-
-def _when(meeting: Meeting) -> dict:
-    local = timezone.localtime(meeting.starts_at)
-    return {"title": meeting.title, "when": f"{local:%Y-%m-%d %H:%M}", "place": meeting.place or _("(place to follow)")}
 
 
 def designate_chair(*, actor, meeting: Meeting, person: Person, note: str, expected_version: int) -> Meeting:
@@ -375,7 +373,7 @@ def _invitee_users(invitees: Iterable[Invitee]) -> dict[int, int]:
 
 def _send_invitations(meeting: Meeting, invitees: Sequence[Invitee]) -> int:
     users = _invitee_users(invitees)
-    text = _("Invitation: %(title)s, %(when)s at %(place)s.") % _when(meeting)
+    text = _("Invitation: %(title)s, %(when)s at %(place)s.") % invitation_words(meeting)
     url = meeting.get_absolute_url()
     messages = [
         Message(text=text, users=[users[i.pk]] if i.pk in users else [], url=url, sms_phone=i.phone) for i in invitees
@@ -388,27 +386,9 @@ def _send_invitations(meeting: Meeting, invitees: Sequence[Invitee]) -> int:
         )
     )
     if emails:
-        from ..tasks import email_invitation
-
         meeting_id = meeting.pk
         transaction.on_commit(lambda: email_invitation.enqueue(meeting_id, emails))
     return len(invitees)
-
-
-def email_invitation_now(meeting_id: int, emails: list[str]) -> int:
-    """The invitation by email with the meeting as an iCalendar attachment (run by the worker)."""
-    from django.conf import settings
-    from django.core.mail import EmailMessage
-
-    meeting = Meeting.objects.get(pk=meeting_id)
-    message = EmailMessage(
-        subject=meeting.title,
-        body=_("Invitation: %(title)s, %(when)s at %(place)s.") % _when(meeting),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=emails,
-    )
-    message.attach("meeting.ics", meeting_calendar([meeting]), "text/calendar; method=REQUEST")
-    return message.send()
 
 
 def _notify_invitees(meeting: Meeting, text: str) -> None:

@@ -20,6 +20,7 @@ from ..models import (
     Meeting,
     Minutes,
 )
+from ..pdf import minutes_pdf as render_pdf
 from .pages import (
     _meeting,
 )
@@ -114,7 +115,6 @@ def minutes_act(request, uid, action):
 
 @requires("meetings.view")
 def minutes_pdf(request, uid):
-    from ..pdf import minutes_pdf as render_pdf
 
     meeting = _meeting(request, uid)
     number = request.GET.get("v")

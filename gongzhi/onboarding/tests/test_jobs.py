@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from gongzhi.core.models import AuditEntry
-from gongzhi.onboarding import services
+from gongzhi.onboarding import jobs
 from gongzhi.onboarding.models import ImportJob
 from gongzhi.onboarding.tasks import run_import
 from gongzhi.onboarding.workflow import IMPORT_JOB_WORKFLOW, JobAction
@@ -182,7 +182,7 @@ def test_a_waiting_job_polls_and_says_when_the_worker_is_not_running(world, offi
     ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=1))
     partial = office.get(status_url)
     assert partial.context["waiting_for_worker"] and "db_worker" in partial.content.decode()
-    services.run_import_job(job.pk)
+    jobs.run_import_job(job.pk)
     assert "hx-trigger" not in office.get(status_url).content.decode()
 
 
@@ -195,7 +195,7 @@ def test_running_the_task_again_does_nothing(world, office, django_capture_on_co
     job.refresh_from_db()
     assert (job.status, job.finished_at) == ("done", finished)
     assert AuditEntry.objects.count() == entries
-    assert services.run_import_job(0) == "missing"
+    assert jobs.run_import_job(0) == "missing"
 
 
 def test_an_unexpected_error_fails_the_job_and_writes_nothing(
@@ -204,7 +204,7 @@ def test_an_unexpected_error_fails_the_job_and_writes_nothing(
     def explode(**kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "import_data", explode)
+    monkeypatch.setattr(jobs, "import_data", explode)
     upload(office, xlsx_file(GOOD), django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     assert job.status == "failed" and "unexpected error" in job.errors[0]["message"]
@@ -216,7 +216,7 @@ def test_a_job_whose_uploader_lost_the_permission_fails(world, office):
     office.post(reverse("onboarding:upload"), {"file": xlsx_file(GOOD)})
     job = ImportJob.objects.get()
     world.people["office"].memberships.update(end=timezone.localdate() - timedelta(days=1))
-    services.run_import_job(job.pk)
+    jobs.run_import_job(job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and not Compound.objects.filter(code="hq1").exists()
 
@@ -237,7 +237,7 @@ def test_the_status_moves_only_along_the_transition_table(world):
     for source in ImportJob.Status:
         for action in JobAction:
             job = _job(world, source)
-            moved = services.transition(job, action)
+            moved = jobs.transition(job, action)
             expected = IMPORT_JOB_WORKFLOW.target(action, source)
             assert moved == (expected is not None), (source, action)
             job.refresh_from_db()
@@ -249,8 +249,8 @@ def test_the_status_moves_only_along_the_transition_table(world):
 def test_a_transition_loses_to_a_concurrent_one(world):
     job = _job(world, ImportJob.Status.PENDING)
     stale = ImportJob.objects.get(pk=job.pk)
-    assert services.transition(job, JobAction.VALIDATE)
-    assert not services.transition(stale, JobAction.VALIDATE)
+    assert jobs.transition(job, JobAction.VALIDATE)
+    assert not jobs.transition(stale, JobAction.VALIDATE)
 
 
 def test_a_job_an_interrupted_worker_left_running_is_ended(world, office):
@@ -261,7 +261,7 @@ def test_a_job_an_interrupted_worker_left_running_is_ended(world, office):
     assert job.is_stalled and not fresh.is_stalled
     html = office.get(reverse("onboarding:job_status", args=[job.uid])).content.decode()
     assert "was probably stopped" in html and 'hx-trigger="every 10s"' in html
-    assert services.fail_stalled_jobs() == 1 and services.fail_stalled_jobs() == 0
+    assert jobs.fail_stalled_jobs() == 1 and jobs.fail_stalled_jobs() == 0
     job.refresh_from_db()
     fresh.refresh_from_db()
     assert job.status == "failed" and "interrupted" in job.errors[0]["message"]
