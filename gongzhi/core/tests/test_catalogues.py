@@ -106,3 +106,30 @@ def test_sign_in_page_is_translated(client, language, words):
         assert any(word in page for word in alternatives), (language, alternatives)
     if language != "en":
         assert "Sign in" not in page and "Password" not in page
+
+
+def test_every_source_string_is_in_the_catalogues(tmp_path):
+    """A string marked for translation in the code or a template but never extracted would show
+    in English to every user: extract the strings of a copy of the source (makemessages, GNU
+    gettext) and check that nothing new appears untranslated in the Chinese catalogues."""
+    import shutil
+    import subprocess
+    import sys
+
+    source = LOCALE.parent
+    copy = tmp_path / "gongzhi"
+    shutil.copytree(
+        source, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo", "tests", "migrations")
+    )
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "gongzhi.settings", "PYTHONPATH": str(source.parent)}
+    subprocess.run(  # noqa: S603 - a fixed command on a copy of our own source
+        [sys.executable, "-m", "django", "makemessages", "--no-obsolete", *[f"-l{lang}" for lang in CHINESE]],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    for lang in CHINESE:
+        extracted = polib.pofile(str(copy / "locale" / lang / "LC_MESSAGES" / "django.po"))
+        missing = [e.msgid for e in extracted if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+        assert not missing, f"{lang}: strings not translated (run `make messages` and translate): {missing[:10]}"
