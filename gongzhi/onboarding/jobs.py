@@ -46,6 +46,13 @@ def _problems_json(error: ImportInvalid) -> list[dict]:
     return [p.as_dict() for p in [*error.errors, *error.warnings]]
 
 
+def _fail(job: ImportJob, message: str) -> bool:
+    """End the job as failed with one problem in words (nothing was imported)."""
+    return transition(
+        job, JobAction.FAIL, finished_at=timezone.now(), errors=[Problem("", None, "", message).as_dict()]
+    )
+
+
 def fail_stalled_jobs() -> int:
     """End the jobs an interrupted worker left running (their import was rolled back). Idempotent;
     run before each import."""
@@ -57,12 +64,7 @@ def fail_stalled_jobs() -> int:
                     "The import was interrupted (the background worker stopped); nothing was imported. "
                     "Upload the file again."
                 )
-            ended += transition(
-                job,
-                JobAction.FAIL,
-                finished_at=timezone.now(),
-                errors=[Problem("", None, "", message).as_dict()],
-            )
+            ended += _fail(job, message)
     return ended
 
 
@@ -78,21 +80,12 @@ def run_import_job(job_id: int) -> str:
         except Exception:  # noqa: BLE001 - whatever happens, the job must end and say so
             logger.exception("Import job %s failed", job.pk)
             job.refresh_from_db(fields=["status"])
-            transition(
+            _fail(
                 job,
-                JobAction.FAIL,
-                finished_at=timezone.now(),
-                errors=[
-                    Problem(
-                        "",
-                        None,
-                        "",
-                        _(
-                            "The import stopped because of an unexpected error; nothing was imported. Please try again, and if "
-                            "it happens again tell the platform administrator."
-                        ),
-                    ).as_dict()
-                ],
+                _(
+                    "The import stopped because of an unexpected error; nothing was imported. Please try again, and if "
+                    "it happens again tell the platform administrator."
+                ),
             )
     return job.status
 
@@ -150,17 +143,8 @@ def _run(job: ImportJob) -> None:
         transition(job, JobAction.REFUSE, finished_at=timezone.now(), errors=_problems_json(invalid))
     except PermissionDenied:
         job.refresh_from_db(fields=["status"])
-        transition(
+        _fail(
             job,
-            JobAction.FAIL,
-            finished_at=timezone.now(),
-            errors=[
-                Problem(
-                    "",
-                    None,
-                    "",
-                    _("%(user)s may no longer import into %(town)s; nothing was imported.")
-                    % {"user": job.uploaded_by, "town": job.town},
-                ).as_dict()
-            ],
+            _("%(user)s may no longer import into %(town)s; nothing was imported.")
+            % {"user": job.uploaded_by, "town": job.town},
         )

@@ -6,33 +6,14 @@ import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from PIL import ExifTags, Image
+from PIL import Image
 
 from gongzhi.cases.models import Case, CasePhoto, CaseSettings
 from gongzhi.core import uploads
 from gongzhi.core.models import AuditEntry
+from gongzhi.core.tests.files import jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg_with_gps(name="photo.jpg", size=(64, 48), colour=(200, 60, 40)):
-    """A small JPEG carrying EXIF with a GPS position (as phones write them)."""
-    image = Image.new("RGB", size, colour)
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "TestPhone"
-    exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: (31.0, 8.0, 30.0),
-        ExifTags.GPS.GPSLongitudeRef: "E",
-        ExifTags.GPS.GPSLongitude: (121.0, 30.0, 15.0),
-    }
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    data = out.getvalue()
-    assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the fixture has GPS
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    return SimpleUploadedFile(name, data, content_type="image/jpeg")
 
 
 @pytest.fixture(autouse=True)

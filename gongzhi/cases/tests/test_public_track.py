@@ -9,10 +9,9 @@ from django.test import Client
 from gongzhi.cases import services
 from gongzhi.cases.models import Case, CaseMessage
 from gongzhi.cases.workflow import State
+from gongzhi.core.tests.files import jpeg_with_gps
 from gongzhi.core.uploads import clean_photo
 from gongzhi.testing import UserFactory
-
-from .test_public_report import jpeg_with_gps
 
 pytestmark = pytest.mark.django_db
 HOSTILE = "<script>alert('x')</script>水管漏了"

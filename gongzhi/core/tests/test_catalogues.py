@@ -118,9 +118,7 @@ def test_every_source_string_is_in_the_catalogues(tmp_path):
 
     source = LOCALE.parent
     copy = tmp_path / "gongzhi"
-    shutil.copytree(
-        source, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo", "tests", "migrations")
-    )
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("static", "__pycache__", "*.mo", "tests", "migrations"))
     env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "gongzhi.settings", "PYTHONPATH": str(source.parent)}
     subprocess.run(  # noqa: S603 - a fixed command on a copy of our own source
         [sys.executable, "-m", "django", "makemessages", "--no-obsolete", *[f"-l{lang}" for lang in CHINESE]],

@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from PIL import ExifTags, Image
+from PIL import Image
 
 from gongzhi.core import uploads
+
+from .files import jpeg_with_gps
 
 PDF = b"%PDF-1.4\n%fake but well-started\n"
 
@@ -18,24 +20,6 @@ PDF = b"%PDF-1.4\n%fake but well-started\n"
 def _english():
     with translation.override("en"):
         yield
-
-
-def jpeg_with_gps(name="photo.jpg", size=(64, 48), colour=(200, 60, 40)) -> SimpleUploadedFile:
-    """A small JPEG carrying EXIF with a GPS position (as phones write them)."""
-    image = Image.new("RGB", size, colour)
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "TestPhone"
-    exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: (31.0, 8.0, 30.0),
-        ExifTags.GPS.GPSLongitudeRef: "E",
-        ExifTags.GPS.GPSLongitude: (121.0, 30.0, 15.0),
-    }
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    data = out.getvalue()
-    assert Image.open(io.BytesIO(data)).getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the fixture has GPS
-    return SimpleUploadedFile(name, data, content_type="image/jpeg")
 
 
 def png(name="leak.png", size=(40, 30), mode="RGB") -> SimpleUploadedFile:
