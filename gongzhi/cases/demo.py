@@ -16,6 +16,14 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.cases import services
+from gongzhi.cases.configuration import install_default_categories
+from gongzhi.cases.models import Case, Category
+from gongzhi.core.models import User
+from gongzhi.notifications.models import Notification
+from gongzhi.orgs.models import Membership, Organization, Person, Residency
+from gongzhi.places.models import Compound
+
 SEED = 20261127
 DAYS = 150
 
@@ -48,8 +56,6 @@ def play(town) -> str:
 
 
 def seed_cases(town) -> int:
-    from gongzhi.cases.configuration import install_default_categories
-    from gongzhi.cases.models import Case
 
     install_default_categories(actor=None, town=town)
     if Case.objects.filter(town=town).exists():
@@ -59,10 +65,6 @@ def seed_cases(town) -> int:
 
 class _History:
     def __init__(self, town):
-        from gongzhi.cases.models import Category
-        from gongzhi.core.models import User
-        from gongzhi.orgs.models import Residency
-        from gongzhi.places.models import Compound
 
         self.town = town
         self.rng = random.Random(SEED)
@@ -195,9 +197,6 @@ class _History:
     # --- playing -------------------------------------------------------------------------
     def play(self) -> int:
         self.plan_all()
-        from gongzhi.cases import services
-        from gongzhi.cases.models import Case
-        from gongzhi.notifications.models import Notification
 
         with transaction.atomic():
             for moment, key, kind, data in self.events:
@@ -222,7 +221,6 @@ class _History:
         return len(self.cases)
 
     def submit(self, moment, data):
-        from gongzhi.cases import services
 
         rng = self.rng
         compound = data["compound"]
@@ -256,14 +254,11 @@ class _History:
     def name_of(self, phone, owner) -> str:
         """The reporter's name: the person of the town with that number (the demo resident's own
         reports carry their name), else the sampled owner's."""
-        from gongzhi.orgs.models import Person
 
         person = Person.objects.filter(town=self.town, phone=phone).first() if phone else None
         return person.name if person else (owner.person.name if owner else "")
 
     def handler_user(self, case):
-        from gongzhi.core.models import User
-        from gongzhi.orgs.models import Membership
 
         membership = (
             Membership.objects.filter(organization_id=case.handler_id, person__user__isnull=False)
@@ -274,8 +269,6 @@ class _History:
         return membership.person.user if membership else User.objects.get(username="rcworker")
 
     def act(self, case, kind, data, moment):
-        from gongzhi.cases import services
-        from gongzhi.core.models import User
 
         rc = self.rc_user(case)
         handler = self.handler_user(case)
@@ -332,8 +325,6 @@ class _History:
 
     def neighborhood_user(self, neighborhood_id):
         """A residents' committee worker of the neighborhood (enters calls, calls back)."""
-        from gongzhi.core.models import User
-        from gongzhi.orgs.models import Membership, Organization
 
         membership = (
             Membership.objects.filter(

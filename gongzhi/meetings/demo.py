@@ -18,6 +18,12 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.core.models import User
+from gongzhi.meetings import services
+from gongzhi.meetings.models import MatterKind, Meeting
+from gongzhi.orgs.models import Membership, Organization
+from gongzhi.places.models import Compound, Neighborhood
+
 MONTHS = 4
 
 
@@ -52,7 +58,6 @@ def play(town) -> str:
 
 
 def seed_meetings(town) -> int:
-    from gongzhi.meetings.models import Meeting
 
     if Meeting.objects.filter(town=town).exists():
         return 0
@@ -61,8 +66,6 @@ def seed_meetings(town) -> int:
 
 class _Story:
     def __init__(self, town):
-        from gongzhi.core.models import User
-        from gongzhi.orgs.models import Membership
 
         self.town = town
         self.users = {
@@ -83,8 +86,6 @@ class _Story:
         return mock.patch("django.utils.timezone.now", return_value=moment)
 
     def play(self) -> int:
-        from gongzhi.meetings import services
-        from gongzhi.places.models import Neighborhood
 
         today = timezone.localdate()
         neighborhoods = list(
@@ -116,8 +117,6 @@ class _Story:
         return self.users.get("office")
 
     def hold(self, neighborhood, starts, *, approve: bool, story: bool):
-        from gongzhi.meetings import services
-        from gongzhi.meetings.models import Meeting
 
         chair = self.chair_user(neighborhood)
         with self.clock(starts - timedelta(days=7)):
@@ -169,9 +168,6 @@ class _Story:
 
     # --- the story of 新城 --------------------------------------------------------------
     def propose_facade(self, meeting):
-        from gongzhi.meetings import services
-        from gongzhi.meetings.models import MatterKind
-        from gongzhi.places.models import Compound
 
         owners = self.users.get("owners")
         compound = Compound.objects.filter(neighborhood=meeting.neighborhood).order_by("code").first()
@@ -204,8 +200,6 @@ class _Story:
         return item
 
     def vote_facade(self, meeting, item, chair, moment):
-        from gongzhi.meetings import services
-        from gongzhi.orgs.models import Organization
 
         if services.missing_positions(item):
             item = services.waive_consultation(
@@ -251,7 +245,6 @@ class _Story:
                 )
 
     def upcoming(self):
-        from gongzhi.meetings import services
 
         chair = self.chair_user(self.xincheng)
         starts = _at(timezone.localdate() + timedelta(days=5), 14)
