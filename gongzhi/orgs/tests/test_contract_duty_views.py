@@ -82,7 +82,10 @@ def test_contract_edit_and_stale_version(world, client_for, audited):
 def test_contract_list_filters(world, client_for):
     client = client_for("office")
     url = reverse("orgs:contract_list")
-    compounds = lambda **q: {k.compound.code for k in client.get(url, q).context["page_obj"]}  # noqa: E731
+
+    def compounds(**q):
+        return {k.compound.code for k in client.get(url, q).context["page_obj"]}
+
     assert compounds() == {"xc1", "xc2", "sb1"}
     assert compounds(status="current") == {"xc1", "sb1"}
     assert compounds(status="ended") == {"xc2"}

@@ -192,7 +192,10 @@ def test_phone_numbers_are_masked_without_the_contact_permission(world, client_f
 
 def test_search_by_phone_only_with_the_contact_permission(world, client_for):
     url = reverse("orgs:person_list")
-    names = lambda persona, q: {p.name for p in client_for(persona).get(url, {"q": q}).context["page_obj"]}  # noqa: E731
+
+    def names(persona, q):
+        return {p.name for p in client_for(persona).get(url, {"q": q}).context["page_obj"]}
+
     assert names("party_secretary", "13800000001") == {"居民甲"}
     assert names("leader", "13800000001") == set()
     assert names("leader", "居民") == {"居民甲"}
