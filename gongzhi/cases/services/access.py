@@ -83,14 +83,15 @@ def may_set_co_handlers(user, case: Case) -> bool:
 
 
 def may_message(user, case: Case) -> bool:
-    """The rule of post_message: the resident who reported it, the handling or co-handling
-    organisations, and the neighborhood's routing right."""
-    return (
-        is_reporter(user, case)
-        or is_handler(user, case)
-        or is_co_handler(user, case)
-        or reaches(user, "cases.route", case)
-    )
+    """The rule of post_message: the resident who reported it, or staff who may write to them."""
+    return is_reporter(user, case) or may_message_as_staff(user, case)
+
+
+def may_message_as_staff(user, case: Case) -> bool:
+    """Who writes to the resident from the staff's case page: the handling or co-handling
+    organisations and the neighborhood's routing right (not the reporter, who answers from their
+    own tracking page)."""
+    return is_handler(user, case) or is_co_handler(user, case) or reaches(user, "cases.route", case)
 
 
 def require(user, action: str, case: Case) -> None:

@@ -306,6 +306,19 @@ def test_empty_message_is_refused_and_outsiders_get_404(world, client_for, submi
     assert not CaseMessage.objects.exists()
 
 
+def test_a_staff_member_who_reported_the_case_writes_from_the_tracking_page_not_the_staff_page(
+    world, client_for, submit
+):
+    """The owners' committee member sees the case (cases.view) and reported it as a resident: the
+    staff page offers no message form and refuses a message (the resident writes from tracking)."""
+    case = submit()
+    Case.objects.filter(pk=case.pk).update(reporter_user=world.users["oc_member"])
+    client = client_for("oc_member")
+    assert "messages/" not in client.get(case.get_absolute_url()).content.decode()
+    assert client.post(f"/cases/{case.uid}/messages/", {"text": "作为居民留言"}).status_code == 404
+    assert not CaseMessage.objects.exists()
+
+
 def test_hostile_description_and_location_are_escaped_everywhere(world, client_for, submit):
     case = submit(description=HOSTILE, location=HOSTILE)
     client = client_for("office")

@@ -57,7 +57,7 @@ def _may_set_co_handlers(on: _On) -> bool:
 
 
 def _may_message(on: _On) -> bool:
-    return services.may_message(on.user, on.case)
+    return services.may_message_as_staff(on.user, on.case)
 
 
 def _explain(on: _On, form):
@@ -276,7 +276,7 @@ def _render_case(request, case: Case, *, failed=None, message_form=None):
     if failed is not None and failed[0] not in keys:
         failed_elsewhere = {"label": labels[failed[0]], "form": failed[1]}
     due, due_label, overdue = deadline_of(case, timezone.localdate())
-    may_message = services.may_message(request.user, case)
+    may_message = services.may_message_as_staff(request.user, case)
     merged_visible = case.merged_into_id and Case.objects.for_user(request.user).filter(pk=case.merged_into_id).exists()
     return render(
         request,

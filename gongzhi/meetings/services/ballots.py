@@ -39,6 +39,7 @@ from .rules import (
 from .steps import (
     _item_step,
     _locked_item,
+    _locked_meeting,
 )
 
 
@@ -77,6 +78,10 @@ def cast_vote(*, actor, ballot: Ballot, invitee: Invitee, choice: str) -> Vote:
     with transaction.atomic():
         current = lock(ballot, check_version=False, related=("item__meeting",))
         item = current.item
+        # A vote depends on the attendance and the meeting's state: hold the meeting row too, so that
+        # attendance taken or the meeting ended meanwhile waits for the vote (or the vote for them).
+        item.meeting = _locked_meeting(item.meeting, check_version=False)
+        invitee.refresh_from_db(fields=["attendance", "voting", "meeting"])
         is_self = invitee.person_id and Person.objects.filter(pk=invitee.person_id, user=actor).exists()
         if not is_self:
             _require_chair(actor, item.meeting)
@@ -125,6 +130,7 @@ def close_ballot(*, actor, ballot: Ballot) -> Ballot:
     with transaction.atomic():
         current = lock(ballot, check_version=False, related=("item__meeting",))
         item = _locked_item(current.item, check_version=False)
+        item.meeting = _locked_meeting(item.meeting, check_version=False)  # the count reads the attendance
         _require_chair(actor, item.meeting)
         _item_step(item, ItemAction.CLOSE_BALLOT)
         if not current.is_open:
