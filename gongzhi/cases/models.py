@@ -141,13 +141,18 @@ class CaseQuerySet(ScopedQuerySet):
     view_permission = "cases.view"
 
     def area_q(self, area, scope):
-        q = area.q(town="town", neighborhood="neighborhood", compound="compound")
+        return area.q(town="town", neighborhood="neighborhood", compound="compound")
+
+    def beyond_area_q(self, scope, permission):
+        """An organisation always *sees* the cases it handles or co-handles, wherever they are; every
+        other right (routing, callbacks) reaches only its grant's area, so a seat in an owners'
+        committee does not carry a routing right held in another neighborhood onto that committee's
+        cases."""
         handling = scope.organization_ids
-        if handling:
-            # An organisation always sees the cases it handles or co-handles.
-            co_handled = Case.co_handlers.through.objects.filter(organization_id__in=handling).values("case_id")
-            q = (Q() if q == NOTHING else q) | Q(handler_id__in=handling) | Q(pk__in=co_handled)
-        return q
+        if permission != self.view_permission or not handling:
+            return None
+        co_handled = Case.co_handlers.through.objects.filter(organization_id__in=handling).values("case_id")
+        return Q(handler_id__in=handling) | Q(pk__in=co_handled)
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)

@@ -215,12 +215,16 @@ def get_scope(user) -> Scope:
 
 class ScopedQuerySet(models.QuerySet):
     """Base for every scoped model's QuerySet. Subclasses say how the model hangs off the
-    places (`area_q`) and which permission plain viewing needs (`view_permission`)."""
+    places (`area_q`), which permission plain viewing needs (`view_permission`), and what a
+    permission reaches beyond the area of its grants (`beyond_area_q`, nothing by default)."""
 
     view_permission = "places.view"
 
     def area_q(self, area: Area, scope: Scope) -> Q:
         raise NotImplementedError
+
+    def beyond_area_q(self, scope: Scope, permission: str) -> Q | None:
+        return None
 
     def for_user(self, user, permission: str | None = None):
         scope = get_scope(user)
@@ -230,4 +234,8 @@ class ScopedQuerySet(models.QuerySet):
         area = scope.area(permission)
         if area.everything:
             return self.all()
-        return self.filter(self.area_q(area, scope))
+        q = self.area_q(area, scope)
+        beyond = self.beyond_area_q(scope, permission)
+        if beyond is not None:
+            q = beyond if q == NOTHING else q | beyond
+        return self.filter(q)
