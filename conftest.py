@@ -75,15 +75,11 @@ def _frozen_clock(request):
 def without_calendar_data(monkeypatch):
     """without_calendar_data(2027, …): the holiday package has no data for those years (as for every year
     after its last release): weekends alone count, deadlines there are provisional."""
-    import sys
-
     from gongzhi.core import process_cache, workdays
 
     def remove(*years):
-        known = workdays.PACKAGE_YEARS
-        for module in [m for name, m in list(sys.modules.items()) if name.startswith("gongzhi")]:
-            if getattr(module, "PACKAGE_YEARS", None) is known:  # workdays, and whoever imported the name
-                monkeypatch.setattr(module, "PACKAGE_YEARS", known - frozenset(years))
+        # every module reads the set through gongzhi.core.workdays (none imports the name itself)
+        monkeypatch.setattr(workdays, "PACKAGE_YEARS", workdays.PACKAGE_YEARS - frozenset(years))
         process_cache._store.clear()
 
     return remove

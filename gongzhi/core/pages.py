@@ -2,6 +2,7 @@
 the towns where the user holds a town-level right."""
 
 from django.core.paginator import Paginator
+from django.template.loader import render_to_string
 
 from . import audit
 from .actions import attempt
@@ -68,3 +69,14 @@ def serve_private_file(field, name: str):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def render_contributions(request, parts, about) -> list[str]:
+    """Render what apps contributed to a page (home cards, page sections: each with `template` and
+    `context(request, about)`); a part whose context is None has nothing for this user and is left out."""
+    rendered = []
+    for part in parts:
+        context = part.context(request, about)
+        if context is not None:
+            rendered.append(render_to_string(part.template, context, request=request))
+    return rendered

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,14 +19,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import registry, services
+from . import registry, services, workdays
 from .attention import items_for
 from .forms import DateInput, StyledForm, apply_service
 from .models import AuditEntry, CalendarDay, CalendarYear
-from .pages import paginate
+from .pages import paginate, render_contributions
 from .permissions import requires
 from .scope import get_scope
-from .workdays import PACKAGE_YEARS, year_has_data
+from .workdays import year_has_data
 
 
 @require_GET
@@ -45,16 +44,9 @@ def healthz(request):
 
 
 def _panels(request, scope, audience: str, column: str | None = None) -> list[str]:
-    """The home-page cards the apps registered for this audience, rendered; an app's context
-    function returns None when its card has nothing for this user."""
-    rendered = []
-    for panel in registry.home_panels(audience):
-        if column and panel.column != column:
-            continue
-        context = panel.context(request, scope)
-        if context is not None:
-            rendered.append(render_to_string(panel.template, context, request=request))
-    return rendered
+    """The home-page cards the apps registered for this audience (and column), rendered."""
+    panels = [p for p in registry.home_panels(audience) if column is None or p.column == column]
+    return render_contributions(request, panels, scope)
 
 
 def resident_home(request):
@@ -120,7 +112,7 @@ def _year_from(request) -> int:
 
 
 def _package_days(year: int) -> tuple[list[date], list[date]]:
-    if year not in PACKAGE_YEARS:
+    if year not in workdays.PACKAGE_YEARS:
         return [], []
     start, end = date(year, 1, 1), date(year, 12, 31)
     holidays = chinese_calendar.get_holidays(start, end, include_weekends=False)
@@ -159,7 +151,7 @@ def calendar(request):
             "nav": "calendar",
             "year": year,
             "years": list(range(today.year - 1, today.year + 3)),
-            "in_package": year in PACKAGE_YEARS,
+            "in_package": year in workdays.PACKAGE_YEARS,
             "confirmation": CalendarYear.objects.filter(year=year).select_related("confirmed_by").first(),
             "has_data": year_has_data(year),
             "overrides": CalendarDay.objects.filter(date__year=year),

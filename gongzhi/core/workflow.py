@@ -41,10 +41,6 @@ class Workflow:
     def sources(self, action: str) -> tuple[str, ...]:
         return tuple(self.transitions[action][0])
 
-    def declared_target(self, action: str) -> str | None:
-        """The state the table names for `action` (None: the state stays as it is)."""
-        return self.transitions[action][1]
-
     def allows(self, action: str, state: str) -> bool:
         return state in self.transitions[action][0]
 
@@ -58,15 +54,6 @@ class Workflow:
 
     def allowed_actions(self, state: str) -> list[str]:
         return [action for action, (sources, _to) in self.transitions.items() if state in sources]
-
-    def __contains__(self, action: str) -> bool:
-        return action in self.transitions
-
-    def __getitem__(self, action: str) -> tuple[tuple[str, ...], str | None]:
-        return self.transitions[action]
-
-    def items(self):
-        return self.transitions.items()
 
 
 class MissingVersionError(ConcurrentEditError):
@@ -86,13 +73,12 @@ def lock(
     *,
     check_version: bool = True,
     related: Iterable[str] = (),
-    queryset: models.QuerySet | None = None,
 ) -> M:
     """The record's row, locked until the end of the current transaction (the row alone, even
     with `related` joined), after checking that it is still at `expected_version`.
 
     `lock(case, expected_version=3)` or `lock(Case, pk, 3)`; `related` are select_related paths
-    read along (not locked); `queryset` narrows or replaces the model's default manager.
+    read along (not locked).
     Raises ConcurrentEditError when the version differs, and its MissingVersionError when a check
     is asked for without a version."""
     if check_version and expected_version is None:
@@ -102,8 +88,7 @@ def lock(
     else:
         model = type(instance_or_model)
         pk = instance_or_model.pk if pk is None else pk
-    rows = queryset if queryset is not None else model._default_manager.all()
-    rows = rows.select_for_update(of=("self",))
+    rows = model._default_manager.select_for_update(of=("self",))
     related = tuple(related)
     if related:
         rows = rows.select_related(*related)
