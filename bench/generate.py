@@ -848,15 +848,24 @@ def counters_sql(town_ids: list[int], zone: ZoneInfo, now_ts: int) -> tuple[str,
             {
                 "closed_valid": "1",
                 "confirmed_fixed": f"CASE WHEN c.fixed = {true} AND c.reopen_count = 0 THEN 1 ELSE 0 END",
+                "confirmed_fixed_reopened": f"CASE WHEN c.fixed = {true} AND c.reopen_count > 0 THEN 1 ELSE 0 END",
             },
         ),
         branch(
+            "c.closed_at",
+            f"c.closed_at IS NOT NULL AND c.followup_valid = {'FALSE' if vendor == 'postgresql' else '0'} "
+            "AND c.state = 'closed' AND c.fixed IS NULL",
+            {"closed_unreachable": "1"},
+        ),
+        branch(
             "c.feedback_at",
-            "c.feedback_at IS NOT NULL AND c.rating <> ''",
+            "c.feedback_at IS NOT NULL AND (c.feedback_not_counted <> '' OR c.rating <> '')",
             {
-                "rated_satisfied": "CASE WHEN c.rating = 'satisfied' THEN 1 ELSE 0 END",
-                "rated_basic": "CASE WHEN c.rating = 'basic' THEN 1 ELSE 0 END",
-                "rated_unsatisfied": "CASE WHEN c.rating = 'unsatisfied' THEN 1 ELSE 0 END",
+                "answer_not_counted": "CASE WHEN c.feedback_not_counted <> '' THEN 1 ELSE 0 END",
+                "rated_satisfied": "CASE WHEN c.feedback_not_counted = '' AND c.rating = 'satisfied' THEN 1 ELSE 0 END",
+                "rated_basic": "CASE WHEN c.feedback_not_counted = '' AND c.rating = 'basic' THEN 1 ELSE 0 END",
+                "rated_unsatisfied": "CASE WHEN c.feedback_not_counted = '' AND c.rating = 'unsatisfied' "
+                "THEN 1 ELSE 0 END",
             },
         ),
     ]

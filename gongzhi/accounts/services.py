@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.core import audit
 from gongzhi.core.models import User
 from gongzhi.core.phones import normalise_phone
-from gongzhi.orgs.models import Person
+from gongzhi.orgs.models import Membership, Person
 
 from .models import PhoneCode
 from .sms import send_sms
@@ -134,6 +135,17 @@ def _account_for(phone: str) -> User:
     return user
 
 
+PASSWORD_FOR_STAFF_ONLY = _lazy(
+    "A password login is only for people who hold a post in an organisation or body of the town. Residents "
+    "sign in with their mobile number and a one-time code; nobody else can act in their name."
+)
+
+
+def holds_a_post(person) -> bool:
+    """Whether the person holds a post today (an active membership of an organisation or a body)."""
+    return Membership.objects.filter(person=person).active().exists()
+
+
 USERNAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9._-]{2,39}$")
 
 
@@ -144,6 +156,8 @@ def create_login(*, actor, person, username: str, password_hash: str | None = No
 
     if person.user_id:
         raise _VE(_("%(name)s already has a login.") % {"name": person.name})
+    if password_hash and not holds_a_post(person):
+        raise _VE(PASSWORD_FOR_STAFF_ONLY)
     if not USERNAME_RE.match(username) and username != person.phone:
         raise _VE({"username": _("Use 3 to 40 letters, digits, '.', '_' or '-', starting with a letter.")})
     with transaction.atomic():
@@ -171,6 +185,9 @@ def set_login_password(*, actor, user: User, raw_password: str) -> User:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("only a platform administrator sets an administrator's password")
+    person = Person.objects.filter(user=user).first()
+    if not user.is_superuser and (person is None or not holds_a_post(person)):
+        raise ValidationError(PASSWORD_FOR_STAFF_ONLY)
     with transaction.atomic():
         user.set_password(raw_password)
         user.save(update_fields=["password"])

@@ -162,6 +162,14 @@ def staff_login(request, uid):
         uid=uid,
     )
     user = person.user
+    if not services.holds_a_post(person) and not (user and user.is_superuser):
+        # Nothing to type and lose: the page says why instead of showing a form.
+        return render(
+            request,
+            "accounts/staff_login_refused.html",
+            {"nav": "people", "person": person, "reason": services.PASSWORD_FOR_STAFF_ONLY},
+            status=403 if request.method == "POST" else 200,
+        )
     form = StaffLoginForm(posted(request), user=user)
 
     def save():

@@ -44,6 +44,13 @@ CATEGORY_FIELDS = [
 SETTINGS_FIELDS = [
     "period_start_day",
     "basic_satisfied_weight",
+    "effective_definition",
+    "show_composite",
+    "composite_handling_weight",
+    "composite_effective_weight",
+    "composite_satisfaction_weight",
+    "ranking_min_cases",
+    "max_extensions",
     "callback_after_days",
     "hotspot_min_cases",
     "hotspot_days",
@@ -114,17 +121,44 @@ def update_category(*, actor, category: Category, data: dict, expected_version: 
     )
 
 
+COMPOSITE_WEIGHTS = ("composite_handling_weight", "composite_effective_weight", "composite_satisfaction_weight")
+
+
+def _check_composite(values: dict) -> None:
+    """A composite index that is shown weighs the three rates with weights adding up to 1.00
+    (docs/metrics.md); weights kept while it is not shown are not checked."""
+    from decimal import Decimal
+
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    if not values.get("show_composite"):
+        return
+    total = sum((Decimal(values[name] if values[name] is not None else 0) for name in COMPOSITE_WEIGHTS), Decimal(0))
+    if total != Decimal("1"):
+        raise ValidationError(
+            _(
+                "The weights of the composite index must add up to 1.00 (调处率 + 处置有效率 + 群众满意率); "
+                "they add up to %(total)s."
+            )
+            % {"total": total},
+            code="composite_weights",
+        )
+
+
 def update_case_settings(*, actor, town: Town, data: dict, expected_version: int) -> CaseSettings:
     """Change the town's case settings. A new assessment window re-counts the town's rates
     (in the background: it reads every case of the town)."""
     ensure_town_manager(actor, town.pk, "cases.settings")
     settings, _created = CaseSettings.objects.get_or_create(town=town)
     old_start = settings.period_start_day
+    changes = {k: data[k] for k in SETTINGS_FIELDS if k in data}
+    _check_composite({f: getattr(settings, f) for f in SETTINGS_FIELDS} | changes)
     updated = update_record(
         settings,
         actor=actor,
         action="cases.casesettings.update",
-        changes={k: data[k] for k in SETTINGS_FIELDS if k in data},
+        changes=changes,
         expected_version=expected_version,
     )
     process_cache.forget(SETTINGS_CACHE)

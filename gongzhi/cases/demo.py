@@ -19,7 +19,9 @@ from django.utils import timezone
 from gongzhi.cases import services
 from gongzhi.cases.configuration import install_default_categories
 from gongzhi.cases.models import Case, Category
+from gongzhi.cases.town_settings import settings_for
 from gongzhi.core.models import User
+from gongzhi.core.workdays import deadline_after
 from gongzhi.notifications.models import Notification
 from gongzhi.orgs.models import Membership, Organization, Person, Residency
 from gongzhi.places.models import Compound
@@ -94,6 +96,10 @@ class _History:
         key = self.key
         rng = self.rng
         t = self.at(day, rng.randint(7, 20), rng.randint(0, 59))
+        owners = self.owners.get(compound.pk) or []
+        owner = rng.choice(owners) if owners else None
+        unit = owner.unit if owner and rng.random() < 0.6 else None
+        phone = reporter or (owner.person.phone if owner else "")
         self.events.append(
             (
                 t,
@@ -102,13 +108,18 @@ class _History:
                 {
                     "compound": compound,
                     "category": category,
-                    "reporter": reporter,
+                    "owner": owner,
+                    "unit": unit,
+                    "phone": phone,
                     "channel": channel or rng.choice(CHANNELS),
                     "urgency": urgency,
                     "story": story,
                 },
             )
         )
+        # A reporter with an account answers on their own; the others are called back once the
+        # callback is due (never earlier: the resident has until then to answer).
+        answers_online = bool(phone) and phone in self.users
         fate = (
             story
             or rng.choices(
@@ -140,17 +151,26 @@ class _History:
         self.events.append((t_resolve, key, "resolve", {}))
         if fate in ("callback", "unreachable"):
             kind = "callback" if fate == "callback" else "unreachable"
-            self.events.append((t_resolve + timedelta(days=6), key, kind, {}))
+            self.events.append((self.callback_time(t_resolve, 10), key, kind, {}))
             return
-        answer = t_resolve + timedelta(hours=rng.randint(3, 40))
+        hours = rng.randint(3, 40)
+        answer = t_resolve + timedelta(hours=hours) if answers_online else self.callback_time(t_resolve, hours % 8)
         if fate == "reopen":
             self.events.append((answer, key, "feedback", {"fixed": False, "rating": "unsatisfied"}))
             t2 = answer + timedelta(days=rng.randint(1, 3))
             self.events.append((t2, key, "resolve", {}))
-            self.events.append((t2 + timedelta(hours=20), key, "feedback", {"fixed": True, "rating": "basic"}))
+            again = t2 + timedelta(hours=20) if answers_online else self.callback_time(t2, 2)
+            self.events.append((again, key, "feedback", {"fixed": True, "rating": "basic"}))
             return
         rating = rng.choices(["satisfied", "basic", "unsatisfied"], weights=[72, 21, 7])[0]
         self.events.append((answer, key, "feedback", {"fixed": True, "rating": rating}))
+
+    def callback_time(self, resolved: datetime, hour_offset: int) -> datetime:
+        """A moment on the day the callback of a case resolved at `resolved` is due (the town's
+        working days after resolution), during office hours."""
+        day = timezone.localtime(resolved).date()
+        due = deadline_after(day, settings_for(self.town.pk).callback_after_days).date
+        return self.at(due, 9 + hour_offset % 8, 15)
 
     def plan_all(self):
         today = timezone.localdate()
@@ -223,14 +243,10 @@ class _History:
     def submit(self, moment, data):
 
         rng = self.rng
-        compound = data["compound"]
-        owners = self.owners.get(compound.pk) or []
-        owner = rng.choice(owners) if owners else None
-        unit = owner.unit if owner and rng.random() < 0.6 else None
+        compound, owner, unit, phone = data["compound"], data["owner"], data["unit"], data["phone"]
         text = rng.choice(DESCRIPTIONS[data["category"]]).format(
             b=unit.building.number if unit else "3号楼", u=unit.number if unit else "201"
         )
-        phone = data["reporter"] or (owner.person.phone if owner else "")
         reporter_user = self.users.get(phone) if phone else None
         channel = data["channel"]
         if channel in ("qr", "resident") and reporter_user is None:
@@ -271,6 +287,7 @@ class _History:
     def act(self, case, kind, data, moment):
 
         rc = self.rc_user(case)
+        caller = self.callback_user(case)
         handler = self.handler_user(case)
         v = case.version
         today = timezone.localtime(moment).date()
@@ -296,7 +313,7 @@ class _History:
             reporter = case.reporter_user or User.objects.filter(phone=case.reporter_phone).first()
             if reporter is None:
                 services.record_feedback(
-                    actor=rc,
+                    actor=caller,
                     case=case,
                     fixed=data["fixed"],
                     rating=data["rating"],
@@ -309,7 +326,7 @@ class _History:
                 )
         elif kind == "callback":
             services.record_feedback(
-                actor=rc,
+                actor=caller,
                 case=case,
                 fixed=True,
                 rating=self.rng.choice(["satisfied", "basic"]),
@@ -318,10 +335,31 @@ class _History:
                 expected_version=v,
             )
         elif kind == "unreachable":
-            services.close_unreachable(actor=rc, case=case, note="三次电话回访均未接通", expected_version=v)
+            services.close_unreachable(actor=caller, case=case, note="三次电话回访均未接通", expected_version=v)
 
     def rc_user(self, case):
         return self.neighborhood_user(case.neighborhood_id)
+
+    def callback_user(self, case):
+        """Who calls the resident back: the residents' committee, or — when the committee (or
+        someone also seated in it) handles the case — the party organisation, else the office:
+        never the handling organisation's own people."""
+        for kind in (Organization.Kind.RESIDENTS_COMMITTEE, Organization.Kind.PARTY_ORG):
+            memberships = (
+                Membership.objects.filter(
+                    organization__neighborhood_id=case.neighborhood_id,
+                    organization__kind=kind,
+                    person__user__isnull=False,
+                )
+                .active()
+                .select_related("person__user")
+                .order_by("-position", "pk")
+            )
+            for membership in memberships:
+                user = membership.person.user
+                if not services.belongs_to_handling(user, case):
+                    return user
+        return self.users["office"]
 
     def neighborhood_user(self, neighborhood_id):
         """A residents' committee worker of the neighborhood (enters calls, calls back)."""

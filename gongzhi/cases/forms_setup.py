@@ -40,16 +40,45 @@ class CategoryForm(VersionedModelForm):
         """Validation is the service's (its messages explain combinations)."""
 
 
+WEIGHT = {"step": "0.05", "min": "0", "max": "1"}
+
+
 class CaseSettingsForm(VersionedModelForm):
+    """The town's case settings. The service checks what combines several fields (the composite
+    weights add up to 1.00 when the index is shown)."""
+
     class Meta:
         model = CaseSettings
         fields = [
             "period_start_day",
             "basic_satisfied_weight",
+            "effective_definition",
+            "show_composite",
+            "composite_handling_weight",
+            "composite_effective_weight",
+            "composite_satisfaction_weight",
+            "ranking_min_cases",
+            "max_extensions",
             "callback_after_days",
             "hotspot_min_cases",
             "hotspot_days",
             "reports_per_phone_per_day",
             "reports_per_address_per_hour",
         ]
-        widgets = {"basic_satisfied_weight": forms.NumberInput(attrs={"step": "0.05", "min": "0", "max": "1"})}
+        widgets = {
+            "basic_satisfied_weight": forms.NumberInput(attrs=WEIGHT),
+            "composite_handling_weight": forms.NumberInput(attrs=WEIGHT),
+            "composite_effective_weight": forms.NumberInput(attrs=WEIGHT),
+            "composite_satisfaction_weight": forms.NumberInput(attrs=WEIGHT),
+            "ranking_min_cases": forms.NumberInput(attrs={"min": "1", "max": "100"}),
+            "max_extensions": forms.NumberInput(attrs={"min": "0", "max": "5"}),
+        }
+        help_texts = {
+            "effective_definition": _(
+                "Both kinds of case are counted; this chooses the numerator of 处置有效率. The pages show "
+                "the definition beside every number."
+            ),
+            "composite_satisfaction_weight": _(
+                "The three weights add up to 1.00; they are used only when the composite index is shown."
+            ),
+        }

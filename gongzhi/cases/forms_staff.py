@@ -119,8 +119,32 @@ class ExplainForm(ActionForm):
     committed_date = forms.DateField(
         label=_("Committed date"),
         widget=DateInput(),
-        help_text=_("The date you commit to; it becomes the case's deadline."),
+        help_text=_("The date you commit to; given by the resolve-by date, it becomes the case's deadline."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.case
+        if case.resolve_overdue or case.resolve_due < timezone.localdate():
+            self.fields["committed_date"].help_text = _(
+                "The resolve-by date (%(date)s) has passed: the explanation and the date are recorded and the "
+                "resident reads them, but the case stays late and does not count as handled in time."
+            ) % {"date": case.resolve_due}
+
+
+class ExtendForm(ActionForm):
+    committed_date = forms.DateField(label=_("New committed date"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Why the date has to move"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The resident reads this. Each extension is recorded and shown with the case's numbers."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.case.committed_date:
+            self.fields["committed_date"].help_text = _("Now %(date)s.") % {"date": self.case.committed_date}
 
 
 class EscalateForm(ActionForm):
@@ -247,6 +271,7 @@ ACTION_FORMS = {
     "accept": AcceptForm,
     "start": StartForm,
     "explain": ExplainForm,
+    "extend": ExtendForm,
     "escalate": EscalateForm,
     "resolve": ResolveForm,
     "reject": RejectForm,

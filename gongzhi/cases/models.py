@@ -59,6 +59,56 @@ class CaseSettings(VersionedModel):
     reports_per_address_per_hour = models.PositiveSmallIntegerField(
         _("reports per network address per hour"), default=30, validators=[MinValueValidator(1)]
     )
+    max_extensions = models.PositiveSmallIntegerField(
+        _("extensions of a commitment allowed"),
+        default=1,
+        validators=[MaxValueValidator(5)],
+        help_text=_(
+            "How many times a handling organisation may move the date it committed to, each with a reason. "
+            "0: a commitment cannot be extended."
+        ),
+    )
+    effective_definition = models.CharField(
+        _("处置有效率 counts"),
+        max_length=16,
+        choices=[
+            ("first_time", _("cases confirmed fixed the first time (a case fixed only after 重办 does not count)")),
+            ("every_confirmed", _("every case confirmed fixed, also after 重办")),
+        ],
+        default="first_time",
+    )
+    show_composite = models.BooleanField(
+        _("show the composite index"),
+        default=False,
+        help_text=_("A weighted sum of the three rates, as some districts rank by (DOMAIN-RULES)."),
+    )
+    composite_handling_weight = models.DecimalField(
+        _("composite: weight of 调处率"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    composite_effective_weight = models.DecimalField(
+        _("composite: weight of 处置有效率"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    composite_satisfaction_weight = models.DecimalField(
+        _("composite: weight of 群众满意率"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.40"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    ranking_min_cases = models.PositiveSmallIntegerField(
+        _("rank only with at least this many cases"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("A rate over fewer cases is shown as “too few to rank” and not given a place."),
+    )
 
     class Meta:
         verbose_name = _("case settings")
@@ -179,6 +229,11 @@ class Case(PublicIdModel):
         RESIDENT = "resident", _("Resident")
         CALLBACK = "callback", _("Callback by the residents' committee")
 
+    class NotCounted(models.TextChoices):
+        """Why a resident's answer is recorded but left out of the rates (docs/metrics.md)."""
+
+        HANDLER_MEMBER = "handler_member", _("The answer came from a member of the handling organisation")
+
     # Where, what
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     neighborhood = models.ForeignKey(
@@ -247,8 +302,21 @@ class Case(PublicIdModel):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     commitment = models.TextField(_("explanation and commitment"), blank=True)
     committed_date = models.DateField(_("committed date"), null=True, blank=True)
+    commitment_in_time = models.BooleanField(
+        _("commitment given before the deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Only a commitment given by the resolve-by date moves the deadline; a later one is recorded."),
+    )
+    extension_count = models.PositiveSmallIntegerField(_("extensions of the commitment"), default=0)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     escalation_reason = models.TextField(_("why the joint meeting"), blank=True)
+    meeting_resolution = models.CharField(
+        _("joint-meeting resolution"),
+        max_length=20,
+        blank=True,
+        help_text=_("The number of the resolution the case is carried out under (e.g. J2611-01)."),
+    )
     resolution = models.TextField(_("how it was resolved"), blank=True)
     end_reason = models.TextField(_("reason"), blank=True)
     merged_into = models.ForeignKey(
@@ -270,6 +338,9 @@ class Case(PublicIdModel):
     feedback_comment = models.TextField(_("comment"), blank=True)
     feedback_at = models.DateTimeField(_("feedback at"), null=True, blank=True)
     feedback_source = models.CharField(_("feedback from"), max_length=10, choices=FeedbackSource.choices, blank=True)
+    feedback_not_counted = models.CharField(
+        _("answer not counted because"), max_length=16, choices=NotCounted.choices, blank=True
+    )
     # Derived flags behind the three rates (gongzhi.cases.stats); kept by the services.
     handled_in_time = models.BooleanField(null=True, blank=True)
     followup_valid = models.BooleanField(default=False)
@@ -464,6 +535,9 @@ class CaseStats(models.Model):
     reopened = models.IntegerField(default=0)
     closed_valid = models.IntegerField(default=0)
     confirmed_fixed = models.IntegerField(default=0)
+    confirmed_fixed_reopened = models.IntegerField(default=0)
+    closed_unreachable = models.IntegerField(default=0)
+    answer_not_counted = models.IntegerField(default=0)
     rated_satisfied = models.IntegerField(default=0)
     rated_basic = models.IntegerField(default=0)
     rated_unsatisfied = models.IntegerField(default=0)
@@ -476,6 +550,9 @@ class CaseStats(models.Model):
         "reopened",
         "closed_valid",
         "confirmed_fixed",
+        "confirmed_fixed_reopened",
+        "closed_unreachable",
+        "answer_not_counted",
         "rated_satisfied",
         "rated_basic",
         "rated_unsatisfied",
@@ -507,6 +584,9 @@ class CaseTownStats(models.Model):
     reopened = models.IntegerField(default=0)
     closed_valid = models.IntegerField(default=0)
     confirmed_fixed = models.IntegerField(default=0)
+    confirmed_fixed_reopened = models.IntegerField(default=0)
+    closed_unreachable = models.IntegerField(default=0)
+    answer_not_counted = models.IntegerField(default=0)
     rated_satisfied = models.IntegerField(default=0)
     rated_basic = models.IntegerField(default=0)
     rated_unsatisfied = models.IntegerField(default=0)

@@ -128,7 +128,8 @@ def _on(field: str, first: date, last: date) -> Q:
 def behind(counter: str, first: date, last: date) -> Q:
     accepted = _on("accepted_at", first, last)
     closed = _on("closed_at", first, last) & Q(followup_valid=True)
-    rated = _on("feedback_at", first, last)
+    answered = _on("feedback_at", first, last)
+    rated = answered & Q(feedback_not_counted="")
     return {
         "submitted": _on("submitted_at", first, last),
         "accepted": accepted,
@@ -137,6 +138,11 @@ def behind(counter: str, first: date, last: date) -> Q:
         "reopened": accepted & Q(reopen_count__gt=0),
         "closed_valid": closed,
         "confirmed_fixed": closed & Q(fixed=True, reopen_count=0),
+        "confirmed_fixed_reopened": closed & Q(fixed=True, reopen_count__gt=0),
+        "confirmed_any": closed & Q(fixed=True),
+        "closed_unreachable": _on("closed_at", first, last)
+        & Q(followup_valid=False, state=State.CLOSED, fixed__isnull=True),
+        "answer_not_counted": answered & ~Q(feedback_not_counted=""),
         "rated_satisfied": rated & Q(rating=Case.Rating.SATISFIED),
         "rated_basic": rated & Q(rating=Case.Rating.BASIC),
         "rated_unsatisfied": rated & Q(rating=Case.Rating.UNSATISFIED),

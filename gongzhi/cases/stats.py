@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from .models import Case, CaseStats, CaseTownStats
 from .town_settings import settings_for
+from .workflow import State
 
 Key = tuple[int, int, int, int, date]  # (town, neighborhood, compound, organization, period)
 
@@ -68,9 +69,16 @@ def contributions(case: Case, start_day: int) -> Counter:
         add(case.submitted_at, "overdue")
     if case.closed_at and case.followup_valid:
         add(case.closed_at, "closed_valid")
-        if case.fixed and not case.reopen_count:  # fixed the first time: 处置有效 (definition 2026.2)
-            add(case.closed_at, "confirmed_fixed")
-    if case.feedback_at and case.rating:
+        if case.fixed:
+            # fixed the first time: 处置有效 under every definition; fixed only after 重办: counted
+            # apart, so a town may choose either definition (docs/metrics.md)
+            add(case.closed_at, "confirmed_fixed_reopened" if case.reopen_count else "confirmed_fixed")
+    elif case.closed_at and case.state == State.CLOSED and case.fixed is None:
+        add(case.closed_at, "closed_unreachable")  # closed because the resident could not be reached
+    if case.feedback_at and case.feedback_not_counted:
+        # the latest answer came from the handling organisation's own people: recorded, not counted
+        add(case.feedback_at, "answer_not_counted")
+    elif case.feedback_at and case.rating:
         add(
             case.feedback_at,
             {"satisfied": "rated_satisfied", "basic": "rated_basic", "unsatisfied": "rated_unsatisfied"}[case.rating],
@@ -150,6 +158,8 @@ def rebuild(town_ids: Iterable[int] | None = None, batch: int = 5000) -> int:
         "feedback_at",
         "rating",
         "fixed",
+        "state",
+        "feedback_not_counted",
         "handled_in_time",
         "followup_valid",
         "late",

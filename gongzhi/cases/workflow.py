@@ -25,7 +25,10 @@ class Action(models.TextChoices):
     ACCEPT = "accept", _("Accept")
     START = "start", _("Start work")
     EXPLAIN = "explain", _("Explain and commit to a date")
+    EXTEND = "extend", _("Extend the commitment")
     ESCALATE = "escalate", _("Escalate to the joint meeting")
+    DECIDE = "decide", _("Carry out the joint meeting's resolution")  # the meeting adopted a resolution on it
+    RETURN = "return", _("Back from the joint meeting without a resolution")
     RESOLVE = "resolve", _("Mark resolved")
     CONFIRM = "confirm", _("Confirm fixed")  # the resident (or the callback) says it is fixed
     REOPEN = "reopen", _("Reopen")  # the resident (or the callback) says it is not fixed: 重办
@@ -41,8 +44,15 @@ WORKING = (S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED, S.ESCALATED)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     A.ACCEPT: ((S.SUBMITTED,), S.ACCEPTED),
     A.START: ((S.ACCEPTED,), S.IN_PROGRESS),
-    A.EXPLAIN: ((S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED), S.EXPLAINED),
+    # A second explanation is an extension (its own action, limited by the town's setting).
+    A.EXPLAIN: ((S.ACCEPTED, S.IN_PROGRESS), S.EXPLAINED),
+    A.EXTEND: ((S.EXPLAINED,), S.EXPLAINED),
     A.ESCALATE: ((S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED), S.ESCALATED),
+    # The joint meeting's side of an escalation (gongzhi.meetings calls these): a resolution puts the
+    # case back with the resolution's lead and due date (again when a reconsideration replaces it);
+    # an item ended without one puts it back with its handler.
+    A.DECIDE: ((S.ESCALATED, S.IN_PROGRESS), S.IN_PROGRESS),
+    A.RETURN: ((S.ESCALATED,), S.IN_PROGRESS),
     A.RESOLVE: (WORKING, S.RESOLVED),
     A.CONFIRM: ((S.RESOLVED,), S.CLOSED),
     A.REOPEN: ((S.RESOLVED,), S.IN_PROGRESS),

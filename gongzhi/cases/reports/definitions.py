@@ -17,14 +17,14 @@ from ..models import CaseSettings
 from ..rates import DEFINITION_VERSION, Definition
 from ..selectors import behind
 
-DEFAULT_WEIGHT = CaseSettings._meta.get_field("basic_satisfied_weight").default
-
 
 @dataclass(frozen=True)
 class Settings:
     definition: Definition
     mixed: bool  # the towns use different weights or windows
     start_day_groups: tuple[tuple[int, Q], ...]  # (assessment-month start day, the towns using it)
+    # the fewest cases a line needs to be ranked: the largest of the towns' settings (docs/metrics.md)
+    ranking_min_cases: int = 5
 
     @property
     def start_day(self) -> int:
@@ -33,27 +33,58 @@ class Settings:
 
 def settings_for(town_ids: tuple[int, ...] | None) -> Settings:
     """The definition the rates of these towns (None: every town) are produced with, from the
-    towns' case settings (the model's defaults for a town without settings)."""
+    towns' case settings (the model's defaults for a town without settings). Towns whose
+    settings differ are shown under the defaults, and the page says so."""
     rows = CaseSettings.objects.all() if town_ids is None else CaseSettings.objects.filter(town_id__in=town_ids)
-    pairs = list(rows.values_list("town_id", "period_start_day", "basic_satisfied_weight"))
-    towns_with = {t for t, _sd, _w in pairs}
+    fields = ("town_id", "period_start_day", "ranking_min_cases", *DEFINING)
+    pairs = [dict(zip(fields, row, strict=True)) for row in rows.values_list(*fields)]
+    towns_with = {p["town_id"] for p in pairs}
     lacking = Town.objects.exclude(pk__in=towns_with).exists() if town_ids is None else bool(set(town_ids) - towns_with)
-    variants = {(sd, Decimal(w)) for _t, sd, w in pairs}
+    variants = {_definition(p["period_start_day"], p) for p in pairs}
     if lacking or not variants:
-        variants.add((1, Decimal(DEFAULT_WEIGHT)))
+        variants.add(_definition(1, DEFAULTS))
     special: dict[int, list[int]] = defaultdict(list)
-    for town_id, start_day, _w in pairs:
-        if start_day != 1:
-            special[start_day].append(town_id)
+    for p in pairs:
+        if p["period_start_day"] != 1:
+            special[p["period_start_day"]].append(p["town_id"])
     if special:
         others = [t for ids in special.values() for t in ids]
         groups = ((1, ~Q(town_id__in=others)), *((sd, Q(town_id__in=ids)) for sd, ids in sorted(special.items())))
     else:
         groups = ((1, Q()),)
+    minimums = {p["ranking_min_cases"] for p in pairs} | ({MIN_CASES} if lacking or not pairs else set())
     if len(variants) == 1:
-        start_day, weight = next(iter(variants))
-        return Settings(Definition(DEFINITION_VERSION, weight, start_day), False, groups)
-    return Settings(Definition(DEFINITION_VERSION, Decimal(DEFAULT_WEIGHT), 1), True, groups)
+        return Settings(next(iter(variants)), False, groups, max(minimums))
+    return Settings(_definition(1, DEFAULTS), True, groups, max(minimums))
+
+
+# The settings that change how a rate is computed (besides the assessment window).
+DEFINING = (
+    "basic_satisfied_weight",
+    "effective_definition",
+    "show_composite",
+    "composite_handling_weight",
+    "composite_effective_weight",
+    "composite_satisfaction_weight",
+)
+DEFAULTS = {name: CaseSettings._meta.get_field(name).default for name in DEFINING}
+MIN_CASES = CaseSettings._meta.get_field("ranking_min_cases").default
+
+
+def _definition(start_day: int, values: dict) -> Definition:
+    weights = None
+    if values["show_composite"]:
+        weights = tuple(
+            Decimal(values[name])
+            for name in ("composite_handling_weight", "composite_effective_weight", "composite_satisfaction_weight")
+        )
+    return Definition(
+        DEFINITION_VERSION,
+        Decimal(values["basic_satisfied_weight"]),
+        start_day,
+        effective=values["effective_definition"],
+        composite_weights=weights,
+    )
 
 
 def drill_q(settings: Settings, counter: str, first: date, last: date) -> Q:

@@ -10,6 +10,8 @@ The names below are the public interface: `from gongzhi.cases import services; s
 
 from ..town_settings import settings_for
 from .access import (
+    belongs_to_handling,
+    callback_refusal,
     is_co_handler,
     is_handler,
     is_reporter,
@@ -17,38 +19,59 @@ from .access import (
     may_message,
     may_message_as_staff,
     may_reassign,
+    may_report_as_resident,
     may_set_co_handlers,
     role_allows,
 )
 from .hotspots import propose_hotspot
-from .intake import NewVisit, Report, Submission, enter_case, field_errors, submit_case, submit_cases
+from .intake import (
+    STAFF_NOT_RESIDENT,
+    NewVisit,
+    Report,
+    Submission,
+    enter_case,
+    field_errors,
+    submit_case,
+    submit_cases,
+)
 from .messages import post_message
 from .sweep import sweep
 from .visits import log_visit
 from .workflow import (
     accept_case,
+    apply_meeting_resolution,
     close_unreachable,
     escalate_case,
     explain_case,
+    extend_commitment,
+    extension_refusal,
     merge_case,
     reassign_case,
     record_feedback,
     reject_case,
+    resolve_by_meeting,
     resolve_case,
+    return_from_meeting,
     set_co_handlers,
     start_case,
     withdraw_case,
 )
 
 __all__ = [
+    "STAFF_NOT_RESIDENT",
     "NewVisit",
     "Report",
     "Submission",
     "accept_case",
+    "apply_meeting_resolution",
+    "belongs_to_handling",
+    "callback_refusal",
     "close_unreachable",
     "enter_case",
     "escalate_case",
     "explain_case",
+    "extend_commitment",
+    "extension_refusal",
     "field_errors",
     "is_co_handler",
     "is_handler",
@@ -58,6 +81,7 @@ __all__ = [
     "may_message",
     "may_message_as_staff",
     "may_reassign",
+    "may_report_as_resident",
     "may_set_co_handlers",
     "merge_case",
     "post_message",
@@ -65,7 +89,9 @@ __all__ = [
     "reassign_case",
     "record_feedback",
     "reject_case",
+    "resolve_by_meeting",
     "resolve_case",
+    "return_from_meeting",
     "role_allows",
     "set_co_handlers",
     "settings_for",

@@ -1,19 +1,25 @@
 """Who may do what with a case, beyond the permission strings of core.roles:
 - the handling organisation's members accept, start, resolve (and explain, escalate, reject);
 - the neighborhood's party organisation and residents' committee (cases.route) also explain,
-  escalate, reject, merge, reassign and add co-handlers; they call back (cases.callback);
+  escalate, reject, merge, reassign and add co-handlers; they call back (cases.callback) — once
+  the callback is due and never on a case their own organisation handles or co-handles;
 - the resident who reported the case (by account or by the mobile number they signed in with)
-  confirms, reopens, rates and withdraws.
+  confirms, reopens, rates and withdraws;
+- the joint meeting (gongzhi.meetings, which checks the chair) puts an escalated case back.
 
 `role_allows()` is the role part alone (whatever the case's state now), `may()` adds the
 workflow table (the action is possible from the case's state)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.scope import get_scope
+from gongzhi.orgs.models import Residency
 from gongzhi.places.models import Compound
 
 from ..models import Case
@@ -36,6 +42,42 @@ def is_co_handler(user, case: Case) -> bool:
     return bool(scope.organization_ids) and case.co_handlers.filter(pk__in=scope.organization_ids).exists()
 
 
+def belongs_to_handling(user, case: Case) -> bool:
+    """Whether the user holds a seat, today, in the organisation that handles the case or one
+    that co-handles it (whatever their permissions): their answer about the case is not the
+    resident's (docs/metrics.md)."""
+    scope = get_scope(user)
+    return case.handler_id in scope.organization_ids or is_co_handler(user, case)
+
+
+def callback_refusal(user, case: Case, today: date | None = None) -> str:
+    """Why the user may not call the resident back now: "" when they may, "role" when the
+    callback is not theirs to make (not shown to them), else the reason in words."""
+    if not reaches(user, "cases.callback", case) or belongs_to_handling(user, case):
+        return "role"
+    today = today or timezone.localdate()
+    if case.callback_due is None or case.callback_due > today:
+        return _("The callback is due from %(date)s: the resident has until then to answer themselves.") % {
+            "date": case.callback_due or "—"
+        }
+    return ""
+
+
+def has_staff_seat(user) -> bool:
+    """Whether the user holds a seat today in any organisation or body of the platform."""
+    return bool(user and user.is_authenticated) and get_scope(user).is_staff_member
+
+
+def may_report_as_resident(user, compound: Compound) -> bool:
+    """Resident-channel reports come from residents: staff enter cases through staff entry, with
+    the channel recorded truthfully — unless they live in the compound (a confirmed residency)."""
+    if not has_staff_seat(user):
+        return True
+    return Residency.objects.filter(
+        person__user=user, unit__compound=compound, status=Residency.Status.VERIFIED
+    ).exists()
+
+
 def reaches(user, permission: str, case: Case) -> bool:
     """Whether `permission` of the user reaches this case (its scoped QuerySet)."""
     return Case.objects.for_user(user, permission).filter(pk=case.pk).exists()
@@ -45,8 +87,16 @@ def area_has(user, permission: str, compound: Compound) -> bool:
     return Compound.objects.for_user(user, permission).filter(pk=compound.pk).exists()
 
 
-HANDLER_ACTIONS = {Action.ACCEPT, Action.START, Action.RESOLVE, Action.EXPLAIN, Action.ESCALATE, Action.REJECT}
-ROUTE_ACTIONS = {Action.EXPLAIN, Action.ESCALATE, Action.REJECT, Action.MERGE}
+HANDLER_ACTIONS = {
+    Action.ACCEPT,
+    Action.START,
+    Action.RESOLVE,
+    Action.EXPLAIN,
+    Action.EXTEND,
+    Action.ESCALATE,
+    Action.REJECT,
+}
+ROUTE_ACTIONS = {Action.EXPLAIN, Action.EXTEND, Action.ESCALATE, Action.REJECT, Action.MERGE}
 RESIDENT_ACTIONS = {Action.CONFIRM, Action.REOPEN, Action.WITHDRAW}
 CALLBACK_ACTIONS = {Action.CONFIRM, Action.REOPEN, Action.CLOSE_UNREACHABLE}
 
@@ -62,7 +112,7 @@ def role_allows(user, action: str, case: Case) -> bool:
         return True
     if action in RESIDENT_ACTIONS and is_reporter(user, case):
         return True
-    return action in CALLBACK_ACTIONS and reaches(user, "cases.callback", case)
+    return action in CALLBACK_ACTIONS and callback_refusal(user, case) != "role"
 
 
 def may(user, action: str, case: Case) -> bool:
@@ -94,15 +144,20 @@ def may_message_as_staff(user, case: Case) -> bool:
     return is_handler(user, case) or is_co_handler(user, case) or reaches(user, "cases.route", case)
 
 
-def require(user, action: str, case: Case) -> None:
-    """Refuse an action the case's state does not allow (ValidationError, said in words) or the
-    user's role does not (PermissionDenied: a 404 on the pages)."""
-    if may(user, action, case):
-        return
+def require_state(action: str, case: Case) -> None:
+    """Refuse an action the case's state does not allow (ValidationError, said in words)."""
     if not CASE_WORKFLOW.allows(action, case.state):
         raise ValidationError(
             _("This case is “%(state)s”: it cannot be changed that way now. Reload the page to see what happened.")
             % {"state": case.get_state_display()},
             code="state",
         )
+
+
+def require(user, action: str, case: Case) -> None:
+    """Refuse an action the case's state does not allow (ValidationError, said in words) or the
+    user's role does not (PermissionDenied: a 404 on the pages)."""
+    if may(user, action, case):
+        return
+    require_state(action, case)
     raise PermissionDenied(f"{action} on case {case.pk}")

@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.core import audit
 from gongzhi.core.phones import PHONE_RE
@@ -29,9 +30,15 @@ from .. import stats
 from ..models import Case, CaseNumber, CasePhoto, CaseSettings, Category, Urgency, Visit
 from ..routing import Route, Router
 from ..town_settings import settings_for
+from .access import may_report_as_resident
 from .visits import log_visit
 
 RESIDENT_CHANNELS = (Case.Channel.QR, Case.Channel.RESIDENT)
+STAFF_NOT_RESIDENT = _lazy(
+    "You hold a post in the town: enter the problem through “Enter a case” on your workbench, where the "
+    "channel is recorded as it was. The resident form is for residents (and for staff in the compound they "
+    "live in, once the residents' committee has confirmed their unit)."
+)
 CREATE_AUDITED = [
     "number",
     "compound",
@@ -152,6 +159,8 @@ def _admit(item: Submission, now) -> None:
         if not scope.has("cases.enter") or not scope.area("cases.enter").covers_compound(report.compound):
             raise PermissionDenied("cases.enter")
     if item.channel in RESIDENT_CHANNELS:
+        if item.actor is not None and not may_report_as_resident(item.actor, report.compound):
+            raise ValidationError(STAFF_NOT_RESIDENT, code="staff")
         _check_rate_limits(report, settings_for(report.compound.town_id), item.address, now)
 
 

@@ -25,8 +25,16 @@ from gongzhi.orgs.models import Organization
 from .. import stats
 from ..models import Case
 from ..town_settings import settings_for
-from ..workflow import CASE_WORKFLOW, OPEN_STATES, Action
-from .access import is_reporter, may_reassign, may_set_co_handlers, reaches, require
+from ..workflow import CASE_WORKFLOW, OPEN_STATES, Action, State
+from .access import (
+    belongs_to_handling,
+    callback_refusal,
+    is_reporter,
+    may_reassign,
+    may_set_co_handlers,
+    require,
+    require_state,
+)
 
 AUDITED = [
     "state",
@@ -35,7 +43,10 @@ AUDITED = [
     "resolve_due",
     "commitment",
     "committed_date",
+    "commitment_in_time",
+    "extension_count",
     "escalation_reason",
+    "meeting_resolution",
     "resolution",
     "end_reason",
     "merged_into",
@@ -44,6 +55,7 @@ AUDITED = [
     "rating",
     "feedback_comment",
     "feedback_source",
+    "feedback_not_counted",
     "accept_overdue",
     "resolve_overdue",
     "late",
@@ -58,8 +70,20 @@ RESIDENT_MESSAGES = {
         _("Case %(number)s: %(org)s explains and commits to %(date)s.")
         % {"number": c.number, "org": c.handler, "date": c.committed_date}
     ),
+    Action.EXTEND: lambda c: (
+        _("Case %(number)s: %(org)s moves its committed date to %(date)s.")
+        % {"number": c.number, "org": c.handler, "date": c.committed_date}
+    ),
     Action.ESCALATE: lambda c: (
         _("Case %(number)s involves several organisations and goes to the joint meeting.") % {"number": c.number}
+    ),
+    Action.DECIDE: lambda c: (
+        _("Case %(number)s: the joint meeting adopted resolution %(resolution)s; %(org)s leads the work, due %(date)s.")
+        % {"number": c.number, "resolution": c.meeting_resolution, "org": c.handler, "date": c.resolve_due}
+    ),
+    Action.RETURN: lambda c: (
+        _("Case %(number)s: the joint meeting made no resolution on it; %(org)s handles it, due %(date)s.")
+        % {"number": c.number, "org": c.handler, "date": c.resolve_due}
     ),
     Action.RESOLVE: lambda c: (
         _("Case %(number)s is marked resolved. Is it fixed? Please tell us and rate the handling.")
@@ -81,9 +105,16 @@ RESIDENT_MESSAGES = {
 Changes = dict | Callable[[Case], dict]
 
 
-def _locked(case: Case, expected_version: int) -> Case:
-    """The case's row alone, locked, at the version the form was opened on; the handler, compound
-    and category are read along (not locked)."""
+# The version a step of the joint meeting is taken at: the row as it is (no form was opened on it).
+AS_IT_IS = object()
+
+
+def _locked(case: Case, expected_version) -> Case:
+    """The case's row alone, locked, at the version the form was opened on (AS_IT_IS: a step of
+    the joint meeting, taken on the row as it is); the handler, compound and category are read
+    along (not locked)."""
+    if expected_version is AS_IT_IS:
+        return lock(case, check_version=False, related=("handler", "compound", "category"))
     return lock(case, expected_version=expected_version, related=("handler", "compound", "category"))
 
 
@@ -92,13 +123,20 @@ def _transition(
     *,
     actor,
     action: str,
-    expected_version: int,
+    expected_version,
     changes: Changes,
     notify_handler: str = "",
+    role_checked: bool = False,
+    audit_extra: dict | None = None,
 ) -> Case:
+    """One step of the table. `role_checked`: the caller has checked who may take it (the joint
+    meeting's chair, the callback rules); the state is checked here in every case."""
     with transaction.atomic():
         current = _locked(case, expected_version)
-        require(actor, action, current)
+        if role_checked:
+            require_state(action, current)
+        else:
+            require(actor, action, current)
         tracker = stats.track(current)
         changes = {"state": CASE_WORKFLOW.target(action, current.state), **_resolved(changes, current)}
         before = audit.snapshot(current, [f for f in AUDITED if f in changes])
@@ -108,7 +146,7 @@ def _transition(
         current.save()
         tracker.commit()
         after = audit.snapshot(current, [f for f in AUDITED if f in changes])
-        audit.record(actor, f"cases.case.{action}", current, before=before, after=after)
+        audit.record(actor, f"cases.case.{action}", current, before=before, after={**after, **(audit_extra or {})})
         notify(
             users=[current.reporter_user_id] if current.reporter_user_id else [],
             text=RESIDENT_MESSAGES[action](current),
@@ -139,50 +177,117 @@ def start_case(*, actor, case: Case, expected_version: int) -> Case:
     return _transition(case, actor=actor, action=Action.START, expected_version=expected_version, changes={})
 
 
+def _check_commitment(committed_date: date | None, today: date, field: str = "committed_date") -> dict:
+    if committed_date is None or committed_date < today:
+        return {field: _("The committed date cannot be in the past.")}
+    if committed_date > today + timedelta(days=365):
+        return {field: _("Commit to a date within a year.")}
+    return {}
+
+
 def explain_case(*, actor, case: Case, explanation: str, committed_date: date, expected_version: int) -> Case:
-    """Explain to the resident why it cannot be fixed at once and commit to a date (seed 六.3⑴):
-    the committed date becomes the deadline."""
+    """Explain to the resident why it cannot be fixed at once and commit to a date (seed 六.3⑴).
+    Given by the resolve-by date, the committed date becomes the deadline; given after it, the
+    explanation is recorded and shown but the case stays late and is not handled in time
+    (docs/metrics.md). A later change of the date is an extension (`extend_commitment`)."""
     explanation = (explanation or "").strip()
     today = timezone.localdate()
-    errors = {}
+    errors = _check_commitment(committed_date, today)
     if len(explanation) < 5:
         errors["explanation"] = _("Write the explanation the resident will read.")
-    if committed_date is None or committed_date < today:
-        errors["committed_date"] = _("The committed date cannot be in the past.")
-    elif committed_date > today + timedelta(days=365):
-        errors["committed_date"] = _("Commit to a date within a year.")
     if errors:
         raise ValidationError(errors)
+
+    def changes(current: Case) -> dict:
+        if current.meeting_resolution:
+            raise ValidationError(
+                _("This case is carried out under resolution %(number)s: its date is the resolution's.")
+                % {"number": current.meeting_resolution},
+                code="resolution",
+            )
+        in_time = not current.resolve_overdue and today <= current.resolve_due
+        committed = {"commitment": explanation, "committed_date": committed_date, "commitment_in_time": in_time}
+        if in_time:
+            return {**committed, "resolve_due": committed_date, "due_provisional": False}
+        return {**committed, "resolve_overdue": True, "late": True}
+
+    return _transition(case, actor=actor, action=Action.EXPLAIN, expected_version=expected_version, changes=changes)
+
+
+def extension_refusal(case: Case, today: date) -> str:
+    """Why the commitment of an explained case cannot be extended now ("" when it can): the town's
+    limit is reached, or the commitment was given late or its date has passed."""
+    allowed = settings_for(case.town_id).max_extensions
+    if case.extension_count >= allowed:
+        if not allowed:
+            return _("The town does not allow extending a commitment.")
+        return _("The town allows %(n)s extension(s) of a commitment; this case has had them.") % {"n": allowed}
+    if not case.commitment_in_time or case.resolve_overdue or today > case.resolve_due:
+        return _("The commitment was given or kept too late to be extended: the case counts as late.")
+    return ""
+
+
+def extend_commitment(*, actor, case: Case, committed_date: date, reason: str, expected_version: int) -> Case:
+    """Move the committed date (with a reason, audited), as often as the town allows (default
+    once), and only while the commitment stands: given in time and its date not yet passed."""
+    reason = (reason or "").strip()
+    today = timezone.localdate()
+    errors = _check_commitment(committed_date, today)
+    if len(reason) < 5:
+        errors["reason"] = _("Say why the committed date has to move; the resident will read it.")
+    if errors:
+        raise ValidationError(errors)
+
+    def changes(current: Case) -> dict:
+        refusal = extension_refusal(current, today)
+        if refusal:
+            raise ValidationError(refusal, code="extension")
+        if committed_date <= current.committed_date:
+            raise ValidationError(
+                {
+                    "committed_date": _("Choose a date after the current committed date (%(date)s).")
+                    % {"date": current.committed_date}
+                }
+            )
+        return {
+            "committed_date": committed_date,
+            "resolve_due": committed_date,
+            "extension_count": current.extension_count + 1,
+        }
+
     return _transition(
         case,
         actor=actor,
-        action=Action.EXPLAIN,
+        action=Action.EXTEND,
         expected_version=expected_version,
-        changes={
-            "commitment": explanation,
-            "committed_date": committed_date,
-            "resolve_due": committed_date,
-            "resolve_overdue": False,
-        },
+        changes=changes,
+        audit_extra={"reason": reason},
     )
 
 
 def escalate_case(*, actor, case: Case, reason: str, expected_version: int) -> Case:
-    """Several organisations are involved: the case goes to the neighborhood's joint meeting
-    (listed as awaiting it until the meetings module takes it up)."""
+    """Several organisations are involved: the case goes to the neighborhood's joint meeting.
+    Its own resolve-by clock stops (a case escalated after its deadline stays late); the meeting's
+    resolution gives it a new handler and deadline (`apply_meeting_resolution`)."""
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ValidationError({"reason": _("Say why the joint meeting is needed and who is involved.")})
     party_org = Organization.objects.filter(
         neighborhood_id=case.neighborhood_id, kind=Organization.Kind.PARTY_ORG
     ).first()
-    updated = _transition(
-        case,
-        actor=actor,
-        action=Action.ESCALATE,
-        expected_version=expected_version,
-        changes={"escalated_at": timezone.now(), "escalation_reason": reason},
-    )
+    now = timezone.now()
+    today = timezone.localtime(now).date()
+
+    def changes(current: Case) -> dict:
+        late = current.resolve_overdue or today > current.resolve_due
+        return {
+            "escalated_at": now,
+            "escalation_reason": reason,
+            "resolve_overdue": late,
+            "late": current.late or late,
+        }
+
+    updated = _transition(case, actor=actor, action=Action.ESCALATE, expected_version=expected_version, changes=changes)
     if party_org:
         notify(
             users=users_of([party_org.pk]),
@@ -193,27 +298,109 @@ def escalate_case(*, actor, case: Case, reason: str, expected_version: int) -> C
     return updated
 
 
+def _resolution_changes(current: Case, resolution: str, now, done_on: date) -> dict:
+    """What resolving changes. Late when the resolve-by date had passed on `done_on` — except
+    while the case waited for the joint meeting (its clock stopped) — or was marked passed."""
+    waiting = current.state == State.ESCALATED
+    late = current.resolve_overdue or (not waiting and done_on > current.resolve_due)
+    today = timezone.localtime(now).date()
+    return {
+        "resolution": resolution,
+        "resolved_at": now,
+        "handled_in_time": not late,
+        "resolve_overdue": late,
+        "late": current.late or late,
+        "callback_due": deadline_after(today, settings_for(current.town_id).callback_after_days).date,
+        "callback_notified": False,
+        "fixed": None,
+    }
+
+
 def resolve_case(*, actor, case: Case, resolution: str, expected_version: int) -> Case:
     resolution = (resolution or "").strip()
     if len(resolution) < 2:
         raise ValidationError({"resolution": _("Say briefly what was done.")})
     now = timezone.now()
     today = timezone.localtime(now).date()
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.RESOLVE,
+        expected_version=expected_version,
+        changes=lambda current: _resolution_changes(current, resolution, now, today),
+    )
+
+
+# --- The joint meeting's side (called by gongzhi.meetings, which checks the chair's right) ----
+
+
+def apply_meeting_resolution(
+    *, actor, case: Case, number: str, lead: Organization, due: date, co_organizations=()
+) -> Case:
+    """The joint meeting adopted resolution `number` on the case's item (or replaced it on
+    reconsideration): the case goes back to work with the resolution's lead as its handler, the
+    assisting organisations as co-handlers, and the resolution's due date as its deadline."""
 
     def changes(current: Case) -> dict:
-        late = today > current.resolve_due
+        if current.state == State.IN_PROGRESS and not current.meeting_resolution:
+            raise ValidationError(_("This case is not waiting for the joint meeting."), code="state")
         return {
-            "resolution": resolution,
-            "resolved_at": now,
-            "handled_in_time": not late,
-            "resolve_overdue": current.resolve_overdue or late,
-            "late": current.late or late,
-            "callback_due": deadline_after(today, settings_for(current.town_id).callback_after_days).date,
-            "callback_notified": False,
-            "fixed": None,
+            "handler": lead,
+            "meeting_resolution": number,
+            "resolve_due": due,
+            "due_provisional": False,
         }
 
-    return _transition(case, actor=actor, action=Action.RESOLVE, expected_version=expected_version, changes=changes)
+    with transaction.atomic():
+        updated = _transition(
+            case,
+            actor=actor,
+            action=Action.DECIDE,
+            expected_version=AS_IT_IS,
+            changes=changes,
+            role_checked=True,
+        )
+        others = [o for o in co_organizations if o.pk != lead.pk]
+        updated.co_handlers.remove(lead)
+        if others:
+            updated.co_handlers.add(*others)
+    return updated
+
+
+def return_from_meeting(*, actor, case: Case, outcome: str) -> Case:
+    """The meeting ended the case's item without a resolution (noted, withdrawn, not passed): the
+    case goes back to its handler, with a new resolve-by date counted from today (its clock
+    was stopped while it waited)."""
+    today = timezone.localdate()
+
+    def changes(current: Case) -> dict:
+        due = deadline_after(today, current.category.resolve_days_for(current.urgency))
+        return {"resolve_due": due.date, "due_provisional": due.provisional}
+
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.RETURN,
+        expected_version=AS_IT_IS,
+        changes=changes,
+        role_checked=True,
+        audit_extra={"outcome": (outcome or "")[:500]},
+    )
+
+
+def resolve_by_meeting(*, actor, case: Case, number: str, note: str, done_on: date) -> Case:
+    """The meeting checked resolution `number` and closed it: the case it carried out is resolved.
+    In time when the lead reported it carried out (`done_on`) by the case's deadline."""
+    now = timezone.now()
+    text = _("Resolution %(number)s was carried out and checked: %(note)s") % {"number": number, "note": note}
+    return _transition(
+        case,
+        actor=actor,
+        action=Action.RESOLVE,
+        expected_version=AS_IT_IS,
+        changes=lambda current: _resolution_changes(current, text[:2000], now, done_on),
+        role_checked=True,
+    )
 
 
 def record_feedback(
@@ -232,16 +419,20 @@ def record_feedback(
     if rating not in Case.Rating.values:
         raise ValidationError({"rating": _("Choose 满意, 基本满意 or 不满意.")})
     comment = (comment or "").strip()[:1000]
-    if by_callback and not reaches(actor, "cases.callback", case):
-        raise PermissionDenied("cases.callback")
-    if not by_callback and actor is not None and not is_reporter(actor, case):
-        raise PermissionDenied("not the reporter")
+    if actor is not None:
+        if by_callback:
+            _require_callback(actor, case)
+        elif not is_reporter(actor, case):
+            raise PermissionDenied("not the reporter")
+    # An answer from the handling organisation's own people is recorded, not counted.
+    not_counted = Case.NotCounted.HANDLER_MEMBER if actor is not None and belongs_to_handling(actor, case) else ""
     now = timezone.now()
     feedback = {
         "rating": rating,
         "feedback_comment": comment,
         "feedback_at": now,
         "feedback_source": Case.FeedbackSource.CALLBACK if by_callback else Case.FeedbackSource.RESIDENT,
+        "feedback_not_counted": not_counted,
     }
     if fixed:
         return _transition(
@@ -249,7 +440,8 @@ def record_feedback(
             actor=actor,
             action=Action.CONFIRM,
             expected_version=expected_version,
-            changes={**feedback, "fixed": True, "closed_at": now, "followup_valid": True},
+            changes={**feedback, "fixed": True, "closed_at": now, "followup_valid": not not_counted},
+            role_checked=True,
         )
     today = timezone.localtime(now).date()
 
@@ -274,7 +466,18 @@ def record_feedback(
         expected_version=expected_version,
         changes=reopened,
         notify_handler=_("Case %(number)s was reopened: the resident says it is not fixed.") % {"number": case.number},
+        role_checked=True,
     )
+
+
+def _require_callback(actor, case: Case) -> None:
+    """The callback rules (docs/metrics.md): only once due, never by the handling or a co-handling
+    organisation's people, only where the callback right reaches."""
+    refusal = callback_refusal(actor, case)
+    if refusal == "role":
+        raise PermissionDenied("cases.callback")
+    if refusal:
+        raise ValidationError(refusal, code="callback")
 
 
 def close_unreachable(*, actor, case: Case, note: str, expected_version: int) -> Case:
@@ -283,12 +486,15 @@ def close_unreachable(*, actor, case: Case, note: str, expected_version: int) ->
     note = (note or "").strip()
     if len(note) < 2:
         raise ValidationError({"note": _("Say how you tried to reach the resident.")})
+    if actor is not None:
+        _require_callback(actor, case)
     return _transition(
         case,
         actor=actor,
         action=Action.CLOSE_UNREACHABLE,
         expected_version=expected_version,
         changes={"closed_at": timezone.now(), "followup_valid": False, "end_reason": note},
+        role_checked=True,
     )
 
 

@@ -60,11 +60,13 @@ def routes(world):
     token, done_token = open_case.tracking_token, resolved.tracking_token
     return [
         Route("cases:report", args=(world.c1.uid,), expect=everyone()),
+        # Resident-channel reports come from residents: staff are refused (the form is not shown
+        # to them; they enter cases through staff entry).
         Route(
             "cases:report",
             args=(world.c1.uid,),
             method="POST",
-            expect=signed_in(200),
+            expect=only({"resident": 200}, default=403, anonymous=302),
             anonymous_to=PHONE_SIGN_IN,
         ),
         Route("cases:report", args=("nosuchcompound",), expect=everyone(404)),

@@ -174,8 +174,10 @@ def test_reporter_by_mobile_number_only_may_answer(world, submit):
     assert case.state == State.CLOSED and case.rating == "basic"
 
 
-def test_stale_page_gets_the_changed_by_someone_else_message(client_for, world, submit):
+@pytest.mark.frozen("2026-11-27 10:00")
+def test_stale_page_gets_the_changed_by_someone_else_message(client_for, world, submit, clock):
     case = resolved(world, submit())
+    clock.move_to(f"{case.callback_due} 09:00")  # the resident has not answered; the callback is due
     stale = case.version
     client = client_for("resident")
     client.post(f"/t/{case.tracking_token}/message/", {"text": "请问什么时候修好？"})  # messages keep the version

@@ -82,7 +82,9 @@ def story(world, submit, categories, clock):
     act("B", services.record_feedback, resident, fixed=True, rating="basic")
     act("C", services.record_feedback, resident, fixed=False, rating="unsatisfied")
     act("D", services.close_unreachable, rc, note="三次电话未接通")
-    at(clock, 11, 27)  # "today" for the pages: the current assessment month is November 2026
+    # "Today" for the pages: November is finished, so the rankings count it (they leave out the
+    # unfinished month); the tests of the unfinished month move the clock back into November.
+    at(clock, 12, 2)
     return cases
 
 
@@ -130,38 +132,60 @@ def test_town_page_per_month_with_raw_counts(world, story, client_for):
     assert numbers(total) == [("62.5%", [5], 8), ("100.0%", [4], 4), ("76.0%", [2, 2], 5)]
     html = response.content.decode()
     # The definition that produced the numbers, and the raw counts beside the percentages.
-    assert "Definition 2026.2: 基本满意 weighs 0.90; calendar months." in html
+    assert (
+        "Definition 2026.3: 基本满意 weighs 0.90; 处置有效 counts cases confirmed fixed the first time; calendar months."
+        in html
+    )
     assert "62.5%" in html and "76.0%" in html
     # The chart's data travel as JSON, with the same numbers as the table.
     chart = response.context["chart"]
     assert chart["labels"] == ["2026-10", "2026-11"]
     assert chart["series"][0]["data"] == [100.0, 50.0]
+    assert chart["provisional"] == [False, False]  # both months are finished
+    assert [s["key"] for s in chart["series"]] == ["handling", "effective", "satisfaction"]  # no composite
     assert 'id="rates-chart-data"' in html and "<script>" not in html.replace('<script src="', "")
 
 
 def test_town_page_ranks_neighborhoods_and_organisations(world, story, client_for):
-    response = page(client_for("office"), f"at=town.{world.town.uid}&{RANGE}")
+    town = f"at=town.{world.town.uid}&{RANGE}"
+    response = page(client_for("office"), town)
     neighborhoods, organisations = response.context["rankings"]
     assert neighborhoods["kind"] == "neighborhood" and organisations["kind"] == "organization"
     rows = {r["line"].label: r for r in neighborhoods["rows"]}
     assert numbers(rows["新城"])[0] == ("71.4%", [5], 7)
     assert numbers(rows["世博"]) == [("0.0%", [0], 1), ("—", [0], 0), ("—", [0, 0], 0)]
-    orgs = {r["line"].label: r for r in organisations["rows"]}
-    assert set(orgs) == {"申江物业", "新城居委会", "世博居委会"}
+    # 新城 is ranked on its 7 accepted cases; 世博 has 1, fewer than the town's minimum (5).
+    assert (rows["新城"]["rank"], rows["世博"]["rank"]) == (1, None)
+    assert "too few to rank" in response.content.decode()
+    # Organisations are ranked one kind at a time: the residents' committees (two lines) first.
+    assert [k["kind"] for k in organisations["kinds"]] == ["residents_committee", "property_company"]
+    assert {r["line"].label for r in organisations["rows"]} == {"新城居委会", "世博居委会"}
+    assert numbers(next(r for r in organisations["rows"] if r["line"].label == "新城居委会")) == [
+        ("100.0%", [1], 1),
+        ("100.0%", [1], 1),
+        ("90.0%", [0, 1], 1),
+    ]
+    response = page(client_for("office"), f"{town}&okind=property_company")
+    orgs = {r["line"].label: r for r in response.context["rankings"][1]["rows"]}
+    assert set(orgs) == {"申江物业"}
     assert numbers(orgs["申江物业"]) == [("66.7%", [4], 6), ("100.0%", [3], 3), ("72.5%", [2, 1], 4)]
     assert (orgs["申江物业"]["overdue"]["value"], orgs["申江物业"]["reopened"]["value"]) == (2, 1)  # G, C
-    assert numbers(orgs["新城居委会"]) == [("100.0%", [1], 1), ("100.0%", [1], 1), ("90.0%", [0, 1], 1)]
-    # Sorted by the handling rate, lowest first; "—" never sorts as 0.
-    response = page(client_for("office"), f"at=town.{world.town.uid}&{RANGE}&osort=handling")
-    assert [r["line"].label for r in response.context["rankings"][1]["rows"]] == [
-        "世博居委会",
-        "申江物业",
-        "新城居委会",
+    assert orgs["申江物业"]["rank"] == 1  # 6 accepted cases
+    # Sorted by a rate, lowest first on request; a line too few to rank, or with "—", comes after
+    # the ranked ones.
+    from gongzhi.cases.models import CaseSettings
+
+    CaseSettings.objects.update_or_create(town=world.town, defaults={"ranking_min_cases": 1})
+    response = page(client_for("office"), f"{town}&osort=handling")
+    ranked = response.context["rankings"][1]["rows"]
+    assert [(r["line"].label, r["rank"]) for r in ranked] == [("世博居委会", 2), ("新城居委会", 1)]
+    response = page(client_for("office"), f"{town}&sort=-effective")
+    assert [(r["line"].label, r["rank"]) for r in response.context["rankings"][0]["rows"]] == [
+        ("新城", 1),
+        ("世博", None),  # nothing to measure: never ranked, never taken as 0
     ]
-    response = page(client_for("office"), f"at=town.{world.town.uid}&{RANGE}&osort=-overdue")
+    response = page(client_for("office"), f"{town}&okind=property_company&osort=-overdue")
     assert response.context["rankings"][1]["rows"][0]["line"].label == "申江物业"
-    response = page(client_for("office"), f"at=town.{world.town.uid}&{RANGE}&sort=-effective")
-    assert [r["line"].label for r in response.context["rankings"][0]["rows"]] == ["新城", "世博"]
 
 
 def test_neighborhood_page_of_the_party_secretary(world, story, client_for):
@@ -172,9 +196,10 @@ def test_neighborhood_page_of_the_party_secretary(world, story, client_for):
     by_name = {r["line"].label: r for r in compounds["rows"]}
     assert numbers(by_name["新城一村"])[0] == ("66.7%", [4], 6)
     assert numbers(by_name["新城二村"]) == [("100.0%", [1], 1), ("100.0%", [1], 1), ("90.0%", [0, 1], 1)]
-    assert {r["line"].label for r in organisations["rows"]} == {"申江物业", "新城居委会"}
+    assert {k["kind"] for k in organisations["kinds"]} == {"property_company", "residents_committee"}
     # "Which organisation is late": the property company, with the late case behind the number.
-    pc = next(r for r in organisations["rows"] if r["line"].label == "申江物业")
+    response = page(client_for("party_secretary"), f"{RANGE}&okind=property_company")
+    pc = next(r for r in response.context["rankings"][1]["rows"] if r["line"].label == "申江物业")
     assert pc["overdue"]["value"] == 2
     listed = client_for("party_secretary").get(pc["overdue"]["url"])
     assert sorted(c.number for c in listed.context["page_obj"]) == [story["G"].number, story["C"].number]
@@ -227,7 +252,8 @@ def test_nothing_to_measure_shows_a_dash(world, story, client_for):
     assert "No case of" in html  # the empty state says what will appear
 
 
-def test_default_range_is_the_last_twelve_assessment_months(world, story, client_for):
+def test_default_range_is_the_last_twelve_assessment_months(world, story, client_for, clock):
+    clock.move_to("2026-11-27 10:00")
     response = page(client_for("office"))
     labels = [p["line"].label for p in response.context["periods"]]
     assert labels[0] == "2025-12" and labels[-1] == "2026-11" and len(labels) == 12
@@ -299,7 +325,7 @@ def test_drill_down_lists_exactly_the_cases_behind_each_number(world, story, cli
     rows += [r for ranking in response.context["rankings"] for r in ranking["rows"]]
     for row in rows:
         for rate in row["rates"]:
-            for count in [*rate["parts"], rate["denominator"]]:
+            for count in [*rate["parts"], rate["denominator"], *rate["extras"]]:
                 listed = client.get(count["url"])
                 assert listed.context["page_obj"].paginator.count == count["value"], count["url"]
         assert client.get(row["overdue"]["url"]).context["page_obj"].paginator.count == row["overdue"]["value"]
@@ -321,21 +347,27 @@ def test_excel_export(world, story, client_for):
     periods, ranking = book.worksheets
     rows = list(periods.iter_rows(values_only=True))
     assert "新城" in rows[0][0] and "2026-10 – 2026-11" in rows[0][0]
-    assert "2026.2" in rows[1][0] and "0.90" in rows[1][0]
+    assert "2026.3" in rows[1][0] and "0.90" in rows[1][0] and "first time" in rows[1][0]
     assert rows[3][:4] == ("Assessment month", "first month", "last month", "Handling rate (调处率)")
     november = next(r for r in rows if r[0] == "2026-11")
-    data = dict(zip(CaseStats.COUNTERS, november[12:], strict=True))
+    data = dict(zip(CaseStats.COUNTERS, november[12:-1], strict=True))
     assert november[3] == pytest.approx(0.6)  # handling rate 3 ÷ 5 in 新城 (K is in 世博)
     assert (november[4], november[5]) == (3, 5)
     assert data["accepted"] == 5 and data["handled_in_time"] == 3 and data["reopened"] == 1
     assert november[9] == pytest.approx(0.6333)  # (1 + 0.9) ÷ 3
     total = rows[-1]
     assert (total[4], total[5]) == (5, 7)
+    assert rows[3][-1] == "not finished" and november[-1] is None  # November is finished
     ranked = list(ranking.iter_rows(values_only=True))
+    assert "Ranked over 2026-10 – 2026-11." in ranked[2][0]
+    assert ranked[3][:4] == ("kind", "name", "type", "rank")
     names = [r[1] for r in ranked[4:]]
     assert set(names) == {"新城一村", "新城二村", "申江物业", "新城居委会"}
+    c1 = next(r for r in ranked[4:] if r[1] == "新城一村")
+    assert c1[3] == 1  # 6 accepted cases
     c2 = next(r for r in ranked[4:] if r[1] == "新城二村")
-    assert (c2[3], c2[4], c2[5]) == (1.0, 1, 1) and c2[9] == pytest.approx(0.9)
+    assert c2[3] == "too few to rank"  # 1 accepted case
+    assert (c2[4], c2[5], c2[6]) == (1.0, 1, 1) and c2[10] == pytest.approx(0.9)
     empty = client_for("office").get(f"/rates/export/?at=town.{world.town.uid}&start=2026-01&end=2026-01")
     first_month = next(
         r

@@ -1,5 +1,7 @@
 """The office's category tree, routing table, deadlines and case settings."""
 
+from decimal import Decimal
+
 import pytest
 
 from gongzhi.cases.models import CaseSettings, Category
@@ -96,39 +98,103 @@ def test_retired_category_cannot_be_chosen(world, client_for, categories, report
         submit_case(actor=None, report=report(category=other), channel="qr")
 
 
+SETTINGS = {
+    "period_start_day": "1",
+    "basic_satisfied_weight": "0.9",
+    "effective_definition": "first_time",
+    "composite_handling_weight": "0.10",
+    "composite_effective_weight": "0.50",
+    "composite_satisfaction_weight": "0.40",
+    "ranking_min_cases": "5",
+    "max_extensions": "1",
+    "callback_after_days": "3",
+    "hotspot_min_cases": "3",
+    "hotspot_days": "30",
+    "reports_per_phone_per_day": "10",
+    "reports_per_address_per_hour": "30",
+}
+
+
 def test_settings_change_recounts(world, client_for, categories, submit, django_capture_on_commit_callbacks):
     submit()
     settings, _ = CaseSettings.objects.get_or_create(town=world.town)
     response = client_for("office").post(
         f"/cases/setup/settings/?town={world.town.uid}",
-        {
-            "period_start_day": "19",
-            "basic_satisfied_weight": "0.8",
-            "callback_after_days": "3",
-            "hotspot_min_cases": "3",
-            "hotspot_days": "30",
-            "reports_per_phone_per_day": "10",
-            "reports_per_address_per_hour": "30",
-            "version": settings.version,
-        },
+        {**SETTINGS, "period_start_day": "19", "basic_satisfied_weight": "0.8", "version": settings.version},
     )
     assert response.status_code == 302
     settings.refresh_from_db()
     assert settings.period_start_day == 19
     bad = client_for("office").post(
         f"/cases/setup/settings/?town={world.town.uid}",
+        {**SETTINGS, "period_start_day": "31", "basic_satisfied_weight": "1.5", "version": settings.version},
+    )
+    assert bad.status_code == 200 and {"period_start_day", "basic_satisfied_weight"} <= set(bad.context["form"].errors)
+
+
+def test_rate_settings_are_edited_and_audited(world, client_for):
+    """The 处置有效率 definition, the composite index and its weights, the ranking minimum and
+    the extensions allowed: saved through the service, audited with before and after."""
+    settings, _ = CaseSettings.objects.get_or_create(town=world.town)
+    client = client_for("office")
+    form = client.get(f"/cases/setup/settings/?town={world.town.uid}").context["form"]
+    assert {"effective_definition", "show_composite", "ranking_min_cases", "max_extensions"} <= set(form.fields)
+    response = client.post(
+        f"/cases/setup/settings/?town={world.town.uid}",
         {
-            "period_start_day": "31",
-            "basic_satisfied_weight": "1.5",
-            "callback_after_days": "3",
-            "hotspot_min_cases": "3",
-            "hotspot_days": "30",
-            "reports_per_phone_per_day": "10",
-            "reports_per_address_per_hour": "30",
+            **SETTINGS,
+            "effective_definition": "every_confirmed",
+            "show_composite": "on",
+            "composite_handling_weight": "0.20",
+            "composite_effective_weight": "0.30",
+            "composite_satisfaction_weight": "0.50",
+            "ranking_min_cases": "3",
+            "max_extensions": "2",
             "version": settings.version,
         },
     )
-    assert bad.status_code == 200 and {"period_start_day", "basic_satisfied_weight"} <= set(bad.context["form"].errors)
+    assert response.status_code == 302
+    settings.refresh_from_db()
+    assert settings.effective_definition == "every_confirmed" and settings.show_composite
+    assert (settings.composite_handling_weight, settings.composite_satisfaction_weight) == (
+        Decimal("0.20"),
+        Decimal("0.50"),
+    )
+    assert (settings.ranking_min_cases, settings.max_extensions) == (3, 2)
+    entry = AuditEntry.objects.filter(action="cases.casesettings.update", object_id=str(settings.pk)).latest("pk")
+    assert entry.before["effective_definition"] == "first_time"
+    assert entry.after["effective_definition"] == "every_confirmed"
+    assert entry.after["show_composite"] is True
+    page = client.get(f"/cases/setup/?town={world.town.uid}").content.decode()
+    assert "0.20 / 0.30 / 0.50" in page
+
+
+def test_composite_weights_must_add_up_to_one(world, client_for):
+    settings, _ = CaseSettings.objects.get_or_create(town=world.town)
+    client = client_for("office")
+    posted = {
+        **SETTINGS,
+        "show_composite": "on",
+        "composite_handling_weight": "0.20",
+        "composite_effective_weight": "0.50",
+        "composite_satisfaction_weight": "0.40",
+        "version": settings.version,
+    }
+    response = client.post(f"/cases/setup/settings/?town={world.town.uid}", posted)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert any("must add up to 1.00" in e and "1.10" in e for e in form.non_field_errors())
+    # The input is kept, nothing is saved.
+    html = response.content.decode()
+    assert 'name="composite_handling_weight" value="0.20"' in html and "checked" in html
+    settings.refresh_from_db()
+    assert not settings.show_composite and settings.composite_handling_weight == Decimal("0.10")
+    assert not AuditEntry.objects.filter(action="cases.casesettings.update", object_id=str(settings.pk)).exists()
+    # Weights kept while the index is not shown are not checked.
+    response = client.post(f"/cases/setup/settings/?town={world.town.uid}", {**posted, "show_composite": ""})
+    assert response.status_code == 302
+    settings.refresh_from_db()
+    assert not settings.show_composite and settings.composite_handling_weight == Decimal("0.20")
 
 
 def test_others_cannot_edit_settings(world, client_for, categories):

@@ -151,10 +151,12 @@ def test_merge_does_not_find_a_case_of_another_town(world, client_for, submit, c
         ("unreachable", "", State.CLOSED, False),
     ],
 )
+@pytest.mark.frozen("2026-11-27 10:00")
 def test_callback_result_recorded_by_the_residents_committee(
-    world, client_for, submit, outcome, rating, state, source_valid
+    world, client_for, submit, clock, outcome, rating, state, source_valid
 ):
     case = resolved(submit(), world)
+    clock.move_to(f"{case.callback_due} 09:00")  # the callback is due
     response = client_for("rc_worker").post(
         act_url(case, "callback"),
         {
@@ -175,10 +177,13 @@ def test_callback_result_recorded_by_the_residents_committee(
         assert case.reopen_count == 1
 
 
-def test_callback_needs_a_rating(world, client_for, submit):
+@pytest.mark.frozen("2026-11-27 10:00")
+def test_callback_needs_a_rating(world, client_for, submit, clock):
     case = resolved(submit(), world)
+    clock.move_to(f"{case.callback_due} 09:00")
     response = client_for("rc_worker").post(act_url(case, "callback"), {"version": case.version, "outcome": "fixed"})
     assert response.status_code == 200
+    assert "Choose 满意, 基本满意 or 不满意." in response.content.decode()
     assert fresh(case).state == State.RESOLVED
 
 

@@ -32,13 +32,14 @@ EXPECTED = {
     },
     S.IN_PROGRESS: {
         A.EXPLAIN: S.EXPLAINED,
+        A.DECIDE: S.IN_PROGRESS,  # a reconsideration replaced the resolution it is carried out under
         A.ESCALATE: S.ESCALATED,
         A.RESOLVE: S.RESOLVED,
         A.MERGE: S.MERGED,
         A.WITHDRAW: S.WITHDRAWN,
     },
-    S.EXPLAINED: {A.EXPLAIN: S.EXPLAINED, A.ESCALATE: S.ESCALATED, A.RESOLVE: S.RESOLVED, A.WITHDRAW: S.WITHDRAWN},
-    S.ESCALATED: {A.RESOLVE: S.RESOLVED},
+    S.EXPLAINED: {A.EXTEND: S.EXPLAINED, A.ESCALATE: S.ESCALATED, A.RESOLVE: S.RESOLVED, A.WITHDRAW: S.WITHDRAWN},
+    S.ESCALATED: {A.RESOLVE: S.RESOLVED, A.DECIDE: S.IN_PROGRESS, A.RETURN: S.IN_PROGRESS},
     S.RESOLVED: {A.CONFIRM: S.CLOSED, A.REOPEN: S.IN_PROGRESS, A.CLOSE_UNREACHABLE: S.CLOSED},
     S.CLOSED: {},
     S.REJECTED: {},
@@ -55,9 +56,18 @@ def test_the_transition_table_is_the_agreed_workflow(state):
     assert (state in TERMINAL) == (not EXPECTED[state])
 
 
-def put_in_state(case: Case, state: str) -> Case:
-    """Force a case into `state` for the table walk (set-up, not behaviour under test)."""
-    Case.objects.filter(pk=case.pk).update(state=state)
+def put_in_state(case: Case, state: str, action: str = "") -> Case:
+    """Force a case into `state` for the table walk (set-up, not behaviour under test): with a
+    commitment given in time, a callback due today and a resolution it is carried out under, so
+    that only the state decides whether an action is allowed."""
+    Case.objects.filter(pk=case.pk).update(
+        state=state,
+        committed_date=_soon(),
+        resolve_due=_soon(),
+        commitment_in_time=True,
+        callback_due=date.today() - timedelta(days=1),
+        meeting_resolution="J2610-01" if action == Action.DECIDE else "",
+    )
     case.refresh_from_db()
     return case
 
@@ -77,8 +87,25 @@ def attempt(action, case, world):
             committed_date=_soon(),
             expected_version=v,
         ),
+        Action.EXTEND: lambda: services.extend_commitment(
+            actor=handler,
+            case=case,
+            committed_date=_soon() + timedelta(days=5),
+            reason="配件延迟到货",
+            expected_version=v,
+        ),
         Action.ESCALATE: lambda: services.escalate_case(
             actor=office, case=case, reason="涉及物业、业委会和派出所", expected_version=v
+        ),
+        Action.DECIDE: lambda: services.apply_meeting_resolution(
+            actor=world.users["party_secretary"],
+            case=case,
+            number="J2611-01",
+            lead=world.orgs["rc1"],
+            due=_soon(),
+        ),
+        Action.RETURN: lambda: services.return_from_meeting(
+            actor=world.users["party_secretary"], case=case, outcome="会议讨论后未形成决议"
         ),
         Action.RESOLVE: lambda: services.resolve_case(
             actor=handler, case=case, resolution="已更换水管", expected_version=v
@@ -113,7 +140,7 @@ def _soon():
 @pytest.mark.parametrize("action", list(Action))
 def test_every_action_from_every_state(world, submit, state, action):
     world.other_case = submit(description="另一个重复的诉求描述")
-    case = put_in_state(submit(), state)
+    case = put_in_state(submit(), state, action)
     expected = EXPECTED[state].get(action)
     if expected is None:
         with pytest.raises(ValidationError):
@@ -358,11 +385,13 @@ def test_sweep_marks_overdue_once_and_notifies(world, submit, clock):
     assert run_once()["cases"]["accept_overdue"] == 0
 
 
-def test_sweep_raises_callbacks_for_the_residents_committee(world, submit):
+@pytest.mark.frozen("2026-11-27 10:00")
+def test_sweep_raises_callbacks_for_the_residents_committee(world, submit, clock):
     pm = world.users["property_manager"]
     case = submit()
     case = services.accept_case(actor=pm, case=case, expected_version=case.version)
     case = services.resolve_case(actor=pm, case=case, resolution="已处理", expected_version=case.version)
+    clock.move_to(f"{case.callback_due} 09:00")
     assert services.sweep(today=case.callback_due)["callbacks"] == 1
     assert Notification.objects.filter(user=world.users["rc_worker"], text__contains=case.number).exists()
     case.refresh_from_db()

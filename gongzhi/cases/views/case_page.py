@@ -24,7 +24,6 @@ from .. import services
 from ..forms_staff import ACTION_FORMS, CallbackForm, MessageForm
 from ..models import Case, Visit
 from ..workflow import Action as Step
-from ..workflow import State
 from .staff import STATE_BADGES, deadline_of, reporter_of
 
 # --- The actions -----------------------------------------------------------------------------
@@ -33,6 +32,7 @@ WORKFLOW_ACTIONS = {
     "accept": Step.ACCEPT,
     "start": Step.START,
     "explain": Step.EXPLAIN,
+    "extend": Step.EXTEND,
     "escalate": Step.ESCALATE,
     "resolve": Step.RESOLVE,
     "reject": Step.REJECT,
@@ -67,6 +67,17 @@ def _explain(on: _On, form):
         case=on.case,
         explanation=data["explanation"],
         committed_date=data["committed_date"],
+        expected_version=data["version"],
+    )
+
+
+def _extend(on: _On, form):
+    data = form.cleaned_data
+    return services.extend_commitment(
+        actor=on.user,
+        case=on.case,
+        committed_date=data["committed_date"],
+        reason=data["reason"],
         expected_version=data["version"],
     )
 
@@ -148,6 +159,9 @@ CASE_ACTIONS = {
     "explain": _action(
         "explain", _explain, gettext_lazy("Case %(number)s: explanation and commitment recorded; the resident is told.")
     ),
+    "extend": _action(
+        "extend", _extend, gettext_lazy("Case %(number)s: the committed date is extended; the resident is told.")
+    ),
     "escalate": _action(
         "escalate",
         _with(services.escalate_case, "reason"),
@@ -183,6 +197,7 @@ def action_labels() -> dict[str, str]:
         "accept": Step.ACCEPT.label,
         "start": Step.START.label,
         "explain": Step.EXPLAIN.label,
+        "extend": Step.EXTEND.label,
         "escalate": Step.ESCALATE.label,
         "resolve": Step.RESOLVE.label,
         "reject": Step.REJECT.label,
@@ -204,6 +219,10 @@ def action_confirmations() -> dict[str, str]:
 def _available(user, case: Case) -> list[str]:
     """The actions the user may take on the case now, in the order of the page."""
     keys = [key for key, step in WORKFLOW_ACTIONS.items() if services.may(user, step, case)]
+    if "callback" in keys and services.callback_refusal(user, case):
+        keys.remove("callback")  # not yet due: the resident may still answer themselves
+    if "extend" in keys and services.extension_refusal(case, timezone.localdate()):
+        keys.remove("extend")  # the limit is reached, or the commitment no longer stands
     if case.is_open:
         on = _On(user=user, case=case)
         keys += [key for key in ROUTING_ACTIONS if CASE_ACTIONS[key].allowed(on)]
@@ -298,7 +317,6 @@ def _render_case(request, case: Case, *, failed=None, message_form=None):
             "message_form": message_form or (MessageForm() if may_message else None),
             "merged_visible": merged_visible,
             "visit_visible": case.visit_id and Visit.objects.for_user(request.user).filter(pk=case.visit_id).exists(),
-            "callback_waiting": case.state == State.RESOLVED and not case.callback_notified,
             **case_timeline(request, case),
         },
     )

@@ -68,6 +68,15 @@ def report(request, uid):
             "cases/public/report.html",
             {"compound": compound, "sign_in_url": _sign_in_url(here)},
         )
+    if not services.may_report_as_resident(request.user, compound):
+        # Staff enter cases through staff entry (the channel recorded truthfully); nothing to lose:
+        # the form is not shown to them at all.
+        return render(
+            request,
+            "cases/public/report.html",
+            {"compound": compound, "staff_refusal": services.STAFF_NOT_RESIDENT},
+            status=403 if request.method == "POST" else 200,
+        )
     form = ReportForm(
         posted(request),
         request.FILES if request.method == "POST" else None,
@@ -166,8 +175,24 @@ def _step_text(verb: str, org: str, after: dict, case: Case) -> str:
     if verb in texts:
         with_org, without = texts[verb]
         return (with_org if org else without) % {"org": org, "date": committed}
+    if verb == Action.EXTEND:
+        return _("%(org)s moved its committed date to %(date)s") % {
+            "org": org or _("The handling organisation"),
+            "date": committed,
+        }
     if verb == Action.ESCALATE:
         return _("Taken to the neighborhood's joint meeting (several organisations are involved)")
+    if verb == Action.DECIDE:
+        return _("Joint-meeting resolution %(number)s: %(org)s leads the work, due %(date)s") % {
+            "number": after.get("meeting_resolution", ""),
+            "org": org,
+            "date": after.get("resolve_due", ""),
+        }
+    if verb == Action.RETURN:
+        return _("The joint meeting made no resolution: back with %(org)s, due %(date)s") % {
+            "org": org,
+            "date": after.get("resolve_due", ""),
+        }
     if verb == Action.CONFIRM:
         if after.get("feedback_source") == Case.FeedbackSource.CALLBACK:
             return _("Confirmed fixed when the residents' committee called back")
@@ -224,6 +249,9 @@ def public_timeline(case: Case) -> list[Step]:
         elif verb == "reassign":
             handler = after.get("handler", handler)
             text = _("Passed on to %(org)s") % {"org": names.get(handler, "")}
+        elif verb in (Action.DECIDE, Action.RETURN):
+            handler = after.get("handler", handler)  # the resolution's lead (or the handler as before)
+            text = _step_text(verb, names.get(handler, ""), after, case)
         else:
             acting = _acting_org(e.actor_id, handler, member_of, [*co_handlers, *neighborhood_orgs])
             text = _step_text(verb, names.get(acting, ""), after, case)
@@ -257,7 +285,11 @@ def state_text(case: Case, reporter: bool = False) -> str:
     texts = {
         State.SUBMITTED: _("Received. Waiting for %(org)s to accept it (by %(accept)s)."),
         State.ACCEPTED: _("%(org)s has accepted it and is to fix it by %(due)s."),
-        State.IN_PROGRESS: _("%(org)s is working on it; it is to be fixed by %(due)s."),
+        State.IN_PROGRESS: (
+            _("The joint meeting adopted resolution %(resolution)s: %(org)s leads the work, to be done by %(due)s.")
+            if case.meeting_resolution
+            else _("%(org)s is working on it; it is to be fixed by %(due)s.")
+        ),
         State.EXPLAINED: _("%(org)s explained why it takes longer and committed to fix it by %(due)s."),
         State.ESCALATED: _(
             "Several organisations are involved: it goes to the neighborhood's joint meeting, where they "
@@ -282,6 +314,7 @@ def state_text(case: Case, reporter: bool = False) -> str:
         "accept": case.accept_due.isoformat(),
         "due": due,
         "other": case.merged_into.number if case.merged_into_id else "",
+        "resolution": case.meeting_resolution,
     }
 
 

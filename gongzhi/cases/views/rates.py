@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,21 +26,31 @@ from gongzhi.core.pages import paginate
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import xlsx_response
+from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Compound
 
 from .. import reports, selectors, services
 from ..forms_rates import DrillForm, ProposeForm, RatesForm
 from ..models import AgendaProposal, Case, CaseSettings, Category
-from ..rates import EFFECTIVE, HANDLING, SATISFACTION, Rate, period_q, summed
+from ..rates import COMPOSITE, EFFECTIVE, EVERY_CONFIRMED, HANDLING, SATISFACTION, Definition, Rate, period_q, summed
 from ..reports import COUNTER_LABELS, RATE_LABELS, SORT_KEYS, Line, month_text
 
 RANKING_PAGE = 50
-# Which counters make each rate: the numerator's parts and the denominator (docs/metrics.md).
-RATE_PARTS = {
-    HANDLING: (("handled_in_time",), "accepted"),
-    EFFECTIVE: (("confirmed_fixed",), "closed_valid"),
-    SATISFACTION: (("rated_satisfied", "rated_basic"), "rated"),
-}
+EXCLUSIONS_SHOWN = 50
+# The counters of each rate's drill-down: a list behind 调处率 shows each case's commitment; a
+# list behind 处置有效率 or 群众满意率 is followed by the cases those months left out, and why.
+HANDLING_COUNTERS = ("accepted", "handled_in_time", "overdue", "reopened")
+FOLLOW_UP_COUNTERS = (
+    "closed_valid",
+    "confirmed_fixed",
+    "confirmed_fixed_reopened",
+    "confirmed_any",
+    "rated",
+    "rated_satisfied",
+    "rated_basic",
+    "rated_unsatisfied",
+)
+EXCLUDED = ("closed_unreachable", "answer_not_counted")
 
 
 # --- The rates page --------------------------------------------------------------------------
@@ -58,32 +68,43 @@ def _percent_text(rate: Rate) -> str:
 
 
 class Displayer:
-    """Lines ready for the template: each rate as a percentage with the raw counts beside it,
-    each count linking to the cases behind it. Labels are translated once per page."""
+    """Lines ready for the template: each rate as a percentage with the raw counts beside it
+    (the counters the town's definition makes it of), each count linking to the cases behind it,
+    and the small figures of what the rate leaves out; the composite index where the town shows
+    it. Labels are translated once per page."""
 
-    def __init__(self, weight):
-        self.weight = weight
+    def __init__(self, definition: Definition):
+        self.weight = definition.basic_weight
+        self.parts = reports.rate_parts(definition)
+        self.composite = definition.composite_weights is not None
         self.base = reverse("cases:rates_cases")
         self.counter_labels = {key: str(label) for key, label in COUNTER_LABELS.items()}
         self.escaped = {key: escape(label) for key, label in self.counter_labels.items()}
+        self.short = {key: escape(label) for key, label in reports.SHORT_LABELS.items()}
         self.rate_labels = {key: str(label) for key, label in RATE_LABELS.items()}
         self.nothing = escape(_("Nothing to measure: the denominator is 0."))
+        self.no_composite = escape(_("Shown only when all three rates have cases."))
 
     def _link(self, count: dict) -> str:
         return f'<a href="{escape(count["url"])}" title="{self.escaped[count["counter"]]}">{count["text"]}</a>'
 
     def cell(self, rate: dict) -> str:
-        """A table cell: the percentage, and below it the raw counts, each a link. Built here,
-        not in the template: a ranking has hundreds of them. Every piece is escaped."""
+        """A table cell: the percentage, below it the raw counts, each a link, and the figures
+        of what the rate leaves out (those that are not 0). Built here, not in the template: a
+        ranking has hundreds of them. Every piece is escaped."""
         muted, title = ("", "") if rate["measured"] else (" text-muted", f' title="{self.nothing}"')
         parts = f" + {rate['weight']}×".join(self._link(p) for p in rate["parts"])
+        extras = " · ".join(
+            f"{self.short[extra['counter']]} {self._link(extra)}" for extra in rate["extras"] if extra["value"]
+        )
         return mark_safe(  # noqa: S308 - built from escaped labels, URLs and numbers
             f'<span class="fw-semibold{muted}"{title}>{rate["text"]}</span>'
             f'<div class="small text-nowrap gz-raw">{parts} / {self._link(rate["denominator"])}</div>'
+            + (f'<div class="small text-nowrap text-muted gz-extra">{extras}</div>' if extras else "")
         )
 
     def count(self, line: Line, counter: str) -> dict:
-        value = line.counts[counter] if counter != "rated" else line.rates.satisfaction.denominator
+        value = reports.count_of(line.counts, counter)
         return {
             "value": value,
             "text": str(value),  # shown as is: hundreds of numbers, no localisation needed
@@ -92,10 +113,22 @@ class Displayer:
             "counter": counter,
         }
 
+    def composite_of(self, line: Line) -> dict | None:
+        if not self.composite:
+            return None
+        value = line.rates.composite_percent
+        text = "—" if value is None else str(value)
+        cell = (
+            f'<span class="fw-semibold">{text}</span>'
+            if value is not None
+            else f'<span class="fw-semibold text-muted" title="{self.no_composite}">—</span>'
+        )
+        return {"value": value, "text": text, "cell": mark_safe(cell)}  # noqa: S308 - a number or a dash
+
     def __call__(self, line: Line) -> dict:
         rates = []
         for rate in line.rates.rates:
-            parts, denominator = RATE_PARTS[rate.key]
+            parts, denominator = self.parts[rate.key]
             shown = {
                 "key": rate.key,
                 "label": self.rate_labels[rate.key],
@@ -103,6 +136,7 @@ class Displayer:
                 "measured": rate.denominator > 0,
                 "parts": [self.count(line, c) for c in parts],
                 "denominator": self.count(line, denominator),
+                "extras": [self.count(line, c) for c in reports.EXTRAS.get(rate.key, ())],
                 "weight": self.weight if rate.key == SATISFACTION else None,
             }
             shown["cell"] = self.cell(shown)
@@ -110,6 +144,7 @@ class Displayer:
         return {
             "line": line,
             "rates": rates,
+            "composite": self.composite_of(line),
             "overdue": self.count(line, "overdue"),
             "reopened": self.count(line, "reopened"),
             "submitted": self.count(line, "submitted"),
@@ -127,13 +162,14 @@ def _query_url(request, **changes) -> str:
 
 
 def _sort_links(request, param: str, page_param: str, current: str) -> dict:
+    """A link per column that sorts by it: best (or most) first, then the other way round."""
     links = {}
     for key in SORT_KEYS:
         active = current.lstrip("-") == key
         if active:
             new = key if current.startswith("-") else f"-{key}"
         else:
-            new = f"-{key}" if key in ("overdue", "reopened") else key
+            new = key if key == "name" else f"-{key}"
         links[key] = {
             "url": _query_url(request, **{param: new, page_param: None}),
             "active": active,
@@ -165,10 +201,11 @@ def _choices(request) -> tuple[RatesForm, reports.Place, reports.Settings, str, 
 def rates(request):
     form, place, settings, grain, first, last = _choices(request)
     report = reports.build(request.user, place, grain=grain, first=first, last=last, settings=settings)
-    display = Displayer(settings.definition.basic_weight)
+    display = Displayer(settings.definition)
     rankings = _ranking_tables(request, report, display)
     chart = _trend_chart(report)
     link = {"at": place.at, "grain": grain, "start": month_text(report.first), "end": month_text(report.last)}
+    keep = {name: request.GET.get(name, "") for name in ("sort", "osort", "kind", "okind")}
     return render(
         request,
         "cases/rates/rates.html",
@@ -188,57 +225,101 @@ def rates(request):
             "periods": [display(line) for line in report.periods],
             "rankings": rankings,
             "chart": chart,
+            "composite": report.shows_composite,
+            "effective_every": settings.definition.effective == EVERY_CONFIRMED,
+            "composite_label": str(RATE_LABELS[COMPOSITE]),
             "export_url": f"{reverse('cases:rates_export')}?{urlencode(link)}",
             "self_query": urlencode({"grain": grain, "start": link["start"], "end": link["end"]}),
-            "sort": request.GET.get("sort", ""),
-            "osort": request.GET.get("osort", ""),
+            "keep": [(name, value) for name, value in keep.items() if value],
             "has_data": any(report.total.counts.values()),
         },
     )
 
 
 def _ranking_tables(request, report: reports.RatesReport, display: Displayer) -> list[dict]:
-    """The rankings one level down, each named, sorted and paginated by its own query parameters
-    (the first ranking by `sort`/`page`, the second by `osort`/`opage`)."""
+    """The rankings one level down, each named, sorted, ranked and paginated by its own query
+    parameters (the first ranking by `sort`/`page`/`kind`, the second by `osort`/`opage`/`okind`).
+    Organisations are ranked one kind at a time (the kind with most lines by default)."""
     place = report.place
+    minimum = report.settings.ranking_min_cases
     rankings = []
     for index, ranking in enumerate(report.rankings):
-        sort_param, page_param = ("sort", "page") if index == 0 else ("osort", "opage")
-        sort = request.GET.get(sort_param) or "name"
+        sort_param, page_param, kind_param = ("sort", "page", "kind") if index == 0 else ("osort", "opage", "okind")
+        sort = request.GET.get(sort_param) or reports.DEFAULT_SORT
+        if sort.lstrip("-") not in SORT_KEYS or (sort.lstrip("-") == COMPOSITE and not report.shows_composite):
+            sort = reports.DEFAULT_SORT
         reports.label_lines(request.user, place, ranking)
-        page = Paginator(reports.sort_lines(ranking.lines, sort), RANKING_PAGE).get_page(request.GET.get(page_param))
+        lines, kinds, kind = ranking.lines, [], ""
+        if ranking.kind == "organization":
+            found = reports.kinds_of(ranking.lines)
+            kind = request.GET.get(kind_param) or ""
+            if kind not in {k for k, _n in found}:
+                kind = found[0][0] if found else ""
+            lines = [line for line in ranking.lines if line.kind == kind]
+            labels = dict(Organization.Kind.choices)
+            kinds = [
+                {
+                    "kind": k,
+                    "label": labels.get(k, k),
+                    "count": n,
+                    "active": k == kind,
+                    "url": _query_url(request, **{kind_param: k, page_param: None}),
+                }
+                for k, n in found
+            ]
+        ranked = reports.rank_lines(lines, sort, minimum, ranked=not ranking.provisional)
+        page = Paginator(ranked, RANKING_PAGE).get_page(request.GET.get(page_param))
         rankings.append(
             {
                 "title": ranking.title,
                 "kind": ranking.kind,
+                "kinds": kinds,
+                "org_kind": kind,
+                "provisional": ranking.provisional,
                 "page": page,
-                "rows": [display(line) for line in page.object_list],
+                "rows": [{**display(item.line), "rank": item.rank} for item in page.object_list],
                 "sorts": _sort_links(request, sort_param, page_param, sort),
+                "sort": sort,
                 "previous": _query_url(request, **{page_param: page.previous_page_number()})
                 if page.has_previous()
                 else "",
                 "next": _query_url(request, **{page_param: page.next_page_number()}) if page.has_next() else "",
                 "count": len(ranking.lines),
+                "shown": len(lines),
             }
         )
     return rankings
 
 
 def _trend_chart(report: reports.RatesReport) -> dict:
-    """The three rates per period, in percent, for the trend chart (None where nothing is measured)."""
+    """The rates per period, in percent, for the trend chart (None where nothing is measured);
+    `provisional` flags the periods not finished (the chart draws them hollow, dashed, labelled)."""
+    keys = (HANDLING, EFFECTIVE, SATISFACTION)
+
+    def value(number):
+        return float(number) if number is not None else None
+
+    series = [
+        {
+            "key": key,
+            "name": str(RATE_LABELS[key]),
+            "data": [value(getattr(line.rates, key).percent) for line in report.periods],
+        }
+        for key in keys
+    ]
+    if report.shows_composite:
+        series.append(
+            {
+                "key": COMPOSITE,
+                "name": str(RATE_LABELS[COMPOSITE]),
+                "data": [value(line.rates.composite_percent) for line in report.periods],
+            }
+        )
     return {
         "labels": [line.label for line in report.periods],
-        "series": [
-            {
-                "key": key,
-                "name": str(RATE_LABELS[key]),
-                "data": [
-                    float(getattr(line.rates, key).percent) if getattr(line.rates, key).percent is not None else None
-                    for line in report.periods
-                ],
-            }
-            for key in (HANDLING, EFFECTIVE, SATISFACTION)
-        ],
+        "provisional": [line.provisional for line in report.periods],
+        "provisional_text": _("so far (not finished)"),
+        "series": series,
     }
 
 
@@ -255,7 +336,9 @@ def rates_export(request):
 @requires("cases.rates")
 def rates_cases(request):
     """The cases behind one number of the rates page: the same place, the same months, the same
-    definition as the counter (selectors.behind)."""
+    definition as the counter (selectors.behind). Behind 调处率, each case's commitment; behind
+    处置有效率 and 群众满意率, also the cases those months left out, and why (a separate list with
+    its own count: the first list still has as many cases as the number it was opened from)."""
     form = DrillForm(request.GET)
     if not form.is_valid():
         raise Http404
@@ -263,16 +346,18 @@ def rates_cases(request):
     place = reports.place_for(request.user, data["at"])
     settings = reports.settings_for(place.town_ids)
     counter, first, last = data["counter"], data["start"], data["end"]
+    scoped = Case.objects.for_user(request.user, "cases.rates").filter(
+        reports.scope_cases_q(request.user) & place.cases_q
+    )
     cases = (
-        Case.objects.for_user(request.user, "cases.rates")
-        .filter(reports.scope_cases_q(request.user) & place.cases_q & reports.drill_q(settings, counter, first, last))
+        scoped.filter(reports.drill_q(settings, counter, first, last))
         .select_related("compound", "category", "handler")
         .order_by("-submitted_at", "-pk")
     )
     sums = summed(reports.scope_rows_q(request.user) & place.rows_q & period_q(first, last))[0]
-    names = ("rated_satisfied", "rated_basic", "rated_unsatisfied") if counter == "rated" else (counter,)
-    counted = sum(sums[n] or 0 for n in names)
+    counted = reports.count_of({name: value or 0 for name, value in sums.items()}, counter)
     page_obj = paginate(request, cases)
+    back = {"at": place.at, "start": month_text(first), "end": month_text(last)}
     return render(
         request,
         "cases/rates/cases.html",
@@ -288,18 +373,54 @@ def rates_cases(request):
             "page_obj": page_obj,
             "counted": counted,
             "date_field": _event_field(counter),
-            "back_url": f"{reverse('cases:rates')}?"
-            + urlencode({"at": place.at, "start": month_text(first), "end": month_text(last)}),
+            "show_commitment": counter in HANDLING_COUNTERS,
+            "excluded": _excluded(request, scoped, place, settings, first, last)
+            if counter in FOLLOW_UP_COUNTERS
+            else None,
+            "definition_text": settings.definition.describe(),
+            "back_url": f"{reverse('cases:rates')}?{urlencode(back)}",
         },
     )
+
+
+def _excluded(request, scoped, place, settings, first: date, last: date) -> dict:
+    """The cases of these months that 处置有效率 and 群众满意率 leave out, each with its reason:
+    closed without a valid follow-up (the resident could not be reached), and answers not
+    counted (from the handling organisation's own people). Their counts, the first cases, and
+    links to the full lists."""
+    conditions = {counter: reports.drill_q(settings, counter, first, last) for counter in EXCLUDED}
+    groups = [
+        {
+            "counter": counter,
+            "label": COUNTER_LABELS[counter],
+            "count": scoped.filter(condition).count(),
+            "url": _drill_url(place.at, counter, first, last),
+        }
+        for counter, condition in conditions.items()
+    ]
+    either = conditions["closed_unreachable"] | conditions["answer_not_counted"]
+    flags = {f"is_{c}": ExpressionWrapper(q, output_field=BooleanField()) for c, q in conditions.items()}
+    rows = list(
+        scoped.filter(either)
+        .annotate(**flags)
+        .select_related("compound", "handler")
+        .order_by("-submitted_at", "-pk")[:EXCLUSIONS_SHOWN]
+    )
+    unreachable = str(COUNTER_LABELS["closed_unreachable"])
+    for case in rows:
+        case.exclusion_reasons = [unreachable] if case.is_closed_unreachable else []
+        if case.is_answer_not_counted:
+            case.exclusion_reasons.append(case.get_feedback_not_counted_display())
+    total = scoped.filter(either).count()
+    return {"groups": groups, "rows": rows, "total": total, "more": total > len(rows)}
 
 
 def _event_field(counter: str) -> str:
     if counter in ("accepted", "handled_in_time", "reopened", "overdue"):
         return "accepted_at"
-    if counter in ("closed_valid", "confirmed_fixed"):
+    if counter in ("closed_valid", "closed_unreachable") or counter.startswith("confirmed"):
         return "closed_at"
-    if counter.startswith("rated"):
+    if counter.startswith("rated") or counter == "answer_not_counted":
         return "feedback_at"
     return "submitted_at"
 

@@ -12,7 +12,7 @@ One module per topic: `configuration` (the town's rules, kinds of major matter),
 # isort: off
 from .configuration import MatterKind, MeetingSettings
 from .meetings import Invitee, Meeting, MeetingQuerySet, MeetingsQuerySet
-from .agenda import AgendaItem, AgendaItemQuerySet, ItemAttachment, Position
+from .agenda import AgendaCase, AgendaItem, AgendaItemQuerySet, ItemAttachment, Position
 from .votes import Ballot, Vote
 from .resolutions import ContraryAction, Evidence, ProgressReport, Resolution, ResolutionQuerySet
 from .minutes import Minutes
@@ -21,6 +21,7 @@ from .feeds import CalendarFeed
 # isort: on
 
 __all__ = [
+    "AgendaCase",
     "AgendaItem",
     "AgendaItemQuerySet",
     "AnnualReport",

@@ -55,7 +55,7 @@ class AgendaItem(PublicIdModel):
     proposer = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("proposed by")
     )
-    cases = models.ManyToManyField("cases.Case", blank=True, related_name="agenda_items")
+    cases = models.ManyToManyField("cases.Case", blank=True, related_name="agenda_items", through="AgendaCase")
     hotspot = models.ForeignKey(
         "cases.AgendaProposal", null=True, blank=True, on_delete=models.PROTECT, related_name="agenda_items"
     )
@@ -87,6 +87,24 @@ class AgendaItem(PublicIdModel):
 
     class Meta:
         ordering = ["meeting_id", "order", "pk"]
+        constraints = [
+            # One meeting discusses a hotspot, a resolution or a carried-over item once.
+            models.UniqueConstraint(
+                fields=["meeting", "hotspot"],
+                condition=models.Q(hotspot__isnull=False),
+                name="agenda_item_hotspot_once_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "resolution"],
+                condition=models.Q(resolution__isnull=False),
+                name="agenda_item_resolution_once_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "carried_from"],
+                condition=models.Q(carried_from__isnull=False),
+                name="agenda_item_carried_once_per_meeting",
+            ),
+        ]
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
 
@@ -99,6 +117,23 @@ class AgendaItem(PublicIdModel):
     @property
     def major(self) -> bool:
         return self.major_kind_id is not None
+
+
+class AgendaCase(models.Model):
+    """A case on an agenda item. The meeting is kept here too, so that the database holds a case
+    to one item per meeting (a carried-over case is not listed twice)."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="case_links")
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case"], name="agenda_case_once_per_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.case_id}"
 
 
 class ItemAttachment(PublicIdModel):

@@ -22,6 +22,7 @@ from gongzhi.orgs.models import Organization, Person, ServiceContract
 from gongzhi.places.models import Compound
 
 from ..models import (
+    AgendaCase,
     AgendaItem,
     AnnualReport,
     ItemAttachment,
@@ -80,7 +81,9 @@ def draft_agenda(meeting: Meeting, actor=None) -> int:
     if meeting.state not in MeetingState.PLANNED:
         return 0
     draft = _Draft(meeting, actor)
-    for add_waiting in (_add_cases, _add_hotspots, _add_carried_over, _add_resolutions, _add_annual_reports):
+    # Carried-over items first: they bring their cases, hotspots and resolutions along, which the
+    # other sources then do not add a second time (nor does the database let them).
+    for add_waiting in (_add_carried_over, _add_cases, _add_hotspots, _add_resolutions, _add_annual_reports):
         add_waiting(draft)
     notices = sum(source(meeting, actor) for source in later_sources())
     if draft.added:
@@ -116,14 +119,27 @@ class _Draft:
         return item
 
 
+def _attach_cases(item: AgendaItem, cases) -> None:
+    """Put cases on an item, leaving out those already on another item of the same meeting."""
+    taken = set(AgendaCase.objects.filter(meeting_id=item.meeting_id).values_list("case_id", flat=True))
+    links = []
+    for case in cases:
+        if case.pk not in taken:
+            taken.add(case.pk)
+            links.append(AgendaCase(item=item, case=case, meeting_id=item.meeting_id))
+    AgendaCase.objects.bulk_create(links)
+
+
 def _add_cases(draft: _Draft) -> None:
     """Cases escalated to the joint meeting, oldest first, one item each."""
     on_agenda_cases = _open_items().filter(cases__isnull=False).values("cases")
+    on_this_meeting = AgendaCase.objects.filter(meeting=draft.meeting).values("case_id")
     cases = (
         Case.objects.filter(
             neighborhood_id=draft.neighborhood_id, state=CaseState.ESCALATED, escalated_at__lte=timezone.now()
         )
         .exclude(pk__in=on_agenda_cases)
+        .exclude(pk__in=on_this_meeting)
         .select_related("category", "compound")
         .order_by("escalated_at")
     )
@@ -135,15 +151,17 @@ def _add_cases(draft: _Draft) -> None:
             description=f"{case.description}\n\n{_('Why the joint meeting')}: {case.escalation_reason}".strip(),
             compound=case.compound,
         )
-        item.cases.add(case)
+        _attach_cases(item, [case])
 
 
 def _add_hotspots(draft: _Draft) -> None:
     """Hotspots proposed for the agenda (many cases of one kind at one compound), with their cases."""
     used_hotspots = _open_items().filter(hotspot__isnull=False).values("hotspot")
+    on_this_meeting = AgendaItem.objects.filter(meeting=draft.meeting, hotspot__isnull=False).values("hotspot")
     for proposal in (
         AgendaProposal.objects.filter(neighborhood_id=draft.neighborhood_id, proposed_at__lte=timezone.now())
         .exclude(pk__in=used_hotspots)
+        .exclude(pk__in=on_this_meeting)
         .select_related("category", "compound")
     ):
         item = draft.add(
@@ -154,7 +172,7 @@ def _add_hotspots(draft: _Draft) -> None:
             compound=proposal.compound,
             hotspot=proposal,
         )
-        item.cases.add(*proposal.cases.all())
+        _attach_cases(item, proposal.cases.all())
 
 
 def _add_carried_over(draft: _Draft) -> None:
@@ -178,12 +196,13 @@ def _add_carried_over(draft: _Draft) -> None:
             annual_report=old.annual_report,
             carried_from=old,
         )
-        item.cases.add(*old.cases.all())
+        _attach_cases(item, old.cases.all())
 
 
 def _add_resolutions(draft: _Draft) -> None:
     """Resolutions reported done (to check) or due by the meeting, and those under reconsideration."""
     on_agenda_resolutions = _open_items().filter(resolution__isnull=False).values("resolution")
+    on_this_meeting = AgendaItem.objects.filter(meeting=draft.meeting, resolution__isnull=False).values("resolution")
     for resolution in (
         Resolution.objects.filter(neighborhood_id=draft.neighborhood_id)
         .filter(
@@ -191,6 +210,7 @@ def _add_resolutions(draft: _Draft) -> None:
             | Q(state=ResolutionState.IN_PROGRESS, due__lte=draft.day)
         )
         .exclude(pk__in=on_agenda_resolutions)
+        .exclude(pk__in=on_this_meeting)
         .exclude(item__meeting=draft.meeting)
     ):
         reconsider = resolution.state == ResolutionState.RECONSIDERING

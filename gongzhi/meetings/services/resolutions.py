@@ -9,9 +9,13 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.cases import services as case_services
+from gongzhi.cases.models import Case
+from gongzhi.cases.workflow import WORKING as CASE_WORKING
 from gongzhi.cases.workflow import State as CaseState
 from gongzhi.core import audit
 from gongzhi.core.scope import get_scope
@@ -97,10 +101,41 @@ def adopt_resolution(
                 "major": resolution.major,
             },
         )
-        if current.resolution_id:  # a reconsideration (also one carried over) replaces the original
-            _supersede(actor, current.resolution, by=resolution)
-        notify_many(_adoption_messages(current, meeting, resolution, co_organizations))
+        replaced = current.resolution if current.resolution_id else None
+        if replaced is not None:  # a reconsideration (also one carried over) replaces the original
+            _supersede(actor, replaced, by=resolution)
+        decided = _carry_out_on_cases(actor, current, resolution, co_organizations, replaced)
+        notify_many(_adoption_messages(current, meeting, resolution, co_organizations, told=decided))
     return resolution
+
+
+def _carry_out_on_cases(actor, item: AgendaItem, resolution: Resolution, co_organizations, replaced) -> set[int]:
+    """The cases the resolution decides: those of the item still waiting for the joint meeting,
+    and those carried out under the resolution it replaces. Each goes back to work with the
+    resolution's lead and due date (gongzhi.cases.services.apply_meeting_resolution, which tells
+    the resident). Returns their ids."""
+    waiting = Q(pk__in=item.cases.values("pk"), state=CaseState.ESCALATED)
+    if replaced is not None:
+        waiting |= Q(town_id=item.town_id, meeting_resolution=replaced.number, state=CaseState.IN_PROGRESS)
+    decided = set()
+    for case in Case.objects.filter(waiting).order_by("pk"):
+        case_services.apply_meeting_resolution(
+            actor=actor,
+            case=case,
+            number=resolution.number,
+            lead=resolution.lead,
+            due=resolution.due,
+            co_organizations=co_organizations,
+        )
+        decided.add(case.pk)
+    return decided
+
+
+def cases_carried_out(resolution: Resolution):
+    """The open cases carried out under a resolution (their deadline is its due date)."""
+    return Case.objects.filter(
+        town_id=resolution.town_id, meeting_resolution=resolution.number, state__in=CASE_WORKING
+    ).order_by("pk")
 
 
 def _check_resolution(item: AgendaItem, *, text: str, lead, co_organizations, due) -> None:
@@ -151,10 +186,14 @@ def _supersede(actor, original: Resolution, *, by: Resolution) -> None:
 
 
 def _adoption_messages(
-    item: AgendaItem, meeting: Meeting, resolution: Resolution, co_organizations: Sequence[Organization]
+    item: AgendaItem,
+    meeting: Meeting,
+    resolution: Resolution,
+    co_organizations: Sequence[Organization],
+    told: set[int] = frozenset(),
 ) -> list[Message]:
     """Who is told of a new resolution: the organisations carrying it out, and the residents who
-    reported the item's open cases."""
+    reported the item's other open cases (those in `told` were told by the case itself)."""
     text, due = resolution.text, resolution.due
     orgs = [resolution.lead_id, *[o.pk for o in co_organizations]]
     messages = [
@@ -165,7 +204,7 @@ def _adoption_messages(
             url=resolution.get_absolute_url(),
         )
     ]
-    for case in item.cases.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN]):
+    for case in item.cases.exclude(state__in=[CaseState.CLOSED, CaseState.WITHDRAWN]).exclude(pk__in=told):
         messages.append(
             Message(
                 text=_("The joint meeting decided on your case %(number)s: %(text)s (due %(due)s).")
@@ -264,6 +303,14 @@ def check_resolution(*, actor, resolution: Resolution, close: bool, note: str, e
         current.version += 1
         current.save(update_fields=["state", "check_note", "closed_at", "version"])
         audit.record(actor, f"meetings.resolution.{action}", current, before=before, after={"state": to, "note": note})
+        if close:
+            # Checked and closed: the cases it carried out are resolved, in time when the lead
+            # reported it carried out by the due date.
+            done_on = timezone.localtime(current.implemented_at or current.closed_at).date()
+            for case in cases_carried_out(current):
+                case_services.resolve_by_meeting(
+                    actor=actor, case=case, number=current.number, note=note[:500], done_on=done_on
+                )
         notify_many(
             [
                 Message(

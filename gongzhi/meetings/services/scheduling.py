@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.cases import services as case_services
+from gongzhi.cases.workflow import State as CaseState
 from gongzhi.core import audit
 from gongzhi.core.phones import PHONE_RE
 from gongzhi.core.workdays import is_working_day
@@ -461,12 +463,21 @@ def end_meeting(*, actor, meeting: Meeting, expected_version: int) -> Meeting:
         audit.record(
             actor, "meetings.meeting.end", current, before=before, after={"state": to, "carried_over": len(left)}
         )
+        _return_undecided_cases(actor, current)
 
         Minutes.objects.create(
             meeting=current, number=1, text=draft_text(current), drafted_by=actor, drafted_at=current.ended_at
         )
         audit.record(actor, "meetings.minutes.draft", current, after={"number": 1})
     return current
+
+
+def _return_undecided_cases(actor, meeting: Meeting) -> None:
+    """Escalated cases whose item the meeting ended without a resolution (discussed and noted, or
+    voted down and not carried over) go back to their handler with a new deadline."""
+    for item in meeting.items.filter(state__in=[ItemState.NOTED, ItemState.NOT_PASSED]).order_by("order"):
+        for case in item.cases.filter(state=CaseState.ESCALATED).order_by("pk"):
+            case_services.return_from_meeting(actor=actor, case=case, outcome=item.outcome or item.get_state_display())
 
 
 def cancel_meeting(*, actor, meeting: Meeting, reason: str, expected_version: int) -> Meeting:

@@ -148,6 +148,7 @@ def person_detail(request, uid):
             "residencies": residencies,
             "contracts": contracts,
             "can_manage": can_manage,
+            "may_have_password": bool(active),  # password logins are for people holding a post
             "today": today,
             **timeline_context(request, person),
         },
