@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core import audit
 from gongzhi.core.models import User
@@ -135,7 +135,7 @@ def _account_for(phone: str) -> User:
     return user
 
 
-PASSWORD_FOR_STAFF_ONLY = _lazy(
+PASSWORD_FOR_STAFF_ONLY = gettext_lazy(
     "A password login is only for people who hold a post in an organisation or body of the town. Residents "
     "sign in with their mobile number and a one-time code; nobody else can act in their name."
 )

@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core import audit
 from gongzhi.core.phones import PHONE_RE
@@ -34,7 +34,7 @@ from .access import may_report_as_resident
 from .visits import log_visit
 
 RESIDENT_CHANNELS = (Case.Channel.QR, Case.Channel.RESIDENT)
-STAFF_NOT_RESIDENT = _lazy(
+STAFF_NOT_RESIDENT = gettext_lazy(
     "You hold a post in the town: enter the problem through “Enter a case” on your workbench, where the "
     "channel is recorded as it was. The resident form is for residents (and for staff in the compound they "
     "live in, once the residents' committee has confirmed their unit)."

@@ -52,6 +52,7 @@ SEE_C3 = ("office", "leader", "inspector", "property_manager", "cross_appointed"
 # A case in 新城二村 (c2) handed to the police station.
 SEE_POLICE = ("office", "leader", "party_secretary", "rc_worker", "gov_staff", "admin")
 ROUTERS_N1 = ("office", "party_secretary", "rc_worker", "admin")  # cases.route over n1
+COMMITTEE = ("oc_member", "cross_appointed")  # seats in 新城一村's owners' committee (oc1)
 
 PHOTO_NAME = "cases/matrix/photo.png"
 PNG = (
@@ -106,6 +107,13 @@ def _cases(world):
         reason="治安案件，转派出所",
         expected_version=police.version,
     )
+    # A case 新城一村's owners' committee handles (业委会事务): the cross-appointed persona holds a
+    # seat in that committee and routing/callback rights only in 世博 (issue 9, finding 3).
+    committee = submit_case(
+        actor=None,
+        report=Report(compound=world.c1, category=categories["OWNERS"], description="维修资金使用情况希望公开"),
+        channel="phone",
+    )
     if not default_storage.exists(PHOTO_NAME):
         default_storage.save(PHOTO_NAME, ContentFile(PNG))
     photo = CasePhoto.objects.create(
@@ -118,11 +126,11 @@ def _cases(world):
         size=len(PNG),
         sha256="0" * 64,
     )
-    return c1, c3, police, visit, photo
+    return c1, c3, police, visit, photo, committee
 
 
 def routes(world):
-    c1, c3, police, visit, photo = _cases(world)
+    c1, c3, police, visit, photo, committee = _cases(world)
     return [
         Route("cases:inbox", expect=ok(VIEW_CASES)),
         Route("cases:inbox", query="box=all&q=漏水&overdue=on&submitted_from=2020-01-01", expect=ok(VIEW_CASES)),
@@ -141,6 +149,18 @@ def routes(world):
         Route("cases:act", args=(c1.uid, "co_handlers"), method="POST", expect=ok(("property_manager", *ROUTERS_N1))),
         Route("cases:act", args=(c1.uid, "callback"), method="POST", expect=ok(ROUTERS_N1)),
         Route("cases:act", args=(c1.uid, "nonsense"), method="POST", expect=ok(())),
+        # The owners' committee's case: its members (the cross-appointed persona among them) handle
+        # it; routing, rejecting, merging and callbacks stay with n1's routing right.
+        Route("cases:case_detail", args=(committee.uid,), expect=ok(SEE_C1)),
+        Route("cases:act", args=(committee.uid, "accept"), method="POST", expect=ok(COMMITTEE)),
+        Route("cases:act", args=(committee.uid, "extend"), method="POST", expect=ok((*COMMITTEE, *ROUTERS_N1))),
+        Route("cases:act", args=(committee.uid, "reject"), method="POST", expect=ok((*COMMITTEE, *ROUTERS_N1))),
+        Route("cases:act", args=(committee.uid, "merge"), method="POST", expect=ok(ROUTERS_N1)),
+        Route("cases:act", args=(committee.uid, "reassign"), method="POST", expect=ok(ROUTERS_N1)),
+        Route("cases:act", args=(committee.uid, "callback"), method="POST", expect=ok(ROUTERS_N1)),
+        Route(
+            "cases:act", args=(committee.uid, "co_handlers"), method="POST", expect=ok((*COMMITTEE, *ROUTERS_N1))
+        ),
         Route("cases:act", args=(police.uid, "accept"), method="POST", expect=ok(("gov_staff",))),
         Route("cases:act", args=(c1.uid, "accept"), expect=post_only()),
         Route("cases:message", args=(c1.uid,), method="POST", expect=ok(("property_manager", *ROUTERS_N1))),
