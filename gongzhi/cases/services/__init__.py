@@ -38,6 +38,7 @@ from .messages import post_message
 from .sweep import sweep
 from .visits import log_visit
 from .workflow import (
+    NOT_UNDER_RESOLUTION,
     accept_case,
     apply_meeting_resolution,
     close_unreachable,
@@ -58,6 +59,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "NOT_UNDER_RESOLUTION",
     "STAFF_NOT_RESIDENT",
     "NewVisit",
     "Report",

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongzhi.core import audit
 from gongzhi.core.workdays import deadline_after
@@ -100,6 +101,13 @@ RESIDENT_MESSAGES = {
     ),
     Action.WITHDRAW: lambda c: _("Case %(number)s was withdrawn.") % {"number": c.number},
 }
+
+UNDER_RESOLUTION = gettext_lazy(
+    "This case is carried out under resolution %(number)s: its date is the resolution's, changed only by "
+    "the joint meeting (reconsideration)."
+)
+# Actions a case carried out under a resolution no longer takes (the page does not offer them).
+NOT_UNDER_RESOLUTION = (Action.EXPLAIN, Action.EXTEND, Action.ESCALATE)
 
 # What an action changes: fixed values, or computed from the locked case.
 Changes = dict | Callable[[Case], dict]
@@ -200,11 +208,7 @@ def explain_case(*, actor, case: Case, explanation: str, committed_date: date, e
 
     def changes(current: Case) -> dict:
         if current.meeting_resolution:
-            raise ValidationError(
-                _("This case is carried out under resolution %(number)s: its date is the resolution's.")
-                % {"number": current.meeting_resolution},
-                code="resolution",
-            )
+            raise ValidationError(UNDER_RESOLUTION % {"number": current.meeting_resolution}, code="resolution")
         in_time = not current.resolve_overdue and today <= current.resolve_due
         committed = {"commitment": explanation, "committed_date": committed_date, "commitment_in_time": in_time}
         if in_time:
@@ -279,13 +283,12 @@ def escalate_case(*, actor, case: Case, reason: str, expected_version: int) -> C
     today = timezone.localtime(now).date()
 
     def changes(current: Case) -> dict:
-        late = current.resolve_overdue or today > current.resolve_due
-        return {
-            "escalated_at": now,
-            "escalation_reason": reason,
-            "resolve_overdue": late,
-            "late": current.late or late,
-        }
+        if current.meeting_resolution:
+            raise ValidationError(UNDER_RESOLUTION % {"number": current.meeting_resolution}, code="resolution")
+        escalated = {"escalated_at": now, "escalation_reason": reason}
+        if not current.resolve_overdue and today > current.resolve_due:  # escalated after its deadline
+            return {**escalated, "resolve_overdue": True, "late": True}
+        return escalated
 
     updated = _transition(case, actor=actor, action=Action.ESCALATE, expected_version=expected_version, changes=changes)
     if party_org:

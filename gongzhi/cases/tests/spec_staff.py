@@ -158,9 +158,7 @@ def routes(world):
         Route("cases:act", args=(committee.uid, "merge"), method="POST", expect=ok(ROUTERS_N1)),
         Route("cases:act", args=(committee.uid, "reassign"), method="POST", expect=ok(ROUTERS_N1)),
         Route("cases:act", args=(committee.uid, "callback"), method="POST", expect=ok(ROUTERS_N1)),
-        Route(
-            "cases:act", args=(committee.uid, "co_handlers"), method="POST", expect=ok((*COMMITTEE, *ROUTERS_N1))
-        ),
+        Route("cases:act", args=(committee.uid, "co_handlers"), method="POST", expect=ok((*COMMITTEE, *ROUTERS_N1))),
         Route("cases:act", args=(police.uid, "accept"), method="POST", expect=ok(("gov_staff",))),
         Route("cases:act", args=(c1.uid, "accept"), expect=post_only()),
         Route("cases:message", args=(c1.uid,), method="POST", expect=ok(("property_manager", *ROUTERS_N1))),

@@ -19,6 +19,15 @@ from gongzhi.core.models import AuditEntry
 pytestmark = [pytest.mark.django_db, pytest.mark.frozen("2026-11-02 10:00")]  # a Monday
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are asserted in the source language (English), whatever the catalogues say."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def accepted(case, world):
     return services.accept_case(actor=world.users["property_manager"], case=case, expected_version=case.version)
 
@@ -124,7 +133,7 @@ def test_one_extension_by_default_with_its_reason_in_the_timeline(world, submit,
     assert "1 extension" in str(refused.value)
     assert Case.objects.get(pk=case.pk).resolve_due == date(2026, 11, 27)
     page = client_for("property_manager").get(case.get_absolute_url()).content.decode()
-    assert "施工队延期进场" in page and "extended once" in page
+    assert "施工队延期进场" in page and "已延期 1 次" in page  # the page is in Chinese
     track = client_for("resident").get(case.tracking_url()).content.decode()
     assert "2026-11-27" in track
 

@@ -223,6 +223,8 @@ def _available(user, case: Case) -> list[str]:
         keys.remove("callback")  # not yet due: the resident may still answer themselves
     if "extend" in keys and services.extension_refusal(case, timezone.localdate()):
         keys.remove("extend")  # the limit is reached, or the commitment no longer stands
+    if case.meeting_resolution:  # the resolution's date stands; only the joint meeting changes it
+        keys = [key for key in keys if WORKFLOW_ACTIONS.get(key) not in services.NOT_UNDER_RESOLUTION]
     if case.is_open:
         on = _On(user=user, case=case)
         keys += [key for key in ROUTING_ACTIONS if CASE_ACTIONS[key].allowed(on)]

@@ -6,6 +6,7 @@ without a resolution gives the case back to its handler; a case is on one agenda
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -110,6 +111,12 @@ def test_escalation_stops_the_clock_and_the_resolution_puts_the_case_back(
     assert "Joint-meeting resolution" in track
     staff_page = client_for("oc_member").get(case.get_absolute_url()).content.decode()
     assert 'data-testid="meeting-resolution"' in staff_page and "/act/resolve/" in staff_page
+    # Its date is the resolution's: no explanation, extension or new escalation is offered or taken.
+    assert "/act/explain/" not in staff_page and "/act/escalate/" not in staff_page
+    with pytest.raises(ValidationError, match="reconsideration"):
+        cases.escalate_case(
+            actor=world.users["rc_worker"], case=case, reason="再次提交联席会议", expected_version=case.version
+        )
 
 
 def test_closing_the_resolution_resolves_the_case_in_time_when_carried_out_by_its_date(world, escalated, clock):
