@@ -89,9 +89,10 @@ def deadline_of(case: Case, today: date) -> tuple[date | None, str, bool]:
     """The deadline that matters in the case's state, its label, and whether it has passed."""
     if case.state == State.SUBMITTED:
         return case.accept_due, _("accept by"), case.accept_overdue or case.accept_due < today
+    if case.state == State.ESCALATED:  # the clock stops while the joint meeting decides
+        return case.resolve_due, _("resolve by (paused while awaiting the joint meeting)"), case.resolve_overdue
     if case.state in RESOLVE_BY_STATES:
-        overdue = case.state != State.ESCALATED and (case.resolve_overdue or case.resolve_due < today)
-        return case.resolve_due, _("resolve by"), overdue
+        return case.resolve_due, _("resolve by"), case.resolve_overdue or case.resolve_due < today
     return None, "", False
 
 
