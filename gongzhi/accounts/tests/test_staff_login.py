@@ -4,13 +4,14 @@ import pytest
 from django.test import Client
 
 from gongzhi.core.models import AuditEntry, User
-from gongzhi.testing import PersonFactory
+from gongzhi.testing import MembershipFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_office_creates_a_login_and_the_person_signs_in(world, client_for):
     person = PersonFactory(town=world.town, name="新社工")
+    MembershipFactory(person=person, organization=world.orgs["rc1"], title="社工")  # a login needs a post
     response = client_for("office").post(
         f"/accounts/people/{person.uid}/login/",
         {"username": "xinshegong", "password1": "Gz-2026-strong", "password2": "Gz-2026-strong"},
@@ -34,6 +35,7 @@ def test_office_creates_a_login_and_the_person_signs_in(world, client_for):
 )
 def test_bad_login_input_is_refused(world, client_for, data, field):
     person = PersonFactory(town=world.town)
+    MembershipFactory(person=person, organization=world.orgs["rc1"], title="社工")
     response = client_for("office").post(f"/accounts/people/{person.uid}/login/", data)
     assert response.status_code == 200
     form = response.context["form"]

@@ -183,7 +183,7 @@ def test_composite_weights_must_add_up_to_one(world, client_for):
     response = client.post(f"/cases/setup/settings/?town={world.town.uid}", posted)
     assert response.status_code == 200
     form = response.context["form"]
-    assert any("must add up to 1.00" in e and "1.10" in e for e in form.non_field_errors())
+    assert any("权重之和须为 1.00" in e and "1.10" in e for e in form.non_field_errors())  # in Chinese
     # The input is kept, nothing is saved.
     html = response.content.decode()
     assert 'name="composite_handling_weight" value="0.20"' in html and "checked" in html
