@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core.forms import VersionedModelForm
 from gongzhi.orgs.models import Organization
 
+from .configuration import SETTINGS_FIELDS
 from .models import CaseSettings, Category
 
 
@@ -49,22 +50,7 @@ class CaseSettingsForm(VersionedModelForm):
 
     class Meta:
         model = CaseSettings
-        fields = [
-            "period_start_day",
-            "basic_satisfied_weight",
-            "effective_definition",
-            "show_composite",
-            "composite_handling_weight",
-            "composite_effective_weight",
-            "composite_satisfaction_weight",
-            "ranking_min_cases",
-            "max_extensions",
-            "callback_after_days",
-            "hotspot_min_cases",
-            "hotspot_days",
-            "reports_per_phone_per_day",
-            "reports_per_address_per_hour",
-        ]
+        fields = SETTINGS_FIELDS  # what the settings service saves, in the page's order
         widgets = {
             "basic_satisfied_weight": forms.NumberInput(attrs=WEIGHT),
             "composite_handling_weight": forms.NumberInput(attrs=WEIGHT),

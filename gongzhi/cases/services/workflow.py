@@ -185,12 +185,19 @@ def start_case(*, actor, case: Case, expected_version: int) -> Case:
     return _transition(case, actor=actor, action=Action.START, expected_version=expected_version, changes={})
 
 
-def _check_commitment(committed_date: date | None, today: date, field: str = "committed_date") -> dict:
+def _check_commitment(committed_date: date | None, today: date, words: tuple[str, str, str]) -> None:
+    """Refuse a committed date in the past or more than a year ahead, or `words` (field, text,
+    what to say) shorter than five characters: what the resident will read."""
+    field, text, say = words
+    errors = {}
     if committed_date is None or committed_date < today:
-        return {field: _("The committed date cannot be in the past.")}
-    if committed_date > today + timedelta(days=365):
-        return {field: _("Commit to a date within a year.")}
-    return {}
+        errors["committed_date"] = _("The committed date cannot be in the past.")
+    elif committed_date > today + timedelta(days=365):
+        errors["committed_date"] = _("Commit to a date within a year.")
+    if len(text) < 5:
+        errors[field] = say
+    if errors:
+        raise ValidationError(errors)
 
 
 def explain_case(*, actor, case: Case, explanation: str, committed_date: date, expected_version: int) -> Case:
@@ -200,11 +207,9 @@ def explain_case(*, actor, case: Case, explanation: str, committed_date: date, e
     (docs/metrics.md). A later change of the date is an extension (`extend_commitment`)."""
     explanation = (explanation or "").strip()
     today = timezone.localdate()
-    errors = _check_commitment(committed_date, today)
-    if len(explanation) < 5:
-        errors["explanation"] = _("Write the explanation the resident will read.")
-    if errors:
-        raise ValidationError(errors)
+    _check_commitment(
+        committed_date, today, ("explanation", explanation, _("Write the explanation the resident will read."))
+    )
 
     def changes(current: Case) -> dict:
         if current.meeting_resolution:
@@ -236,11 +241,11 @@ def extend_commitment(*, actor, case: Case, committed_date: date, reason: str, e
     once), and only while the commitment stands: given in time and its date not yet passed."""
     reason = (reason or "").strip()
     today = timezone.localdate()
-    errors = _check_commitment(committed_date, today)
-    if len(reason) < 5:
-        errors["reason"] = _("Say why the committed date has to move; the resident will read it.")
-    if errors:
-        raise ValidationError(errors)
+    _check_commitment(
+        committed_date,
+        today,
+        ("reason", reason, _("Say why the committed date has to move; the resident will read it.")),
+    )
 
     def changes(current: Case) -> dict:
         refusal = extension_refusal(current, today)

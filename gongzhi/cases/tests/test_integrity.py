@@ -181,6 +181,20 @@ def test_the_extend_form_keeps_what_was_typed_when_refused(world, submit, client
     assert "/act/extend/" not in client.get(case.get_absolute_url()).content.decode()
 
 
+def lives_in_c1(world, persona: str) -> None:
+    """The persona owns a unit of 新城一村, confirmed by the residents' committee."""
+    from gongzhi.orgs.models import Residency
+
+    Residency.objects.create(
+        town=world.town,
+        person=world.people[persona],
+        unit=world.unit(world.c1),
+        relation="owner",
+        status="verified",
+        source="staff",
+    )
+
+
 # --- Callbacks and answers ------------------------------------------------------------------------
 
 
@@ -252,19 +266,10 @@ def test_a_co_handling_organisation_does_not_call_back_either(world, submit, clo
 def test_an_answer_from_the_handling_organisations_people_is_recorded_not_counted(world, report, client_for):
     """The property manager reports a leak as a resident of the compound and rates the handling of
     their own company."""
-    from gongzhi.orgs.models import Residency
-
     manager = world.users["property_manager"]
     manager.phone = "13900000009"
     manager.save(update_fields=["phone"])
-    Residency.objects.create(
-        town=world.town,
-        person=world.people["property_manager"],
-        unit=world.unit(world.c1),
-        relation="owner",
-        status="verified",
-        source="staff",
-    )
+    lives_in_c1(world, "property_manager")
     case = services.submit_case(
         actor=manager,
         report=report(description="自家楼道水管漏水", reporter_phone="13900000009"),
@@ -329,16 +334,7 @@ def test_staff_cannot_file_a_resident_report(world, report, client_for, categori
 
 
 def test_staff_may_report_where_they_live(world, report):
-    from gongzhi.orgs.models import Residency
-
-    Residency.objects.create(
-        town=world.town,
-        person=world.people["oc_member"],
-        unit=world.unit(world.c1),
-        relation="owner",
-        status="verified",
-        source="staff",
-    )
+    lives_in_c1(world, "oc_member")
     owner = world.users["oc_member"]
     case = services.submit_case(actor=owner, report=report(), channel="qr", reporter_user=owner)
     assert case.channel == "qr"
