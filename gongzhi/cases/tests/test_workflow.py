@@ -472,3 +472,12 @@ def test_entering_a_case_from_a_new_visit_saves_both_or_neither(world, report):
     assert Visit.objects.count() == 1  # the refused case left no visit behind
     phoned = services.enter_case(actor=rc, report=report(), channel="phone", new_visit=new_visit)
     assert phoned.visit is None and Visit.objects.count() == 1
+
+
+def test_the_system_is_bound_by_the_table_too(world, submit):
+    """A step taken by the system (no actor) that the state does not allow is refused in words, not
+    left to the database (found by the counters' property test)."""
+    case = submit()
+    with pytest.raises(ValidationError):
+        services.start_case(actor=None, case=case, expected_version=case.version)
+    assert Case.objects.get(pk=case.pk).state == State.SUBMITTED
