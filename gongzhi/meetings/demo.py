@@ -18,9 +18,10 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
+from gongzhi.cases.workflow import State as CaseState
 from gongzhi.core.models import User
 from gongzhi.meetings import services
-from gongzhi.meetings.models import MatterKind, Meeting
+from gongzhi.meetings.models import AgendaItem, MatterKind, Meeting
 from gongzhi.orgs.models import Membership, Organization
 from gongzhi.places.models import Compound, Neighborhood
 
@@ -68,6 +69,7 @@ class _Story:
     def __init__(self, town):
 
         self.town = town
+        self.now = timezone.now()  # the real moment (the story sets the clock to each of its moments)
         self.users = {
             u.username: u
             for u in User.objects.filter(
@@ -148,6 +150,8 @@ class _Story:
                 if facade is not None and item.pk == facade.pk:
                     self.vote_facade(meeting, item, chair, moment)
                     continue
+                if item.source == AgendaItem.Source.CASES and self.decide_case(meeting, item, chair, moment):
+                    continue
                 services.record_notes(
                     actor=chair, item=item, notes="各方通报情况，共同研究处理办法。", expected_version=item.version
                 )
@@ -211,11 +215,7 @@ class _Story:
             notes="物业公司说明施工方比选安排；业委会说明维修资金使用表决计划；居委会负责居民告知。",
             expected_version=item.version,
         )
-        ballot = services.open_ballot(actor=chair, item=item, expected_version=item.version)
-        for invitee in meeting.invitees.filter(voting=True, attendance__in=["present", "represented"]):
-            services.cast_vote(actor=chair, ballot=ballot, invitee=invitee, choice="yes")
-        services.close_ballot(actor=chair, ballot=ballot)
-        item.refresh_from_db()
+        item = self.vote_yes(meeting, item, chair)
         owners_committee = Organization.objects.filter(kind="owners_committee", compound=item.compound).first()
         company = (
             services.neighborhood_parties(meeting.neighborhood_id)
@@ -243,6 +243,66 @@ class _Story:
                     resolution=resolution,
                     text="已邀请三家施工单位报价，比选方案报业委会。",
                 )
+
+    def vote_yes(self, meeting, item, chair):
+        """Every voting member present votes yes and the chair closes the ballot."""
+        ballot = services.open_ballot(actor=chair, item=item, expected_version=item.version)
+        for invitee in meeting.invitees.filter(voting=True, attendance__in=["present", "represented"]):
+            services.cast_vote(actor=chair, ballot=ballot, invitee=invitee, choice="yes")
+        services.close_ballot(actor=chair, ballot=ballot)
+        item.refresh_from_db()
+        return item
+
+    def decide_case(self, meeting, item, chair, moment) -> bool:
+        """An escalated case on the agenda: the meeting resolves that its handler leads, with the
+        residents' committee, within two weeks; where that date has passed, the lead reported it
+        carried out and the chair checked and closed it (which resolves the case). False when
+        there is no escalated case to decide (the item is then discussed as the others)."""
+        case = item.cases.filter(state=CaseState.ESCALATED).select_related("handler", "category").first()
+        if case is None:
+            return False
+        item = self.vote_yes(meeting, item, chair)
+        if item.state != "passed":
+            return False
+        lead = case.handler
+        committee = Organization.objects.filter(neighborhood=meeting.neighborhood, kind="residents_committee").first()
+        due = timezone.localtime(moment).date() + timedelta(days=14)
+        resolution = services.adopt_resolution(
+            actor=chair,
+            item=item,
+            text=f"{case.category.name}问题由{lead.name}牵头处理，居委会配合做好居民工作，{due:%m月%d日}前办结。",
+            lead=lead,
+            co_organizations=[committee] if committee and committee != lead else [],
+            due=due,
+        )
+        reporter = self.member_user(lead)
+        done_at = moment + timedelta(days=10)
+        if reporter is None or done_at > self.now - timedelta(days=2):
+            return True
+        with self.clock(done_at):
+            services.report_progress(
+                actor=reporter, resolution=resolution, text="已按决议处理完毕，现场已恢复。", done=True
+            )
+        with self.clock(done_at + timedelta(days=1)):
+            resolution.refresh_from_db()
+            services.check_resolution(
+                actor=chair,
+                resolution=resolution,
+                close=True,
+                note="经现场检查，已落实。",
+                expected_version=resolution.version,
+            )
+        return True
+
+    def member_user(self, organization):
+        membership = (
+            Membership.objects.filter(organization=organization, person__user__isnull=False)
+            .active()
+            .select_related("person__user")
+            .order_by("-position", "pk")
+            .first()
+        )
+        return membership.person.user if membership else None
 
     def upcoming(self):
 
