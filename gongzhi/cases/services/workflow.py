@@ -153,7 +153,10 @@ def _transition(
         current.version += 1
         current.save()
         tracker.commit()
-        after = audit.snapshot(current, [f for f in AUDITED if f in changes])
+        after = audit.snapshot(current, list(before))
+        unchanged = [name for name in before if before[name] == after[name]]
+        for name in unchanged:  # the history shows what the step changed
+            del before[name], after[name]
         audit.record(actor, f"cases.case.{action}", current, before=before, after={**after, **(audit_extra or {})})
         notify(
             users=[current.reporter_user_id] if current.reporter_user_id else [],
