@@ -211,9 +211,26 @@ class ResolutionForm(StyledForm):
 
 
 class ProgressForm(StyledForm):
+    """Progress on a resolution; "carried out in full" only for the lead organisation (an assisting
+    one is not shown the box)."""
+
     text = forms.CharField(label=_("Progress"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     done = forms.BooleanField(label=_("Carried out in full (lead organisation)"), required=False)
     files = FilesField(label=_("Evidence"))
+
+    def __init__(self, *args, lead: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lead = lead
+        if not lead:
+            self.fields["done"].widget = forms.HiddenInput()
+
+    def clean_done(self):
+        done = self.cleaned_data.get("done")
+        if done and not self.lead:
+            raise forms.ValidationError(
+                _("Only the lead organisation reports the resolution carried out in full; report your part.")
+            )
+        return done
 
 
 class CheckForm(VersionForm):

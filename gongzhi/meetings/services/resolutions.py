@@ -248,7 +248,11 @@ def report_progress(
     clean = clean_files(files)
     with transaction.atomic():
         current = _locked_resolution(resolution, check_version=False)
-        organization = carrier_of(actor, current, lead_only=done)
+        organization = carrier_of(actor, current)
+        if done and organization.pk != current.lead_id:
+            raise ValidationError(
+                {"done": _("Only the lead organisation reports the resolution carried out in full; report your part.")}
+            )
         action = ResolutionAction.REPORT_DONE if done else ResolutionAction.REPORT
         to = _resolution_step(current, action)
         if done and current.major and not notice_published(current):

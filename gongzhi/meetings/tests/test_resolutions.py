@@ -170,8 +170,9 @@ def test_others_may_not_report_progress(ordinary, world, persona):
 
 
 def test_only_the_lead_reports_the_resolution_carried_out(ordinary, world):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError, match="Only the lead organisation"):  # said in words, not a 404
         services.report_progress(actor=world.users["property_manager"], resolution=ordinary, text="已完成", done=True)
+    assert not ProgressReport.objects.exists()
     assert fresh_resolution(ordinary).state == ResolutionState.IN_PROGRESS
     report = services.report_progress(actor=world.users["oc_member"], resolution=ordinary, text="车棚已建成", done=True)
     assert report.done
@@ -533,3 +534,27 @@ def test_the_sweep_leaves_resolutions_reported_carried_out_alone(ordinary, world
     due = fresh_resolution(ordinary).due
     assert services.sweep_resolutions(due + timedelta(days=1)) == {"reminded": 0, "overdue": 0}
     assert fresh_resolution(ordinary).overdue_since is None
+
+
+def test_an_assisting_organisation_is_not_offered_the_lead_box_and_keeps_its_input(ordinary, world, client_for):
+    """Issue 10, finding 1: the assisting company is not shown "carried out in full"; a post that
+    ticks it anyway is refused in words with the typed progress kept, and nothing is saved."""
+    client = client_for("property_manager")
+    page = client.get(ordinary.get_absolute_url()).content.decode()
+    assert 'name="text"' in page and 'type="checkbox" name="done"' not in page  # not offered
+    lead_page = client_for("oc_member").get(ordinary.get_absolute_url()).content.decode()
+    assert 'type="checkbox" name="done"' in lead_page
+    response = client.post(
+        f"/meetings/resolutions/{ordinary.uid}/act/progress/", {"text": "已联系三家施工单位报价", "done": "on"}
+    )
+    assert response.status_code == 400  # the page again, with the reason on the form
+    html = response.content.decode()
+    assert "Only the lead organisation" in html and "已联系三家施工单位报价" in html
+    assert not ProgressReport.objects.exists()
+    assert (
+        client.post(
+            f"/meetings/resolutions/{ordinary.uid}/act/progress/", {"text": "已联系三家施工单位报价"}
+        ).status_code
+        == 302
+    )
+    assert ProgressReport.objects.get().organization == world.orgs["pc"]

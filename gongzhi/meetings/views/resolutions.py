@@ -132,7 +132,7 @@ def _resolution_context(request, resolution: Resolution, bound: dict | None = No
         **timeline_context(request, resolution),
     }
     if carrier is not None and RESOLUTION_WORKFLOW.allows(ResolutionAction.REPORT, state):
-        ctx["progress_form"] = bound.get("progress") or forms.ProgressForm()
+        ctx["progress_form"] = bound.get("progress") or forms.ProgressForm(lead=carrier.pk == resolution.lead_id)
     if carrier is not None and RESOLUTION_WORKFLOW.allows(ResolutionAction.REQUEST_RECONSIDERATION, state):
         ctx["reconsider_form"] = bound.get("reconsider") or forms.ReasonForm(initial=version)
     if is_chair and RESOLUTION_WORKFLOW.allows(ResolutionAction.CLOSE, state):
@@ -167,6 +167,14 @@ def _carrier(on: _On) -> bool:
     except PermissionDenied:
         return False
     return True
+
+
+def _leads(on: _On) -> bool:
+    """Whether the user reports for the lead organisation (only it reports "carried out in full")."""
+    try:
+        return services.carrier_of(on.user, on.resolution).pk == on.resolution.lead_id
+    except PermissionDenied:
+        return False
 
 
 def _chair(on: _On) -> bool:
@@ -208,7 +216,7 @@ def _report_contrary(on: _On, form):
 
 RESOLUTION_ACTIONS = {
     "progress": Action(
-        form=lambda on, data, files: forms.ProgressForm(data, files),
+        form=lambda on, data, files: forms.ProgressForm(data, files, lead=_leads(on)),
         call=_report_progress,
         done=gettext_lazy("Progress reported."),
         allowed=_carrier,
