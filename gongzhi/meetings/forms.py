@@ -72,9 +72,17 @@ class InviteeForm(StyledForm):
 class AttendanceForm(VersionForm):
     """One status (and, when represented, by whom) per invitee: fields status_<id>, by_<id>."""
 
+    ALL_PRESENT = "all_present"  # the second button: everyone present (the chair corrects afterwards)
+
     def __init__(self, *args, invitees, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitees = list(invitees)
+        if self.is_bound and self.ALL_PRESENT in self.data:
+            data = self.data.copy()
+            for invitee in self.invitees:
+                data[f"status_{invitee.pk}"] = Invitee.Attendance.PRESENT
+                data[f"by_{invitee.pk}"] = ""
+            self.data = data
         choices = [(v, label) for v, label in Invitee.Attendance.choices if v != Invitee.Attendance.UNKNOWN]
         for invitee in self.invitees:
             self.fields[f"status_{invitee.pk}"] = forms.ChoiceField(

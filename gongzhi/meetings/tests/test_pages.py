@@ -76,6 +76,31 @@ def test_attendance_must_be_complete(meeting, secretary, client_for):
     assert not meeting.invitees.exclude(attendance="unknown").exists()
 
 
+def test_everyone_present_in_one_click(meeting, secretary, client_for):
+    """Issue 10, finding 4: "Everyone is present" marks every invitee present; the chair corrects after."""
+    services.open_meeting(actor=secretary, meeting=meeting, expected_version=meeting.version)
+    meeting.refresh_from_db()
+    chair = client_for("party_secretary")
+    assert 'data-testid="all-present"' in page(chair.get(meeting.get_absolute_url()))
+    response = chair.post(
+        reverse("meetings:act", args=[meeting.uid, "attendance"]), {"version": meeting.version, "all_present": "1"}
+    )
+    assert response.status_code == 302
+    assert meeting.invitees.count() and not meeting.invitees.exclude(attendance="present").exists()
+
+
+def test_opening_a_meeting_is_confirmed_and_warned_when_early(meeting, client_for, clock):
+    """Issue 10, finding 4: the meeting is called for three days from now; opening it asks first and
+    says so."""
+    html = page(client_for("party_secretary").get(meeting.get_absolute_url()))
+    assert 'data-testid="open-meeting"' in html
+    day = timezone.localtime(meeting.starts_at).date()
+    assert f"This meeting was called for {day.isoformat()}, 3 day(s) from now." in html
+    clock.move_to(f"{day} 13:55")
+    html = page(client_for("party_secretary").get(meeting.get_absolute_url()))
+    assert "Open the meeting now? Attendance and votes are recorded from now on." in html
+
+
 def test_voting_from_the_item_page(meeting, secretary, in_session, client_for, fresh):
     item = services.propose_item(actor=secretary, meeting=meeting, title="增设快递柜")
     m = in_session()

@@ -149,6 +149,19 @@ def _meeting_context(request, meeting: Meeting, bound: dict | None = None) -> di
     return ctx
 
 
+def _open_confirmation(meeting: Meeting) -> str:
+    """What the chair confirms before opening: from now on attendance and votes are recorded; a
+    warning when the meeting is opened on another day than the one it was called for."""
+    day = timezone.localtime(meeting.starts_at).date()
+    today = timezone.localdate()
+    if day > today:
+        return _(
+            "This meeting was called for %(date)s, %(n)s day(s) from now. Open it today anyway? The invitees "
+            "expect it on %(date)s; attendance and votes are recorded from now on."
+        ) % {"date": day.isoformat(), "n": (day - today).days}
+    return _("Open the meeting now? Attendance and votes are recorded from now on.")
+
+
 def _action_forms(request, meeting: Meeting, *, is_chair: bool, invitees: list, bound: dict) -> dict:
     """The chair's forms for what the meeting's state allows (a refused action's bound form kept)."""
     state = meeting.state
@@ -162,6 +175,7 @@ def _action_forms(request, meeting: Meeting, *, is_chair: bool, invitees: list, 
         ctx["invite_form"] = forms.VersionForm(initial=version)
     if may(MeetingAction.OPEN):
         ctx["open_form"] = forms.VersionForm(initial=version)
+        ctx["open_confirm"] = _open_confirmation(meeting)
     if may(MeetingAction.END):
         ctx["end_form"] = forms.VersionForm(initial=version)
     if may(MeetingAction.CANCEL):
