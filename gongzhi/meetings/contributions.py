@@ -39,6 +39,7 @@ registry.audit_labels(
             "notes": lambda: _("Discussion notes"),
             "open_ballot": lambda: _("Put to the vote"),
             "vote": lambda: _("Vote recorded"),
+            "vote_correct": lambda: _("Vote corrected"),
             "close_ballot": lambda: _("Vote closed"),
             "conclude": lambda: _("Concluded without a vote"),
             "carry_over": lambda: _("Carried over"),

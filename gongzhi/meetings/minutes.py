@@ -76,11 +76,28 @@ def _item_lines(number: int, item: AgendaItem) -> list[str]:
     return lines
 
 
+def _time_line(meeting: Meeting) -> str:
+    """When the meeting actually sat (opened to ended), and the time it was called for when that
+    differs; the time it was called for alone when it has not sat."""
+    called = timezone.localtime(meeting.starts_at)
+    place = meeting.place or "—"
+    if meeting.opened_at is None:
+        return _("Time: %(when)s   Place: %(place)s") % {"when": f"{called:%Y-%m-%d %H:%M}", "place": place}
+    opened = timezone.localtime(meeting.opened_at)
+    ended = timezone.localtime(meeting.ended_at) if meeting.ended_at else None
+    held = f"{opened:%Y-%m-%d %H:%M}–" + (
+        (f"{ended:%H:%M}" if ended.date() == opened.date() else f"{ended:%Y-%m-%d %H:%M}") if ended else ""
+    )
+    line = _("Held: %(when)s   Place: %(place)s") % {"when": held, "place": place}
+    if opened.date() != called.date() or abs((opened - called).total_seconds()) > 3600:
+        line += "   " + _("(called for %(when)s)") % {"when": f"{called:%Y-%m-%d %H:%M}"}
+    return line
+
+
 def draft_text(meeting: Meeting) -> str:
-    start = timezone.localtime(meeting.starts_at)
     lines = [
         meeting.title,
-        _("Time: %(when)s   Place: %(place)s") % {"when": f"{start:%Y-%m-%d %H:%M}", "place": meeting.place or "—"},
+        _time_line(meeting),
         _("Chair: %(name)s") % {"name": meeting.chair.name if meeting.chair_id else "—"},
     ]
     if meeting.chair_note:

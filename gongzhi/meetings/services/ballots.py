@@ -72,7 +72,8 @@ def open_ballot(*, actor, item: AgendaItem, expected_version: int) -> Ballot:
 
 def cast_vote(*, actor, ballot: Ballot, invitee: Invitee, choice: str) -> Vote:
     """One named vote, recorded by the chair (or clerk) at the meeting, or by the member themself.
-    The database holds one vote per member and ballot; a closed ballot takes no more votes."""
+    The database holds one vote per member and ballot; recording another choice for the same member
+    while the ballot is open corrects the vote (audited with both); a closed ballot changes no more."""
     if choice not in Vote.Choice.values:
         raise ValidationError({"choice": _("Vote yes, no or abstain.")})
     with transaction.atomic():
@@ -94,6 +95,9 @@ def cast_vote(*, actor, ballot: Ballot, invitee: Invitee, choice: str) -> Vote:
             raise ValidationError(_("%(name)s attends without a vote.") % {"name": invitee.name})
         if not invitee.here:
             raise ValidationError(_("%(name)s is not recorded as present.") % {"name": invitee.name})
+        earlier = Vote.objects.filter(ballot=current, invitee=invitee).first()  # the ballot row is held
+        if earlier is not None:
+            return _correct(actor, item, earlier, choice)
         try:
             with transaction.atomic():
                 vote = Vote.objects.create(
@@ -102,6 +106,23 @@ def cast_vote(*, actor, ballot: Ballot, invitee: Invitee, choice: str) -> Vote:
         except IntegrityError:
             raise ValidationError(_("%(name)s has already voted on this item.") % {"name": invitee.name}) from None
         audit.record(actor, "meetings.item.vote", item, after={"voter": invitee.name, "choice": choice})
+    return vote
+
+
+def _correct(actor, item, vote: Vote, choice: str) -> Vote:
+    """A vote recorded wrongly is corrected while the ballot is open (the record keeps both)."""
+    if vote.choice == choice:
+        return vote
+    before = vote.choice
+    vote.choice, vote.recorded_by, vote.recorded_at = choice, actor, timezone.now()
+    vote.save(update_fields=["choice", "recorded_by", "recorded_at"])
+    audit.record(
+        actor,
+        "meetings.item.vote_correct",
+        item,
+        before={"voter": vote.invitee.name, "choice": before},
+        after={"voter": vote.invitee.name, "choice": choice},
+    )
     return vote
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from gongzhi.core.models import AuditEntry
 from gongzhi.meetings import services
 from gongzhi.meetings.models import AgendaItem, Invitee, Minutes, Position, Resolution
 from gongzhi.meetings.workflow import ItemState, MeetingState, ResolutionState
@@ -94,15 +95,20 @@ def test_major_item_needs_every_position_or_a_reason(meeting, world, secretary, 
     assert ballot.major
 
 
-def test_double_vote_and_vote_after_closing_are_refused(meeting, world, secretary, in_session, fresh):
+def test_a_vote_is_corrected_while_open_and_refused_after_closing(meeting, world, secretary, in_session, fresh):
     item = services.propose_item(actor=secretary, meeting=meeting, title="增设非机动车棚")
     m = in_session()
     ballot = services.open_ballot(actor=secretary, item=fresh(item), expected_version=fresh(item).version)
     voter = m.invitees.first()
     services.cast_vote(actor=secretary, ballot=ballot, invitee=voter, choice="yes")
-    with pytest.raises(ValidationError, match="already voted"):
-        services.cast_vote(actor=secretary, ballot=ballot, invitee=voter, choice="no")
+    # Recorded wrongly: corrected while the ballot is open (one vote, the history keeps both).
+    corrected = services.cast_vote(actor=secretary, ballot=ballot, invitee=voter, choice="no")
+    assert ballot.votes.count() == 1 and corrected.choice == "no"
+    entry = AuditEntry.objects.get(action="meetings.item.vote_correct")
+    assert (entry.before["choice"], entry.after["choice"]) == ("yes", "no")
     services.close_ballot(actor=secretary, ballot=ballot)
+    with pytest.raises(ValidationError, match="closed"):
+        services.cast_vote(actor=secretary, ballot=ballot, invitee=voter, choice="yes")
     other = m.invitees.exclude(pk=voter.pk).first()
     with pytest.raises(ValidationError, match="closed"):
         services.cast_vote(actor=secretary, ballot=ballot, invitee=other, choice="yes")
@@ -316,3 +322,15 @@ def test_the_home_page_tells_the_company_its_annual_report_is_due(world, secreta
     assert "1 annual report (年度述职) is due at an upcoming joint meeting" in page
     assert report.get_absolute_url() in page
     assert "annual report" not in client_for("oc_member").get("/").content.decode()
+
+
+def test_the_minutes_record_when_the_meeting_actually_sat(meeting, secretary, in_session, fresh):
+    """Issue 10, finding 4: the minutes say when the meeting was opened and ended, and the time it
+    was called for when it sat on another day."""
+    m = in_session()
+    m = services.end_meeting(actor=secretary, meeting=m, expected_version=fresh(m).version)
+    text = Minutes.objects.get(meeting=m).text
+    opened, ended = timezone.localtime(m.opened_at), timezone.localtime(m.ended_at)
+    called = timezone.localtime(meeting.starts_at)
+    assert f"Held: {opened:%Y-%m-%d %H:%M}–{ended:%H:%M}" in text
+    assert f"(called for {called:%Y-%m-%d %H:%M})" in text

@@ -112,12 +112,17 @@ def test_voting_from_the_item_page(meeting, secretary, in_session, client_for, f
     again = chair.post(
         reverse("meetings:item_act", args=[item.uid, "vote"]), {"invitee": m.invitees.first().uid, "choice": "no"}
     )
-    assert again.status_code == 302  # told on the page, not counted
+    assert again.status_code == 302  # a correction while the ballot is open (issue 10, finding 4)
+    assert 'data-testid="correct-yes"' in page(chair.get(item.get_absolute_url()))
+    chair.post(
+        reverse("meetings:item_act", args=[item.uid, "vote"]), {"invitee": m.invitees.first().uid, "choice": "yes"}
+    )
     chair.post(reverse("meetings:item_act", args=[item.uid, "close"]))
     item = fresh(item)
     assert item.state == "passed"
     text = page(chair.get(item.get_absolute_url()))
     assert f"{m.invitees.count()} yes, 0 no, 0 abstaining" in text
+    assert 'data-testid="correct-yes"' not in text  # closed: nothing to correct
     assert "Adopt the resolution" in text
 
 
