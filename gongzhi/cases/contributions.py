@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.core import registry
+from gongzhi.orgs.models import Residency
 
 from . import attention
 from .models import Case
@@ -15,10 +16,21 @@ from .workflow import State
 
 
 def resident_panel(request, scope):
-    """The resident's reports: how many, and how many await their answer."""
+    """The resident's reports: how many, and how many await their answer; a "report a problem"
+    link for each unit of theirs the residents' committee confirmed (compound, building and unit
+    filled in)."""
     user = request.user
     mine = Case.objects.filter(Q(reporter_user=user) | (Q(reporter_phone=user.phone) if user.phone else Q(pk__in=[])))
-    return {"report_count": mine.count(), "awaiting_answer": mine.filter(state=State.RESOLVED).count()}
+    units = (
+        Residency.objects.filter(person__user=user, status=Residency.Status.VERIFIED)
+        .select_related("unit__compound", "unit__building")
+        .order_by("unit__compound__name", "unit__building__number", "unit__number")
+    )
+    return {
+        "report_count": mine.count(),
+        "awaiting_answer": mine.filter(state=State.RESOLVED).count(),
+        "home_units": [r.unit for r in units],
+    }
 
 
 registry.attention(10, attention.items_for)

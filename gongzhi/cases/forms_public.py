@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core import uploads
 from gongzhi.core.forms import MultipleFileInput, StyledForm
 from gongzhi.places.models import Unit
+from gongzhi.places.selectors import by_number
 
 from .models import Case, Category, Urgency
 from .services import Report
@@ -115,7 +116,10 @@ class ReportForm(StyledForm):
     def __init__(self, *args, compound, **kwargs):
         super().__init__(*args, **kwargs)
         self.compound = compound
-        self.fields["building"].queryset = compound.buildings.order_by("number")
+        building = self.fields["building"]
+        building.queryset = compound.buildings.all()
+        # 1号楼, 2号楼 … 10号楼: in the order people count them (issue 10, finding 3)
+        building.choices = [("", building.empty_label)] + [(b.uid, str(b)) for b in by_number(building.queryset)]
         category = self.fields["category"]
         choices = categories_of(compound.town_id)
         category.queryset = Category.objects.filter(pk__in=[c.pk for c in choices])

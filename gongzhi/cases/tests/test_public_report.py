@@ -181,3 +181,24 @@ def test_rate_limit_per_network_address_is_a_form_error(client_for, world, categ
 def test_hide_identity_is_stored(client_for, categories, url, form_data):
     client_for("resident").post(url, {**form_data, "hide_identity": "on"})
     assert Case.objects.get().hide_identity is True
+
+
+def test_a_resident_reports_from_home_with_their_unit_filled_in(world, client_for, categories):
+    """Issue 10, finding 3: the home page offers "report a problem" for each confirmed unit; the
+    form opens with the building chosen and the unit number filled in, buildings in counting order."""
+    from gongzhi.testing import BuildingFactory
+
+    for number in ("10号楼", "2号楼"):
+        BuildingFactory(compound=world.c1, number=number)
+    unit = world.unit(world.c1)
+    client = client_for("resident")
+    home = client.get("/").content.decode()
+    assert 'data-testid="report-from-home"' in home
+    link = f"/r/{world.c1.uid}/?building={unit.building.uid}&amp;unit={unit.number}"
+    assert link in home
+    page = client.get(link.replace("&amp;", "&")).content.decode()
+    assert f'<option value="{unit.building.uid}" selected>' in page
+    assert f'name="unit_number" value="{unit.number}"' in page
+    numbers = [n for n in ("1号楼", "2号楼", "10号楼") if f">{n}</option>" in page]
+    positions = [page.index(f">{n}</option>") for n in numbers]
+    assert positions == sorted(positions) and "10号楼" in numbers and "2号楼" in numbers

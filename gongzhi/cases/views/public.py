@@ -48,6 +48,16 @@ def _sign_in_url(next_url: str) -> str:
     return reverse("accounts:phone_login") + "?" + urlencode({"next": next_url})
 
 
+def _unit_given(request, compound) -> dict:
+    """The building and unit a link from the resident's home page fills in (?building=<uid>&unit=<number>),
+    when they are the compound's."""
+    building = compound.buildings.filter(uid=request.GET.get("building", "")).first()
+    if building is None:
+        return {}
+    unit = building.units.filter(number=request.GET.get("unit", "")).first()
+    return {"building": building.uid, **({"unit_number": unit.number} if unit else {})}
+
+
 def _known_name(user) -> str:
     person = getattr(user, "person", None)
     return (person.name if person else "") or user.display_name
@@ -81,7 +91,7 @@ def report(request, uid):
         posted(request),
         request.FILES if request.method == "POST" else None,
         compound=compound,
-        initial={"reporter_name": _known_name(request.user)},
+        initial={"reporter_name": _known_name(request.user), **_unit_given(request, compound)},
     )
     if request.method == "POST":
         response = actions.attempt(  # a refusal (e.g. the rate limits) is shown on the form, nothing saved
