@@ -106,3 +106,33 @@ def test_resident_reports_with_a_photo_follows_the_link_and_rates(
     screenshot(page, "resident-report-5-closed")
     case.refresh_from_db()
     assert case.state == State.CLOSED and case.fixed is True and case.rating == Case.Rating.SATISFIED
+
+
+def test_a_resident_reports_from_the_home_page(live_server, world, categories, phone_page):
+    """Issue 10, finding 3: from the platform's home page, not only the QR poster."""
+    page = phone_page
+    page.goto(f"{live_server.url}/accounts/phone/")
+    page.locator("input[name=phone]").fill("13800000001")
+    outbox = len(MemoryBackend.outbox)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/accounts/phone/verify/"))
+    page.locator("input[name=code]").fill(sent_code(outbox, "13800000001"))
+    page.locator("main form").first.locator("button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/")
+    unit = world.unit(world.c1)
+    button = page.locator("[data-testid=report-from-home]")
+    assert button.count() == 1 and unit.number in button.inner_text()
+    assert fits_the_phone(page)
+    screenshot(page, "resident-home-report-1-home")
+    button.click()
+    page.wait_for_url(re.compile(rf"/r/{world.c1.uid}/"))
+    assert page.locator("select[name=building]").input_value() == unit.building.uid
+    assert page.locator("input[name=unit_number]").input_value() == unit.number
+    page.locator("select[name=category]").select_option(categories["REPAIR"].uid)
+    page.locator("textarea[name=description]").fill("家门口楼道灯坏了，晚上看不清")
+    screenshot(page, "resident-home-report-2-form")
+    page.locator("[data-testid=submit-report]").click()
+    page.wait_for_url(re.compile(r"/t/[0-9a-z]+/$"))
+    case = Case.objects.get()
+    assert case.unit == unit and case.channel == Case.Channel.QR
+    assert fits_the_phone(page)
