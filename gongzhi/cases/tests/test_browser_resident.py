@@ -11,8 +11,7 @@ import re
 import pytest
 from PIL import Image
 
-from gongzhi.accounts.sms import MemoryBackend
-from gongzhi.browser_testing import screenshot
+from gongzhi.browser_testing import screenshot, sign_in_by_code
 from gongzhi.cases import services
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import State
@@ -22,14 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= 390
-
-
-def sent_code(since: int, phone: str) -> str:
-    for sms in reversed(MemoryBackend.outbox[since:]):
-        found = re.search(r"\b(\d{6})\b", sms.message)
-        if sms.phone == phone and found:
-            return found.group(1)
-    raise AssertionError("no one-time code was sent")
 
 
 def test_resident_reports_with_a_photo_follows_the_link_and_rates(
@@ -48,13 +39,7 @@ def test_resident_reports_with_a_photo_follows_the_link_and_rates(
 
     # Verify the mobile number by one-time code, and come back to the form.
     page.locator("[data-testid=verify-phone]").click()
-    page.wait_for_url(re.compile(r"/accounts/phone/"))
-    page.locator("input[name=phone]").fill("13800000001")
-    outbox = len(MemoryBackend.outbox)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/accounts/phone/verify/"))
-    page.locator("input[name=code]").fill(sent_code(outbox, "13800000001"))
-    page.locator("main form").first.locator("button[type=submit]").click()
+    sign_in_by_code(page, "13800000001")
     page.wait_for_url(re.compile(rf"/r/{world.c1.uid}/$"))
     assert page.locator("[data-testid=report-form]").is_visible()
     assert fits_the_phone(page)
@@ -112,12 +97,7 @@ def test_a_resident_reports_from_the_home_page(live_server, world, categories, p
     """Issue 10, finding 3: from the platform's home page, not only the QR poster."""
     page = phone_page
     page.goto(f"{live_server.url}/accounts/phone/")
-    page.locator("input[name=phone]").fill("13800000001")
-    outbox = len(MemoryBackend.outbox)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/accounts/phone/verify/"))
-    page.locator("input[name=code]").fill(sent_code(outbox, "13800000001"))
-    page.locator("main form").first.locator("button[type=submit]").click()
+    sign_in_by_code(page, "13800000001")
     page.wait_for_url(f"{live_server.url}/")
     unit = world.unit(world.c1)
     button = page.locator("[data-testid=report-from-home]")

@@ -11,13 +11,12 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from gongzhi.accounts.sms import MemoryBackend
-from gongzhi.browser_testing import screenshot
+from gongzhi.browser_testing import screenshot, sign_in_by_code
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import State
 from gongzhi.meetings import services
 from gongzhi.meetings.models import Resolution
-from gongzhi.meetings.tests.test_browser_meetings import sent_code, sign_in, submit
+from gongzhi.meetings.tests.test_browser_meetings import sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,12 +44,7 @@ def test_an_escalated_case_comes_back_with_the_resolution(live_server, world, ph
     # The resident reports from the QR page, after verifying their number.
     resident.goto(f"{base}/r/{world.c1.uid}/")
     resident.locator("[data-testid=verify-phone]").click()
-    resident.locator("input[name=phone]").fill("13800000001")
-    outbox = len(MemoryBackend.outbox)
-    resident.locator("main form button[type=submit]").first.click()
-    resident.wait_for_url(re.compile(r"/accounts/phone/verify/"))
-    resident.locator("input[name=code]").fill(sent_code(outbox, "13800000001"))
-    resident.locator("main form").first.locator("button[type=submit]").click()
+    sign_in_by_code(resident, "13800000001")
     resident.wait_for_url(re.compile(rf"/r/{world.c1.uid}/$"))
     resident.locator("select[name=category]").select_option(parking.uid)
     resident.locator("textarea[name=description]").fill("消防通道长期被私家车占用，救护车进不来")

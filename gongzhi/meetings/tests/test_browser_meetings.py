@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from gongzhi.accounts.sms import MemoryBackend
-from gongzhi.browser_testing import screenshot
+from gongzhi.browser_testing import screenshot, sign_in_by_code
 from gongzhi.meetings import services
 from gongzhi.meetings.models import MatterKind, Minutes, Resolution
 from gongzhi.notices.models import Opinion
@@ -117,14 +116,6 @@ def test_the_chairs_day(live_server, world, desktop_page, tmp_path, settings):
     screenshot(page, "chair-6-minutes-approved")
 
 
-def sent_code(since: int, phone: str) -> str:
-    for sms in reversed(MemoryBackend.outbox[since:]):
-        found = re.search(r"\b(\d{6})\b", sms.message)
-        if sms.phone == phone and found:
-            return found.group(1)
-    raise AssertionError("no one-time code was sent")
-
-
 def test_a_resident_comments_on_a_notice_from_a_phone(live_server, world, phone_page):
     from gongzhi.notices.services import create_notice, publish_notice
 
@@ -148,13 +139,7 @@ def test_a_resident_comments_on_a_notice_from_a_phone(live_server, world, phone_
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "notice-1-public")
     page.locator("[data-testid=verify-phone]").click()
-    page.wait_for_url(re.compile(r"/accounts/phone/"))
-    page.locator("input[name=phone]").fill("13800000001")
-    outbox = len(MemoryBackend.outbox)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(re.compile(r"/accounts/phone/verify/"))
-    page.locator("input[name=code]").fill(sent_code(outbox, "13800000001"))
-    page.locator("main form").first.locator("button[type=submit]").click()
+    sign_in_by_code(page, "13800000001")
     page.wait_for_url(re.compile(rf"/notices/p/{notice.uid}/$"))
     form = page.locator("[data-testid=opinion-form]")
     form.locator("textarea[name=text]").fill("希望施工期间做好安全防护，颜色方案先公示。")
