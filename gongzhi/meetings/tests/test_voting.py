@@ -111,3 +111,14 @@ def test_town_settings_make_the_rule(world):
     rules.major_share, rules.quorum_share = "3/4", "1/2"
     rule = rules.rule()
     assert rule.major.needed(8) == 6 and rule.ordinary.needed(8) == 5 and rule.quorum == Fraction(1, 2)
+
+
+def test_the_tally_reads_as_chinese_punctuation_in_chinese():
+    """Issue 10, finding 10: no ASCII ". " between the counts and the reason in Chinese."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        outcome = decide(
+            yes=2, no=2, abstain=0, present=4, invited_voters=4, parties_present=ALL, major=False, rule=AT_LEAST_HALF
+        )
+    assert "。" in outcome.explanation and ". " not in outcome.explanation
