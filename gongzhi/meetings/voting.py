@@ -84,7 +84,16 @@ def decide(
     }
 
     def outcome(passed: bool, quorate: bool, reason: str) -> Outcome:
-        return Outcome(passed, yes, no, abstain, present, needed, quorate, _("%(counts)s. %(reason)s") % {"counts": counts, "reason": reason})
+        return Outcome(
+            passed,
+            yes,
+            no,
+            abstain,
+            present,
+            needed,
+            quorate,
+            _("%(counts)s. %(reason)s") % {"counts": counts, "reason": reason},
+        )
 
     not_quorate = _not_quorate(
         present=present, invited_voters=invited_voters, parties_present=parties_present, major=major, rule=rule
