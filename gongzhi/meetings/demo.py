@@ -263,7 +263,7 @@ class _Story:
             return False
         item = self.vote_yes(meeting, item, chair)
         if item.state != "passed":
-            return False
+            return True  # voted down: the end of the meeting gives the case back to its handler
         lead = case.handler
         committee = Organization.objects.filter(neighborhood=meeting.neighborhood, kind="residents_committee").first()
         due = timezone.localtime(moment).date() + timedelta(days=14)

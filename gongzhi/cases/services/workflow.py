@@ -362,6 +362,7 @@ def apply_meeting_resolution(
             "due_provisional": False,
         }
 
+    others = [o for o in co_organizations if o.pk != lead.pk]
     with transaction.atomic():
         updated = _transition(
             case,
@@ -370,8 +371,8 @@ def apply_meeting_resolution(
             expected_version=AS_IT_IS,
             changes=changes,
             role_checked=True,
+            audit_extra={"co_handlers": sorted(o.pk for o in others)} if others else None,
         )
-        others = [o for o in co_organizations if o.pk != lead.pk]
         updated.co_handlers.remove(lead)
         if others:
             updated.co_handlers.add(*others)

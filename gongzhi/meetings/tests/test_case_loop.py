@@ -14,6 +14,7 @@ from gongzhi.cases import selectors
 from gongzhi.cases import services as cases
 from gongzhi.cases.models import Case, Category
 from gongzhi.cases.workflow import State
+from gongzhi.core.models import AuditEntry
 from gongzhi.meetings import services
 from gongzhi.meetings.models import AgendaCase, AgendaItem
 from gongzhi.meetings.tests.scenario import vote_through
@@ -101,6 +102,8 @@ def test_escalation_stops_the_clock_and_the_resolution_puts_the_case_back(
     assert case.state == State.IN_PROGRESS and case.meeting_resolution == resolution.number
     assert case.handler == world.orgs["oc1"] and case.resolve_due == date(2026, 11, 30)
     assert set(case.co_handlers.all()) == {world.orgs["police"]}
+    decided = AuditEntry.objects.get(action="cases.case.decide", object_id=str(case.pk))
+    assert decided.after["co_handlers"] == [world.orgs["police"].pk]  # the history says who assists
     assert not case.late and not case.resolve_overdue
     assert not selectors.inbox(office, "meeting").filter(pk=case.pk).exists()  # the count drops
     # The resident hears it once, with the resolution's number, and reads it on the tracking page.
