@@ -70,7 +70,7 @@ class CaseFilterForm(StyledForm):
         self.fields["compound"].empty_label = _("All compounds")
         self.fields["handler"].queryset = organizations
         self.fields["handler"].empty_label = _("All organisations")
-        self.fields["handler"].label_from_instance = lambda o: f"{o.name} · {o.get_kind_display()}"
+        self.fields["handler"].label_from_instance = lambda o: f"{o.name} · {o.kind_label}"
 
     def clean(self):
         data = super().clean()
@@ -264,7 +264,7 @@ def town_organizations(case: Case):
 
 
 def organization_label(organization: Organization) -> str:
-    return f"{organization.name} · {organization.get_kind_display()}"
+    return f"{organization.name} · {organization.kind_label}"
 
 
 ACTION_FORMS = {

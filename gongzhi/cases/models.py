@@ -143,7 +143,7 @@ class Category(PublicIdModel, VersionedModel):
     handler_kind = models.CharField(
         _("handled by"),
         max_length=24,
-        choices=Organization.Kind.choices,
+        choices=[(k.value, k.label) for k in Organization.Kind if k != Organization.Kind.DEVELOPER],
         help_text=_("New cases go to the organisation of this kind for the case's compound."),
     )
     handler = models.ForeignKey(

@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
     PROPERTY_COMPANY = "property_company", _("Property company")
     GOVERNMENT_UNIT = "government_unit", _("Government unit")
+    DEVELOPER = "developer", _("Developer")
     RESIDENT = "resident", _("Resident")
 
 
@@ -65,6 +66,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW | _HANDLER | _PARTY),
     Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER | _PARTY),
     Role.GOVERNMENT_UNIT: frozenset({"orgs.view", "cases.view", "cases.handle", "meetings.view", "resolutions.report"}),
+    # The developer takes part in forums and receives the evaluation reports (seed 七.4); on the
+    # platform its staff see their own organisation until those pieces exist.
+    Role.DEVELOPER: frozenset({"orgs.view"}),
     Role.RESIDENT: frozenset(),
 }
 

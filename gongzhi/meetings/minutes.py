@@ -7,25 +7,46 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import parties
 from .models import AgendaItem, Invitee, Meeting
 
 
+def _attendance_label(invitee: Invitee) -> str:
+    if invitee.attendance == Invitee.Attendance.PRESENT:
+        label = invitee.name
+    elif invitee.attendance == Invitee.Attendance.REPRESENTED:
+        label = _("%(name)s (represented by %(by)s)") % {"name": invitee.name, "by": invitee.represented_by}
+    elif invitee.attendance == Invitee.Attendance.ABSENT:
+        label = _("%(name)s (absent)") % {"name": invitee.name}
+    else:
+        label = _("%(name)s (not recorded)") % {"name": invitee.name}
+    if not invitee.voting:
+        label += _(" [no vote]")
+    return label
+
+
 def _attendance_lines(meeting: Meeting) -> list[str]:
-    groups: dict[str, list[str]] = {}
-    for invitee in meeting.invitees.select_related("organization").order_by("organization__kind", "name"):
-        org = invitee.organization.name if invitee.organization_id else _("Others")
-        if invitee.attendance == Invitee.Attendance.PRESENT:
-            label = invitee.name
-        elif invitee.attendance == Invitee.Attendance.REPRESENTED:
-            label = _("%(name)s (represented by %(by)s)") % {"name": invitee.name, "by": invitee.represented_by}
-        elif invitee.attendance == Invitee.Attendance.ABSENT:
-            label = _("%(name)s (absent)") % {"name": invitee.name}
+    """Attendance party by party (someone who speaks for two parties is named under both), the
+    others invited, and whether all four parties were there."""
+    invitees, four = parties.roll(meeting)
+    lines = []
+    for party in four:
+        names = party.names or _("none in this neighborhood")
+        people = "、".join(_attendance_label(i) for i in party.invited) or _("nobody invited")
+        lines.append(f"  {party.label}（{names}）：{people}")
+    others = [i for i in invitees if not i.parties]
+    if others:
+        people = "、".join(
+            _attendance_label(i) + (f"（{i.organization.name}）" if i.organization_id else "") for i in others
+        )
+        lines.append(f"  {_('Others')}：{people}")
+    if meeting.opened_at is not None:
+        if parties.all_here(four):
+            lines.append("  " + _("All four parties were present."))
         else:
-            label = _("%(name)s (not recorded)") % {"name": invitee.name}
-        if not invitee.voting:
-            label += _(" [no vote]")
-        groups.setdefault(org, []).append(label)
-    return [f"  {org}：{'、'.join(names)}" for org, names in groups.items()]
+            missing = "、".join(p.label for p in four if not p.here)
+            lines.append("  " + _("Not present: %(parties)s.") % {"parties": missing})
+    return lines
 
 
 def _item_lines(number: int, item: AgendaItem) -> list[str]:

@@ -7,7 +7,17 @@ from django.template.loader import render_to_string
 
 from gongzhi.core.pdf import html_to_pdf
 
+from . import parties
 from .models import Minutes
+
+
+def sign_off(meeting) -> dict:
+    """One signature line per party (with who sat for it), then one for each other person present."""
+    invitees, four = parties.roll(meeting)
+    return {
+        "party_lines": four,
+        "other_signers": [i for i in invitees if not i.parties and i.here],
+    }
 
 
 def minutes_pdf(minutes: Minutes) -> bytes:
@@ -18,9 +28,7 @@ def minutes_pdf(minutes: Minutes) -> bytes:
             "meeting": meeting,
             "minutes": minutes,
             "paragraphs": minutes.text.split("\n"),
-            "signers": meeting.invitees.filter(attendance__in=["present", "represented"]).select_related(
-                "organization"
-            ),
+            **sign_off(meeting),
         },
     )
     return html_to_pdf(html)

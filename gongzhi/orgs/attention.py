@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from gongzhi.core.registry import AttentionItem
-from gongzhi.places.models import Compound, Neighborhood
+from gongzhi.places.models import Compound, Neighborhood, Town
 
+from .coverage import town_coverage
 from .models import Membership, Organization, Residency, ServiceContract
 
 CONTRACT_WARNING_DAYS = 60
@@ -84,6 +85,7 @@ def town_items(user, scope, today):
             % {"n": terms, "days": MEMBERSHIP_WARNING_DAYS},
             reverse("orgs:person_list") + "?term=ending",
         )
+    yield from _coverage_items(user, scope)
     missing = 0
     for kind in (Organization.Kind.PARTY_ORG, Organization.Kind.RESIDENTS_COMMITTEE):
         has_org = Organization.objects.filter(neighborhood=OuterRef("pk"), kind=kind)
@@ -98,4 +100,34 @@ def town_items(user, scope, today):
             )
             % {"n": missing},
             reverse("places:neighborhood_list"),
+        )
+
+
+def _coverage_items(user, scope):
+    area = scope.area("town.manage")
+    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
+    reports = town_coverage(towns)
+    uncovered = sum(len(r.uncovered) for r in reports)
+    if uncovered:
+        yield AttentionItem(
+            "warning",
+            ngettext(
+                "%(n)s compound is covered by no inspection group.",
+                "%(n)s compounds are covered by no inspection group.",
+                uncovered,
+            )
+            % {"n": uncovered},
+            reverse("orgs:body_list") + "#coverage",
+        )
+    overlaps = sum(len(r.overlaps) for r in reports if r.overlaps_forbidden)
+    if overlaps:
+        yield AttentionItem(
+            "warning",
+            ngettext(
+                "%(n)s compound is covered by more than one inspection group, which the town does not allow.",
+                "%(n)s compounds are covered by more than one inspection group, which the town does not allow.",
+                overlaps,
+            )
+            % {"n": overlaps},
+            reverse("orgs:body_list") + "#coverage",
         )

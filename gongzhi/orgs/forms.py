@@ -50,7 +50,7 @@ class CompoundChoiceField(forms.ModelChoiceField):
 
 class OrganizationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.get_kind_display()})"
+        return f"{obj.name} ({obj.kind_label})"
 
 
 class BodyChoiceField(forms.ModelChoiceField):
@@ -131,11 +131,12 @@ class OrganizationForm(TownFieldMixin, ServiceValidatedForm):
 
     class Meta:
         model = Organization
-        fields = ["kind", "code", "name", "neighborhood", "compound", "phone", "address"]
+        fields = ["kind", "code", "name", "neighborhood", "compound", "owner_representatives", "phone", "address"]
         help_texts = {
             "kind": _(
                 "A party organisation or residents' committee belongs to a neighborhood, an owners' "
-                "committee to a compound; property companies and government units have no place."
+                "committee (or the owner representatives) to a compound; property companies, developers and "
+                "government units have no place."
             ),
         }
 
@@ -159,6 +160,8 @@ class OrganizationForm(TownFieldMixin, ServiceValidatedForm):
             data["neighborhood"] = None
         elif kind:
             data["neighborhood"] = data["compound"] = None
+        if kind != Organization.Kind.OWNERS_COMMITTEE:
+            data["owner_representatives"] = False
         others = Organization.objects.exclude(pk=self.instance.pk) if self.instance.pk else Organization.objects.all()
         if (
             kind in Organization.NEIGHBORHOOD_KINDS
@@ -214,6 +217,12 @@ class CoverageForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["neighborhood"].queryset = neighborhoods
         self.fields["compound"].queryset = compounds.select_related("neighborhood")
+
+
+class InspectionOverlapForm(ServiceValidatedForm):
+    class Meta:
+        model = Town
+        fields = ["inspection_groups_may_overlap"]
 
 
 # --- People and memberships ------------------------------------------------------------------

@@ -59,6 +59,7 @@ class Organization(PublicIdModel, VersionedModel):
         OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
         PROPERTY_COMPANY = "property_company", _("Property company")
         GOVERNMENT_UNIT = "government_unit", _("Government unit")
+        DEVELOPER = "developer", _("Developer")
 
     NEIGHBORHOOD_KINDS = (Kind.PARTY_ORG, Kind.RESIDENTS_COMMITTEE)
     FOUR_PARTIES = (Kind.PARTY_ORG, Kind.RESIDENTS_COMMITTEE, Kind.OWNERS_COMMITTEE, Kind.PROPERTY_COMPANY)
@@ -82,6 +83,14 @@ class Organization(PublicIdModel, VersionedModel):
         on_delete=models.PROTECT,
         related_name="organizations",
         verbose_name=_("compound"),
+    )
+    owner_representatives = models.BooleanField(
+        _("owner representatives"),
+        default=False,
+        help_text=_(
+            "The compound has no owners' committee yet: these are the owner representatives who sit for "
+            "the owners in the joint meeting (业委会(业主代表))."
+        ),
     )
     phone = models.CharField(_("office telephone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -114,8 +123,13 @@ class Organization(PublicIdModel, VersionedModel):
                 | Q(compound__isnull=True, neighborhood__isnull=True),
                 name="organization_other_kinds_have_no_place",
                 violation_error_message=_(
-                    "A property company or government unit belongs to no neighborhood or compound."
+                    "A property company, government unit or developer belongs to no neighborhood or compound."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(owner_representatives=False) | Q(kind="owners_committee"),
+                name="organization_owner_representatives_sit_for_owners",
+                violation_error_message=_("Only the owners' party can be owner representatives."),
             ),
             models.UniqueConstraint(
                 fields=["neighborhood", "kind"],
@@ -142,6 +156,13 @@ class Organization(PublicIdModel, VersionedModel):
     @property
     def place(self):
         return self.compound or self.neighborhood
+
+    @property
+    def kind_label(self) -> str:
+        """The kind as people say it: owner representatives are not an owners' committee."""
+        if self.owner_representatives:
+            return str(_("Owner representatives"))
+        return self.get_kind_display()
 
 
 class ServiceContractQuerySet(ScopedQuerySet, PeriodQuerySet):

@@ -18,6 +18,7 @@ from gongzhi.core.records import create_record, update_record
 from gongzhi.core.workflow import lock
 from gongzhi.places.models import Compound, Neighborhood, Town, Unit
 
+from . import coverage
 from .default_duties import DEFAULT_DUTIES
 from .models import (
     Body,
@@ -32,7 +33,7 @@ from .models import (
 )
 from .workflow import RESIDENCY_WORKFLOW, ResidencyAction
 
-ORGANIZATION_FIELDS = ["kind", "code", "name", "neighborhood", "compound", "phone", "address"]
+ORGANIZATION_FIELDS = ["kind", "code", "name", "neighborhood", "compound", "owner_representatives", "phone", "address"]
 PERSON_FIELDS = ["name", "phone", "is_party_member"]
 MEMBERSHIP_FIELDS = ["organization", "body", "position", "title", "start", "end"]
 CONTRACT_FIELDS = ["company", "compound", "start", "end", "manager"]
@@ -63,6 +64,8 @@ def _check_organization_place(town_id: int, data: dict) -> None:
         )
     if kind == Organization.Kind.OWNERS_COMMITTEE and not data.get("compound"):
         raise ValidationError({"compound": _("An owners' committee belongs to a compound.")})
+    if data.get("owner_representatives") and kind != Organization.Kind.OWNERS_COMMITTEE:
+        raise ValidationError({"owner_representatives": _("Only the owners' party can be owner representatives.")})
 
 
 def create_organization(*, actor, town: Town, data: dict) -> Organization:
@@ -131,11 +134,47 @@ def add_body_coverage(
         raise ValidationError(_("Choose either a neighborhood or a compound."))
     _same_town(body.town_id, neighborhood, compound, field="neighborhood" if neighborhood else "compound")
     with transaction.atomic():
+        town = Town.objects.select_for_update().get(pk=body.town_id)  # one coverage change at a time per town
         if body.coverage.filter(neighborhood=neighborhood, compound=compound).exists():
             raise ValidationError(_("This place is already covered by the group."))
+        if not town.inspection_groups_may_overlap:
+            _refuse_overlap(body, neighborhood, compound)
         row = BodyCoverage.objects.create(body=body, neighborhood=neighborhood, compound=compound)
         audit.record(actor, "orgs.body.add_coverage", body, after={"neighborhood": neighborhood, "compound": compound})
     return row
+
+
+def _refuse_overlap(body: Body, neighborhood: Neighborhood | None, compound: Compound | None) -> None:
+    compounds = (
+        Compound.objects.filter(neighborhood=neighborhood) if neighborhood else Compound.objects.filter(pk=compound.pk)
+    )
+    covering = coverage.groups_covering(compounds.select_related("neighborhood"))
+    taken = [
+        (c, [g for g in covering[c.pk] if g.pk != body.pk])
+        for c in compounds
+        if any(g.pk != body.pk for g in covering[c.pk])
+    ]
+    if taken:
+        c, groups = taken[0]
+        raise ValidationError(
+            _(
+                "%(compound)s is already covered by %(group)s, and this town does not allow inspection groups "
+                "to cover the same place."
+            )
+            % {"compound": c.name, "group": "、".join(g.name for g in groups)}
+        )
+
+
+def set_inspection_overlap(*, actor, town: Town, allowed: bool, expected_version: int) -> Town:
+    """The town's rule on inspection groups covering the same place."""
+    ensure_town_manager(actor, town.pk)
+    return update_record(
+        town,
+        actor=actor,
+        action="places.town.update",
+        changes={"inspection_groups_may_overlap": allowed},
+        expected_version=expected_version,
+    )
 
 
 def remove_body_coverage(*, actor, coverage: BodyCoverage) -> None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("o/<uid:uid>/edit/", views.organization_edit, name="organization_edit"),
     # Bodies: leadership group, office, inspection groups
     path("bodies/", views.body_list, name="body_list"),
+    path("towns/<uid:uid>/inspection-coverage/", views.inspection_overlap_rule, name="inspection_overlap_rule"),
     path("bodies/<uid:uid>/", views.body_detail, name="body_detail"),
     path("bodies/<uid:uid>/edit/", views.body_edit, name="body_edit"),
     path("bodies/<uid:uid>/member-units/new/", views.body_member_unit_add, name="body_member_unit_add"),

@@ -27,6 +27,11 @@ class Town(PublicIdModel, VersionedModel):
     code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
     name = models.CharField(_("name"), max_length=100)
     district = models.CharField(_("district"), max_length=100, blank=True)
+    inspection_groups_may_overlap = models.BooleanField(
+        _("inspection groups may cover the same place"),
+        default=True,
+        help_text=_("When off, a place covered by one inspection group cannot be added to another."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -22,7 +22,7 @@ from gongzhi.core.scope import get_scope
 from gongzhi.orgs.models import Membership, Person
 from gongzhi.places.models import Neighborhood
 
-from .. import forms, services
+from .. import forms, parties, services
 from ..ics import meeting_calendar
 from ..models import (
     Invitee,
@@ -121,8 +121,8 @@ def meeting_new(request):
 def _meeting_context(request, meeting: Meeting, bound: dict | None = None) -> dict:
     bound = bound or {}
     is_chair = services.may_chair(request.user, meeting)
-    parties = services.parties_of(request.user, meeting.neighborhood_id)
-    invitees = list(meeting.invitees.select_related("organization", "person").order_by("organization__kind", "name"))
+    own_parties = services.parties_of(request.user, meeting.neighborhood_id)
+    invitees, four = parties.roll(meeting)
     items = list(
         meeting.items.select_related("major_kind", "compound", "proposer").annotate(file_count=Count("attachments"))
     )
@@ -135,6 +135,8 @@ def _meeting_context(request, meeting: Meeting, bound: dict | None = None) -> di
         "badge": MEETING_BADGES.get(state),
         "is_chair": is_chair,
         "invitees": invitees,
+        "four_parties": four,
+        "all_four_here": parties.all_here(four),
         "items": items,
         "planned": state in MeetingState.PLANNED,
         "uninvited": sum(1 for i in invitees if i.invited_at is None),
@@ -142,7 +144,7 @@ def _meeting_context(request, meeting: Meeting, bound: dict | None = None) -> di
         **timeline_context(request, meeting),
     }
     ctx.update(_action_forms(request, meeting, is_chair=is_chair, invitees=invitees, bound=bound))
-    if state in MeetingState.PLANNED and (parties or is_chair):
+    if state in MeetingState.PLANNED and (own_parties or is_chair):
         ctx["propose_url"] = reverse("meetings:propose", args=[meeting.uid])
     if is_chair and state == MeetingState.ENDED and ctx["minutes"] is None:
         ctx["start_minutes_form"] = forms.VersionForm(initial={"version": meeting.version})
@@ -253,7 +255,7 @@ def _reschedule(on: _On, form):
 
 
 def _attendance_form(on: _On, data, files):
-    return forms.AttendanceForm(data, invitees=list(on.meeting.invitees.order_by("organization__kind", "name")))
+    return forms.AttendanceForm(data, invitees=parties.roll(on.meeting)[0])
 
 
 def _add_invitee(on: _On, form):

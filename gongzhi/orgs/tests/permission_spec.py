@@ -79,6 +79,9 @@ def routes(world):
         Route("orgs:organization_edit", args=(po1.uid,), method="POST", data={}, expect=ok(MANAGE_PJ)),
         # Bodies
         Route("orgs:body_list", expect=ok(ORG_VIEWERS)),
+        Route("orgs:inspection_overlap_rule", args=(world.town.uid,), expect=ok(MANAGE_PJ)),
+        Route("orgs:inspection_overlap_rule", args=(world.town.uid,), method="POST", data={}, expect=ok(MANAGE_PJ)),
+        Route("orgs:inspection_overlap_rule", args=(world.other.uid,), expect=ok(("outsider", "admin"))),
         Route("orgs:body_detail", args=(g1.uid,), expect=ok(SEE_N2)),
         Route("orgs:body_detail", args=(office_body.uid,), expect=ok(("office", "leader", "admin"))),
         Route("orgs:body_edit", args=(g1.uid,), expect=ok(MANAGE_PJ)),

@@ -10,6 +10,7 @@ from .bodies import (  # noqa: F401
     body_list,
     body_member_unit_add,
     body_member_unit_remove,
+    inspection_overlap_rule,
 )
 from .contracts import contract_create, contract_detail, contract_edit, contract_list  # noqa: F401
 from .duties import duty_create, duty_edit, duty_list, duty_retire  # noqa: F401

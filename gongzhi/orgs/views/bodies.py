@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,12 +13,13 @@ from django.views.decorators.http import require_POST
 from gongzhi.core.pages import form_page, managed, posted, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
-from gongzhi.places.models import Compound, Neighborhood
+from gongzhi.places.models import Compound, Neighborhood, Town
 
-from .. import services
+from .. import coverage, services
 from ..forms import (
     BodyForm,
     CoverageForm,
+    InspectionOverlapForm,
     MemberUnitForm,
 )
 from ..models import (
@@ -70,7 +72,36 @@ def body_list(request):
             "bodies": bodies,
             "can_see_people": scope.has("people.view"),
             "show_town": len({b.town_id for b in bodies}) > 1,
+            "coverage": coverage.town_coverage(_coverage_towns(request, scope)),
+            "perms_town_manage": scope.has("town.manage"),
         },
+    )
+
+
+def _coverage_towns(request, scope):
+    """The towns whose whole coverage the user may read: those where they see every body."""
+    area = scope.area("orgs.view")
+    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
+    return towns.order_by("code")
+
+
+@requires("town.manage")
+def inspection_overlap_rule(request, uid):
+    town = get_object_or_404(managed(request, Town.objects.all().annotate(town_id=F("pk"))), uid=uid)
+    form = InspectionOverlapForm(posted(request), instance=town)
+    return form_page(
+        request,
+        form,
+        nav="orgs",
+        title=_("Inspection coverage in %(town)s") % {"town": town.name},
+        save=lambda: services.set_inspection_overlap(
+            actor=request.user,
+            town=town,
+            allowed=form.cleaned_data["inspection_groups_may_overlap"],
+            expected_version=form.expected_version,
+        ),
+        done=lambda t: _("Changes saved."),
+        redirect_to=lambda t: reverse("orgs:body_list") + "#coverage",
     )
 
 
