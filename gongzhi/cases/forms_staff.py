@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core import uploads
 from gongzhi.core.forms import DateInput, MultipleFileField, StyledForm
 from gongzhi.orgs.models import Organization
+from gongzhi.orgs.pickers import group_field
 from gongzhi.places.models import Building, Compound, Unit
 from gongzhi.places.selectors import by_number
 
@@ -236,8 +237,7 @@ class ReassignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = town_organizations(self.case).exclude(pk=self.case.handler_id)
-        self.fields["organization"].label_from_instance = organization_label
+        group_field(self.fields["organization"], handler_candidates(self.case), [self.case.neighborhood_id])
 
 
 class CoHandlersForm(ActionForm):
@@ -252,19 +252,20 @@ class CoHandlersForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["organizations"]
-        field.queryset = town_organizations(self.case).exclude(pk=self.case.handler_id)
-        field.label_from_instance = organization_label
-        field.widget.attrs["size"] = 6
+        group_field(field, handler_candidates(self.case), [self.case.neighborhood_id])
+        field.widget.attrs["size"] = 8
         if not self.is_bound:
             field.initial = [o.uid for o in self.case.co_handlers.all()]
 
 
-def town_organizations(case: Case):
-    return Organization.objects.filter(town_id=case.town_id).order_by("kind", "name")
-
-
-def organization_label(organization: Organization) -> str:
-    return f"{organization.name} · {organization.kind_label}"
+def handler_candidates(case: Case):
+    """Who may take a case on or help with it: the town's organisations but the handler (a
+    developer handles no cases)."""
+    return (
+        Organization.objects.filter(town_id=case.town_id)
+        .exclude(pk=case.handler_id)
+        .exclude(kind=Organization.Kind.DEVELOPER)
+    )
 
 
 ACTION_FORMS = {

@@ -98,6 +98,40 @@ class _Bodies:
 
         for number, name, coverage in INSPECTION_GROUPS:
             self.inspection_group(number, name, coverage)
+        self.owner_representatives("PJ02")
+        if not Organization.objects.filter(town=self.town, kind=Organization.Kind.DEVELOPER).exists():
+            # The developer of 浦锦华庭: it takes part in forums and receives the evaluation reports (seed 七.4).
+            org_services.create_organization(
+                actor=None,
+                town=self.town,
+                data={"kind": Organization.Kind.DEVELOPER, "code": "DEV-PJ", "name": "浦锦置业有限公司"},
+            )
+
+    def owner_representatives(self, compound_code: str) -> None:
+        """浦锦华庭 was handed over recently and has no owners' committee yet: three owner
+        representatives sit for its owners in the joint meeting (业委会(业主代表), seed 一)."""
+        compound = Compound.objects.get(town=self.town, code=compound_code)
+        if Organization.objects.filter(compound=compound, kind=Organization.Kind.OWNERS_COMMITTEE).exists():
+            return
+        group = org_services.create_organization(
+            actor=None,
+            town=self.town,
+            data={
+                "kind": Organization.Kind.OWNERS_COMMITTEE,
+                "code": f"{compound_code}-OR",
+                "name": f"{compound.name}业主代表",
+                "compound": compound,
+                "owner_representatives": True,
+            },
+        )
+        for position in [Membership.Position.MEMBER] * 3:  # all three are invited
+            data = {"name": self.names.name(), "phone": self.names.phone()}
+            person = org_services.create_person(actor=None, town=self.town, data=data)
+            org_services.add_membership(
+                actor=None,
+                person=person,
+                data={"organization": group, "title": "业主代表", "position": position, "start": self.start},
+            )
 
     def inspection_group(self, number: int, name: str, coverage: dict[str, list[str]]) -> None:
         group = self.body(Body.Kind.INSPECTION_GROUP, number, name, tasks=INSPECTION_GROUP_TASKS)

@@ -25,6 +25,7 @@ registry.audit_labels(
         "opinion": lambda: _("Opinion"),
         "reply": lambda: _("Reply"),
         "closes_on": lambda: _("Comments until"),
+        "files_removed": lambda: _("Attachments removed"),
     },
 )
 

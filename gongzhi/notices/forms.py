@@ -12,7 +12,10 @@ from django.utils.translation import pgettext_lazy
 from gongzhi.core.forms import DateInput, StyledForm
 from gongzhi.core.uploads import FilesField
 from gongzhi.orgs.models import Organization
+from gongzhi.orgs.pickers import group_field
 from gongzhi.places.models import Compound, Neighborhood, Unit
+
+from .models import NoticeAttachment
 
 DEFAULT_DAYS = 7
 
@@ -45,10 +48,44 @@ class NoticeForm(StyledForm):
         ids = list(neighborhoods.values_list("pk", flat=True))
         self.fields["compounds"].queryset = Compound.objects.filter(neighborhood_id__in=ids).order_by("code")
         towns = neighborhoods.values("town_id")
-        self.fields["responsible"].queryset = Organization.objects.filter(town_id__in=towns).order_by("kind", "code")
+        group_field(self.fields["responsible"], Organization.objects.filter(town_id__in=towns), ids)
         self.fields["compounds"].widget.attrs = {}
         if not self.is_bound:
             self.fields["closes_on"].initial = timezone.localdate() + timedelta(days=DEFAULT_DAYS)
+
+
+class NoticeEditForm(NoticeForm):
+    """The draft's own fields (its neighborhood stays), the attachments to remove, and the version
+    the writer started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    remove_files = forms.ModelMultipleChoiceField(
+        label=_("Remove attachments"),
+        queryset=NoticeAttachment.objects.none(),
+        to_field_name="uid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, data=None, files=None, *, notice, **kwargs):
+        neighborhoods = Neighborhood.objects.filter(pk=notice.neighborhood_id)
+        if data is None:
+            kwargs["initial"] = {
+                "title": notice.title,
+                "body": notice.body,
+                "responsible": notice.responsible.uid,
+                "compounds": [c.uid for c in notice.compounds.all()],
+                "closes_on": timezone.localdate() + timedelta(days=notice.comment_days),
+                "version": notice.version,
+            }
+        super().__init__(data, files, neighborhoods=neighborhoods, **kwargs)
+        del self.fields["neighborhood"]
+        attachments = notice.attachments.all()
+        if attachments:
+            self.fields["remove_files"].queryset = attachments
+            self.fields["remove_files"].widget.attrs = {}
+        else:
+            del self.fields["remove_files"]
 
 
 class PublishForm(StyledForm):

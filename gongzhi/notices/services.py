@@ -80,6 +80,13 @@ def _check(
         raise ValidationError(errors)
 
 
+def _attach(notice: Notice, clean) -> None:
+    for c in clean:
+        attachment = NoticeAttachment(notice=notice, name=c.name, size=c.size)
+        attachment.file.save(c.name, ContentFile(c.content), save=False)
+        attachment.save()
+
+
 def create_notice(
     *,
     actor,
@@ -118,10 +125,7 @@ def create_notice(
             created_by=actor,
         )
         notice.compounds.set(compounds)
-        for c in clean:
-            attachment = NoticeAttachment(notice=notice, name=c.name, size=c.size)
-            attachment.file.save(c.name, ContentFile(c.content), save=False)
-            attachment.save()
+        _attach(notice, clean)
         audit.record(
             actor,
             "notices.notice.create",
@@ -137,6 +141,77 @@ def create_notice(
             },
         )
     return notice
+
+
+def update_notice(
+    *,
+    actor,
+    notice: Notice,
+    compounds: Sequence[Compound],
+    title: str,
+    body: str,
+    responsible: Organization | None,
+    closes_on: date | None,
+    files: Sequence = (),
+    remove_files: Sequence[NoticeAttachment] = (),
+    expected_version: int,
+) -> Notice:
+    """Change a draft before it is published: its text, compounds, replying organisation, comment
+    period and attachments (files added, attachments removed). Only what changed is recorded."""
+    _check(
+        neighborhood=notice.neighborhood,
+        compounds=compounds,
+        title=title,
+        body=body,
+        responsible=responsible,
+        closes_on=closes_on,
+    )
+    clean = clean_files(files)
+    with transaction.atomic():
+        current = _locked(notice, expected_version)
+        if not may_write(actor, current.neighborhood, current.resolution):
+            raise PermissionDenied(
+                _("Only the party organisation, the office or the lead organisation writes notices.")
+            )
+        if not NOTICE_WORKFLOW.allows(NoticeAction.EDIT, current.state):
+            raise ValidationError(_("A published notice can no longer be edited."))
+        fields = {
+            "title": title.strip(),
+            "body": body.strip(),
+            "responsible_id": responsible.pk,
+            "comment_days": (closes_on - timezone.localdate()).days,
+        }
+        before = {k: getattr(current, k) for k, v in fields.items() if getattr(current, k) != v}
+        after = {k: fields[k] for k in before}
+        old_compounds = sorted(current.compounds.values_list("pk", flat=True))
+        new_compounds = sorted(c.pk for c in compounds)
+        if old_compounds != new_compounds:
+            before["compounds"], after["compounds"] = old_compounds, new_compounds
+            current.compounds.set(compounds)
+        removed = [a for a in remove_files if a.notice_id == current.pk]
+        for attachment in removed:
+            stored = attachment.file.name
+            attachment.delete()
+            transaction.on_commit(lambda stored=stored: NoticeAttachment.file.field.storage.delete(stored))
+        _attach(current, clean)
+        if removed:
+            after["files_removed"] = [a.name for a in removed]
+        if clean:
+            after["files"] = len(clean)
+        if not after:
+            return current
+        for key, value in fields.items():
+            setattr(current, key, value)
+        current.version += 1
+        current.save(update_fields=[*fields, "version"])
+        audit.record(
+            actor,
+            "notices.notice.update",
+            current,
+            before={k.removesuffix("_id"): v for k, v in before.items()},
+            after={k.removesuffix("_id"): v for k, v in after.items()},
+        )
+    return current
 
 
 def _locked(notice: Notice, expected_version: int) -> Notice:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.notice_list, name="list"),
     path("new/", views.notice_new, name="new"),
     path("<uid:uid>/", views.notice_detail, name="detail"),
+    path("<uid:uid>/edit/", views.notice_edit, name="edit"),
     path("<uid:uid>/publish/", views.publish, name="publish"),
     path("<uid:uid>/opinions/<uid:opinion_uid>/reply/", views.reply, name="reply"),
     path("<uid:uid>/poster.pdf", views.poster, name="poster"),

@@ -27,7 +27,7 @@ from gongzhi.orgs.models import Membership, Residency
 from gongzhi.places.models import Neighborhood, Unit
 
 from . import services
-from .forms import NoticeForm, OpinionForm, PublishForm, ReplyForm
+from .forms import NoticeEditForm, NoticeForm, OpinionForm, PublishForm, ReplyForm
 from .models import Notice, NoticeAttachment, NoticeState, Opinion
 from .poster import notice_poster_pdf
 
@@ -122,6 +122,48 @@ def notice_new(request):
     )
 
 
+@requires("meetings.view")
+def notice_edit(request, uid):
+    """The draft, edited by those who may write it; the page is not offered to anyone else."""
+    notice = _notice(request, uid)
+    if notice.state != NoticeState.DRAFT or not services.may_write(
+        request.user, notice.neighborhood, notice.resolution
+    ):
+        raise Http404
+    form = NoticeEditForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        notice=notice,
+    )
+    if request.method == "POST":
+        response = attempt(
+            request,
+            form,
+            lambda: services.update_notice(
+                actor=request.user,
+                notice=notice,
+                compounds=list(form.cleaned_data["compounds"]),
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                responsible=form.cleaned_data["responsible"],
+                closes_on=form.cleaned_data["closes_on"],
+                files=form.cleaned_data["files"],
+                remove_files=list(form.cleaned_data.get("remove_files") or []),
+                expected_version=form.cleaned_data["version"],
+            ),
+            done=_("Draft saved."),
+            to=lambda n: n,
+        )
+        if response is not None:
+            return response
+    return render(
+        request,
+        "notices/notice_form.html",
+        {"nav": "notices", "form": form, "resolution": notice.resolution, "notice": notice},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 def _detail_context(request, notice: Notice, bound: dict | None = None) -> dict:
     bound = bound or {}
     may_write = services.may_write(request.user, notice.neighborhood, notice.resolution)
@@ -144,6 +186,7 @@ def _detail_context(request, notice: Notice, bound: dict | None = None) -> dict:
         **timeline_context(request, notice),
     }
     if may_write and notice.state == NoticeState.DRAFT:
+        ctx["edit_url"] = reverse("notices:edit", args=[notice.uid])
         ctx["publish_form"] = bound.get("publish") or PublishForm(
             initial={
                 "version": notice.version,

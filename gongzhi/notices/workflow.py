@@ -15,6 +15,7 @@ class NoticeState(models.TextChoices):
 
 
 class NoticeAction(models.TextChoices):
+    EDIT = "edit", _("Edit the draft")
     PUBLISH = "publish", _("Publish to the residents")
     COMMENT = "comment", _("Give an opinion")
     REPLY = "reply", _("Reply")
@@ -26,6 +27,7 @@ N, NA = NoticeState, NoticeAction
 NOTICE_WORKFLOW = Workflow(
     {
         # None: the state stays as it is.
+        NA.EDIT: ((N.DRAFT,), None),
         NA.PUBLISH: ((N.DRAFT,), N.PUBLISHED),
         NA.COMMENT: ((N.PUBLISHED,), None),
         NA.REPLY: ((N.PUBLISHED, N.CLOSED), None),

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.scope import get_scope
-from gongzhi.orgs.models import Membership, Organization, Person, ServiceContract
-from gongzhi.places.models import Compound, Neighborhood
+from gongzhi.orgs.models import Membership, Organization, Person
+from gongzhi.orgs.pickers import neighborhood_parties
+from gongzhi.places.models import Neighborhood
 
 from ..models import (
     Meeting,
@@ -56,19 +55,6 @@ def parties_of(user, neighborhood_id: int, kinds: Iterable[str] = Organization.F
         .values_list("organization_id", flat=True)
     )
     return list(neighborhood_parties(neighborhood_id).filter(pk__in=org_ids, kind__in=list(kinds)))
-
-
-def neighborhood_parties(neighborhood_id: int):
-    """The four parties of a neighborhood: its party organisation and residents' committee, the
-    owners' committees of its compounds and the property companies serving them."""
-    today = timezone.localdate()
-    compounds = Compound.objects.filter(neighborhood_id=neighborhood_id).values("pk")
-    companies = ServiceContract.objects.filter(compound__in=compounds).active(today).values("company_id")
-    return Organization.objects.filter(
-        Q(neighborhood_id=neighborhood_id, kind__in=Organization.NEIGHBORHOOD_KINDS)
-        | Q(compound__in=compounds, kind=Organization.Kind.OWNERS_COMMITTEE)
-        | Q(pk__in=companies, kind=Organization.Kind.PROPERTY_COMPANY)
-    )
 
 
 def represented_parties(meeting: Meeting, invitees) -> dict[int, set[int]]:

@@ -193,7 +193,7 @@ def _action_forms(request, meeting: Meeting, *, is_chair: bool, invitees: list, 
             }
         )
         ctx["invitee_form"] = bound.get("invitee") or forms.InviteeForm(
-            organizations=_town_organizations(meeting.town_id)
+            organizations=_town_organizations(meeting.town_id), neighborhood_id=meeting.neighborhood_id
         )
         if services.chairs_neighborhood(request.user, meeting.neighborhood):
             ctx["chair_form"] = bound.get("chair") or forms.ChairForm(
@@ -342,7 +342,9 @@ MEETING_ACTIONS = {  # messages lazy: read in the language of each request
         allowed=_chair,
     ),
     "invitee": Action(
-        form=lambda on, data, files: forms.InviteeForm(data, organizations=_town_organizations(on.meeting.town_id)),
+        form=lambda on, data, files: forms.InviteeForm(
+            data, organizations=_town_organizations(on.meeting.town_id), neighborhood_id=on.meeting.neighborhood_id
+        ),
         call=_add_invitee,
         done=gettext_lazy("Added to the invitation list."),
         allowed=_chair,

@@ -141,9 +141,14 @@ def _resolution_context(request, resolution: Resolution, bound: dict | None = No
         is_chair or get_scope(user).area("meetings.chair").covers_town(resolution.town_id)
     ) and RESOLUTION_WORKFLOW.allows(ResolutionAction.REPORT_CONTRARY, state):
         ctx["contrary_form"] = bound.get("contrary") or forms.ContraryForm(
-            organizations=_town_organizations(resolution.town_id)
+            organizations=_town_organizations(resolution.town_id), neighborhood_id=resolution.neighborhood_id
         )
-    if resolution.major and carrier is not None and not ctx["notices"]:
+    # The written notice of a major matter: written by the neighborhood's chair side (party
+    # organisation, office) or by the lead organisation (notices.services.may_write).
+    writes_notice = services.chairs_neighborhood(user, resolution.neighborhood) or (
+        carrier is not None and carrier.pk == resolution.lead_id
+    )
+    if resolution.major and writes_notice and not ctx["notices"]:
         ctx["notice_url"] = reverse("notices:new") + f"?resolution={resolution.uid}"
     return ctx
 
@@ -239,7 +244,11 @@ RESOLUTION_ACTIONS = {
         allowed=_chair,
     ),
     "contrary": Action(
-        form=lambda on, data, files: forms.ContraryForm(data, organizations=_town_organizations(on.resolution.town_id)),
+        form=lambda on, data, files: forms.ContraryForm(
+            data,
+            organizations=_town_organizations(on.resolution.town_id),
+            neighborhood_id=on.resolution.neighborhood_id,
+        ),
         call=_report_contrary,
         done=gettext_lazy("Recorded against the organisation."),
         allowed=_chair_or_town_chair,

@@ -37,6 +37,17 @@ def _in_state(notice, state):
 
 
 def _act(action, notice, world):
+    if action == NoticeAction.EDIT:
+        return services.update_notice(
+            actor=world.users["party_secretary"],
+            notice=notice,
+            compounds=[world.c1, world.c2],
+            title="停车位调整通报（修改）",
+            body=notice.body,
+            responsible=world.orgs["oc1"],
+            closes_on=timezone.localdate() + timedelta(days=7),
+            expected_version=notice.version,
+        )
     if action == NoticeAction.PUBLISH:
         return services.publish_notice(
             actor=world.users["party_secretary"],

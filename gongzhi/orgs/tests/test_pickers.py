@@ -1,0 +1,37 @@
+"""Organisation pickers (issue 10, finding 6): the neighborhood's four parties first, government
+units next, the rest of the town last; notes beside the names; searchable on the page."""
+
+import pytest
+from django import forms
+
+from gongzhi.orgs.models import Organization
+from gongzhi.orgs.pickers import group_field, grouped_choices
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_four_parties_come_first_then_government_units_then_the_rest(world):
+    groups = grouped_choices(Organization.objects.filter(town=world.town), [world.n1.pk])
+    titles = [title for title, _rows in groups]
+    assert titles == ["The neighborhood's four parties", "Government units", "Other organisations in the town"]
+    parties = [label for _uid, label in groups[0][1]]
+    assert parties[0].startswith("新城党总支") and parties[1].startswith("新城居委会")
+    assert any(label.startswith("新城一村业委会") for label in parties)
+    assert not any("世博" in label for label in parties)  # another neighborhood's parties come last
+    assert any("世博" in label for _uid, label in groups[2][1])
+
+
+def test_a_note_is_shown_beside_its_organisation_and_validation_still_uses_the_queryset(world):
+    class Form(forms.Form):
+        lead = forms.ModelChoiceField(queryset=Organization.objects.none(), to_field_name="uid")
+
+    form = Form({"lead": world.orgs["oc1"].uid})
+    notes = {world.orgs["oc1"].pk: "position: agree"}
+    group_field(form.fields["lead"], Organization.objects.filter(town=world.town), [world.n1.pk], notes)
+    html = str(form["lead"])
+    assert "<optgroup" in html and "新城一村业委会 · Owners&#x27; committee（position: agree）" in html
+    assert 'data-filterable="Type to find an organisation"' in html
+    assert form.is_valid() and form.cleaned_data["lead"] == world.orgs["oc1"]
+    outside = Form({"lead": world.orgs["oc4"].uid})  # another town's committee
+    group_field(outside.fields["lead"], Organization.objects.filter(town=world.town), [world.n1.pk])
+    assert not outside.is_valid()
