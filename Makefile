@@ -8,7 +8,7 @@ PORT ?= 8000
 
 help:
 	@echo "make run    set up (venv, packages, database, demo town) and serve on 127.0.0.1:$(PORT) with the worker"
-	@echo "make test   install the test dependencies and run the whole suite"
+	@echo "make test   install the test dependencies (Python packages, axe-core from npm) and run the whole suite"
 	@echo "make lint   ruff and the import contracts (layers point down; core imports no app)"
 
 $(VENV)/.python-ok:
@@ -35,7 +35,13 @@ seed: migrate
 run: seed
 	$(PY) manage.py run_platform --port $(PORT)
 
-test: $(VENV)/.installed-test
+# axe-core (package.json, exact version; no lock file, see .npmrc) checks every page the browser tests visit.
+node_modules/axe-core/axe.min.js: package.json
+	@.ci/ensure-system-packages
+	npm install --no-audit --no-fund
+	@touch $@
+
+test: $(VENV)/.installed-test node_modules/axe-core/axe.min.js
 	@.ci/ensure-system-packages
 	$(PY) -m pytest -n 2 --dist loadfile
 
@@ -48,4 +54,4 @@ messages: $(VENV)/.installed-test
 	cd gongzhi && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules

@@ -170,21 +170,37 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def accessibility(request, monkeypatch):
+    """In a test that uses the browser: axe-core checks every page it loads (WCAG 2.0/2.1 A and AA),
+    just before the test next acts on a page, and at its end; a violation fails the test with the
+    URL, the rules and the failing elements (gongzhi.browser_testing.AccessibilityChecker)."""
+    if "browser" not in request.fixturenames:
+        yield None
+        return
+    from gongzhi.browser_testing import AccessibilityChecker
+
+    checker = AccessibilityChecker()
+    checker.install(monkeypatch)
+    yield checker
+    checker.check_pending()  # pages of contexts the test left open
+
+
 @pytest.fixture
-def phone_page(browser):
+def phone_page(browser, accessibility):
     from gongzhi.browser_testing import PHONE
 
     context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=2, is_mobile=True, has_touch=True)
     page = context.new_page()
     yield page
-    context.close()
+    context.close()  # checks the last page first
 
 
 @pytest.fixture
-def desktop_page(browser):
+def desktop_page(browser, accessibility):
     from gongzhi.browser_testing import DESKTOP
 
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     yield page
-    context.close()
+    context.close()  # checks the last page first

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from gongzhi.core import registry
 from gongzhi.orgs.models import Residency
+from gongzhi.places.selectors import natural_key
 
 from . import attention
 from .models import Case
@@ -21,15 +22,17 @@ def resident_panel(request, scope):
     filled in)."""
     user = request.user
     mine = Case.objects.filter(Q(reporter_user=user) | (Q(reporter_phone=user.phone) if user.phone else Q(pk__in=[])))
-    units = (
-        Residency.objects.filter(person__user=user, status=Residency.Status.VERIFIED)
-        .select_related("unit__compound", "unit__building")
-        .order_by("unit__compound__name", "unit__building__number", "unit__number")
-    )
+    units = [
+        r.unit
+        for r in Residency.objects.filter(person__user=user, status=Residency.Status.VERIFIED).select_related(
+            "unit__compound", "unit__building"
+        )
+    ]
+    units.sort(key=lambda u: (u.compound.name, natural_key(u.building.number), natural_key(u.number)))
     return {
         "report_count": mine.count(),
         "awaiting_answer": mine.filter(state=State.RESOLVED).count(),
-        "home_units": [r.unit for r in units],
+        "home_units": units,
     }
 
 

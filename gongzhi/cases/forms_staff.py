@@ -157,13 +157,40 @@ class EscalateForm(ActionForm):
     )
 
 
-class ResolveForm(ActionForm):
+class PhotoFilesField(MultipleFileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("accept", "image/jpeg,image/png,image/webp")
+        super().__init__(*args, **kwargs)
+
+
+class PhotosMixin:
+    """A form's `photos` (JPEG, PNG or WebP, checked and re-encoded by core.uploads)."""
+
+    def setup_photos(self):
+        self.fields["photos"].help_text = gettext("Up to %(n)s JPEG, PNG or WebP pictures, %(mb)s MB each.") % {
+            "n": uploads.MAX_PHOTOS,
+            "mb": uploads.MAX_BYTES // 2**20,
+        }
+
+    def clean_photos(self):
+        try:
+            return uploads.clean_photos(self.cleaned_data.get("photos") or [])
+        except ValidationError as error:
+            raise ValidationError(error.messages) from None
+
+
+class ResolveForm(PhotosMixin, ActionForm):
     resolution = forms.CharField(
         label=_("How it was resolved"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The resident reads this and is asked whether it is fixed."),
     )
+    photos = PhotoFilesField(label=_("Photos after the work"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.setup_photos()
 
 
 class RejectForm(ActionForm):
@@ -295,12 +322,6 @@ class MessageForm(StyledForm):
 # --- Staff entry -----------------------------------------------------------------------------
 
 
-class PhotoFilesField(MultipleFileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("accept", "image/jpeg,image/png,image/webp")
-        super().__init__(*args, **kwargs)
-
-
 class CompoundChoiceForm(StyledForm):
     """Step one of entry and visit forms: which compound (GET)."""
 
@@ -343,7 +364,7 @@ class PlaceMixin:
         data["unit_obj"] = unit
 
 
-class CaseEntryForm(PlaceMixin, Form):
+class CaseEntryForm(PhotosMixin, PlaceMixin, Form):
     """A case entered by staff for a resident: phone call, household visit or walk-in."""
 
     channel = forms.ChoiceField(label=_("How the resident reported it"), widget=forms.RadioSelect)
@@ -390,10 +411,7 @@ class CaseEntryForm(PlaceMixin, Form):
     def __init__(self, *args, compound: Compound, categories, visits, can_log_visit: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.setup_place(compound)
-        self.fields["photos"].help_text = gettext("Up to %(n)s JPEG, PNG or WebP pictures, %(mb)s MB each.") % {
-            "n": uploads.MAX_PHOTOS,
-            "mb": uploads.MAX_BYTES // 2**20,
-        }
+        self.setup_photos()
         self.fields["category"].queryset = categories.filter(town_id=compound.town_id)
         self.fields["category"].label_from_instance = lambda c: f"{c.parent.name} · {c.name}" if c.parent_id else c.name
         channels = [Case.Channel.PHONE, Case.Channel.WALK_IN]
@@ -413,12 +431,6 @@ class CaseEntryForm(PlaceMixin, Form):
     @property
     def visit_fields(self):
         return [self[name] for name in ("visit", "visit_household", "visit_notes") if name in self.fields]
-
-    def clean_photos(self):
-        try:
-            return uploads.clean_photos(self.cleaned_data.get("photos") or [])
-        except ValidationError as error:
-            raise ValidationError(error.messages) from None
 
     def clean(self):
         data = super().clean()

@@ -384,7 +384,11 @@ class Case(PublicIdModel):
         if self.unit_id:
             parts.append(self.unit.number)
         if self.location:
-            parts.append(self.location)
+            location = self.location
+            if self.building_id and location.startswith(self.building.number):
+                # "1号楼东侧" with 1号楼 chosen reads "1号楼东侧", not "1号楼 1号楼东侧".
+                parts.pop()
+            parts.append(location)
         return " ".join(parts)
 
 
@@ -393,9 +397,15 @@ def photo_path(photo: CasePhoto, filename: str) -> str:
 
 
 class CasePhoto(PublicIdModel):
-    """A photo of a case, re-encoded on upload: type and size checked, location metadata gone."""
+    """A photo of a case, re-encoded on upload: type and size checked, location metadata gone.
+    Taken when the problem was reported, or after the work when the handler resolves it."""
+
+    class Stage(models.TextChoices):
+        REPORTED = "reported", _("When reported")
+        AFTER = "after", _("After the work")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    stage = models.CharField(max_length=8, choices=Stage.choices, default=Stage.REPORTED)
     image = models.FileField(upload_to=photo_path, max_length=200)
     extension = models.CharField(max_length=5)
     content_type = models.CharField(max_length=30)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scope import get_scope
 
-from .models import Case, CaseSettings, Category
+from .models import Case, CasePhoto, CaseSettings, Category
 from .workflow import OPEN_STATES, State
 
 BOXES = {
@@ -152,3 +152,12 @@ def behind(counter: str, first: date, last: date) -> Q:
 
 def categories_for(user) -> QuerySet:
     return Category.objects.for_user(user).filter(retired=False).select_related("parent")
+
+
+def photos_by_stage(case: Case) -> dict:
+    """The case's photos for a page: `photos` taken when it was reported, `photos_after` the work."""
+    photos = list(case.photos.all())
+    return {
+        "photos": [p for p in photos if p.stage == CasePhoto.Stage.REPORTED],
+        "photos_after": [p for p in photos if p.stage == CasePhoto.Stage.AFTER],
+    }

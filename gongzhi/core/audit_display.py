@@ -66,6 +66,13 @@ registry.audit_labels(
 )
 
 
+def actor_name(label: str) -> str:
+    name, found, login = (label or "").rpartition(" (")
+    if found and login.endswith(")") and login[:-1].isascii():
+        return name
+    return label
+
+
 def model_for(object_type: str):
     try:
         return apps.get_model(object_type)
@@ -118,6 +125,8 @@ def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, obj
     before = entry.before or {}
     after = entry.after or {}
     rows = []
+    coded = LABELS.action_choices.get(entry.action)
+    labels = coded() if coded else {}
     for name in list(dict.fromkeys([*after.keys(), *before.keys()])):
         field = None
         if model is not None:
@@ -131,11 +140,18 @@ def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, obj
             label = str(field.verbose_name)
         else:
             label = str(LABELS.extra_fields[name]()) if name in LABELS.extra_fields else name
-        rows.append(
-            (
-                label,
-                _display(field, before.get(name), can_see_contact, name) if name in before else None,
-                _display(field, after.get(name), can_see_contact, name) if name in after else None,
-            )
-        )
+        values = [
+            _display(field, side.get(name), can_see_contact, name) if name in side else None for side in (before, after)
+        ]
+        if labels:
+            values = [_coded(value, labels) for value in values]
+        rows.append((label, *values))
     return rows
+
+
+def _coded(value, labels: dict):
+    """A recorded code ("present", or "represented (王芳)") read with its label."""
+    if not isinstance(value, str):
+        return value
+    code, _space, rest = value.partition(" ")
+    return f"{labels[code]} {rest}".strip() if code in labels else value

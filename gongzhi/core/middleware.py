@@ -1,8 +1,10 @@
 """Content-Security-Policy: scripts, styles, images and connections only from this site.
 Templates carry no inline scripts, so an injected <script> can never run (defence in depth
-behind the templates' auto-escaping)."""
+behind the templates' auto-escaping). And the platform's own "not found" page under DEBUG too."""
 
 from django.conf import settings
+from django.http import Http404
+from django.shortcuts import render
 
 POLICY = "; ".join(
     [
@@ -31,3 +33,24 @@ class ContentSecurityPolicyMiddleware:
         if not request.path.startswith(f"/{settings.ADMIN_PATH}"):
             response.headers.setdefault("Content-Security-Policy", POLICY)
         return response
+
+
+class NotFoundPageMiddleware:
+    """Under DEBUG (the default of `make run`) Django answers a missing page with its English
+    technical page; users of the demo see the platform's own page in their language instead, as
+    in production. `FRIENDLY_404=false` gives developers Django's page back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.active = settings.DEBUG and getattr(settings, "FRIENDLY_404", True)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.active and response.status_code == 404 and getattr(request, "resolver_match", None) is None:
+            return render(request, "404.html", status=404)  # no address matched
+        return response
+
+    def process_exception(self, request, exception):
+        if self.active and isinstance(exception, Http404):
+            return render(request, "404.html", status=404)  # a view found nothing (or nothing in scope)
+        return None

@@ -103,6 +103,8 @@ class AuditLabels:
     extra_fields: dict[str, Any] = field(default_factory=dict)  # recorded key (not a field) → label
     extra_choices: dict[str, Callable[[], dict]] = field(default_factory=dict)  # key → loader of {code: label}
     detail_models: dict[str, str] = field(default_factory=dict)  # action → "app.model" its before/after describe
+    # action → loader of {code: label} for the values of every key of that action (attendance by name)
+    action_choices: dict[str, Callable[[], dict]] = field(default_factory=dict)
 
 
 _attention: dict[str, AttentionEntry] = {}
@@ -160,6 +162,7 @@ def audit_labels(
     extra_fields: dict | None = None,
     extra_choices: dict | None = None,
     detail_models: dict | None = None,
+    action_choices: dict | None = None,
 ) -> None:
     LABELS.verbs.update(verbs or {})
     for object_type, labels in (verbs_by_type or {}).items():
@@ -167,6 +170,7 @@ def audit_labels(
     LABELS.extra_fields.update(extra_fields or {})
     LABELS.extra_choices.update(extra_choices or {})
     LABELS.detail_models.update(detail_models or {})
+    LABELS.action_choices.update(action_choices or {})
 
 
 def attention_providers() -> list[AttentionEntry]:

@@ -18,7 +18,7 @@ from gongzhi.places.models import Neighborhood
 
 from . import compliance
 from .models import AgendaItem, AnnualReport, Meeting, Resolution
-from .workflow import ItemState, MeetingState
+from .workflow import ItemState, MeetingState, ResolutionState
 
 
 def items_for(user, scope, today):
@@ -28,8 +28,9 @@ def items_for(user, scope, today):
     org_ids = list(scope.organization_ids)
     if org_ids:
         yield from _positions_waiting(user, org_ids)
-        yield from _annual_reports_due(org_ids)
+        yield from _annual_reports_due(user)
         yield from _overdue_resolutions(org_ids, today)
+        yield from _resolutions_due_soon(org_ids, today)
     if scope.has("meetings.chair") or scope.has("town.manage"):
         yield from _missed_last_month(scope, today)
 
@@ -79,35 +80,32 @@ def _positions_waiting(user, org_ids):
         )
 
 
-def _annual_reports_due(org_ids):
-    due_reports = AnnualReport.objects.filter(
-        company_id__in=org_ids,
-        submitted_at__isnull=True,
-        agenda_items__meeting__state__in=MeetingState.PLANNED,
-    ).distinct()
-    first = list(due_reports[:2])
-    if not first:
-        return
-    due = due_reports.count()
-    yield AttentionItem(
-        "warning",
-        ngettext(
-            "%(n)s annual report (年度述职) is due at an upcoming joint meeting: submit it before the meeting.",
-            "%(n)s annual reports (年度述职) are due at upcoming joint meetings: submit them before the meetings.",
-            due,
+def _annual_reports_due(user):
+    """Per year, the reports due that the user is to write or see written; the link opens the
+    report itself, or the year's list of them when there are several."""
+    due = AnnualReport.objects.due().awaiting(user)
+    by_year: dict[int, list[str]] = {}
+    for year, uid in due.order_by("year", "compound__name").values_list("year", "uid"):
+        by_year.setdefault(year, []).append(uid)
+    for year, uids in by_year.items():
+        n = len(uids)
+        url = reverse("meetings:annual_report", args=[uids[0]])
+        if n > 1:
+            url = f"{reverse('meetings:annual_reports')}?year={year}&show=due"
+        yield AttentionItem(
+            "warning",
+            ngettext(
+                "%(n)s annual report (年度述职) is due at an upcoming joint meeting: submit it before the meeting.",
+                "%(n)s annual reports (年度述职) are due at upcoming joint meetings: submit them before the meetings.",
+                n,
+            )
+            % {"n": n},
+            url,
         )
-        % {"n": due},
-        first[0].get_absolute_url() if due == 1 else reverse("meetings:list"),
-    )
 
 
 def _overdue_resolutions(org_ids, today):
-    overdue = (
-        Resolution.objects.filter(Q(lead_id__in=org_ids) | Q(co_organizations__in=org_ids))
-        .overdue(today)
-        .distinct()
-        .count()
-    )
+    overdue = Resolution.objects.carried_out_by(org_ids).overdue(today).count()
     if overdue:
         yield AttentionItem(
             "warning",
@@ -117,7 +115,34 @@ def _overdue_resolutions(org_ids, today):
                 overdue,
             )
             % {"n": overdue},
-            reverse("meetings:resolutions") + "?show=overdue",
+            reverse("meetings:resolutions") + "?show=overdue&role=any",
+        )
+
+
+RESOLUTIONS_DUE_SOON_DAYS = 7
+
+
+def _resolutions_due_soon(org_ids, today):
+    """Resolutions one's organisation leads or assists with, due within the week."""
+    soon = (
+        Resolution.objects.carried_out_by(org_ids)
+        .filter(
+            state=ResolutionState.IN_PROGRESS,
+            due__gte=today,
+            due__lte=today + timedelta(days=RESOLUTIONS_DUE_SOON_DAYS),
+        )
+        .count()
+    )
+    if soon:
+        yield AttentionItem(
+            "info",
+            ngettext(
+                "%(n)s resolution your organisation leads or assists with is due within %(days)s days.",
+                "%(n)s resolutions your organisation leads or assists with are due within %(days)s days.",
+                soon,
+            )
+            % {"n": soon, "days": RESOLUTIONS_DUE_SOON_DAYS},
+            reverse("meetings:resolutions") + "?show=open&role=any",
         )
 
 

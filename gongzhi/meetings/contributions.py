@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from gongzhi.core import registry
 
 from . import attention
-from .models import AgendaItem, Position, Vote
+from .models import AgendaItem, Invitee, Position, Vote
 from .services import refresh_agendas, schedule_regular_meetings, sweep_resolutions
 
 registry.attention(100, attention.items_for)
@@ -63,7 +63,13 @@ registry.audit_labels(
             "approve": lambda: _("Minutes approved"),
             "revise": lambda: _("New version of the minutes"),
         },
-        "meetings.annualreport": {"submit": lambda: _("Submitted"), "rate": lambda: _("Rated")},
+        "meetings.annualreport": {
+            "draft": lambda: _("Draft saved"),
+            "delegate": lambda: _("Deputy named"),
+            "remove_file": lambda: _("File removed"),
+            "submit": lambda: _("Submitted"),
+            "rate": lambda: _("Rated"),
+        },
         "meetings.settings": {"update": lambda: _("Edited")},
         "meetings.matterkind": {},
         "meetings.calendarfeed": {"renew": lambda: _("Calendar feed address renewed")},
@@ -91,6 +97,8 @@ registry.audit_labels(
         "chair_name": lambda: _("Chair"),
     },
     extra_choices={"choice": lambda: dict(Vote.Choice.choices), "stance": lambda: dict(Position.Stance.choices)},
+    # the attendance is recorded by invitee: "unknown → present" reads 未登记 → 出席
+    action_choices={"meetings.meeting.attendance": lambda: dict(Invitee.Attendance.choices)},
 )
 
 

@@ -12,9 +12,10 @@ from gongzhi.cases.models import Case
 from gongzhi.core.forms import DateInput, DateTimeInput, StyledForm, VersionedModelForm
 from gongzhi.core.uploads import FilesField
 from gongzhi.orgs.models import Organization, Person
+from gongzhi.orgs.pickers import group_field
 from gongzhi.places.models import Compound, Neighborhood
 
-from .models import Invitee, MatterKind, MeetingSettings, Position, Vote
+from .models import Invitee, MatterKind, Meeting, MeetingSettings, Position, Vote
 
 
 class VersionForm(StyledForm):
@@ -23,6 +24,14 @@ class VersionForm(StyledForm):
 
 class MeetingForm(StyledForm):
     title = forms.CharField(label=pgettext_lazy("heading", "Title"), max_length=100)
+    form = forms.TypedChoiceField(
+        label=_("Held as"),
+        choices=Meeting.Form.choices,
+        initial=Meeting.Form.JOINT,
+        required=False,
+        empty_value=Meeting.Form.JOINT,  # left out: the four parties' joint meeting
+        help_text=_("The same agenda, minutes and counting either way."),
+    )
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"])
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
 
@@ -31,7 +40,7 @@ class NewMeetingForm(MeetingForm):
     neighborhood = forms.ModelChoiceField(
         label=_("Neighborhood"), queryset=Neighborhood.objects.none(), to_field_name="uid", empty_label=None
     )
-    field_order = ["neighborhood", "title", "starts_at", "place"]
+    field_order = ["neighborhood", "title", "form", "starts_at", "place"]
 
     def __init__(self, *args, neighborhoods, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,9 +73,9 @@ class InviteeForm(StyledForm):
     )
     voting = forms.BooleanField(label=_("May vote"), required=False)
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, neighborhood_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        group_field(self.fields["organization"], organizations, [neighborhood_id])
 
 
 class AttendanceForm(VersionForm):
@@ -211,11 +220,21 @@ class ResolutionForm(StyledForm):
     )
     due = forms.DateField(label=_("Due"), widget=DateInput)
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = organizations
-        self.fields["co_organizations"].queryset = organizations
+        organizations = Organization.objects.filter(town_id=item.town_id)
+        neighborhoods = [item.meeting.neighborhood_id]
+        # Suggested from the record: each party's position on the item beside its name; the
+        # proposer leads unless the chair chooses otherwise.
+        notes = {
+            p.organization_id: _("position: %(stance)s") % {"stance": p.get_stance_display()}
+            for p in item.positions.all()
+        }
         self.fields["co_organizations"].widget.attrs = {}
+        group_field(self.fields["lead"], organizations, neighborhoods, notes)
+        group_field(self.fields["co_organizations"], organizations, neighborhoods, notes)
+        if not self.is_bound and item.proposer_id:
+            self.fields["lead"].initial = item.proposer.uid
 
 
 class ProgressForm(StyledForm):
@@ -257,9 +276,9 @@ class ContraryForm(StyledForm):
     occurred_on = forms.DateField(label=_("Date it happened"), widget=DateInput)
     description = forms.CharField(label=_("What happened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, organizations, **kwargs):
+    def __init__(self, *args, organizations, neighborhood_id: int, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        group_field(self.fields["organization"], organizations, [neighborhood_id])
 
     def clean_occurred_on(self):
         value = self.cleaned_data["occurred_on"]
@@ -274,17 +293,6 @@ class MinutesForm(VersionForm):
 
 class ReviseForm(StyledForm):
     note = forms.CharField(label=_("What needs changing"), max_length=200)
-
-
-class AnnualReportForm(VersionForm):
-    service = forms.CharField(label=_("Service"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
-    management = forms.CharField(label=_("Management"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4}))
-    rectification = forms.CharField(
-        label=_("Rectification"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    other = forms.CharField(
-        label=_("Other work"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
 
 
 class RatingForm(StyledForm):
@@ -315,3 +323,43 @@ class SettingsForm(VersionedModelForm):
 
 class KindForm(StyledForm):
     name = forms.CharField(label=_("New kind of major matter"), max_length=50)
+
+
+class AnnualReportDraftForm(VersionForm):
+    """The annual report as its reporter writes it: kept as a draft (nothing required) or
+    submitted (the service then requires service and management), with files."""
+
+    service = forms.CharField(
+        label=_("Service"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    management = forms.CharField(
+        label=_("Management"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    rectification = forms.CharField(
+        label=_("Rectification"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    other = forms.CharField(
+        label=_("Other work"), max_length=10000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    files = FilesField(label=_("Attachments"))
+
+
+class DeputyForm(VersionForm):
+    """Whom the compound manager (or the company's head) names to report instead; empty takes
+    the naming back."""
+
+    deputy = forms.ModelChoiceField(
+        label=pgettext_lazy("annual report", "Deputy"),
+        queryset=Person.objects.none(),
+        to_field_name="uid",
+        required=False,
+        empty_label=_("Nobody: the manager reports"),
+    )
+
+    def __init__(self, *args, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputy"].queryset = people
+
+
+class ReportFileForm(VersionForm):
+    file = forms.CharField(widget=forms.HiddenInput, max_length=12)

@@ -118,6 +118,7 @@ def _time_line(meeting: Meeting) -> str:
 def draft_text(meeting: Meeting) -> str:
     lines = [
         meeting.title,
+        _("Held as: %(form)s") % {"form": meeting.get_form_display()},
         _time_line(meeting),
         _("Chair: %(name)s") % {"name": meeting.chair.name if meeting.chair_id else "—"},
     ]

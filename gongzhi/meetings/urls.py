@@ -30,5 +30,7 @@ urlpatterns = [
     path("resolutions/<uid:uid>/", views.resolution_detail, name="resolution"),
     path("resolutions/<uid:uid>/act/<slug:action>/", views.resolution_act, name="resolution_act"),
     path("resolutions/<uid:uid>/evidence/<uid:file_uid>/", views.evidence_file, name="evidence_file"),
+    path("annual-reports/", views.annual_report_list, name="annual_reports"),
     path("annual-reports/<uid:uid>/", views.annual_report, name="annual_report"),
+    path("annual-reports/<uid:uid>/files/<uid:file_uid>/", views.annual_report_file, name="annual_report_file"),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import registry
 from gongzhi.meetings.services import add_later_source
+from gongzhi.orgs.models import Residency
 
 from .models import Notice, NoticeState
 from .services import summarise_into, sweep_notices
@@ -43,3 +44,23 @@ def report_section(request, compound):
 registry.page_section(
     "cases.report", 10, "notices.report", template="notices/section_report.html", context=report_section
 )
+
+
+def resident_notices_panel(request, scope):
+    """On a resident's home page: the written notices open for comments in the compounds where the
+    residents' committee confirmed them (R-MTG-6), soonest closing first."""
+    compounds = Residency.objects.filter(person__user=request.user, status=Residency.Status.VERIFIED).values(
+        "unit__compound_id"
+    )
+    notices = list(
+        Notice.objects.filter(compounds__in=compounds, state=NoticeState.PUBLISHED, closes_at__gt=timezone.now())
+        .distinct()
+        .order_by("closes_at")[:10]
+    )
+    return {"notices": notices}
+
+
+registry.home_panel(
+    20, "notices.resident", template="notices/home_panel_resident.html", context=resident_notices_panel,
+    audience="resident",
+)  # fmt: skip

@@ -101,7 +101,8 @@ class OpinionForm(StyledForm):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"].queryset = units.select_related("compound", "building")
+        self.fields["unit"].label_from_instance = lambda u: f"{u.compound.name} {u.building.number} {u.number}"
 
 
 class ReplyForm(StyledForm):

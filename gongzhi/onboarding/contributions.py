@@ -9,3 +9,19 @@ registry.quick_link(
     visible=lambda request, scope: scope.has("onboarding.import"),
 )  # fmt: skip
 registry.nav_item(70, "onboarding:upload", label=_("Import"), active=("onboarding",), permission="onboarding.import")
+
+# How the import's steps read in the history (the upload's "import" verb is core's).
+registry.audit_labels(
+    verbs={
+        "import_restore": lambda: _("Put back by undoing a spreadsheet import"),
+        "import_delete": lambda: _("Deleted by undoing a spreadsheet import"),
+    },
+    verbs_by_type={
+        "onboarding.importjob": {
+            "confirm": lambda: _("Import confirmed"),
+            "discard": lambda: _("Import discarded"),
+            "repreview": lambda: _("Previewed again"),
+            "undo": lambda: _("Import undone"),
+        }
+    },
+)

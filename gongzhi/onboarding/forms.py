@@ -33,3 +33,13 @@ class UploadForm(StyledForm):
         except WorkbookRefused as refused:
             raise forms.ValidationError(refused.message, code="refused")
         return upload
+
+
+class ConfirmForm(StyledForm):
+    """Confirming a preview: names the preview the user saw (its digest)."""
+
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class JobActionForm(StyledForm):
+    """A bare button on the job page (discard, preview again, undo): nothing to fill in."""

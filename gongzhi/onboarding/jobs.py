@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 
-from .importer import import_data, validate_data
-from .models import ImportJob
-from .problems import ImportInvalid, Problem
+from .importer import ensure_can_import, import_data, validate_data
+from .importer.write import Written
+from .models import ImportedRecord, ImportJob
+from .problems import ImportInvalid, PlanChanged, Problem
 from .workbook import read_workbook
 from .workflow import IMPORT_JOB_WORKFLOW, JobAction
 
@@ -69,14 +70,21 @@ def fail_stalled_jobs() -> int:
 
 
 def run_import_job(job_id: int) -> str:
-    """The background work for one job; idempotent: a job that is no longer pending is left alone."""
+    """The background work for one job: a pending job is read and checked and its preview made; a
+    confirmed one is imported. Idempotent: a job in any other state is left alone."""
     fail_stalled_jobs()
-    job = ImportJob.objects.select_related("town", "uploaded_by").filter(pk=job_id).first()
-    if job is None or not transition(job, JobAction.VALIDATE, started_at=timezone.now()):
-        return job.status if job else "missing"
+    job = ImportJob.objects.select_related("town", "uploaded_by", "confirmed_by").filter(pk=job_id).first()
+    if job is None:
+        return "missing"
+    if transition(job, JobAction.VALIDATE, started_at=timezone.now()):
+        step = _preview
+    elif transition(job, JobAction.APPLY):
+        step = _apply
+    else:
+        return job.status
     with translation.override(job.language or settings.LANGUAGE_CODE):
         try:
-            _run(job)
+            step(job)
         except Exception:  # noqa: BLE001 - whatever happens, the job must end and say so
             logger.exception("Import job %s failed", job.pk)
             job.refresh_from_db(fields=["status"])
@@ -108,39 +116,27 @@ class _Progress:
         self.job.rows_done, self.job.rows_total = done, total
 
 
-def _run(job: ImportJob) -> None:
+def _read(job: ImportJob):
     progress = _Progress(job)
+    with job.file.open("rb") as handle:
+        data = read_workbook(handle, progress=progress)
+    rows = sum(len(rows) for rows in data.values())
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=rows, rows_total=rows)
+    job.rows_done = job.rows_total = rows
+    return data
+
+
+def _preview(job: ImportJob) -> None:
+    """Read and check the file; keep the plan's report (the preview) and its digest, and wait for
+    the user's confirmation — or end the job when the file changes nothing."""
     try:
-        with job.file.open("rb") as handle:
-            data = read_workbook(handle, progress=progress)
-        rows = sum(len(rows) for rows in data.values())
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=rows, rows_total=rows)
-        job.rows_done = job.rows_total = rows
-        validate_data(town=job.town, data=data)
+        ensure_can_import(job.uploaded_by, job.town)
+        data = _read(job)
+        report = validate_data(town=job.town, data=data)
     except ImportInvalid as invalid:
-        transition(job, JobAction.REFUSE, finished_at=timezone.now(), errors=_problems_json(invalid))
+        report = invalid.report.to_json() if invalid.report else {}
+        transition(job, JobAction.REFUSE, finished_at=timezone.now(), errors=_problems_json(invalid), report=report)
         return
-    if not transition(job, JobAction.APPLY):
-        return
-    try:
-        with transaction.atomic():
-            report = import_data(actor=job.uploaded_by, town=job.town, data=data)
-            transition(job, JobAction.FINISH, finished_at=timezone.now(), report=report.to_json(), errors=[])
-            if report.changed:
-                audit.record(
-                    job.uploaded_by,
-                    "onboarding.importjob.import",
-                    job,
-                    town_id=job.town_id,
-                    after={
-                        "file_name": job.file_name,
-                        "sha256": job.sha256,
-                        "sheets": {key: [c.created, c.updated, c.unchanged] for key, c in report.sheets.items()},
-                    },
-                )
-    except ImportInvalid as invalid:  # the town changed between the check and the import
-        job.refresh_from_db(fields=["status"])
-        transition(job, JobAction.REFUSE, finished_at=timezone.now(), errors=_problems_json(invalid))
     except PermissionDenied:
         job.refresh_from_db(fields=["status"])
         _fail(
@@ -148,3 +144,76 @@ def _run(job: ImportJob) -> None:
             _("%(user)s may no longer import into %(town)s; nothing was imported.")
             % {"user": job.uploaded_by, "town": job.town},
         )
+        return
+    if report.changed:
+        transition(job, JobAction.PREVIEW, report=report.to_json(), plan_digest=report.digest, errors=[])
+    else:
+        transition(job, JobAction.SETTLE, finished_at=timezone.now(), report=report.to_json(), errors=[])
+
+
+def _apply(job: ImportJob) -> None:
+    """Import the confirmed file, if it still writes exactly what the preview showed; record what
+    was written (for undo)."""
+    actor = job.confirmed_by or job.uploaded_by
+    try:
+        data = _read(job)
+        with transaction.atomic():
+            report = import_data(
+                actor=actor,
+                town=job.town,
+                data=data,
+                expected_digest=job.plan_digest,
+                on_written=lambda written: record_written(job, written),
+            )
+            transition(job, JobAction.FINISH, finished_at=timezone.now(), report=report.to_json(), errors=[])
+            audit.record(
+                actor,
+                "onboarding.importjob.import",
+                job,
+                town_id=job.town_id,
+                after={
+                    "file_name": job.file_name,
+                    "sha256": job.sha256,
+                    "sheets": {key: [c.created, c.updated, c.unchanged] for key, c in report.sheets.items()},
+                },
+            )
+    except ImportInvalid as invalid:  # the town changed between the preview and the import
+        job.refresh_from_db(fields=["status"])
+        transition(job, JobAction.REFUSE, finished_at=timezone.now(), errors=_problems_json(invalid))
+    except PlanChanged:
+        job.refresh_from_db(fields=["status"])
+        message = _(
+            "Nothing was imported: records of the town changed after the preview, so importing the file now would "
+            "do something else than the preview showed. Preview the file again and check the new preview."
+        )
+        transition(
+            job,
+            JobAction.OUTDATE,
+            finished_at=timezone.now(),
+            errors=[Problem("", None, "", message).as_dict()],
+        )
+    except PermissionDenied:
+        job.refresh_from_db(fields=["status"])
+        _fail(
+            job,
+            _("%(user)s may no longer import into %(town)s; nothing was imported.") % {"user": actor, "town": job.town},
+        )
+
+
+def record_written(job: ImportJob, written: list[Written]) -> None:
+    """Keep what the import wrote, record by record, so that undo can delete or put it back."""
+    ImportedRecord.objects.bulk_create(
+        [
+            ImportedRecord(
+                job=job,
+                model=w.obj._meta.label_lower,
+                object_id=w.obj.pk,
+                change=ImportedRecord.Change.CREATED if w.created else ImportedRecord.Change.UPDATED,
+                before=w.before,
+                after=w.after,
+                version=w.version,
+            )
+            for w in written
+        ],
+        batch_size=1000,
+    )

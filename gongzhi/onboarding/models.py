@@ -1,5 +1,7 @@
-"""An uploaded spreadsheet and what became of it (ImportJob). The background task reads and
-checks the file, then imports it; the job page follows its progress."""
+"""An uploaded spreadsheet and what became of it (ImportJob), and what a confirmed import wrote
+(ImportedRecord, so that it can be undone). The background task reads and checks the file and
+makes the preview; once the user confirms it, the task imports the file; the job page follows its
+progress."""
 
 from __future__ import annotations
 
@@ -32,13 +34,20 @@ class ImportJob(PublicIdModel):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         VALIDATING = "validating", _("Checking")
+        PREVIEWED = "previewed", _("Awaiting confirmation")
+        CONFIRMED = "confirmed", _("Confirmed, waiting to import")
         APPLYING = "applying", _("Importing")
         DONE = "done", _("Imported")
+        NOTHING = "nothing", _("Nothing to import")
+        STALE = "stale", _("Not imported: records changed since the preview")
+        DISCARDED = "discarded", _("Discarded")
+        UNDONE = "undone", _("Undone")
         INVALID = "invalid", _("Not imported: problems found")
         FAILED = "failed", _("Failed")
 
     # The allowed steps between them: gongzhi.onboarding.workflow (DESIGN.md convention 3).
-    UNFINISHED = (Status.PENDING, Status.VALIDATING, Status.APPLYING)
+    # The worker is at work (or about to be): the page follows it.
+    UNFINISHED = (Status.PENDING, Status.VALIDATING, Status.CONFIRMED, Status.APPLYING)
     # A running job that has not moved for this long was interrupted (the worker stopped or was
     # restarted): its transaction was rolled back, nothing was imported. Reading writes progress
     # every half second; the import itself is one transaction of a few seconds to a few minutes.
@@ -63,6 +72,30 @@ class ImportJob(PublicIdModel):
     rows_total = models.PositiveIntegerField(_("rows in total"), default=0)
     errors = models.JSONField(_("problems"), default=list, blank=True)
     report = models.JSONField(_("report"), default=dict, blank=True)
+    plan_digest = models.CharField(
+        _("digest of the previewed import"),
+        max_length=64,
+        blank=True,
+        help_text=_("What the confirmed import must still write: otherwise it is refused."),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -94,7 +127,7 @@ class ImportJob(PublicIdModel):
 
     @property
     def percent(self) -> int:
-        if self.status in (self.Status.DONE, self.Status.INVALID):
+        if self.status not in self.UNFINISHED:
             return 100
         if not self.rows_total:
             return 0
@@ -103,3 +136,32 @@ class ImportJob(PublicIdModel):
     @property
     def error_count(self) -> int:
         return sum(1 for p in self.errors if p.get("level", "error") == "error")
+
+
+class ImportedRecord(models.Model):
+    """One record a confirmed import created or updated: what undoing the import deletes or puts
+    back. `after` holds the fields the import sets as it left them and `version` the record's
+    version then: a record changed since (by a person or a later import) is not undone."""
+
+    class Change(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="records")
+    model = models.CharField(max_length=64)  # app_label.model_name
+    object_id = models.PositiveBigIntegerField()
+    change = models.CharField(max_length=8, choices=Change.choices)
+    before = models.JSONField(null=True, blank=True)  # updated: the changed fields' previous values
+    after = models.JSONField(default=dict)
+    version = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "model", "object_id"], name="importedrecord_job_object_unique")
+        ]
+        indexes = [models.Index(fields=["model", "object_id"], name="importedrecord_object_idx")]
+        verbose_name = _("imported record")
+        verbose_name_plural = _("imported records")
+
+    def __str__(self) -> str:
+        return f"{self.model}#{self.object_id} ({self.change})"

@@ -506,3 +506,25 @@ def find_column(sheet: Sheet, heading: str) -> Column | None:
 
 def is_ignored_sheet(name: str) -> bool:
     return normalise_label(name) in {normalise_label(n) for n in IGNORED_SHEETS}
+
+
+# --- Example rows ---------------------------------------------------------------------------------
+# The template's example rows carry the mark 示例 in a first column headed 示例标记; the importer
+# skips every row so marked, and reports how many per sheet. A row identical to the template's
+# example in every column is skipped too: templates downloaded before the mark existed had none.
+EXAMPLE_KEY = "_example"  # the row's mark, as read (rows passed to the importer directly may set True)
+EXAMPLE_HEADING = "示例标记"
+EXAMPLE_MARK = "示例"
+EXAMPLE_HEADINGS = frozenset(normalise_label(h) for h in (EXAMPLE_HEADING, "示例", "示例行", "样例", "example"))
+EXAMPLE_MARKS = frozenset(normalise_label(m) for m in (EXAMPLE_MARK, "例", "样例", "示例行", "example", "sample"))
+
+
+def is_example_heading(heading) -> bool:
+    return normalise_label(heading) in EXAMPLE_HEADINGS
+
+
+def is_example_mark(value) -> bool:
+    """The cell of the 示例标记 column marks the row as an example (True when given directly)."""
+    if value is True:
+        return True
+    return isinstance(value, str) and normalise_label(value) in EXAMPLE_MARKS

@@ -32,6 +32,9 @@ from .schema import (
     AREA,
     CODE,
     DATE,
+    EXAMPLE_HEADING,
+    EXAMPLE_KEY,
+    EXAMPLE_MARK,
     INSTRUCTIONS_SHEET,
     PHONE,
     SHEETS,
@@ -39,6 +42,7 @@ from .schema import (
     Sheet,
     find_column,
     find_sheet,
+    is_example_heading,
     is_ignored_sheet,
 )
 
@@ -300,6 +304,8 @@ def _read_sheet(
         row = {"_row": number}
         for key, index in columns.items():
             row[key] = values[index] if index < len(values) else None
+        if columns.example is not None and columns.example < len(values) and not is_blank(values[columns.example]):
+            row[EXAMPLE_KEY] = values[columns.example]
         _warn_unlabeled(values, columns, sheet, number, heading_row, unlabeled_warned, problems)
         rows.append(row)
     if columns is None:
@@ -354,6 +360,7 @@ def _no_headings(worksheet, sheet: Sheet, problems: list[Problem]) -> None:
 
 class _Columns(dict):
     labelled: set[int]
+    example: int | None = None  # the index of the 示例标记 column, if the sheet has one
 
 
 def _map_headings(sheet: Sheet, values, number: int, problems: list[Problem]) -> _Columns | None:
@@ -366,6 +373,9 @@ def _map_headings(sheet: Sheet, values, number: int, problems: list[Problem]) ->
         if is_blank(heading):
             continue
         found.labelled.add(index)
+        if is_example_heading(heading) and found.example is None:
+            found.example = index  # the template's example mark: not a column of the sheet
+            continue
         column = find_column(sheet, str(heading))
         if column is None:
             pending.append(
@@ -402,6 +412,8 @@ HEADING_FILL = PatternFill("solid", fgColor="F2F2F2")
 REQUIRED_FONT = Font(bold=True, color="C00000")
 OPTIONAL_FONT = Font(bold=True)
 EXAMPLE_FONT = Font(italic=True, color="595959")
+EXAMPLE_MARK_FONT = Font(bold=True, color="7F6000")
+EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
 
 
 def _example_value(column):
@@ -421,15 +433,17 @@ def _column_comment(column) -> str:
 def build_template() -> bytes:
     """The import template: an instructions sheet, then one sheet per kind with its headings
     (required ones in red), a comment on each heading, drop-down lists for the choice columns
-    and one example row that imports as it is."""
+    and one example row, shaded and marked 示例 in the first column (示例标记): the importer skips
+    rows so marked, so the template uploaded as it is imports nothing."""
     workbook = Workbook()
     guide = workbook.active
     guide.title = INSTRUCTIONS_SHEET
     _write_instructions(guide)
     for sheet in SHEETS:
         worksheet = workbook.create_sheet(sheet.label)
-        worksheet.freeze_panes = "A2"
-        for index, column in enumerate(sheet.columns, start=1):
+        worksheet.freeze_panes = "B2"
+        _write_example_mark_column(worksheet)
+        for index, column in enumerate(sheet.columns, start=2):
             letter = get_column_letter(index)
             cell = worksheet.cell(row=1, column=index, value=column.label)
             cell.font = REQUIRED_FONT if column.required else OPTIONAL_FONT
@@ -448,6 +462,7 @@ def build_template() -> bytes:
                 dimension.number_format = "0.00"
             example = worksheet.cell(row=2, column=index, value=_example_value(column))
             example.font = EXAMPLE_FONT
+            example.fill = EXAMPLE_FILL
             example.number_format = dimension.number_format
             if column.choices:
                 validation = DataValidation(
@@ -465,6 +480,27 @@ def build_template() -> bytes:
     return buffer.getvalue()
 
 
+def _write_example_mark_column(worksheet) -> None:
+    """Column A: headed 示例标记, holding 示例 in the example row (and empty in the user's rows)."""
+    heading = worksheet.cell(row=1, column=1, value=EXAMPLE_HEADING)
+    heading.font = Font(bold=True, color="7F6000")
+    heading.fill = EXAMPLE_FILL
+    heading.alignment = Alignment(vertical="center")
+    comment = Comment(
+        _(
+            "Rows marked 示例 in this column are examples: they are never imported. Leave this column empty in "
+            "your own rows."
+        ),
+        "共治",
+    )
+    comment.width, comment.height = 280, 100
+    heading.comment = comment
+    worksheet.column_dimensions["A"].width = 10
+    mark = worksheet.cell(row=2, column=1, value=EXAMPLE_MARK)
+    mark.font = EXAMPLE_MARK_FONT
+    mark.fill = EXAMPLE_FILL
+
+
 def _write_instructions(worksheet) -> None:
     worksheet.column_dimensions["A"].width = 14
     worksheet.column_dimensions["B"].width = 20
@@ -476,8 +512,9 @@ def _write_instructions(worksheet) -> None:
     worksheet.append([])
     steps = [
         _(
-            "Fill in the sheets you need; every sheet is optional. Row 2 of each sheet is an example: replace it with "
-            "your data or delete it."
+            "Fill in the sheets you need; every sheet is optional. Row 2 of each sheet is an example, marked 示例 "
+            "in column A (示例标记): it is never imported. Enter your rows below it and leave column A empty; a row "
+            "marked 示例 is skipped even if you change its values."
         ),
         _(
             "Keep the sheet names and the headings in row 1 as they are. Red headings are required; the other columns "
@@ -501,6 +538,11 @@ def _write_instructions(worksheet) -> None:
         _(
             "If any row has a problem, nothing is imported: every problem is listed with its sheet, row and column. "
             "Correct them and upload the file again. Uploading the same file twice changes nothing the second time."
+        ),
+        _(
+            "After the upload you see a preview of what will be created, updated and left unchanged on each sheet; "
+            "nothing is written until you confirm it. An import can be undone as long as nothing recorded later "
+            "depends on it."
         ),
         _("Limits: %(size)s per file and %(rows)s rows.")
         % {"size": filesizeformat(max_upload_bytes()), "rows": f"{MAX_ROWS:,}"},

@@ -250,7 +250,7 @@ def submit_cases(items: Sequence[Submission]) -> list[Case | Exception]:
         cases = _new_cases(items, routes, now, today)
         Case.objects.bulk_create(list(cases.values()))
         for index, case in cases.items():
-            _store_photos(case, items[index].photos)
+            store_photos(case, items[index].photos)
         counts: Counter = Counter()
         for case in cases.values():
             counts.update(stats.contributions(case, settings_for(case.town_id).period_start_day))
@@ -323,10 +323,11 @@ def _take_numbers(town_id: int, when, count: int) -> list[str]:
     return [f"{month}-{n:04d}" for n in range(last - count + 1, last + 1)]
 
 
-def _store_photos(case: Case, photos: Sequence[CleanPhoto]) -> None:
+def store_photos(case: Case, photos: Sequence[CleanPhoto], stage: str = CasePhoto.Stage.REPORTED) -> None:
     for photo in photos:
         row = CasePhoto(
             case=case,
+            stage=stage,
             extension=photo.extension,
             content_type=photo.content_type,
             width=photo.width,

@@ -17,14 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from gongzhi.core import audit
+from gongzhi.core import audit, uploads
+from gongzhi.core.uploads import CleanPhoto
 from gongzhi.core.workdays import deadline_after
 from gongzhi.core.workflow import lock
 from gongzhi.notifications.services import notify, users_of
 from gongzhi.orgs.models import Organization
 
 from .. import stats
-from ..models import Case
+from ..models import Case, CasePhoto
 from ..town_settings import settings_for
 from ..workflow import CASE_WORKFLOW, OPEN_STATES, Action, State
 from .access import (
@@ -36,6 +37,7 @@ from .access import (
     require,
     require_state,
 )
+from .intake import store_photos
 
 AUDITED = [
     "state",
@@ -136,6 +138,7 @@ def _transition(
     notify_handler: str = "",
     role_checked: bool = False,
     audit_extra: dict | None = None,
+    also: Callable[[Case], None] | None = None,
 ) -> Case:
     """One step of the table. `role_checked`: the caller has checked who may take it (the joint
     meeting's chair, the callback rules); the state is checked here in every case."""
@@ -153,6 +156,8 @@ def _transition(
         current.version += 1
         current.save()
         tracker.commit()
+        if also is not None:  # rows written with the step (the photos after the work)
+            also(current)
         after = audit.snapshot(current, list(before))
         unchanged = [name for name in before if before[name] == after[name]]
         for name in unchanged:  # the history shows what the step changed
@@ -327,10 +332,15 @@ def _resolution_changes(current: Case, resolution: str, now, done_on: date) -> d
     }
 
 
-def resolve_case(*, actor, case: Case, resolution: str, expected_version: int) -> Case:
+def resolve_case(
+    *, actor, case: Case, resolution: str, expected_version: int, photos: Sequence[CleanPhoto] = ()
+) -> Case:
+    """The handler resolves the case, with what was done and, if taken, photos after the work."""
     resolution = (resolution or "").strip()
     if len(resolution) < 2:
         raise ValidationError({"resolution": _("Say briefly what was done.")})
+    if len(photos) > uploads.MAX_PHOTOS:
+        raise ValidationError({"photos": _("Choose at most %(n)s photos.") % {"n": uploads.MAX_PHOTOS}})
     now = timezone.now()
     today = timezone.localtime(now).date()
     return _transition(
@@ -339,6 +349,8 @@ def resolve_case(*, actor, case: Case, resolution: str, expected_version: int) -
         action=Action.RESOLVE,
         expected_version=expected_version,
         changes=lambda current: _resolution_changes(current, resolution, now, today),
+        audit_extra={"photos": len(photos)} if photos else None,
+        also=lambda current: store_photos(current, photos, stage=CasePhoto.Stage.AFTER),
     )
 
 

@@ -202,3 +202,58 @@ def test_a_resident_reports_from_home_with_their_unit_filled_in(world, client_fo
     numbers = [n for n in ("1号楼", "2号楼", "10号楼") if f">{n}</option>" in page]
     positions = [page.index(f">{n}</option>") for n in numbers]
     assert positions == sorted(positions) and "10号楼" in numbers and "2号楼" in numbers
+
+
+def test_home_lists_the_open_notices_of_the_residents_compounds_and_units_in_counting_order(world, client_for):
+    """Issue 10, finding 3: open written notices of the resident's compounds on the home page (not
+    another compound's, not a draft, not a closed one); the resident's units in counting order."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gongzhi.notices.services import create_notice, publish_notice
+    from gongzhi.orgs.models import Residency
+    from gongzhi.testing import BuildingFactory, UnitFactory
+
+    def notice(compound, title, publish=True):
+        draft = create_notice(
+            actor=world.users["office"],
+            neighborhood=compound.neighborhood,
+            compounds=[compound],
+            title=title,
+            body="请提出意见。",
+            responsible=world.orgs["rc1"],
+            closes_on=timezone.localdate() + timedelta(days=7),
+        )
+        if publish:
+            publish_notice(
+                actor=world.users["office"],
+                notice=draft,
+                closes_on=timezone.localdate() + timedelta(days=7),
+                expected_version=draft.version,
+            )
+
+    notice(world.c1, "一村停车位调整")
+    notice(world.c2, "二村绿化改造")
+    notice(world.c1, "一村草稿", publish=False)
+    resident = world.people["resident"]
+    for number in ("10号楼", "2号楼"):
+        unit = UnitFactory(building=BuildingFactory(compound=world.c1, number=number), number="101")
+        Residency.objects.create(
+            town=world.town, person=resident, unit=unit, relation="owner", status=Residency.Status.VERIFIED
+        )
+    home = client_for("resident").get("/").content.decode()
+    panel = home.split('data-testid="home-notices"')[1]
+    assert "一村停车位调整" in panel and "二村绿化改造" not in panel and "一村草稿" not in panel
+    buttons = home.split('data-testid="report-from-home"')[1:]
+    buildings = [b.split("新城一村 ")[1].split(" ")[0] for b in buttons]
+    assert buildings == sorted(buildings, key=lambda n: int(n.rstrip("号楼"))) and "10号楼" in buildings
+
+
+def test_the_place_does_not_repeat_the_building(world):
+    from gongzhi.testing import BuildingFactory
+
+    case = Case(compound=world.c1, building=BuildingFactory(compound=world.c1, number="9号楼"), location="9号楼东侧")
+    assert case.place_label == "新城一村 9号楼东侧"
+    case.location = "东侧路灯"
+    assert case.place_label == "新城一村 9号楼 东侧路灯"

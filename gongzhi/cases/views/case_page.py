@@ -23,6 +23,7 @@ from gongzhi.core.scope import get_scope
 from .. import services
 from ..forms_staff import ACTION_FORMS, CallbackForm, MessageForm
 from ..models import Case, Visit
+from ..selectors import photos_by_stage
 from ..workflow import Action as Step
 from .staff import STATE_BADGES, deadline_of, reporter_of
 
@@ -124,6 +125,17 @@ def _set_co_handlers(on: _On, form):
     )
 
 
+def _resolve(on: _On, form):
+    data = form.cleaned_data
+    return services.resolve_case(
+        actor=on.user,
+        case=on.case,
+        resolution=data["resolution"],
+        photos=data["photos"],
+        expected_version=data["version"],
+    )
+
+
 def _with(service, field: str | None = None, argument: str | None = None):
     """The call of an action that passes at most one field of its form to the service (as
     `argument`, by default the field's name), with the version the form was shown on."""
@@ -142,7 +154,7 @@ def _action(key: str, call, done, allowed=None) -> Action:
     case's state now: the service refuses a step the state no longer allows, in words)."""
 
     def form(on: _On, data, files):
-        return ACTION_FORMS[key](data, case=on.case, user=on.user)
+        return ACTION_FORMS[key](data, files, case=on.case, user=on.user)
 
     def role_allows(on: _On) -> bool:
         return services.role_allows(on.user, WORKFLOW_ACTIONS[key], on.case)
@@ -169,7 +181,7 @@ CASE_ACTIONS = {
     ),
     "resolve": _action(
         "resolve",
-        _with(services.resolve_case, "resolution"),
+        _resolve,
         gettext_lazy("Case %(number)s marked resolved; the resident is asked whether it is fixed."),
     ),
     "reject": _action("reject", _with(services.reject_case, "reason"), gettext_lazy("Case %(number)s rejected.")),
@@ -308,7 +320,7 @@ def _render_case(request, case: Case, *, failed=None, message_form=None):
             "badge": STATE_BADGES.get(case.state, "text-bg-secondary"),
             "reporter": reporter_of(scope, case, co_ids),
             "co_handlers": co_handlers,
-            "photos": list(case.photos.all()),
+            **photos_by_stage(case),
             "thread": list(case.messages.select_related("author")),
             "actions": actions,
             "failed_elsewhere": failed_elsewhere,

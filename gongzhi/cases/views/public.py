@@ -38,6 +38,7 @@ from .. import poster as posters
 from .. import services
 from ..forms_public import FeedbackForm, MessageForm, ReportForm, WithdrawForm
 from ..models import Case, CasePhoto
+from ..selectors import photos_by_stage
 from ..workflow import Action, State
 
 PAGE_SIZE = 20
@@ -367,7 +368,7 @@ def _track_page(request, case: Case, status: int = 200, **bound) -> HttpResponse
         "progress": _progress(case),
         "steps": public_timeline(case),
         "thread": message_thread(case),
-        "photos": list(case.photos.all()),
+        **photos_by_stage(case),
         "is_reporter": reporter,
         "signed_in": user.is_authenticated,
         "sign_in_url": _sign_in_url(case.tracking_url()),

@@ -22,6 +22,13 @@ def action_label(action: str) -> str:
 
 
 @register.filter
+def actor_name(label: str) -> str:
+    """The actor of a history entry as the page shows it: the person's name, without the login
+    name the audit log keeps beside it ("梁艳 (property)" reads 梁艳)."""
+    return audit_display.actor_name(label)
+
+
+@register.filter
 def audit_changes(entry, can_see_contact=False):
     return audit_display.changes(entry, bool(can_see_contact))
 

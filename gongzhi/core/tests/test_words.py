@@ -19,3 +19,21 @@ def test_pages_do_not_speak_of_developers_files_or_commands(client_for, url):
     assert page.status_code == 200
     html = page.content.decode()
     assert "docs/metrics.md" not in html and "manage.py" not in html
+
+
+@pytest.mark.parametrize("url", ["/no-such-page/", "/meetings/abcdefghjkmn/"])
+def test_a_missing_page_under_debug_is_the_platforms_own_page_in_chinese(client_for, settings, url):
+    """`make run` serves with DEBUG on: no English technical page for an address that does not
+    exist or an object out of scope."""
+    settings.DEBUG = True
+    response = client_for("office").get(url)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "页面不存在" in html or "未找到" in html
+    assert "DEBUG = True" not in html and "URLconf" not in html
+
+
+def test_developers_can_have_djangos_page_back(client_for, settings):
+    settings.DEBUG = True
+    settings.FRIENDLY_404 = False
+    assert "DEBUG = True" in client_for("office").get("/no-such-page/").content.decode()

@@ -16,7 +16,15 @@ from .agenda import AgendaCase, AgendaItem, AgendaItemQuerySet, ItemAttachment, 
 from .votes import Ballot, Vote
 from .resolutions import ContraryAction, Evidence, ProgressReport, Resolution, ResolutionQuerySet
 from .minutes import Minutes
-from .annual_reports import AnnualReport, AnnualReportQuerySet, AnnualReportRating
+from .annual_reports import (
+    REPORT_WORKFLOW,
+    AnnualReport,
+    AnnualReportFile,
+    AnnualReportQuerySet,
+    AnnualReportRating,
+    ReportAction,
+    ReportState,
+)
 from .feeds import CalendarFeed
 # isort: on
 
@@ -24,7 +32,9 @@ __all__ = [
     "AgendaCase",
     "AgendaItem",
     "AgendaItemQuerySet",
+    "REPORT_WORKFLOW",
     "AnnualReport",
+    "AnnualReportFile",
     "AnnualReportQuerySet",
     "AnnualReportRating",
     "Ballot",
@@ -41,6 +51,8 @@ __all__ = [
     "Minutes",
     "Position",
     "ProgressReport",
+    "ReportAction",
+    "ReportState",
     "Resolution",
     "ResolutionQuerySet",
     "Vote",

@@ -34,11 +34,19 @@ class Meeting(PublicIdModel):
         REGULAR = "regular", _("Monthly meeting")
         AD_HOC = "ad_hoc", _("Ad hoc meeting")
 
+    class Form(models.TextChoices):
+        """The regular meeting is held as the four parties' joint meeting or as the party
+        organisation's enlarged meeting (seed 四㈠3): the same agenda, minutes and counting."""
+
+        JOINT = "joint", _("Joint meeting (联席会议)")
+        ENLARGED = "enlarged", _("Party organisation's enlarged meeting (党组织扩大会议)")
+
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     neighborhood = models.ForeignKey(
         "places.Neighborhood", on_delete=models.PROTECT, related_name="meetings", verbose_name=_("neighborhood")
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    form = models.CharField(_("held as"), max_length=8, choices=Form.choices, default=Form.JOINT)
     period = models.CharField(_("month"), max_length=7, blank=True, help_text="YYYY-MM of a regular meeting")
     title = models.CharField(pgettext_lazy("heading", "title"), max_length=100)
     starts_at = models.DateTimeField(_("starts at"))

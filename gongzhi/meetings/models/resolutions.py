@@ -38,6 +38,16 @@ class ResolutionQuerySet(MeetingsQuerySet):
         """Being carried out and past its due date (docs/metrics.md, "Resolutions")."""
         return self.filter(state=ResolutionState.IN_PROGRESS, due__lt=today)
 
+    def carried_out_by(self, organization_ids, role: str = "any"):
+        """Those the organisations lead ("lead"), assist with ("assist"), or either ("any")."""
+        leads = Q(lead_id__in=organization_ids)
+        assists = Q(
+            pk__in=Resolution.co_organizations.through.objects.filter(organization_id__in=organization_ids).values(
+                "resolution_id"
+            )
+        )
+        return self.filter({"lead": leads, "assist": assists}.get(role, leads | assists))
+
 
 class Resolution(PublicIdModel):
     """What a meeting decided on an item (R-MTG-4): carried out by a lead organisation with

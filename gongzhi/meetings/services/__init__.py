@@ -34,7 +34,13 @@ from .agenda import (  # noqa: F401
 )
 from .annual_reports import (  # noqa: F401
     REPORT_SECTIONS,
+    delegate_annual_report,
+    delegation_refusal,
+    deputy_candidates,
     rate_annual_report,
+    remove_annual_report_file,
+    reporter_refusal,
+    save_annual_report_draft,
     submit_annual_report,
 )
 from .ballots import (  # noqa: F401

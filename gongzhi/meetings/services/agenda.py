@@ -405,6 +405,11 @@ def withdraw_item(*, actor, item: AgendaItem, reason: str, expected_version: int
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the item is withdrawn.")})
+    if item.annual_report_id and not may_chair(actor, item.meeting):
+        # The company's annual report is due every year (R-MTG-5): the company may not take it off.
+        raise ValidationError(
+            _("The annual report (年度述职) is due every year: the reporting company cannot withdraw it.")
+        )
     return _conclude(actor, item, ItemAction.WITHDRAW, reason, expected_version, by_proposer=True)
 
 

@@ -125,12 +125,22 @@ def _representatives(neighborhood_id: int) -> list[tuple[Person, Organization, s
     return out
 
 
-def _create_meeting(*, actor, neighborhood: Neighborhood, kind: str, title: str, starts_at, place: str = "") -> Meeting:
+def _create_meeting(
+    *,
+    actor,
+    neighborhood: Neighborhood,
+    kind: str,
+    title: str,
+    starts_at,
+    place: str = "",
+    form: str = Meeting.Form.JOINT,
+) -> Meeting:
     period = _period(timezone.localtime(starts_at).date()) if kind == Meeting.Kind.REGULAR else ""
     meeting = Meeting(
         town_id=neighborhood.town_id,
         neighborhood=neighborhood,
         kind=kind,
+        form=form,
         period=period,
         title=title,
         starts_at=starts_at,
@@ -155,8 +165,10 @@ def _create_meeting(*, actor, neighborhood: Neighborhood, kind: str, title: str,
     return meeting
 
 
-def _validate_meeting_fields(title: str, starts_at, place: str) -> dict:
+def _validate_meeting_fields(title: str, starts_at, place: str, form: str = Meeting.Form.JOINT) -> dict:
     errors = {}
+    if form not in Meeting.Form.values:
+        errors["form"] = _("Choose the joint meeting or the party organisation's enlarged meeting.")
     if not (title or "").strip() or len(title) > 100:
         errors["title"] = _("Give the meeting a title of 1 to 100 characters.")
     if starts_at is None:
@@ -167,13 +179,20 @@ def _validate_meeting_fields(title: str, starts_at, place: str) -> dict:
 
 
 def schedule_meeting(
-    *, actor, neighborhood: Neighborhood, title: str, starts_at: datetime, place: str = "", regular: bool = False
+    *,
+    actor,
+    neighborhood: Neighborhood,
+    title: str,
+    starts_at: datetime,
+    place: str = "",
+    regular: bool = False,
+    form: str = Meeting.Form.JOINT,
 ) -> Meeting:
     """An ad hoc meeting (or a missing monthly one), with the four parties invited and the agenda
     drafted from what is waiting."""
     if not chairs_neighborhood(actor, neighborhood):
         raise PermissionDenied(_("Only the neighborhood's party organisation or the office schedules its meetings."))
-    errors = _validate_meeting_fields(title, starts_at, place)
+    errors = _validate_meeting_fields(title, starts_at, place, form)
     if starts_at is not None and starts_at < timezone.now() - timedelta(days=1):
         errors["starts_at"] = _("The meeting cannot start in the past.")
     if errors:
@@ -182,7 +201,13 @@ def schedule_meeting(
     try:
         with transaction.atomic():
             return _create_meeting(
-                actor=actor, neighborhood=neighborhood, kind=kind, title=title.strip(), starts_at=starts_at, place=place
+                actor=actor,
+                neighborhood=neighborhood,
+                kind=kind,
+                title=title.strip(),
+                starts_at=starts_at,
+                place=place,
+                form=form,
             )
     except IntegrityError:
         raise ValidationError(
@@ -248,9 +273,18 @@ def bring_agenda_up_to_date(*, actor, meeting: Meeting, expected_version: int) -
 
 
 def reschedule_meeting(
-    *, actor, meeting: Meeting, title: str, starts_at: datetime, place: str, expected_version: int
+    *,
+    actor,
+    meeting: Meeting,
+    title: str,
+    starts_at: datetime,
+    place: str,
+    expected_version: int,
+    form: str | None = None,
 ) -> Meeting:
-    errors = _validate_meeting_fields(title, starts_at, place)
+    """Change the time, place, title or form (joint / enlarged) of a meeting still planned."""
+    form = form or meeting.form
+    errors = _validate_meeting_fields(title, starts_at, place, form)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -259,11 +293,16 @@ def reschedule_meeting(
         _meeting_step(current, MeetingAction.RESCHEDULE)
         if current.kind == Meeting.Kind.REGULAR and _period(timezone.localtime(starts_at).date()) != current.period:
             raise ValidationError({"starts_at": _("The monthly meeting must stay within its month.")})
-        before = audit.snapshot(current, ["title", "starts_at", "place"])
+        fields = {"title": title.strip(), "starts_at": starts_at, "place": place, "form": form}
+        changed = [name for name, value in fields.items() if getattr(current, name) != value]
+        if not changed:
+            return current
+        before = audit.snapshot(current, changed)
         moved = current.starts_at != starts_at or current.place != place
-        current.title, current.starts_at, current.place = title.strip(), starts_at, place
+        for name in changed:
+            setattr(current, name, fields[name])
         current.version += 1
-        current.save(update_fields=["title", "starts_at", "place", "version"])
+        current.save(update_fields=[*changed, "version"])
         audit.record(
             actor, "meetings.meeting.reschedule", current, before=before, after=audit.snapshot(current, before)
         )

@@ -50,6 +50,20 @@ def everyone(status):
     return {**{p: status for p in PERSONAS}, ANON: status}
 
 
+def _draft_file(report, by):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from gongzhi.meetings.models import AnnualReportFile
+
+    from .scenario import PDF
+
+    row = AnnualReportFile(report=report, name="述职材料.pdf", size=len(PDF), added_by=by, added_at=timezone.now())
+    row.file.save(row.name, ContentFile(PDF), save=False)
+    row.save()
+    return row
+
+
 def routes(world):
     s = build(world)
     from gongzhi.meetings.models import CalendarFeed
@@ -107,4 +121,20 @@ def routes(world):
         Route("meetings:resolution_act", args=(s.resolution.uid, "check"), method="POST", expect=ok(CHAIR_N1, 400)),
         Route("meetings:evidence_file", args=(s.resolution.uid, s.evidence.uid), expect=ok(SEE_N1)),
         Route("meetings:annual_report", args=(s.report.uid,), expect=ok(SEE_N1)),
+        # Anyone who sees the report may post its form: a refusal is the page with the reason (400).
+        Route(
+            "meetings:annual_report",
+            args=(s.report.uid,),
+            method="POST",
+            data={"action": "save"},
+            expect=ok(SEE_N1, 400),
+        ),
+        Route("meetings:annual_reports", expect=ok(VIEWERS)),
+        Route("meetings:annual_reports", query="year=2026&show=due", expect=ok(VIEWERS)),
+        # A draft's file is the company's until the report is submitted.
+        Route(
+            "meetings:annual_report_file",
+            args=(s.report.uid, _draft_file(s.report, world.users["property_manager"]).uid),
+            expect=ok(("property_manager",)),
+        ),
     ]

@@ -191,3 +191,66 @@ def test_the_compliance_page_shows_the_rate_with_its_counts(world, record_2025, 
     page = client_for("party_secretary").get("/meetings/compliance/?year=2025").content.decode()
     # All of 2025 has ended: 新城 held February only of the eleven months from its town's first meeting.
     assert "9% <span" in page and "(1/11)" in page
+
+
+def test_the_compliance_page_has_a_legend_and_marks_read_out_as_text(world, record_2025, client_for):
+    page = client_for("party_secretary").get("/meetings/compliance/?year=2025").content.decode()
+    legend = page[page.index('data-testid="compliance-legend"') : page.index("</ul>", page.index("compliance-legend"))]
+    for mark in ("bi-check-circle-fill", "bi-x-circle-fill", "bi-hourglass-split", "·"):
+        assert mark in legend
+    for word in ("held", "missed", "this month", "not assessed"):
+        assert f"<strong>{word}</strong>" in legend
+    # The marks are text a screen reader announces (not an aria-label on an icon), with their month.
+    assert "aria-label" not in page[page.index('data-testid="compliance"') :]
+    assert '<span class="visually-hidden">2025-02 held</span>' in page
+    assert '<span class="visually-hidden">2025-03 missed</span>' in page
+    assert '<span class="visually-hidden">2025-01 not assessed</span>' in page
+
+
+def test_each_mark_links_to_the_monthly_meeting_it_counts_for_those_who_may_open_it(world, record_2025, client_for):
+    def links(persona) -> dict[str, str]:
+        """month → meeting page, read from the table's cells."""
+        import re
+
+        page = client_for(persona).get("/meetings/compliance/?year=2025").content.decode()
+        table = page[page.index('data-testid="compliance"') :]
+        return {
+            (name, period): url
+            for name, row in re.findall(r'<th scope="row"[^>]*>([^<]+)</th>(.*?)</tr>', table, re.S)
+            for period, url in re.findall(r'<td title="([\d-]+)"[^>]*><a class="gz-mark" href="([^"]+)">', row)
+        }
+
+    meetings = {
+        (m.neighborhood.name, m.period): m.get_absolute_url()
+        for m in Meeting.objects.filter(kind=Meeting.Kind.REGULAR).select_related("neighborhood")
+    }
+    # 新城: February held, March ended without approved minutes, April cancelled: each links to its
+    # meeting; May had only an ad hoc meeting, which does not count, so May has no link. 世博: March–May.
+    assert links("office") == meetings
+    assert set(meetings) == {("新城", "2025-02"), ("新城", "2025-03"), ("新城", "2025-04")} | {
+        ("世博", f"2025-0{month}") for month in (3, 4, 5)
+    }
+    # The party secretary of 新城 sees 新城's row and its meetings, never a link to 世博's.
+    secretary = links("party_secretary")
+    assert secretary == {key: url for key, url in meetings.items() if key[0] == "新城"}
+    for url in secretary.values():
+        assert client_for("party_secretary").get(url).status_code == 200
+
+
+def test_a_monthly_meeting_held_as_the_party_organisations_enlarged_meeting_counts(world, secretary):
+    """Seed 四㈠3: the regular meeting may be the party organisation's enlarged meeting; it is
+    counted the same (issue 10)."""
+    meeting = regular(world.n1, 2025, 7)
+    meeting = services.reschedule_meeting(
+        actor=secretary,
+        meeting=meeting,
+        title="新城党总支扩大会议",
+        starts_at=meeting.starts_at,
+        place="",
+        form=Meeting.Form.ENLARGED,
+        expected_version=meeting.version,
+    )
+    held = hold(meeting, secretary)
+    assert held.form == Meeting.Form.ENLARGED
+    assert compliance.compliant_periods([world.n1.pk], 2025) == {(world.n1.pk, "2025-07")}
+    assert "Held as: Party organisation's enlarged meeting" in Minutes.objects.get(meeting=held).text

@@ -53,6 +53,19 @@ def test_scheduling_an_ad_hoc_meeting(world, client_for):
     meeting = Meeting.objects.get(title="停车整治专题会")
     assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
     assert meeting.kind == "ad_hoc" and meeting.invitees.count() >= 4
+    assert meeting.form == "joint"  # not chosen: the joint meeting
+
+
+def test_scheduling_the_party_organisations_enlarged_meeting(world, client_for):
+    when = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    data = {"neighborhood": world.n1.uid, "title": "党总支扩大会议", "starts_at": when, "place": "", "form": "enlarged"}
+    client = client_for("party_secretary")
+    assert client.post(reverse("meetings:new"), data).status_code == 302
+    meeting = Meeting.objects.get(title="党总支扩大会议")
+    assert meeting.form == "enlarged"
+    assert "enlarged meeting (党组织扩大会议)" in page(client.get(meeting.get_absolute_url()))
+    refused = client.post(reverse("meetings:new"), {**data, "title": "乱填", "form": "party"})
+    assert refused.status_code == 200 and not Meeting.objects.filter(title="乱填").exists()
 
 
 def test_another_neighborhood_cannot_be_chosen(world, client_for):

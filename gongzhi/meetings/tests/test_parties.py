@@ -144,3 +144,16 @@ def test_owner_representatives_are_only_the_owners_party(world):
             data={"kind": "property_company", "code": "x", "name": "某物业", "owner_representatives": True},
         )
     assert "owner_representatives" in refused.value.message_dict
+
+
+def test_the_history_reads_attendance_in_words_and_names_people_without_their_login(
+    world, in_session, meeting, client_for
+):
+    """Issue 10, finding 10: no "unknown → present", no "(party_secretary)" on the page."""
+    in_session({i.name: ("represented", "王芳") for i in meeting.invitees.filter(organization=world.orgs["pc"])})
+    page = client_for("party_secretary").get(meeting.get_absolute_url()).content.decode()
+    history = page.split('id="timeline-h"')[1]
+    assert "Not recorded</del> → Present" in history
+    assert "→ Represented (王芳)" in history
+    assert "unknown" not in history and "present<" not in history
+    assert "(party_secretary)" not in history and world.people["party_secretary"].name in history

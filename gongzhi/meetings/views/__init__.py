@@ -5,7 +5,7 @@ feeds, compliance, and the office's settings. Thin views: permission → scoped 
 service → message + redirect. What a user may not reach is a 404; a refused action is shown on
 the page with the form as it was sent, and nothing is saved."""
 
-from .annual_reports import annual_report  # noqa: F401
+from .annual_reports import annual_report, annual_report_file, annual_report_list  # noqa: F401
 from .calendar import feed, feed_ics  # noqa: F401
 from .compliance import compliance_page  # noqa: F401
 from .items import item_act, item_detail, item_file  # noqa: F401

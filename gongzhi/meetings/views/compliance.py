@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.core.permissions import requires
@@ -28,11 +29,26 @@ def compliance_page(request):
         pk__in=Meeting.objects.for_user(request.user).values("neighborhood_id")
     ) | Neighborhood.objects.filter(pk__in=_viewable_neighborhoods(request))
     table = compliance.table(neighborhoods.distinct().order_by("town_id", "code"), year, today)
+    urls = _meeting_urls(request, [row.neighborhood.pk for row in table], year)
+    for row in table:
+        # Each month's mark links to the monthly meeting it counts, when there is one the user may open.
+        row.cells = [(period, status, urls.get((row.neighborhood.pk, period))) for period, status in row.months]
     return render(
         request,
         "meetings/compliance.html",
         {"nav": "meetings", "table": table, "year": year, "years": range(today.year, today.year - 4, -1)},
     )
+
+
+def _meeting_urls(request, neighborhood_ids, year: int) -> dict[tuple[int, str], str]:
+    """(neighborhood id, "YYYY-MM") → the page of that month's regular meeting (one a month at most),
+    among the meetings the user may open."""
+    rows = (
+        Meeting.objects.for_user(request.user)
+        .filter(neighborhood_id__in=neighborhood_ids, kind=Meeting.Kind.REGULAR, period__startswith=f"{year:04d}-")
+        .values_list("neighborhood_id", "period", "uid")
+    )
+    return {(neighborhood, period): reverse("meetings:detail", args=[uid]) for neighborhood, period, uid in rows}
 
 
 def _viewable_neighborhoods(request):

@@ -22,6 +22,7 @@ from ..models import (
     Meeting,
     Resolution,
 )
+from ..parties import seat_invitees
 from ..workflow import (
     ITEM_ACTION_MEETING_STATES,
     ITEM_WORKFLOW,
@@ -32,7 +33,6 @@ from ..workflow import (
 from .pages import (
     ITEM_BADGES,
     _item,
-    _town_organizations,
 )
 
 
@@ -61,7 +61,7 @@ def _chair_forms(item: AgendaItem, ctx: dict, bound: dict, may) -> dict:
         forms_["carry_form"] = forms.VersionForm(initial=version)
     if open_ballot is not None and meeting.state == MeetingState.IN_SESSION:
         voted = {v.invitee_id: v for v in open_ballot.votes.all()}
-        invitees = meeting.invitees.select_related("organization").filter(voting=True)
+        invitees = seat_invitees(meeting, list(meeting.invitees.select_related("organization").filter(voting=True)))
         forms_["voters"] = [(i, voted.get(i.pk)) for i in invitees]
         forms_["tally"] = services.tally(open_ballot)
     if (
@@ -73,9 +73,7 @@ def _chair_forms(item: AgendaItem, ctx: dict, bound: dict, may) -> dict:
             MeetingState.ENDED,
         )
     ):
-        forms_["resolution_form"] = bound.get("resolution") or forms.ResolutionForm(
-            organizations=_town_organizations(item.town_id)
-        )
+        forms_["resolution_form"] = bound.get("resolution") or forms.ResolutionForm(item=item)
     return forms_
 
 
@@ -118,7 +116,10 @@ def _item_context(request, item: AgendaItem, bound: dict | None = None) -> dict:
             ctx["waiver_form"] = bound.get("waiver") or forms.ReasonForm(initial=version)
     if is_chair:
         ctx.update(_chair_forms(item, ctx, bound, may))
-    if may(ItemAction.WITHDRAW) and (is_chair or (item.proposer_id and item.proposer in parties)):
+    if bound.get("withdraw") or (
+        may(ItemAction.WITHDRAW)
+        and (is_chair or (item.proposer_id and item.proposer in parties and not item.annual_report_id))
+    ):
         ctx["withdraw_form"] = bound.get("withdraw") or forms.ReasonForm(initial=version)
     if may(ItemAction.EDIT) and (is_chair or (item.proposer_id and item.proposer in parties)):
         ctx["materials_form"] = bound.get("materials") or forms.MaterialsForm()
@@ -300,7 +301,7 @@ ITEM_ACTIONS = {
         allowed=_proposer_or_chair,
     ),
     "resolution": Action(
-        form=lambda on, data, files: forms.ResolutionForm(data, organizations=_town_organizations(on.item.town_id)),
+        form=lambda on, data, files: forms.ResolutionForm(data, item=on.item),
         call=_adopt_resolution,
         done=gettext_lazy(
             "Resolution adopted; the organisations carrying it out and the residents concerned are told."

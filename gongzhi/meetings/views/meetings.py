@@ -96,6 +96,7 @@ def meeting_new(request):
                 title=form.cleaned_data["title"],
                 starts_at=form.cleaned_data["starts_at"],
                 place=form.cleaned_data["place"],
+                form=form.cleaned_data["form"],
             ),
             done=_("Meeting scheduled; the four parties' representatives are on the invitation list."),
             to=lambda meeting: meeting,
@@ -188,6 +189,7 @@ def _action_forms(request, meeting: Meeting, *, is_chair: bool, invitees: list, 
             initial={
                 **version,
                 "title": meeting.title,
+                "form": meeting.form,
                 "starts_at": local.strftime("%Y-%m-%dT%H:%M"),
                 "place": meeting.place,
             }
@@ -250,6 +252,7 @@ def _reschedule(on: _On, form):
         title=data["title"],
         starts_at=data["starts_at"],
         place=data["place"],
+        form=data["form"],
         expected_version=data["version"],
     )
 

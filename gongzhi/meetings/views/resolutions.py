@@ -35,6 +35,8 @@ from .pages import (
     _town_organizations,
 )
 
+CARRIER_ROLES = ("lead", "assist", "any")  # ?role=: where one's organisation leads, assists, either
+
 
 def _listed_resolutions(request) -> tuple:
     """The resolutions of the list's tab (open, overdue, all) in the user's scope, by due date."""
@@ -46,17 +48,33 @@ def _listed_resolutions(request) -> tuple:
     elif show != "all":
         show = "open"
         resolutions = resolutions.open()
-    return resolutions.order_by("due", "number"), show, today
+    role = request.GET.get("role", "")
+    mine = list(get_scope(request.user).organization_ids)
+    if role in CARRIER_ROLES and mine:
+        resolutions = resolutions.carried_out_by(mine, role)
+    else:
+        role = ""
+    return resolutions.order_by("due", "number"), show, today, role
 
 
 @requires("meetings.view")
 def resolution_list(request):
-    resolutions, show, today = _listed_resolutions(request)
+    resolutions, show, today, role = _listed_resolutions(request)
     page = paginate(request, resolutions)
     for r in page:
         r.badge = RESOLUTION_BADGES.get(r.state)
         r.overdue_now = r.is_overdue(today)
-    return render(request, "meetings/resolution_list.html", {"nav": "resolutions", "page_obj": page, "show": show})
+    return render(
+        request,
+        "meetings/resolution_list.html",
+        {
+            "nav": "resolutions",
+            "page_obj": page,
+            "show": show,
+            "role": role,
+            "carries_out": bool(get_scope(request.user).organization_ids),
+        },
+    )
 
 
 EXPORT_HEADERS = [
@@ -80,7 +98,7 @@ EXPORT_HEADERS = [
 def resolution_export(request):
     """The list's tab as an Excel file, every row (not only the page)."""
 
-    resolutions, show, today = _listed_resolutions(request)
+    resolutions, show, today, role = _listed_resolutions(request)
     resolutions = resolutions.prefetch_related("co_organizations", "progress")
 
     def rows():

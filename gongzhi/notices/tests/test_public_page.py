@@ -60,3 +60,10 @@ def test_after_the_period_everyone_is_told_it_has_ended(notice, world, client_fo
     )
     assert "The comment period of this notice has ended." in unescape(response.content.decode())
     assert not Opinion.objects.exists()
+
+
+def test_the_unit_is_offered_with_its_compound_and_building(notice, world, client_for):
+    """Issue 10, finding 3: "1号楼 101", not a bare "101" the resident cannot tell apart."""
+    unit = world.unit(world.c1)
+    page = unescape(client_for("resident").get(notice.public_url()).content.decode())
+    assert f">新城一村 {unit.building.number} {unit.number}</option>" in page

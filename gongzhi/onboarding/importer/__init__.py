@@ -23,6 +23,8 @@ module runs them in order."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -30,7 +32,8 @@ from django.utils.translation import gettext as _
 from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Town
 
-from ..problems import ImportInvalid, ImportReport, Problem, WorkbookRefused
+from ..problems import ImportInvalid, ImportReport, PlanChanged, Problem, WorkbookRefused
+from ..schema import SHEETS
 from ..workbook import read_workbook
 from . import parse, stored, write
 from .contracts import plan_contracts
@@ -43,6 +46,7 @@ from .residents import plan_residents
 __all__ = [
     "ImportInvalid",
     "ImportReport",
+    "PlanChanged",
     "Problem",
     "Progress",
     "WorkbookRefused",
@@ -66,19 +70,33 @@ SHEET_PLANNERS = (
 )
 
 
-def import_data(*, actor, town: Town, data: dict[str, list[dict]], progress: Progress | None = None) -> ImportReport:
+def import_data(
+    *,
+    actor,
+    town: Town,
+    data: dict[str, list[dict]],
+    progress: Progress | None = None,
+    expected_digest: str | None = None,
+    on_written: Callable[[list[write.Written]], None] | None = None,
+) -> ImportReport:
     """Check `data` and, if it has no errors, write it to `town` in one transaction. Raises
     ImportInvalid (nothing written) listing every error; PermissionDenied if `actor` (None: the
-    system) may not import into the town."""
+    system) may not import into the town. With `expected_digest` (the digest of the previewed
+    plan), raises PlanChanged (nothing written) when the import would now write anything else.
+    `on_written(records)` is called in the transaction with what was written."""
     ensure_can_import(actor, town)
     with transaction.atomic():
         Town.objects.select_for_update().filter(pk=town.pk).first()  # one import per town at a time
         plan = check(town, data, progress, lock=True)
         if plan.errors:
             raise ImportInvalid(plan.errors, plan.warnings)
+        if expected_digest is not None and plan.report.digest != expected_digest:
+            raise PlanChanged(plan.report)
         try:
             with transaction.atomic():
-                write.apply(plan, actor)
+                written = write.apply(plan, actor)
+                if on_written is not None:
+                    on_written(written)
         except IntegrityError as error:
             # A concurrent change the checks could not foresee; the whole import is rolled back.
             raise ImportInvalid(
@@ -101,7 +119,7 @@ def validate_data(*, town: Town, data: dict[str, list[dict]], progress: Progress
     ImportInvalid listing every error."""
     plan = check(town, data, progress, lock=False)
     if plan.errors:
-        raise ImportInvalid(plan.errors, plan.warnings)
+        raise ImportInvalid(plan.errors, plan.warnings, plan.report)
     return plan.report
 
 
@@ -117,7 +135,7 @@ def check(town: Town, data: dict, progress: Progress | None, lock: bool) -> Plan
     plan = Plan(town, data, progress, lock)
     plan.problems.extend(getattr(plan.data, "problems", ()))  # the workbook reader's
     parse.parse(plan)
-    if not any(plan.rows.values()) and not plan.errors:
+    if not any(plan.rows.values()) and not plan.errors and not plan.report.skipped:
         plan.error(
             "",
             None,
@@ -125,9 +143,23 @@ def check(town: Town, data: dict, progress: Progress | None, lock: bool) -> Plan
             _("The file contains no rows to import. Fill in at least one sheet of the template below its headings."),
         )
     if plan.errors and not any(plan.rows.values()):
+        _count_rows_with_errors(plan)
         return plan
     stored.load(plan)
     for plan_sheet in SHEET_PLANNERS:
         plan_sheet(plan)
     plan.report.warnings = plan.warnings
+    _count_rows_with_errors(plan)
+    plan.report.digest = write.plan_digest(plan)
     return plan
+
+
+def _count_rows_with_errors(plan: Plan) -> None:
+    labels = {sheet.label: sheet.key for sheet in SHEETS}
+    rows: dict[str, set[int]] = {}
+    for problem in plan.errors:
+        key = labels.get(problem.sheet)
+        if key in plan.report.sheets and problem.row in plan.row_numbers[key]:
+            rows.setdefault(key, set()).add(problem.row)
+    for key, numbers in rows.items():
+        plan.report.sheets[key].errors = len(numbers)

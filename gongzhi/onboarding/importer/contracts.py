@@ -84,6 +84,7 @@ def _plan_contract(plan: Plan, row: Row) -> tuple | None:
         existing,
         lambda c=company, p=compound, s=start: ServiceContract(town=plan.town, company=c, compound=p, start=s),
         new,
+        row=row,
     )
     return contract, existing, end
 

@@ -30,6 +30,7 @@ def plan_organizations(plan: Plan) -> None:
             plan.organizations.get(code),
             lambda code=code: Organization(town=plan.town, code=code),
             new,
+            row=row,
         )
         file_rows[code] = row
     _check_one_per_place(plan, file_rows)

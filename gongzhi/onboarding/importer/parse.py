@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from ..cleaning import CellError, clean, is_blank
 from ..problems import WARNING, SheetCounts
-from ..schema import SHEETS, SHEETS_BY_KEY, Sheet, find_sheet
+from ..schema import EXAMPLE_KEY, SHEETS, SHEETS_BY_KEY, Sheet, find_sheet, is_example_mark
 from .plan import Plan, Row
 
 
@@ -23,18 +23,55 @@ def parse(plan: Plan) -> None:
             continue
         rows = list(rows or [])
         present = _columns(plan, sheet, rows)
+        plan.report.sheets[sheet.key] = SheetCounts()
         cleaned: list[Row] = []
         for index, raw in enumerate(rows):
             done += 1
             plan.tick("validating", done, total)
             if all(is_blank(raw.get(c.key)) for c in sheet.columns):
                 continue
-            cleaned.append(_row(plan, sheet, raw, int(raw.get("_row") or index + 2), present))
+            number = int(raw.get("_row") or index + 2)
+            plan.row_numbers[sheet.key].add(number)
+            if _is_example(plan, sheet, raw, number):
+                plan.skip_example(sheet.key, number, raw)
+                continue
+            cleaned.append(_row(plan, sheet, raw, number, present))
         plan.rows[sheet.key] = _without_duplicates(plan, sheet, cleaned)
-        plan.report.sheets[sheet.key] = SheetCounts()
     plan.tick("validating", total, total, force=True)
     # Report sheets in the template's order.
     plan.report.sheets = {s.key: plan.report.sheets[s.key] for s in SHEETS if s.key in plan.report.sheets}
+
+
+def _is_example(plan: Plan, sheet: Sheet, raw: dict, number: int) -> bool:
+    """The row is one of the template's examples: marked 示例 in the 示例标记 column, or (a template
+    from before the mark) equal to the template's example in every column it has."""
+    mark = raw.get(EXAMPLE_KEY)
+    if is_example_mark(mark):
+        return True
+    if not is_blank(mark):
+        plan.error(
+            sheet,
+            number,
+            "示例标记",
+            _("Only 示例 in the 示例标记 column marks an example row; this row is imported."),
+            WARNING,
+        )
+    return _equals_template_example(sheet, raw)
+
+
+def _equals_template_example(sheet: Sheet, raw: dict) -> bool:
+    columns = [c for c in sheet.columns if c.key in raw]
+    if not all(c.key in raw for c in sheet.columns if c.required):
+        return False
+    for column in columns:
+        try:
+            value = clean(column, raw.get(column.key))
+            example = clean(column, column.example)
+        except CellError:
+            return False
+        if value != example:
+            return False
+    return True
 
 
 def _sheet(plan: Plan, key) -> Sheet | None:

@@ -19,7 +19,11 @@ def plan_people(plan: Plan) -> None:
         new = {"name": row.get("name")}
         plan.optional(row, new, "is_party_member", empty=False)
         plan.people[phone] = plan.upsert(
-            "people", plan.people.get(phone), lambda phone=phone: Person(town=plan.town, phone=phone), new
+            "people",
+            plan.people.get(phone),
+            lambda phone=phone: Person(town=plan.town, phone=phone),
+            new,
+            row=row,
         )
     _plan_people_for_residents(plan)
     _link_accounts(plan)
@@ -90,4 +94,5 @@ def plan_memberships(plan: Plan) -> None:
             existing,
             lambda p=person, o=organization, s=start: Membership(town=plan.town, person=p, organization=o, start=s),
             new,
+            row=row,
         )

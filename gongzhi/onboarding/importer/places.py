@@ -23,6 +23,7 @@ def plan_neighborhoods(plan: Plan) -> None:
             plan.neighborhoods.get(code),
             lambda code=code: Neighborhood(town=plan.town, code=code),
             new,
+            row=row,
         )
         file_rows[code] = row
     _check_unique_names(plan, file_rows)
@@ -66,7 +67,11 @@ def plan_compounds(plan: Plan) -> None:
             new["neighborhood"] = neighborhood
         plan.optional(row, new, "address")
         plan.compounds[code] = plan.upsert(
-            "compounds", plan.compounds.get(code), lambda code=code: Compound(town=plan.town, code=code), new
+            "compounds",
+            plan.compounds.get(code),
+            lambda code=code: Compound(town=plan.town, code=code),
+            new,
+            row=row,
         )
 
 
@@ -84,6 +89,7 @@ def plan_buildings(plan: Plan) -> None:
             plan.buildings.get(key),
             lambda c=compound, n=key[1]: Building(town=plan.town, compound=c, number=n),
             new,
+            row=row,
         )
 
 
@@ -110,4 +116,5 @@ def plan_units(plan: Plan) -> None:
             plan.units.get(key),
             lambda c=compound, b=building, n=key[2]: Unit(town=plan.town, compound=c, building=b, number=n),
             new,
+            row=row,
         )

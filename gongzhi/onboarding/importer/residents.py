@@ -31,7 +31,7 @@ def plan_residents(plan: Plan) -> None:
         if person is None:
             continue
         if person.pk and unit.pk and (person.pk, unit.pk) in plan.open_residencies:
-            plan.count("residents", "unchanged")
+            plan.count("residents", "unchanged", row)
             continue
         residency = Residency(
             town=plan.town,
@@ -42,4 +42,4 @@ def plan_residents(plan: Plan) -> None:
             source=Residency.Source.IMPORT,
         )
         plan.creates[Residency].append(residency)
-        plan.count("residents", "created")
+        plan.count("residents", "created", row)

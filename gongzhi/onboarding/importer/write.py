@@ -3,7 +3,10 @@ refers only to records written before it, and one audit entry per created or cha
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connections, models, router
 from django.utils import timezone
@@ -31,11 +34,46 @@ AUDIT_FIELDS = {
 WRITE_ORDER = [Neighborhood, Compound, Building, Unit, Organization, Person, Membership, ServiceContract, Residency]
 
 
-def apply(plan: Plan, actor) -> None:
+@dataclass(frozen=True)
+class Written:
+    """One record an import wrote: created, or updated (`before`: the changed fields' previous
+    values); `after`: its audited fields as the import left them; `version`: its version then."""
+
+    obj: models.Model
+    created: bool
+    before: dict | None
+    after: dict
+    version: int
+
+
+def fields_of(obj: models.Model) -> list[str]:
+    """The fields an import sets (and an undo checks) for a record of this kind."""
+    model = type(obj)
+    return [*AUDIT_FIELDS[model], "user"] if model is Person else AUDIT_FIELDS[model]
+
+
+def plan_digest(plan: Plan) -> str:
+    """A digest of everything the plan would write: equal digests, equal imports. Records to
+    create are compared by their fields (references to records created alongside are None), records
+    to update by id, previous and new values."""
+    items = []
+    for model in WRITE_ORDER:
+        label = model._meta.label_lower
+        items.extend([label, "c", audit.snapshot(obj, fields_of(obj))] for obj in plan.creates[model])
+        items.extend(
+            [label, "u", obj.pk, before, audit.snapshot(obj, changed)] for obj, before, changed in plan.updates[model]
+        )
+    canonical = json.dumps(audit.json_safe(items), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def apply(plan: Plan, actor) -> list[Written]:
+    """Write the plan; what was written, record by record."""
     now = timezone.now()
     total = sum(len(plan.creates[m]) + len(plan.updates[m]) for m in WRITE_ORDER)
     done = 0
     changes: list[audit.Change] = []
+    written: list[Written] = []
     for model in WRITE_ORDER:
         created = plan.creates[model]
         if model is Residency:
@@ -46,15 +84,31 @@ def apply(plan: Plan, actor) -> None:
             done += len(batch)
             plan.tick("applying", done, total, force=True)
         updated = plan.updates[model]
-        for obj, _before, _changed in updated:
+        for obj, _before, changed in updated:
             obj.version += 1
             obj.updated_at = now
+            _refresh_references(obj, changed)
         for batch in chunks(updated, BATCH):
             _update_rows(model, [(obj, changed) for obj, _before, changed in batch])
             done += len(batch)
             plan.tick("applying", done, total, force=True)
         changes.extend(_audit_changes(model, created, updated))
+        written.extend(Written(obj, True, None, audit.snapshot(obj, fields_of(obj)), obj.version) for obj in created)
+        written.extend(
+            Written(obj, False, before, audit.snapshot(obj, fields_of(obj)), obj.version) for obj, before, _c in updated
+        )
     audit.record_many(actor, changes)
+    return written
+
+
+def _refresh_references(obj: models.Model, changed: list[str]) -> None:
+    """A reference set to a record created by this import (saved since) takes that record's id."""
+    for name in changed:
+        field = obj._meta.get_field(name)
+        if field.is_relation and field.is_cached(obj):
+            related = field.get_cached_value(obj)
+            if related is not None and getattr(obj, field.attname) != related.pk:
+                setattr(obj, field.attname, related.pk)
 
 
 def _audit_changes(model: type[models.Model], created: list, updated: list) -> list[audit.Change]:

@@ -46,6 +46,15 @@ def upload(client, file, django_capture_on_commit_callbacks):
         return client.post(reverse("onboarding:upload"), {"file": file})
 
 
+def confirm(client, job, django_capture_on_commit_callbacks):
+    """Confirm the job's preview (as the page's button does) and let the task import it."""
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("onboarding:confirm", args=[job.uid]), {"digest": job.plan_digest})
+    job.refresh_from_db()
+    return response
+
+
 def test_a_good_file_is_imported_in_the_background_and_its_counts_shown(
     world, office, django_capture_on_commit_callbacks
 ):
@@ -53,11 +62,13 @@ def test_a_good_file_is_imported_in_the_background_and_its_counts_shown(
     response = upload(office, SimpleUploadedFile("小区清单.xlsx", content), django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == job.get_absolute_url()
-    assert (job.status, job.town, job.uploaded_by) == ("done", world.town, world.users["office"])
+    assert (job.status, job.town, job.uploaded_by) == ("previewed", world.town, world.users["office"])
+    confirm(office, job, django_capture_on_commit_callbacks)
+    assert job.status == "done" and job.confirmed_by == world.users["office"]
     assert job.file_name == "小区清单.xlsx"
     assert (job.sha256, job.size) == (hashlib.sha256(content).hexdigest(), len(content))
     assert job.file.name.startswith(f"imports/{world.town.pk}/") and job.file.storage.exists(job.file.name)
-    assert job.report["sheets"]["units"] == {"created": 2, "updated": 0, "unchanged": 0}
+    assert job.report["sheets"]["units"] == {"created": 2, "updated": 0, "unchanged": 0, "skipped": 0, "errors": 0}
     assert job.rows_done == job.rows_total == 4 and job.task_id
     assert Unit.objects.filter(compound__code="hq1").count() == 2
     summary = AuditEntry.objects.get(action="onboarding.importjob.import")
@@ -80,10 +91,11 @@ def test_a_good_file_is_imported_in_the_background_and_its_counts_shown(
 
 def test_uploading_the_same_file_twice_reports_unchanged(world, office, django_capture_on_commit_callbacks):
     upload(office, xlsx_file(GOOD), django_capture_on_commit_callbacks)
+    confirm(office, ImportJob.objects.get(), django_capture_on_commit_callbacks)
     entries = AuditEntry.objects.count()
     upload(office, xlsx_file(GOOD), django_capture_on_commit_callbacks)
     second = ImportJob.objects.order_by("-pk").first()
-    assert second.status == "done"
+    assert second.status == "nothing"  # nothing to confirm
     assert all(c["created"] == c["updated"] == 0 for c in second.report["sheets"].values())
     assert AuditEntry.objects.count() == entries
     assert not office.get(second.get_absolute_url()).context["report"].changed
@@ -189,6 +201,8 @@ def test_a_waiting_job_polls_and_says_when_the_worker_is_not_running(world, offi
 def test_running_the_task_again_does_nothing(world, office, django_capture_on_commit_callbacks):
     upload(office, xlsx_file(GOOD), django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
+    assert run_import.enqueue(job.pk).return_value == "previewed"
+    confirm(office, job, django_capture_on_commit_callbacks)
     entries, finished = AuditEntry.objects.count(), job.finished_at
     result = run_import.enqueue(job.pk)
     assert result.return_value == "done"
@@ -207,6 +221,7 @@ def test_an_unexpected_error_fails_the_job_and_writes_nothing(
     monkeypatch.setattr(jobs, "import_data", explode)
     upload(office, xlsx_file(GOOD), django_capture_on_commit_callbacks)
     job = ImportJob.objects.get()
+    confirm(office, job, django_capture_on_commit_callbacks)
     assert job.status == "failed" and "unexpected error" in job.errors[0]["message"]
     assert not Compound.objects.filter(code="hq1").exists()
     assert "unexpected error" in office.get(job.get_absolute_url()).content.decode()
@@ -242,8 +257,12 @@ def test_the_status_moves_only_along_the_transition_table(world):
             assert moved == (expected is not None), (source, action)
             job.refresh_from_db()
             assert job.status == (expected if moved else source)
-    for finished in (ImportJob.Status.DONE, ImportJob.Status.INVALID, ImportJob.Status.FAILED):
+    final = ("invalid", "failed", "nothing", "discarded", "undone")
+    for finished in final:
         assert IMPORT_JOB_WORKFLOW.allowed_actions(finished) == []
+    # Only the user's steps lead out of a job that waits for them.
+    assert set(IMPORT_JOB_WORKFLOW.allowed_actions("previewed")) == {JobAction.CONFIRM, JobAction.DISCARD}
+    assert IMPORT_JOB_WORKFLOW.allowed_actions("done") == [JobAction.UNDO]
 
 
 def test_a_transition_loses_to_a_concurrent_one(world):

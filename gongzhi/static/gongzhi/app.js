@@ -32,4 +32,22 @@
     }, 1000);
     button.textContent = label + " (" + left + ")";
   });
+  // A table box that scrolls sideways (a wide table on a phone) can be focused, so that it can be
+  // scrolled with the keyboard too (WCAG 2.1.1); one that fits is left out of the tab order.
+  function focusableScrollers(root) {
+    (root || document).querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) {
+        if (!box.hasAttribute("tabindex")) { box.setAttribute("tabindex", "0"); box.setAttribute("data-gz-scroller", ""); }
+      } else if (box.hasAttribute("data-gz-scroller")) {
+        box.removeAttribute("tabindex"); box.removeAttribute("data-gz-scroller");
+      }
+    });
+  }
+  focusableScrollers();
+  var resized = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resized);
+    resized = window.setTimeout(function () { focusableScrollers(); }, 150);
+  });
+  document.addEventListener("htmx:afterSettle", function (event) { focusableScrollers(event.target); });
 })();
