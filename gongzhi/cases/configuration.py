@@ -98,11 +98,21 @@ def _check_category(town_id: int, data: dict) -> None:
 def create_category(*, actor, town: Town, data: dict) -> Category:
     ensure_town_manager(actor, town.pk, "cases.settings")
     data = {k: data[k] for k in CATEGORY_FIELDS if k in data}
+    if not (data.get("code") or "").strip():
+        data["code"] = _next_category_code(town.pk)  # an internal code: people choose by name
     _check_category(town.pk, data)
     process_cache.forget_soon(process_cache.TOWN_CODES)
     return create_record(
         Category(town=town, **data), actor=actor, action="cases.category.create", fields=CATEGORY_FIELDS
     )
+
+
+def _next_category_code(town_id: int) -> str:
+    taken = set(Category.objects.filter(town_id=town_id).values_list("code", flat=True))
+    number = len(taken) + 1
+    while f"C{number:03d}" in taken:
+        number += 1
+    return f"C{number:03d}"
 
 
 def update_category(*, actor, category: Category, data: dict, expected_version: int) -> Category:

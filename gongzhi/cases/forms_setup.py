@@ -13,7 +13,6 @@ class CategoryForm(VersionedModelForm):
         model = Category
         fields = [
             "parent",
-            "code",
             "name",
             "handler_kind",
             "handler",
@@ -21,6 +20,7 @@ class CategoryForm(VersionedModelForm):
             "resolve_days",
             "urgent_resolve_days",
             "order",
+            "code",
         ]
 
     def __init__(self, *args, town, **kwargs):
@@ -30,6 +30,10 @@ class CategoryForm(VersionedModelForm):
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
         self.fields["parent"].empty_label = _("(top level)")
+        self.fields["code"].required = False
+        self.fields["code"].help_text = _(
+            "An internal code for exports and the API; left empty, one is given. People see the name."
+        )
         self.fields["handler"].queryset = Organization.objects.filter(
             town=town, kind=Organization.Kind.GOVERNMENT_UNIT
         ).order_by("name")

@@ -128,6 +128,8 @@ def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, obj
     coded = LABELS.action_choices.get(entry.action)
     labels = coded() if coded else {}
     for name in list(dict.fromkeys([*after.keys(), *before.keys()])):
+        if name in before and name in after and before[name] == after[name]:
+            continue  # recorded by a step that snapshots fields it did not change: "序号: 2 → 2" says nothing
         field = None
         if model is not None:
             try:

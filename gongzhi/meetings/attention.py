@@ -123,16 +123,11 @@ RESOLUTIONS_DUE_SOON_DAYS = 7
 
 
 def _resolutions_due_soon(org_ids, today):
-    """Resolutions one's organisation leads or assists with, due within the week."""
-    soon = (
-        Resolution.objects.carried_out_by(org_ids)
-        .filter(
-            state=ResolutionState.IN_PROGRESS,
-            due__gte=today,
-            due__lte=today + timedelta(days=RESOLUTIONS_DUE_SOON_DAYS),
-        )
-        .count()
-    )
+    """Resolutions one's organisation leads or assists with: those due within the week, or else how
+    many are being carried out (the property manager's week starts from them)."""
+    carried = Resolution.objects.carried_out_by(org_ids).filter(state=ResolutionState.IN_PROGRESS, due__gte=today)
+    soon = carried.filter(due__lte=today + timedelta(days=RESOLUTIONS_DUE_SOON_DAYS)).count()
+    url = reverse("meetings:resolutions") + "?show=open&role=any"
     if soon:
         yield AttentionItem(
             "info",
@@ -142,7 +137,20 @@ def _resolutions_due_soon(org_ids, today):
                 soon,
             )
             % {"n": soon, "days": RESOLUTIONS_DUE_SOON_DAYS},
-            reverse("meetings:resolutions") + "?show=open&role=any",
+            url,
+        )
+        return
+    underway = carried.count()
+    if underway:
+        yield AttentionItem(
+            "info",
+            ngettext(
+                "%(n)s resolution your organisation leads or assists with is being carried out.",
+                "%(n)s resolutions your organisation leads or assists with are being carried out.",
+                underway,
+            )
+            % {"n": underway},
+            url,
         )
 
 

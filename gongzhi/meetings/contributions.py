@@ -47,6 +47,7 @@ registry.audit_labels(
         },
         "meetings.resolution": {
             "adopt": lambda: _("Adopted"),
+            "congress_task": lambda: _("Set by the residents' congress"),
             "report": lambda: _("Progress reported"),
             "report_done": lambda: _("Reported carried out"),
             "close": lambda: _("Checked and closed"),

@@ -111,7 +111,38 @@ class _Story:
                     self.hold(neighborhood, starts, approve=neighborhood != unapproved, story=story)
             if self.xincheng is not None:
                 self.upcoming()
+                self.congress()
         return self.count
+
+    def congress(self):
+        """新城's residents' congress of last month set two tasks for its residents' committee:
+        one reported carried out, one still open (seed 四㈡2)."""
+        rc_user = self.users.get("rcworker")
+        if rc_user is None:
+            return
+        held = _month_start(timezone.localdate(), 1) + timedelta(days=17)
+        title = f"{held.year}年第四季度居民代表会议"
+        with self.clock(_at(held, 16)):
+            gas = services.record_congress_task(
+                actor=rc_user,
+                neighborhood=self.xincheng,
+                held_on=held,
+                title=title,
+                text="排查辖区独居老人家中燃气安全隐患，建立台账",
+                due=held + timedelta(days=30),
+            )
+            services.record_congress_task(
+                actor=rc_user,
+                neighborhood=self.xincheng,
+                held_on=held,
+                title=title,
+                text="在居委会门口设置旧衣物回收箱并公示清运时间",
+                due=timezone.localdate() + timedelta(days=20),
+            )
+        with self.clock(_at(held + timedelta(days=12), 10)):
+            services.report_progress(
+                actor=rc_user, resolution=gas, text="已走访独居老人42户，发现隐患3处，均已督促整改并建立台账", done=True
+            )
 
     def chair_user(self, neighborhood):
         if neighborhood == self.xincheng and "secretary" in self.users:

@@ -363,3 +363,43 @@ class DeputyForm(VersionForm):
 
 class ReportFileForm(VersionForm):
     file = forms.CharField(widget=forms.HiddenInput, max_length=12)
+
+
+class CongressTaskForm(StyledForm):
+    """A task the residents' congress set (社区居民代表会议): which congress, what, who leads (the
+    residents' committee by default), who assists, by when."""
+
+    neighborhood = forms.ModelChoiceField(
+        label=_("Neighborhood"), queryset=Neighborhood.objects.none(), to_field_name="uid", empty_label=None
+    )
+    held_on = forms.DateField(label=_("Congress held on"), widget=DateInput)
+    title = forms.CharField(
+        label=_("Congress"), max_length=100, required=False, help_text=_("For example 2026年第二次居民代表会议.")
+    )
+    text = forms.CharField(label=_("Task"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    lead = forms.ModelChoiceField(
+        label=_("Lead organisation"),
+        queryset=Organization.objects.none(),
+        to_field_name="uid",
+        required=False,
+        help_text=_("Left empty: the residents' committee."),
+    )
+    co_organizations = forms.ModelMultipleChoiceField(
+        label=_("Assisting organisations"),
+        queryset=Organization.objects.none(),
+        to_field_name="uid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due = forms.DateField(label=_("Due"), widget=DateInput)
+
+    def __init__(self, *args, neighborhoods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["neighborhood"].queryset = neighborhoods
+        organizations = Organization.objects.filter(town_id__in=neighborhoods.values("town_id")).exclude(
+            kind=Organization.Kind.DEVELOPER
+        )
+        ids = list(neighborhoods.values_list("pk", flat=True))
+        self.fields["co_organizations"].widget.attrs = {}
+        group_field(self.fields["lead"], organizations, ids)
+        group_field(self.fields["co_organizations"], organizations, ids)

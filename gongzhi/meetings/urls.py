@@ -12,6 +12,7 @@ urlpatterns = [
     path("new/", views.meeting_new, name="new"),
     path("resolutions/", views.resolution_list, name="resolutions"),
     path("resolutions/export/", views.resolution_export, name="resolution_export"),
+    path("resolutions/congress/new/", views.congress_task_new, name="congress_task_new"),
     path("compliance/", views.compliance_page, name="compliance"),
     path("settings/", views.settings_page, name="settings"),
     path("calendar/", views.feed, name="feed"),

@@ -75,7 +75,9 @@ def notice_list(request):
 def notice_new(request):
     resolution = None
     if request.GET.get("resolution"):
-        resolution = get_object_or_404(Resolution.objects.for_user(request.user), uid=request.GET["resolution"])
+        resolution = get_object_or_404(  # a joint meeting's resolution (a congress's task has no notice)
+            Resolution.objects.for_user(request.user).filter(item__isnull=False), uid=request.GET["resolution"]
+        )
     neighborhoods = _writable_neighborhoods(request, resolution)
     if not neighborhoods.exists():
         raise Http404

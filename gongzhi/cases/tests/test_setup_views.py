@@ -41,7 +41,7 @@ def test_office_installs_defaults_and_edits_a_category(world, client_for):
     [
         ({"handler_kind": "government_unit"}, "handler"),  # a government unit must be named
         ({"resolve_days": "0"}, "resolve_days"),
-        ({"code": ""}, "code"),
+        ({"code": "X" * 40}, "code"),  # an internal code, but a bounded one
     ],
 )
 def test_bad_category_input(world, client_for, data, field):
@@ -61,6 +61,24 @@ def test_bad_category_input(world, client_for, data, field):
     form = response.context["form"]
     assert field in form.errors or form.non_field_errors()
     assert not Category.objects.filter(name="噪音").exists()
+
+
+def test_a_category_needs_no_code_and_the_page_shows_none(world, client_for):
+    """Issue 10, finding 10: codes such as REPAIR are internal; the office names categories."""
+    client = client_for("office")
+    values = {
+        "name": "噪音",
+        "handler_kind": "residents_committee",
+        "accept_days": "1",
+        "resolve_days": "5",
+        "urgent_resolve_days": "1",
+        "order": "20",
+    }
+    assert client.post(f"/cases/setup/categories/new/?town={world.town.uid}", values).status_code == 302
+    noise = Category.objects.get(name="噪音")
+    assert noise.code.startswith("C")
+    page = client.get(f"/cases/setup/?town={world.town.uid}").content.decode()
+    assert "噪音" in page and noise.code not in page
 
 
 def test_government_unit_category_routes_to_it(world, client_for, report):

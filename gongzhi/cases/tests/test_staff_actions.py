@@ -374,3 +374,39 @@ def test_the_cross_appointed_member_sees_what_their_other_seat_allows(world, cli
     case = submit()
     page = client_for("cross_appointed").get(case.get_absolute_url()).content.decode()
     assert "138****0001" in page and "13800000001" not in page
+
+
+def test_the_handler_resolves_with_photos_after_the_work(world, client_for, submit, settings, tmp_path):
+    """Issue 10, finding 9: the property manager adds the "after" photo when resolving; the staff
+    page and the resident's tracking page show it apart from the report's photos. A picture that
+    is not one is refused in words with the typed text kept."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from gongzhi.cases.models import CasePhoto
+    from gongzhi.core.tests.files import jpeg_with_gps
+
+    settings.MEDIA_ROOT = tmp_path
+    case = accepted(submit(), world)
+    client = client_for("property_manager")
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "Photos after the work" in page
+    refused = client.post(
+        act_url(case, "resolve"),
+        {
+            "version": case.version,
+            "resolution": "已更换破损水管",
+            "photos": SimpleUploadedFile("after.jpg", b"not a picture", content_type="image/jpeg"),
+        },
+    )
+    assert refused.status_code == 200 and "已更换破损水管" in refused.content.decode()  # the page again
+    assert fresh(case).state == State.ACCEPTED
+    response = client.post(
+        act_url(case, "resolve"),
+        {"version": case.version, "resolution": "已更换破损水管", "photos": jpeg_with_gps("after.jpg")},
+    )
+    assert response.status_code == 302
+    case = fresh(case)
+    after = CasePhoto.objects.get(case=case)
+    assert case.state == State.RESOLVED and after.stage == CasePhoto.Stage.AFTER
+    assert 'data-testid="photos-after"' in client.get(case.get_absolute_url()).content.decode()
+    assert 'data-testid="photos-after"' in client_for("resident").get(case.tracking_url()).content.decode()

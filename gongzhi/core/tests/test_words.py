@@ -37,3 +37,15 @@ def test_developers_can_have_djangos_page_back(client_for, settings):
     settings.DEBUG = True
     settings.FRIENDLY_404 = False
     assert "DEBUG = True" in client_for("office").get("/no-such-page/").content.decode()
+
+
+def test_the_history_lists_only_what_changed(world):
+    """Issue 10, finding 10: an edit that kept the order reads no "序号: 2 → 2"."""
+    from gongzhi.core import audit
+    from gongzhi.core.audit_display import changes
+
+    entry = audit.record(
+        world.users["office"], "orgs.organization.update", world.orgs["po1"],
+        before={"name": "旧名", "code": "po1"}, after={"name": "新城党总支", "code": "po1"},
+    )  # fmt: skip
+    assert [(before, after) for _label, before, after in changes(entry)] == [("旧名", "新城党总支")]

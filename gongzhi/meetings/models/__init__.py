@@ -14,7 +14,7 @@ from .configuration import MatterKind, MeetingSettings
 from .meetings import Invitee, Meeting, MeetingQuerySet, MeetingsQuerySet
 from .agenda import AgendaCase, AgendaItem, AgendaItemQuerySet, ItemAttachment, Position
 from .votes import Ballot, Vote
-from .resolutions import ContraryAction, Evidence, ProgressReport, Resolution, ResolutionQuerySet
+from .resolutions import ContraryAction, Evidence, ProgressReport, ResidentsCongress, Resolution, ResolutionQuerySet
 from .minutes import Minutes
 from .annual_reports import (
     REPORT_WORKFLOW,
@@ -51,6 +51,7 @@ __all__ = [
     "Minutes",
     "Position",
     "ProgressReport",
+    "ResidentsCongress",
     "ReportAction",
     "ReportState",
     "Resolution",

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gongzhi.core.models import PublicIdModel
 from gongzhi.core.scope import NOTHING
@@ -49,13 +50,54 @@ class ResolutionQuerySet(MeetingsQuerySet):
         return self.filter({"lead": leads, "assist": assists}.get(role, leads | assists))
 
 
+class ResidentsCongress(PublicIdModel):
+    """A meeting of the neighborhood's residents' representatives (社区居民代表会议, seed 四㈡2). It
+    sets tasks for the residents' committee, recorded as resolutions without an agenda item and
+    followed up the same way (progress, overdue, check)."""
+
+    town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
+    neighborhood = models.ForeignKey(
+        "places.Neighborhood", on_delete=models.PROTECT, related_name="+", verbose_name=_("neighborhood")
+    )
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=100)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neighborhood", "held_on", "title"], name="residentscongress_once_per_day_and_title"
+            )
+        ]
+        verbose_name = _("residents' congress")
+        verbose_name_plural = _("residents' congresses")
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+
 class Resolution(PublicIdModel):
     """What a meeting decided on an item (R-MTG-4): carried out by a lead organisation with
-    others, by a date; checked and closed at a later meeting."""
+    others, by a date; checked and closed at a later meeting. A task the residents' congress set
+    for the residents' committee is one too, with the congress instead of an agenda item."""
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     neighborhood = models.ForeignKey("places.Neighborhood", on_delete=models.PROTECT, related_name="+")
-    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="resolution_made")
+    item = models.OneToOneField(
+        AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="resolution_made"
+    )
+    congress = models.ForeignKey(
+        ResidentsCongress,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        verbose_name=_("residents' congress"),
+    )
     number = models.CharField(_("number"), max_length=20)
     text = models.TextField(_("resolution"), max_length=5000)
     lead = models.ForeignKey(
@@ -86,7 +128,13 @@ class Resolution(PublicIdModel):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["town", "number"], name="resolution_town_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "number"], name="resolution_town_number_unique"),
+            models.CheckConstraint(
+                condition=Q(item__isnull=False, congress__isnull=True) | Q(item__isnull=True, congress__isnull=False),
+                name="resolution_of_a_meeting_or_a_congress",
+            ),
+        ]
         verbose_name = _("resolution")
         verbose_name_plural = _("resolutions")
 
@@ -95,6 +143,11 @@ class Resolution(PublicIdModel):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:resolution", args=[self.uid])
+
+    @property
+    def meeting(self):
+        """The joint meeting that adopted it (None for a task of the residents' congress)."""
+        return self.item.meeting if self.item_id else None
 
     def is_overdue(self, today) -> bool:
         """The same rule as ResolutionQuerySet.overdue, for one resolution."""

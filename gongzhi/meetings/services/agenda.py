@@ -204,7 +204,7 @@ def _add_resolutions(draft: _Draft) -> None:
     on_agenda_resolutions = _open_items().filter(resolution__isnull=False).values("resolution")
     on_this_meeting = AgendaItem.objects.filter(meeting=draft.meeting, resolution__isnull=False).values("resolution")
     for resolution in (
-        Resolution.objects.filter(neighborhood_id=draft.neighborhood_id)
+        Resolution.objects.filter(neighborhood_id=draft.neighborhood_id, item__isnull=False)  # not the congress's
         .filter(
             Q(state__in=[ResolutionState.IMPLEMENTED, ResolutionState.RECONSIDERING])
             | Q(state=ResolutionState.IN_PROGRESS, due__lte=draft.day)

@@ -29,6 +29,7 @@ from ..models import (
     Evidence,
     Meeting,
     ProgressReport,
+    ResidentsCongress,
     Resolution,
 )
 from ..workflow import (
@@ -40,6 +41,7 @@ from ..workflow import (
 )
 from .access import (
     _require_chair,
+    chairs_neighborhood,
     may_chair,
 )
 from .rules import (
@@ -72,7 +74,7 @@ def adopt_resolution(
     """The resolution of a passed item (R-MTG-4): what, who leads, who assists, by when. The
     residents who reported the item's cases are told."""
     text = (text or "").strip()
-    _check_resolution(item, text=text, lead=lead, co_organizations=co_organizations, due=due)
+    _check_resolution(item.town_id, text=text, lead=lead, co_organizations=co_organizations, due=due)
     with transaction.atomic():
         current = _locked_item(item, check_version=False)
         meeting = _locked_meeting(current.meeting, check_version=False)
@@ -138,14 +140,14 @@ def cases_carried_out(resolution: Resolution):
     ).order_by("pk")
 
 
-def _check_resolution(item: AgendaItem, *, text: str, lead, co_organizations, due) -> None:
+def _check_resolution(town_id: int, *, text: str, lead, co_organizations, due) -> None:
     """What a resolution must say, checked before anything is locked."""
     errors = {}
     if not text:
         errors["text"] = _("Write the resolution.")
     if lead is None:
         errors["lead"] = _("Name the organisation that leads the work.")
-    elif lead.town_id != item.town_id:
+    elif lead.town_id != town_id:
         errors["lead"] = _("Choose an organisation of this town.")
     if due is None:
         errors["due"] = _("Give the date by which it is carried out.")
@@ -289,6 +291,107 @@ def notice_published(resolution: Resolution) -> bool:
     return resolution.notices.filter(published_at__isnull=False).exists()
 
 
+def may_check(user, resolution: Resolution) -> bool:
+    """Who checks a resolution: the chair of the meeting that adopted it; for a task of the
+    residents' congress, those who record the congress's tasks."""
+    if resolution.congress_id:
+        return may_record_congress(user, resolution.neighborhood)
+    return may_chair(user, resolution.item.meeting)
+
+
+def may_record_congress(user, neighborhood) -> bool:
+    """The residents' committee of the neighborhood (it runs the congress), and the chair side
+    (party organisation, office)."""
+    if user is None or chairs_neighborhood(user, neighborhood):
+        return True
+    return (
+        Membership.objects.filter(
+            person__user=user,
+            organization__neighborhood=neighborhood,
+            organization__kind=Organization.Kind.RESIDENTS_COMMITTEE,
+        )
+        .active()
+        .exists()
+    )
+
+
+def _congress_number(town_id: int, held_on: date) -> str:
+    prefix = held_on.strftime("R%y%m-")
+    taken = Resolution.objects.filter(town_id=town_id, number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:02d}"
+
+
+def record_congress_task(
+    *,
+    actor,
+    neighborhood,
+    held_on: date | None,
+    title: str,
+    text: str,
+    lead: Organization | None = None,
+    co_organizations: Sequence[Organization] = (),
+    due: date | None,
+) -> Resolution:
+    """A task the residents' congress (社区居民代表会议) set: recorded as a resolution without an
+    agenda item, led by the residents' committee unless the congress named another organisation,
+    followed up like the joint meeting's (seed 四㈡2)."""
+    text, title = (text or "").strip(), (title or "").strip() or _("Residents' congress")
+    if lead is None:
+        lead = Organization.objects.filter(
+            neighborhood=neighborhood, kind=Organization.Kind.RESIDENTS_COMMITTEE
+        ).first()
+    _check_resolution(neighborhood.town_id, text=text, lead=lead, co_organizations=co_organizations, due=due)
+    if held_on is None:
+        raise ValidationError({"held_on": _("Give the day the congress was held.")})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("Record the congress's tasks once it has been held.")})
+    if len(title) > 100:
+        raise ValidationError({"title": _("At most 100 characters.")})
+    if not may_record_congress(actor, neighborhood):
+        raise PermissionDenied(_("The residents' committee or the party organisation records the congress's tasks."))
+    with transaction.atomic():
+        congress, _created = ResidentsCongress.objects.get_or_create(
+            neighborhood=neighborhood,
+            held_on=held_on,
+            title=title,
+            defaults={"town_id": neighborhood.town_id, "recorded_by": actor},
+        )
+        resolution = Resolution.objects.create(
+            town_id=neighborhood.town_id,
+            neighborhood=neighborhood,
+            congress=congress,
+            number=_congress_number(neighborhood.town_id, held_on),
+            text=text,
+            lead=lead,
+            due=due,
+        )
+        resolution.co_organizations.set(co_organizations)
+        audit.record(
+            actor,
+            "meetings.resolution.congress_task",
+            resolution,
+            after={
+                "number": resolution.number,
+                "congress": congress.pk,  # relations as ids: the history shows them by name
+                "text": text,
+                "lead": lead.pk,
+                "co_organizations": [o.pk for o in co_organizations],
+                "due": due,
+            },
+        )
+        notify_many(
+            [
+                Message(
+                    text=_("Task %(number)s of the residents' congress: %(text)s — due %(due)s.")
+                    % {"number": resolution.number, "text": text[:100], "due": due},
+                    users=users_of([lead.pk, *[o.pk for o in co_organizations]]),
+                    url=resolution.get_absolute_url(),
+                )
+            ]
+        )
+    return resolution
+
+
 def check_resolution(*, actor, resolution: Resolution, close: bool, note: str, expected_version: int) -> Resolution:
     """The meeting checks a resolution reported carried out: closed, or sent back as not done."""
     note = (note or "").strip()
@@ -296,8 +399,12 @@ def check_resolution(*, actor, resolution: Resolution, close: bool, note: str, e
         raise ValidationError({"note": _("Record what the check found.")})
     with transaction.atomic():
         current = _locked_resolution(resolution, expected_version)
-        meeting = current.item.meeting
-        _require_chair(actor, meeting)
+        if not may_check(actor, current):
+            raise PermissionDenied(
+                _("Only the chair of the meeting may do this.")
+                if current.item_id
+                else _("The residents' committee or the party organisation checks the congress's tasks.")
+            )
         action = ResolutionAction.CLOSE if close else ResolutionAction.SEND_BACK
         to = _resolution_step(current, action)
         before = {"state": current.state}
@@ -358,6 +465,8 @@ def request_reconsideration(*, actor, resolution: Resolution, reason: str, expec
     with transaction.atomic():
         current = _locked_resolution(resolution, expected_version)
         organization = carrier_of(actor, current)
+        if current.congress_id:
+            raise ValidationError(_("A task of the residents' congress is reconsidered by the congress itself."))
         to = _resolution_step(current, ResolutionAction.REQUEST_RECONSIDERATION)
         before = {"state": current.state}
         current.state = to

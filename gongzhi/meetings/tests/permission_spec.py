@@ -77,6 +77,10 @@ def routes(world):
         Route("meetings:new", expect=ok(CHAIRS)),
         Route("meetings:resolutions", expect=ok(VIEWERS)),
         Route("meetings:resolutions", query="show=overdue", expect=ok(VIEWERS)),
+        Route("meetings:resolutions", query="source=congress&role=lead", expect=ok(VIEWERS)),
+        # The residents' congress's tasks: recorded by the residents' committee and the chair side.
+        Route("meetings:congress_task_new", expect=ok((*CHAIRS, "rc_worker"))),
+        Route("meetings:congress_task_new", method="POST", data={}, expect=ok((*CHAIRS, "rc_worker"))),
         Route("meetings:resolution_export", query="show=all", expect=ok(VIEWERS)),
         Route("meetings:compliance", expect=ok(VIEWERS)),
         Route("meetings:settings", expect=ok(("office", "outsider", "admin"))),

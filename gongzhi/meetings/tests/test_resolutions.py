@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.core.records import ConcurrentEditError
@@ -558,3 +559,26 @@ def test_an_assisting_organisation_is_not_offered_the_lead_box_and_keeps_its_inp
         == 302
     )
     assert ProgressReport.objects.get().organization == world.orgs["pc"]
+
+
+def test_the_list_filters_what_ones_organisation_leads_or_assists(ordinary, world, client_for):
+    """Issue 10, finding 9: the property manager's week starts from "we lead / we assist"."""
+    client = client_for("property_manager")  # 申江物业 assists the ordinary resolution
+    url = reverse("meetings:resolutions")
+
+    def listed(query):
+        return ordinary.number in client.get(f"{url}?{query}").content.decode()
+
+    assert listed("role=any") and listed("role=assist") and not listed("role=lead")
+    assert listed("role=nonsense")  # an unknown filter is no filter
+    assert ordinary.number in client_for("oc_member").get(f"{url}?role=lead").content.decode()
+    assert 'data-testid="role-filter"' not in client_for("leader").get(url).content.decode()  # carries nothing out
+
+
+def test_home_tells_the_carrying_organisations_what_is_underway_and_due(ordinary, world, client_for):
+    home = client_for("property_manager").get("/").content.decode()
+    assert "1 resolution your organisation leads or assists with is being carried out." in home
+    Resolution.objects.filter(pk=ordinary.pk).update(due=timezone.localdate() + timedelta(days=3))
+    home = client_for("property_manager").get("/").content.decode()
+    assert "1 resolution your organisation leads or assists with is due within 7 days." in home
+    assert "?show=open&amp;role=any" in home

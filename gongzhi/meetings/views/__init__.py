@@ -11,5 +11,12 @@ from .compliance import compliance_page  # noqa: F401
 from .items import item_act, item_detail, item_file  # noqa: F401
 from .meetings import meeting_act, meeting_detail, meeting_ics, meeting_list, meeting_new, propose, remove_invitee  # noqa: F401
 from .minutes import minutes, minutes_act, minutes_pdf  # noqa: F401
-from .resolutions import evidence_file, resolution_act, resolution_detail, resolution_export, resolution_list  # noqa: F401
+from .resolutions import (  # noqa: F401
+    congress_task_new,
+    evidence_file,
+    resolution_act,
+    resolution_detail,
+    resolution_export,
+    resolution_list,
+)
 from .settings import settings_page  # noqa: F401

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.actions import Action, run_action
-from gongzhi.core.pages import paginate, serve_private_file, timeline_context
+from gongzhi.core.pages import form_page, paginate, posted, serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import table_workbook, xlsx_response
+from gongzhi.places.models import Neighborhood
 
 from .. import forms, services
 from ..models import (
@@ -40,7 +42,9 @@ CARRIER_ROLES = ("lead", "assist", "any")  # ?role=: where one's organisation le
 
 def _listed_resolutions(request) -> tuple:
     """The resolutions of the list's tab (open, overdue, all) in the user's scope, by due date."""
-    resolutions = Resolution.objects.for_user(request.user).select_related("lead", "item__meeting__neighborhood")
+    resolutions = Resolution.objects.for_user(request.user).select_related(
+        "lead", "neighborhood", "item__meeting", "congress"
+    )
     show = request.GET.get("show", "open")
     today = timezone.localdate()
     if show == "overdue":
@@ -48,6 +52,8 @@ def _listed_resolutions(request) -> tuple:
     elif show != "all":
         show = "open"
         resolutions = resolutions.open()
+    if request.GET.get("source") == "congress":  # the residents' congress's tasks only
+        resolutions = resolutions.filter(congress__isnull=False)
     role = request.GET.get("role", "")
     mine = list(get_scope(request.user).organization_ids)
     if role in CARRIER_ROLES and mine:
@@ -73,6 +79,8 @@ def resolution_list(request):
             "show": show,
             "role": role,
             "carries_out": bool(get_scope(request.user).organization_ids),
+            "source": "congress" if request.GET.get("source") == "congress" else "",
+            "records_congress": _congress_neighborhoods(request).exists(),
         },
     )
 
@@ -104,13 +112,13 @@ def resolution_export(request):
     def rows():
         for r in resolutions.iterator(chunk_size=500):
             progress = sorted(r.progress.all(), key=lambda p: p.reported_at)
-            meeting = r.item.meeting
+            meeting = r.meeting
             yield [
                 r.number,
                 r.text,
-                meeting.neighborhood.name,
-                meeting.title,
-                timezone.localtime(meeting.starts_at).date().isoformat(),
+                r.neighborhood.name,
+                meeting.title if meeting else r.congress.title,
+                timezone.localtime(meeting.starts_at).date().isoformat() if meeting else r.congress.held_on.isoformat(),
                 _("yes") if r.major else "",
                 r.lead.name,
                 "、".join(o.name for o in r.co_organizations.all()),
@@ -127,8 +135,8 @@ def resolution_export(request):
 def _resolution_context(request, resolution: Resolution, bound: dict | None = None) -> dict:
     bound = bound or {}
     user = request.user
-    meeting = resolution.item.meeting
-    is_chair = services.may_chair(user, meeting)
+    meeting = resolution.meeting  # None for a task of the residents' congress
+    is_chair = services.may_check(user, resolution)
     state = resolution.state
     version = {"version": resolution.version}
     try:
@@ -151,7 +159,11 @@ def _resolution_context(request, resolution: Resolution, bound: dict | None = No
     }
     if carrier is not None and RESOLUTION_WORKFLOW.allows(ResolutionAction.REPORT, state):
         ctx["progress_form"] = bound.get("progress") or forms.ProgressForm(lead=carrier.pk == resolution.lead_id)
-    if carrier is not None and RESOLUTION_WORKFLOW.allows(ResolutionAction.REQUEST_RECONSIDERATION, state):
+    if (
+        carrier is not None
+        and meeting is not None
+        and RESOLUTION_WORKFLOW.allows(ResolutionAction.REQUEST_RECONSIDERATION, state)
+    ):
         ctx["reconsider_form"] = bound.get("reconsider") or forms.ReasonForm(initial=version)
     if is_chair and RESOLUTION_WORKFLOW.allows(ResolutionAction.CLOSE, state):
         ctx["check_form"] = bound.get("check") or forms.CheckForm(initial=version)
@@ -169,6 +181,40 @@ def _resolution_context(request, resolution: Resolution, bound: dict | None = No
     if resolution.major and writes_notice and not ctx["notices"]:
         ctx["notice_url"] = reverse("notices:new") + f"?resolution={resolution.uid}"
     return ctx
+
+
+def _congress_neighborhoods(request):
+    """The neighborhoods whose residents' congress the user records tasks of."""
+    visible = Neighborhood.objects.for_user(request.user, "meetings.view").order_by("code")
+    return visible.filter(pk__in=[n.pk for n in visible if services.may_record_congress(request.user, n)])
+
+
+@requires("meetings.view")
+def congress_task_new(request):
+    """Record a task the residents' congress set for the residents' committee (seed 四㈡2)."""
+    neighborhoods = _congress_neighborhoods(request)
+    if not neighborhoods.exists():
+        raise Http404
+    form = forms.CongressTaskForm(posted(request), neighborhoods=neighborhoods)
+    return form_page(
+        request,
+        form,
+        nav="resolutions",
+        title=_("Record a task of the residents' congress"),
+        save=lambda: services.record_congress_task(
+            actor=request.user,
+            neighborhood=form.cleaned_data["neighborhood"],
+            held_on=form.cleaned_data["held_on"],
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            lead=form.cleaned_data["lead"],
+            co_organizations=list(form.cleaned_data["co_organizations"]),
+            due=form.cleaned_data["due"],
+        ),
+        done=lambda r: (
+            _("Task %(number)s recorded; the organisations carrying it out are told.") % {"number": r.number}
+        ),
+    )
 
 
 @requires("meetings.view")
@@ -201,7 +247,8 @@ def _leads(on: _On) -> bool:
 
 
 def _chair(on: _On) -> bool:
-    return services.may_chair(on.user, on.resolution.item.meeting)
+    """Who checks it: the meeting's chair; for a congress's task, the residents' committee."""
+    return services.may_check(on.user, on.resolution)
 
 
 def _chair_or_town_chair(on: _On) -> bool:
