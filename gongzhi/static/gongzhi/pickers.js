@@ -22,7 +22,7 @@
   document.querySelectorAll("[data-filterable]").forEach(function (el) {
     var control = el;
     if (el.tagName === "INPUT") {
-      control = document.getElementById(el.id.replace(/_\d+$/, "")) || el.parentNode;
+      control = document.getElementById(el.id.replace(/(_\d+)+$/, "")) || el.parentNode;
       if (!control.hasAttribute("data-filterable")) {
         control.setAttribute("data-filterable", el.getAttribute("data-filterable"));
       }
