@@ -47,7 +47,12 @@ class Notice(PublicIdModel):
         _("comment period (days)"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
     resolution = models.ForeignKey(
-        "meetings.Resolution", null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+        "meetings.Resolution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("resolution"),
     )
     state = models.CharField(
         _("state"), max_length=12, choices=NoticeState.choices, default=NoticeState.DRAFT, db_index=True

@@ -49,3 +49,30 @@ def test_the_history_lists_only_what_changed(world):
         before={"name": "旧名", "code": "po1"}, after={"name": "新城党总支", "code": "po1"},
     )  # fmt: skip
     assert [(before, after) for _label, before, after in changes(entry)] == [("旧名", "新城党总支")]
+
+
+def test_no_history_line_reads_as_a_code(world):
+    """Issue 10, finding 10: every field and value in the history of the meetings' and notices'
+    record reads in Chinese ("meeting:" and "unknown → present" were on the pages)."""
+    import re
+
+    from django.utils import translation
+
+    from gongzhi.core.audit_display import action_label, changes
+    from gongzhi.core.models import AuditEntry
+    from gongzhi.meetings.tests.scenario import build
+
+    build(world)
+    codes = re.compile(r"[a-z_]+")
+    with translation.override("zh-hans"):
+        found = {
+            (entry.action, label, value)
+            for entry in AuditEntry.objects.exclude(action__startswith="core.user")
+            for label, before, after in changes(entry)
+            for value in (label, before, after)
+            if isinstance(value, str) and codes.fullmatch(value)
+        }
+        assert not found
+        assert not [
+            e.action for e in AuditEntry.objects.all() if codes.fullmatch(action_label(e.action).split(" · ")[-1])
+        ]

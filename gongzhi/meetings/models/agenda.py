@@ -35,7 +35,7 @@ class AgendaItem(PublicIdModel):
         NOTICE = "notice", _("Residents' opinions on a notice")
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("meeting"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
