@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from gongzhi.accounts.sms import MemoryBackend
+from gongzhi.testing import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -39,6 +40,21 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, base: str, username: str) -> None:
+    """Sign a persona in with the test password on the sign-in page, and wait for the home page."""
+    page.goto(f"{base}/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url(f"{base}/")
+
+
+def submit(page, locator) -> None:
+    """Click a button that posts a form, and wait for the page that answers."""
+    with page.expect_navigation():
+        locator.click()
 
 
 def sent_code(since: int, phone: str) -> str:

@@ -206,7 +206,11 @@ class VoteForm(StyledForm):
         self.fields["invitee"].queryset = meeting.invitees.all()
 
 
-class ResolutionForm(StyledForm):
+class CarryOutForm(StyledForm):
+    """Who carries a decision out and by when: the lead organisation, the assisting ones, the due
+    date (a joint meeting's resolution, a residents' congress's task). The pickers list the
+    neighborhood's four parties first (orgs.pickers)."""
+
     text = forms.CharField(label=_("Resolution"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     lead = forms.ModelChoiceField(
         label=_("Lead organisation"), queryset=Organization.objects.none(), to_field_name="uid"
@@ -220,19 +224,23 @@ class ResolutionForm(StyledForm):
     )
     due = forms.DateField(label=_("Due"), widget=DateInput)
 
+    def group_organizations(self, organizations, neighborhood_ids, notes=None) -> None:
+        self.fields["co_organizations"].widget.attrs = {}
+        group_field(self.fields["lead"], organizations, neighborhood_ids, notes)
+        group_field(self.fields["co_organizations"], organizations, neighborhood_ids, notes)
+
+
+class ResolutionForm(CarryOutForm):
     def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        organizations = Organization.objects.filter(town_id=item.town_id)
-        neighborhoods = [item.meeting.neighborhood_id]
         # Suggested from the record: each party's position on the item beside its name; the
         # proposer leads unless the chair chooses otherwise.
         notes = {
             p.organization_id: _("position: %(stance)s") % {"stance": p.get_stance_display()}
             for p in item.positions.all()
         }
-        self.fields["co_organizations"].widget.attrs = {}
-        group_field(self.fields["lead"], organizations, neighborhoods, notes)
-        group_field(self.fields["co_organizations"], organizations, neighborhoods, notes)
+        organizations = Organization.objects.filter(town_id=item.town_id)
+        self.group_organizations(organizations, [item.meeting.neighborhood_id], notes)
         if not self.is_bound and item.proposer_id:
             self.fields["lead"].initial = item.proposer.uid
 
@@ -365,7 +373,7 @@ class ReportFileForm(VersionForm):
     file = forms.CharField(widget=forms.HiddenInput, max_length=12)
 
 
-class CongressTaskForm(StyledForm):
+class CongressTaskForm(CarryOutForm):
     """A task the residents' congress set (社区居民代表会议): which congress, what, who leads (the
     residents' committee by default), who assists, by when."""
 
@@ -376,30 +384,15 @@ class CongressTaskForm(StyledForm):
     title = forms.CharField(
         label=_("Congress"), max_length=100, required=False, help_text=_("For example 2026年第二次居民代表会议.")
     )
-    text = forms.CharField(label=_("Task"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-    lead = forms.ModelChoiceField(
-        label=_("Lead organisation"),
-        queryset=Organization.objects.none(),
-        to_field_name="uid",
-        required=False,
-        help_text=_("Left empty: the residents' committee."),
-    )
-    co_organizations = forms.ModelMultipleChoiceField(
-        label=_("Assisting organisations"),
-        queryset=Organization.objects.none(),
-        to_field_name="uid",
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    due = forms.DateField(label=_("Due"), widget=DateInput)
+    field_order = ["neighborhood", "held_on", "title", "text", "lead", "co_organizations", "due"]
 
     def __init__(self, *args, neighborhoods, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["text"].label = _("Task")
+        self.fields["lead"].required = False
+        self.fields["lead"].help_text = _("Left empty: the residents' committee.")
         self.fields["neighborhood"].queryset = neighborhoods
         organizations = Organization.objects.filter(town_id__in=neighborhoods.values("town_id")).exclude(
             kind=Organization.Kind.DEVELOPER
         )
-        ids = list(neighborhoods.values_list("pk", flat=True))
-        self.fields["co_organizations"].widget.attrs = {}
-        group_field(self.fields["lead"], organizations, ids)
-        group_field(self.fields["co_organizations"], organizations, ids)
+        self.group_organizations(organizations, list(neighborhoods.values_list("pk", flat=True)))

@@ -36,6 +36,16 @@ def test_office_installs_defaults_and_edits_a_category(world, client_for):
     assert AuditEntry.objects.filter(action="cases.category.update", object_id=str(repair.pk)).exists()
 
 
+NOISE = {  # a new category, as the office types it
+    "name": "噪音",
+    "handler_kind": "residents_committee",
+    "accept_days": "1",
+    "resolve_days": "5",
+    "urgent_resolve_days": "1",
+    "order": "20",
+}
+
+
 @pytest.mark.parametrize(
     "data, field",
     [
@@ -46,16 +56,7 @@ def test_office_installs_defaults_and_edits_a_category(world, client_for):
 )
 def test_bad_category_input(world, client_for, data, field):
     client = client_for("office")
-    values = {
-        "code": "NOISE",
-        "name": "噪音",
-        "handler_kind": "residents_committee",
-        "accept_days": "1",
-        "resolve_days": "5",
-        "urgent_resolve_days": "1",
-        "order": "20",
-        **data,
-    }
+    values = {**NOISE, "code": "NOISE", **data}
     response = client.post(f"/cases/setup/categories/new/?town={world.town.uid}", values)
     assert response.status_code == 200
     form = response.context["form"]
@@ -66,14 +67,7 @@ def test_bad_category_input(world, client_for, data, field):
 def test_a_category_needs_no_code_and_the_page_shows_none(world, client_for):
     """Issue 10, finding 10: codes such as REPAIR are internal; the office names categories."""
     client = client_for("office")
-    values = {
-        "name": "噪音",
-        "handler_kind": "residents_committee",
-        "accept_days": "1",
-        "resolve_days": "5",
-        "urgent_resolve_days": "1",
-        "order": "20",
-    }
+    values = NOISE
     assert client.post(f"/cases/setup/categories/new/?town={world.town.uid}", values).status_code == 302
     noise = Category.objects.get(name="噪音")
     assert noise.code.startswith("C")

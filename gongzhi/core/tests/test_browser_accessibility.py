@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from gongzhi.browser_testing import AccessibilityError, screenshot
-from gongzhi.testing import PASSWORD
+from gongzhi.browser_testing import AccessibilityError, screenshot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.frozen("2026-11-27 10:00")]
 
@@ -43,14 +42,6 @@ def test_a_page_with_violations_fails_the_test_at_its_next_step(desktop_page, ac
     assert "- color-contrast (serious)" in report and '<p style="color:#bbb">Light grey on white.</p>' in report
     assert "- image-alt (critical)" in report and '<img src="/photo.jpg">' in report
     assert accessibility.checked == [PROBE, PROBE]
-
-
-def sign_in(page, base, username) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{base}/")
 
 
 def nav_links(page, base) -> list[str]:

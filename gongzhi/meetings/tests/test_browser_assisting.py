@@ -9,12 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from gongzhi.browser_testing import screenshot
+from gongzhi.browser_testing import screenshot, sign_in, submit
 from gongzhi.meetings import services
 from gongzhi.meetings.models import ProgressReport
 
 from .scenario import PDF, vote_through
-from .test_browser_meetings import sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,12 +11,11 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from gongzhi.browser_testing import screenshot, sign_in_by_code
+from gongzhi.browser_testing import screenshot, sign_in, sign_in_by_code, submit
 from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import State
 from gongzhi.meetings import services
 from gongzhi.meetings.models import Resolution
-from gongzhi.meetings.tests.test_browser_meetings import sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,27 +11,12 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from gongzhi.browser_testing import screenshot, sign_in_by_code
+from gongzhi.browser_testing import screenshot, sign_in, sign_in_by_code, submit
 from gongzhi.meetings import services
 from gongzhi.meetings.models import MatterKind, Minutes, Resolution
 from gongzhi.notices.models import Opinion
-from gongzhi.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{base}/")
-
-
-def submit(page, locator) -> None:
-    """Click a button that posts a form, and wait for the page that answers."""
-    with page.expect_navigation():
-        locator.click()
 
 
 def test_the_chairs_day(live_server, world, desktop_page, tmp_path, settings):

@@ -12,13 +12,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from gongzhi.browser_testing import ARTIFACTS, screenshot
+from gongzhi.browser_testing import ARTIFACTS, screenshot, sign_in, submit
 from gongzhi.meetings import services
 from gongzhi.meetings.models import Ballot, MatterKind, Minutes, Vote
 from gongzhi.orgs.models import Membership
 from gongzhi.testing import MembershipFactory
-
-from .test_browser_meetings import sign_in, submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ neighborhood's four parties first, and one search box per list narrows it as one
 import pytest
 from django.urls import reverse
 
-from .test_browser_meetings import sign_in
+from gongzhi.browser_testing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,26 +11,11 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from gongzhi.browser_testing import screenshot
+from gongzhi.browser_testing import screenshot, sign_in, submit
 from gongzhi.onboarding.models import ImportJob
 from gongzhi.places.models import Compound, Neighborhood
-from gongzhi.testing import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.frozen("2026-11-27 10:00")]
-
-
-def sign_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url(f"{base}/")
-
-
-def submit(page, locator) -> None:
-    """Click a button that posts a form, and wait for the page that answers."""
-    with page.expect_navigation():
-        locator.click()
 
 
 def upload(page, base, path) -> None:
