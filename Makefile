@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Development on this machine: DEBUG on (the settings default to off, docs/security.md).
+DEV := DEBUG=true
 
 .PHONY: run test lint migrate seed messages clean help
 
@@ -27,13 +29,13 @@ $(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed
 
 migrate: $(VENV)/.installed
 	@mkdir -p var
-	$(PY) manage.py migrate --noinput -v0
+	$(DEV) $(PY) manage.py migrate --noinput -v0
 
 seed: migrate
-	$(PY) manage.py seed_demo --if-empty
+	$(DEV) $(PY) manage.py seed_demo --if-empty
 
 run: seed
-	$(PY) manage.py run_platform --port $(PORT)
+	$(DEV) $(PY) manage.py run_platform --port $(PORT)
 
 # axe-core (package.json, exact version; no lock file, see .npmrc) checks every page the browser tests visit.
 node_modules/axe-core/axe.min.js: package.json
@@ -51,7 +53,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/lint-imports
 
 messages: $(VENV)/.installed-test
-	cd gongzhi && ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete && ../$(PY) ../manage.py compilemessages
+	cd gongzhi && $(DEV) ../$(PY) ../manage.py makemessages -l zh_Hans -l zh_Hant -l en --no-obsolete && $(DEV) ../$(PY) ../manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) var staticfiles node_modules

@@ -1,6 +1,7 @@
 """The one settings module. Every value comes from the environment (or a `.env` file beside
-manage.py); `.env.example` lists them all. Development defaults are safe; production (DEBUG off)
-refuses to start with the development secret key."""
+manage.py); `.env.example` lists them all. It fails closed: DEBUG is off unless set (`make run` and
+`make test` set DEBUG=true), and with DEBUG off the platform refuses to start with the development
+secret key or the console SMS backend, and refuses to load the demo town (docs/security.md)."""
 
 from pathlib import Path
 
@@ -16,11 +17,14 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105 - refused in production
 
-DEBUG = env.bool("DEBUG", default=True)
+DEBUG = env.bool("DEBUG", default=False)
 FRIENDLY_404 = env.bool("FRIENDLY_404", default=True)  # the platform's 404 page under DEBUG too
 SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRET_KEY)
 if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a private value of at least 32 characters when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a private value of at least 32 characters when DEBUG is off "
+        "(for development on this machine, set DEBUG=true as `make run` does)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -132,12 +136,20 @@ AXES_LOCKOUT_CALLABLE = "gongzhi.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (1 for the documented nginx).
+# Every limit reads the client's address through this one function (gongzhi.core.client).
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "gongzhi.core.client.client_address"
 
 CSRF_FAILURE_VIEW = "gongzhi.core.views.csrf_failure"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's or the monitoring's plain-HTTP health check
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -147,6 +159,13 @@ X_FRAME_OPTIONS = "DENY"
 # gongzhi.accounts.sms.ConsoleBackend writes the message to the log (development);
 # gongzhi.accounts.sms.HttpBackend posts it to the SMS gateway of your provider (production).
 SMS_BACKEND = env.str("SMS_BACKEND", default="gongzhi.accounts.sms.ConsoleBackend")
+if not DEBUG and SMS_BACKEND.endswith(".ConsoleBackend"):
+    raise ImproperlyConfigured(
+        "SMS_BACKEND is the console (codes written to the log) while DEBUG is off: set your SMS gateway "
+        "(gongzhi.accounts.sms.HttpBackend with SMS_HTTP_URL and SMS_HTTP_TOKEN)."
+    )
+# The demo town (manage.py seed_demo, with its known passwords) loads only where this is on.
+ALLOW_DEMO = env.bool("ALLOW_DEMO", default=DEBUG)
 SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")
 SMS_HTTP_TOKEN = env.str("SMS_HTTP_TOKEN", default="")
 SMS_HTTP_TIMEOUT = env.float("SMS_HTTP_TIMEOUT", default=10.0)

@@ -12,6 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from gongzhi.core.client import client_address
 from gongzhi.core.forms import apply_service
 from gongzhi.core.pages import form_page, managed, posted
 from gongzhi.core.permissions import requires
@@ -52,7 +53,7 @@ def _safe_next(request, default: str) -> str:
 
 
 def _address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request)
 
 
 @login_not_required

@@ -61,6 +61,7 @@ def test_production_settings_hash_passwords_with_argon2(tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": "p" * 50,
         "ALLOWED_HOSTS": "gongzhi.example.gov.cn",
+        "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
     }
     result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
@@ -224,13 +225,15 @@ def test_production_refuses_the_development_secret(monkeypatch):
     import gongzhi.settings as real
 
     monkeypatch.setenv("DEBUG", "false")
+    monkeypatch.setenv("SMS_BACKEND", "gongzhi.accounts.sms.HttpBackend")
     monkeypatch.setenv("SECRET_KEY", real.DEVELOPMENT_SECRET_KEY)
     with pytest.raises(ImproperlyConfigured):
         importlib.reload(real)
     monkeypatch.setenv("SECRET_KEY", "x" * 50)
     importlib.reload(real)
     assert real.DEBUG is False
-    monkeypatch.delenv("DEBUG")
+    monkeypatch.setenv("DEBUG", "true")  # back to the development configuration the tests run
+    monkeypatch.delenv("SMS_BACKEND")
     monkeypatch.delenv("SECRET_KEY")
     importlib.reload(real)
     assert django_settings.configured

@@ -3,7 +3,8 @@
   form once the resident has verified their mobile number);
 - the tracking page `/t/<token>/` (public but unguessable): state in plain words, deadlines,
   a progress timeline that names organisations, never staff, the message thread; the reporter
-  answers "fixed?" and rates, withdraws or writes from here;
+  answers "fixed?" and rates, withdraws or writes from here. Its addresses are throttled per client
+  address (`throttled`);
 - "my reports" `/my/cases/`;
 - the QR poster PDF for staff `/cases/poster/<compound>.pdf`.
 
@@ -11,12 +12,15 @@ Views stay thin: fetch → form → service → message + redirect."""
 
 from __future__ import annotations
 
+import functools
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +32,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from gongzhi.core import actions, uploads
+from gongzhi.core.client import client_address
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.pages import paginate, posted
 from gongzhi.core.permissions import requires
@@ -103,7 +108,7 @@ def report(request, uid):
                 report=form.report(phone=request.user.phone or ""),
                 channel=Case.Channel.QR,
                 photos=form.cleaned_data["photos"],
-                address=request.META.get("REMOTE_ADDR"),
+                address=client_address(request),
                 reporter_user=request.user,
             ),
             done=lambda case: (
@@ -352,6 +357,66 @@ def _progress(case: Case) -> list[dict]:
     ]
 
 
+# --- Throttling the tracking links ----------------------------------------------------------
+#
+# A tracking link is the only key to its case's page (about 129 bits; older links 59). Per client
+# address and per window of TRACK_WINDOW seconds, the addresses /t/… answer at most TRACK_REQUESTS
+# requests (a page with its photos is a dozen), and after TRACK_MISSES links that lead nowhere,
+# nothing more (429) until the window ends. Counted in the cache (CACHE_URL): with several
+# application processes, use a shared cache (Redis) or each process counts on its own.
+
+TRACK_WINDOW = 600
+TRACK_REQUESTS = 600
+TRACK_MISSES = 30
+
+
+def _client(request) -> str:
+    """The client's address, as every limit reads it (gongzhi.core.client)."""
+    return client_address(request) or "unknown"
+
+
+def _counter(kind: str, request) -> str:
+    return f"cases:track:{kind}:{_client(request)}:{int(time.time()) // TRACK_WINDOW}"
+
+
+def _count(key: str) -> int:
+    cache.add(key, 0, TRACK_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, TRACK_WINDOW)
+        return 1
+
+
+def _too_many(request) -> HttpResponse:
+    response = HttpResponse(
+        _("Too many requests from your network. Please wait a few minutes, then open the link again."),
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(TRACK_WINDOW - int(time.time()) % TRACK_WINDOW)
+    return response
+
+
+def throttled(view):
+    """Count the request against the client address's limits; past them, 429."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if (
+            _count(_counter("requests", request)) > TRACK_REQUESTS
+            or (cache.get(_counter("misses", request)) or 0) >= TRACK_MISSES
+        ):
+            return _too_many(request)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            _count(_counter("misses", request))
+            raise
+
+    return wrapped
+
+
 def _case_for_token(token: str) -> Case:
     return get_object_or_404(
         Case.objects.select_related("compound", "building", "unit", "category__parent", "handler", "merged_into"),
@@ -389,6 +454,7 @@ def _track_page(request, case: Case, status: int = 200, **bound) -> HttpResponse
 
 @login_not_required
 @never_cache
+@throttled
 def track(request, token):
     return _track_page(request, _case_for_token(token))
 
@@ -479,23 +545,27 @@ def _resident_act(request, token, key: str) -> HttpResponse:
 
 @login_not_required
 @require_POST
+@throttled
 def track_feedback(request, token):
     return _resident_act(request, token, "feedback_form")
 
 
 @login_not_required
 @require_POST
+@throttled
 def track_withdraw(request, token):
     return _resident_act(request, token, "withdraw_form")
 
 
 @login_not_required
 @require_POST
+@throttled
 def track_message(request, token):
     return _resident_act(request, token, "message_form")
 
 
 @login_not_required
+@throttled
 def track_photo(request, token, photo):
     """A photo of the case, for whoever holds the tracking link (media files are not public)."""
     row = get_object_or_404(CasePhoto, uid=photo, case__tracking_token=token)

@@ -3,7 +3,8 @@ second `make run` starts in seconds."""
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from gongzhi.demo.seed import seed
 from gongzhi.places.models import Town
@@ -16,6 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true", help="Do nothing if the database has any town.")
 
     def handle(self, *args, if_empty=False, **options):
+        if not settings.ALLOW_DEMO:
+            raise CommandError(
+                "The demo town (with its known passwords) is not loaded here: DEBUG is off. "
+                "Set ALLOW_DEMO=true only on a training or test instance."
+            )
         if if_empty and Town.objects.exists():
             self.stdout.write("Database already has data; demo town not loaded again.")
             return
