@@ -164,6 +164,11 @@ if not DEBUG and SMS_BACKEND.endswith(".ConsoleBackend"):
         "SMS_BACKEND is the console (codes written to the log) while DEBUG is off: set your SMS gateway "
         "(gongzhi.accounts.sms.HttpBackend with SMS_HTTP_URL and SMS_HTTP_TOKEN)."
     )
+# A resident's claims to units by invite code that wait for confirmation, at most (one person, one
+# household: several open claims are what a person posing as several residents needs).
+OPEN_CLAIMS_PER_ACCOUNT = env.int("OPEN_CLAIMS_PER_ACCOUNT", default=2)
+# Wrong invite codes per account and per address in 10 minutes before the form stops checking.
+INVITE_CODE_ATTEMPTS = env.int("INVITE_CODE_ATTEMPTS", default=10)
 # The demo town (manage.py seed_demo, with its known passwords) loads only where this is on.
 ALLOW_DEMO = env.bool("ALLOW_DEMO", default=DEBUG)
 SMS_HTTP_URL = env.str("SMS_HTTP_URL", default="")

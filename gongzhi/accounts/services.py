@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.core import audit
+from gongzhi.core.locks import serialize
 from gongzhi.core.models import User
 from gongzhi.core.phones import normalise_phone
 from gongzhi.orgs.models import Membership, Person
@@ -43,6 +44,7 @@ def request_phone_code(*, phone: str, address: str | None) -> None:
     now = timezone.now()
     hour_ago = now - timedelta(hours=1)
     with transaction.atomic():
+        serialize(f"otp:phone:{phone}", f"otp:address:{address}")  # count, then insert: one at a time
         wait = seconds_until_resend(phone)
         if wait:
             raise ValidationError(

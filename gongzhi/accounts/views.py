@@ -12,6 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from gongzhi.core import throttle
 from gongzhi.core.client import client_address
 from gongzhi.core.forms import apply_service
 from gongzhi.core.pages import form_page, managed, posted
@@ -119,15 +120,28 @@ def my_home(request):
     return resident_home(request)
 
 
+INVITE_WINDOW = 600  # seconds: wrong invite codes are counted per account and per address in it
+
+
 def join(request):
     """A resident claims a unit with the invite code of its compound (from the notice board)."""
     code = (request.POST.get("invite_code") or request.GET.get("code") or "").strip().upper()
-    compound = org_services.find_compound_by_invite(code) if code else None
+    guesses = [("user", str(request.user.pk)), ("address", _address(request) or "unknown")]
+    tried_too_often = code and any(
+        throttle.count("invite", who, INVITE_WINDOW) >= settings.INVITE_CODE_ATTEMPTS for _kind, who in guesses
+    )
+    compound = org_services.find_compound_by_invite(code) if code and not tried_too_often else None
     if compound is None:
-        form = InviteCodeForm(request.GET or None) if "code" in request.GET else InviteCodeForm()
+        form = InviteCodeForm({"code": code}) if code else InviteCodeForm()
         if code:
+            form.is_valid()  # bound and cleaned, so that the reason can be added to it
+        if tried_too_often:
+            form.add_error("code", _("Too many wrong codes. Please wait ten minutes, then enter the code again."))
+        elif code:
+            for _kind, who in guesses:
+                throttle.hit("invite", who, INVITE_WINDOW)
             form.add_error("code", _("This invite code is not valid. Check the code on your compound's notice board."))
-        return render(request, "accounts/join_code.html", {"form": form})
+        return render(request, "accounts/join_code.html", {"form": form}, status=429 if tried_too_often else 200)
     person = getattr(request.user, "person", None)
     form = ClaimForm(request.POST or None, compound=compound, initial={"name": person.name if person else ""})
     if request.method == "POST" and form.is_valid():

@@ -24,7 +24,15 @@ POLICY = "; ".join(
 )
 
 
+# No camera, microphone, location or payment for any page (photos are chosen with a file input).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+
 class ContentSecurityPolicyMiddleware:
+    """The security headers of every response: the Content-Security-Policy, the Permissions-Policy,
+    and for a signed-in user's pages `Cache-Control: no-store` (shared office computers must not
+    keep them in the browser's cache)."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -32,6 +40,10 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if not request.path.startswith(f"/{settings.ADMIN_PATH}"):
             response.headers.setdefault("Content-Security-Policy", POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response.headers["Cache-Control"] = "private, no-store"
         return response
 
 

@@ -285,11 +285,22 @@ def submit_opinion(*, actor, notice: Notice, unit: Unit | None, text: str) -> Op
         allowed = NOTICE_WORKFLOW.allows(NoticeAction.COMMENT, current.state)
         if not allowed or current.closes_at is None or now >= current.closes_at:
             raise ValidationError(_("The comment period of this notice has ended."))
-        bound_units = Unit.objects.filter(
+        bound_units = Unit.objects.filter(  # confirmed residents only: a claim alone is one person's word
             compound__in=current.compounds.all(),
             residencies__person__user=actor,
-            residencies__status__in=[Residency.Status.VERIFIED, Residency.Status.CLAIMED],
+            residencies__status=Residency.Status.VERIFIED,
         ).distinct()
+        if (
+            unit is not None
+            and Residency.objects.filter(unit=unit, person__user=actor, status=Residency.Status.CLAIMED).exists()
+        ):
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "Your claim to this unit waits for the residents' committee; once confirmed you can comment."
+                    )
+                }
+            )
         if unit is None or not bound_units.filter(pk=unit.pk).exists():
             raise ValidationError(
                 {"unit": _("Opinions are given by residents of the compound: choose the unit you are registered at.")}

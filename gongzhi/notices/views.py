@@ -296,7 +296,7 @@ def _resident_units(user, notice: Notice):
         Unit.objects.filter(
             compound__in=notice.compounds.all(),
             residencies__person__user=user,
-            residencies__status__in=[Residency.Status.VERIFIED, Residency.Status.CLAIMED],
+            residencies__status=Residency.Status.VERIFIED,  # a claim alone does not speak for a household
         )
         .select_related("building", "compound")
         .distinct()
@@ -355,6 +355,11 @@ def public(request, uid):
             "is_open": is_open,
             "sign_in_url": reverse("accounts:phone_login") + "?" + urlencode({"next": here}),
             "not_resident": request.user.is_authenticated and form is None and is_open,
+            "claim_waiting": request.user.is_authenticated
+            and form is None
+            and Residency.objects.filter(
+                person__user=request.user, unit__compound__in=notice.compounds.all(), status=Residency.Status.CLAIMED
+            ).exists(),
         },
         status=400 if request.method == "POST" else 200,
     )

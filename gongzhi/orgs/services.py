@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core.locks import serialize
 from gongzhi.core.models import User
 from gongzhi.core.permissions import ensure_allowed, ensure_town_manager
 from gongzhi.core.records import create_record, update_record
@@ -405,6 +407,18 @@ def claim_residency(*, actor, invite_code: str, unit: Unit, relation: str, name:
     if not actor.phone:
         raise ValidationError(_("Sign in with your mobile number first."))
     with transaction.atomic():
+        serialize(f"claims:user:{actor.pk}")  # count, then insert: one claim at a time per account
+        open_claims = Residency.objects.filter(
+            person__user=actor, status=Residency.Status.CLAIMED, source=Residency.Source.INVITE
+        ).active()
+        if open_claims.count() >= settings.OPEN_CLAIMS_PER_ACCOUNT:
+            raise ValidationError(
+                _(
+                    "You have %(n)s claims waiting for the residents' committee. Once they are confirmed you "
+                    "can claim another unit."
+                )
+                % {"n": open_claims.count()}
+            )
         person = getattr(actor, "person", None)
         if person is None:
             person = _person_for_phone(town_id=unit.town_id, phone=actor.phone, name=name, actor=actor)

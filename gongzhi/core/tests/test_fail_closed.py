@@ -31,7 +31,7 @@ PRODUCTION = {  # docs/deployment.md, "Settings (.env)"
 def manage(*args, **env):
     """manage.py in a fresh process with exactly `env` on top of a clean environment."""
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "DATABASE_URL", "TZ")}
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own interpreter and manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120
     )
 
