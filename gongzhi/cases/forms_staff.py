@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core import uploads
 from gongzhi.core.forms import DateInput, MultipleFileField, StyledForm
 from gongzhi.orgs.models import Organization
-from gongzhi.orgs.pickers import group_field
+from gongzhi.orgs.pickers import group_field, serving
 from gongzhi.places.models import Building, Compound, Unit
 from gongzhi.places.selectors import by_number
 
@@ -286,13 +286,9 @@ class CoHandlersForm(ActionForm):
 
 
 def handler_candidates(case: Case):
-    """Who may take a case on or help with it: the town's organisations but the handler (a
-    developer handles no cases)."""
-    return (
-        Organization.objects.filter(town_id=case.town_id)
-        .exclude(pk=case.handler_id)
-        .exclude(kind=Organization.Kind.DEVELOPER)
-    )
+    """Who may take a case on or help with it: the organisations serving its compound and the
+    town's government units (orgs.pickers.serving), but the handler."""
+    return serving(case.town_id, [case.compound_id]).exclude(pk=case.handler_id)
 
 
 ACTION_FORMS = {

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from gongzhi.core.forms import DateInput, StyledForm
 from gongzhi.core.uploads import FilesField
 from gongzhi.orgs.models import Organization
-from gongzhi.orgs.pickers import group_field
+from gongzhi.orgs.pickers import group_field, serving
 from gongzhi.places.models import Compound, Neighborhood, Unit
 
 from .models import NoticeAttachment
@@ -47,8 +47,11 @@ class NoticeForm(StyledForm):
         self.fields["neighborhood"].queryset = neighborhoods
         ids = list(neighborhoods.values_list("pk", flat=True))
         self.fields["compounds"].queryset = Compound.objects.filter(neighborhood_id__in=ids).order_by("code")
-        towns = neighborhoods.values("town_id")
-        group_field(self.fields["responsible"], Organization.objects.filter(town_id__in=towns), ids)
+        compounds = Compound.objects.filter(neighborhood_id__in=ids)
+        serving_them = Organization.objects.none()
+        for town_id in set(neighborhoods.values_list("town_id", flat=True)):
+            serving_them |= serving(town_id, compounds.values_list("pk", flat=True))
+        group_field(self.fields["responsible"], serving_them, ids)
         self.fields["compounds"].widget.attrs = {}
         if not self.is_bound:
             self.fields["closes_on"].initial = timezone.localdate() + timedelta(days=DEFAULT_DAYS)

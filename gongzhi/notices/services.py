@@ -21,6 +21,7 @@ from gongzhi.meetings.services import chairs_neighborhood
 from gongzhi.meetings.workflow import MeetingState
 from gongzhi.notifications.services import Message, notify_many, users_of
 from gongzhi.orgs.models import Membership, Organization, Residency
+from gongzhi.orgs.pickers import serving
 from gongzhi.places.models import Compound, Neighborhood, Unit
 
 from .models import Notice, NoticeAttachment, Opinion
@@ -69,6 +70,10 @@ def _check(
         errors["compounds"] = _("Choose compounds of this neighborhood.")
     if responsible is None or responsible.town_id != neighborhood.town_id:
         errors["responsible"] = _("Choose the organisation that replies to residents.")
+    elif compounds and not serving(neighborhood.town_id, [c.pk for c in compounds]).filter(pk=responsible.pk).exists():
+        errors["responsible"] = _(
+            "Choose an organisation that serves the notified compounds (or a government unit) to reply."
+        )
     today = timezone.localdate()
     if closes_on is None:
         errors["closes_on"] = _("Give the last day for comments.")

@@ -5,6 +5,7 @@ The choices are grouped for the page; the field still validates against its quer
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,23 @@ def neighborhood_parties(neighborhood_id: int):
     return Organization.objects.filter(
         Q(neighborhood_id=neighborhood_id, kind__in=Organization.NEIGHBORHOOD_KINDS)
         | Q(compound__in=compounds, kind=Organization.Kind.OWNERS_COMMITTEE)
+        | Q(pk__in=companies, kind=Organization.Kind.PROPERTY_COMPANY)
+    )
+
+
+def serving(town_id: int, compound_ids) -> models.QuerySet:
+    """The organisations that may take on or answer for what happens in these compounds: the party
+    organisations and residents' committees of their neighborhoods, their owners' committees (or
+    owner representatives), the property companies under a current contract for them, and the
+    town's government units. A case is reassigned, and a notice answered, only among these."""
+    compound_ids = list(compound_ids)
+    today = timezone.localdate()
+    neighborhoods = Compound.objects.filter(pk__in=compound_ids).values("neighborhood_id")
+    companies = ServiceContract.objects.filter(compound_id__in=compound_ids).active(today).values("company_id")
+    return Organization.objects.filter(town_id=town_id).filter(
+        Q(kind=Organization.Kind.GOVERNMENT_UNIT)
+        | Q(neighborhood_id__in=neighborhoods, kind__in=Organization.NEIGHBORHOOD_KINDS)
+        | Q(compound_id__in=compound_ids, kind=Organization.Kind.OWNERS_COMMITTEE)
         | Q(pk__in=companies, kind=Organization.Kind.PROPERTY_COMPANY)
     )
 

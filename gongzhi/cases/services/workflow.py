@@ -23,6 +23,7 @@ from gongzhi.core.workdays import deadline_after
 from gongzhi.core.workflow import lock
 from gongzhi.notifications.services import notify, users_of
 from gongzhi.orgs.models import Organization
+from gongzhi.orgs.pickers import serving
 
 from .. import stats
 from ..models import Case, CasePhoto
@@ -567,8 +568,10 @@ def reassign_case(*, actor, case: Case, organization: Organization, reason: str,
     reason = (reason or "").strip()
     if len(reason) < 5:
         raise ValidationError({"reason": _("Give the reason for reassigning.")})
-    if organization.town_id != case.town_id:
-        raise ValidationError({"organization": _("Choose an organisation of the same town.")})
+    if not serving(case.town_id, [case.compound_id]).filter(pk=organization.pk).exists():
+        raise ValidationError(
+            {"organization": _("Choose an organisation that serves the case's compound, or a government unit.")}
+        )
     with transaction.atomic():
         current = _locked(case, expected_version)
         if not may_reassign(actor, current):
@@ -601,8 +604,15 @@ def set_co_handlers(*, actor, case: Case, organizations: Sequence[Organization],
         current = _locked(case, expected_version)
         if not may_set_co_handlers(actor, current):
             raise PermissionDenied("cases.route")
-        if any(o.town_id != current.town_id or o.pk == current.handler_id for o in organizations):
-            raise ValidationError({"organizations": _("Co-handlers are other organisations of the same town.")})
+        allowed = set(serving(current.town_id, [current.compound_id]).values_list("pk", flat=True))
+        if any(o.pk not in allowed or o.pk == current.handler_id for o in organizations):
+            raise ValidationError(
+                {
+                    "organizations": _(
+                        "Co-handlers are other organisations that serve the case's compound, or government units."
+                    )
+                }
+            )
         before = sorted(current.co_handlers.values_list("pk", flat=True))
         after = sorted(o.pk for o in organizations)
         if before == after:

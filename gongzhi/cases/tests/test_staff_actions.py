@@ -410,3 +410,27 @@ def test_the_handler_resolves_with_photos_after_the_work(world, client_for, subm
     assert case.state == State.RESOLVED and after.stage == CasePhoto.Stage.AFTER
     assert 'data-testid="photos-after"' in client.get(case.get_absolute_url()).content.decode()
     assert 'data-testid="photos-after"' in client_for("resident").get(case.tracking_url()).content.decode()
+
+
+def test_a_case_goes_only_to_organisations_serving_its_compound(world, client_for, submit):
+    """Issue 11, finding 13: a 新城一村 case is not reassigned to 世博家园's owners' committee, nor
+    given it as a co-handler; the pickers do not offer it."""
+    from django.core.exceptions import ValidationError
+
+    case = submit()
+    page = client_for("rc_worker").get(case.get_absolute_url()).content.decode()
+    assert world.orgs["oc3"].uid not in page and world.orgs["police"].uid in page
+    with pytest.raises(ValidationError):
+        services.reassign_case(
+            actor=world.users["rc_worker"], case=case, organization=world.orgs["oc3"], reason="这个问题应当由世博家园业委会处理",
+            expected_version=case.version,
+        )  # fmt: skip
+    with pytest.raises(ValidationError):
+        services.set_co_handlers(
+            actor=world.users["rc_worker"], case=case, organizations=[world.orgs["oc3"]], expected_version=case.version
+        )
+    moved = services.reassign_case(
+        actor=world.users["rc_worker"], case=case, organization=world.orgs["police"], reason="涉及治安问题，请派出所处理",
+        expected_version=case.version,
+    )  # fmt: skip
+    assert moved.handler == world.orgs["police"]

@@ -35,3 +35,24 @@ def test_a_note_is_shown_beside_its_organisation_and_validation_still_uses_the_q
     outside = Form({"lead": world.orgs["oc4"].uid})  # another town's committee
     group_field(outside.fields["lead"], Organization.objects.filter(town=world.town), [world.n1.pk])
     assert not outside.is_valid()
+
+
+def test_a_notice_is_answered_only_by_those_serving_its_compounds(world):
+    """Issue 11, finding 13: a 新城一村 case to 世博家园's committee, or a 新城 notice answered by
+    another neighborhood's committee, is refused; government units remain open."""
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from gongzhi.notices.services import create_notice
+    from gongzhi.orgs.pickers import serving
+
+    allowed = set(serving(world.town.pk, [world.c1.pk]).values_list("code", flat=True))
+    assert {"po1", "rc1", "oc1", "pc", "police"} <= allowed and "oc3" not in allowed and "po2" not in allowed
+    with pytest.raises(ValidationError) as refused:
+        create_notice(
+            actor=world.users["party_secretary"], neighborhood=world.n1, compounds=[world.c1], title="通报",
+            body="正文", responsible=world.orgs["oc3"], closes_on=timezone.localdate() + timedelta(days=7),
+        )  # fmt: skip
+    assert "responsible" in refused.value.message_dict
