@@ -187,6 +187,7 @@ OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
 OTP_RESEND_SECONDS = env.int("OTP_RESEND_SECONDS", default=60)
 OTP_MAX_PER_PHONE_PER_HOUR = env.int("OTP_MAX_PER_PHONE_PER_HOUR", default=5)
 OTP_MAX_PER_ADDRESS_PER_HOUR = env.int("OTP_MAX_PER_ADDRESS_PER_HOUR", default=20)
+OTP_MAX_FAILURES_PER_PHONE_PER_DAY = env.int("OTP_MAX_FAILURES_PER_PHONE_PER_DAY", default=15)
 
 # --- Background jobs ------------------------------------------------------------------------
 TASKS = {

@@ -282,7 +282,8 @@ def personas() -> World:
         source=Residency.Source.STAFF,
     )
     world.people["resident"] = resident
-    world.users["resident"] = login_for(resident, "13800000001")
+    # A resident's account has no password: residents sign in by one-time code (accounts.services).
+    world.users["resident"] = login_for(resident, "13800000001", password=make_password(None))
     world.users["admin"] = UserFactory(username="admin", is_superuser=True, is_staff=True)
     return world
 

@@ -97,7 +97,14 @@ def verify_phone_code(*, phone: str, code: str) -> User:
             .order_by("-created_at")
             .first()
         )
-        if pending is None:
+        day_ago = timezone.now() - timedelta(days=1)
+        failed_today = sum(
+            code.attempts - (1 if code.used_at else 0)
+            for code in PhoneCode.objects.filter(phone=phone, created_at__gte=day_ago).only("attempts", "used_at")
+        )
+        if failed_today >= settings.OTP_MAX_FAILURES_PER_PHONE_PER_DAY:
+            error = _("Too many wrong codes for this number today. Please try again tomorrow.")
+        elif pending is None:
             error = _("The code has expired or was never sent. Ask for a new code.")
         elif pending.attempts >= settings.OTP_MAX_ATTEMPTS:
             error = _("Too many wrong codes. Ask for a new code.")
@@ -118,9 +125,25 @@ def verify_phone_code(*, phone: str, code: str) -> User:
     raise ValidationError(error, code="code")
 
 
+STAFF_SIGN_IN_BY_PASSWORD = gettext_lazy(
+    "This mobile number belongs to a staff login: sign in with your username and password."
+)
+
+
+def signs_in_by_code(user: User) -> bool:
+    """Whether a one-time code alone may sign this account in: a resident's account. Never an
+    administrator, nor a staff login (a usable password, or a person holding a post)."""
+    if user.is_superuser or user.is_staff or user.has_usable_password():
+        return False
+    person = Person.objects.filter(user=user).first()
+    return person is None or not holds_a_post(person)
+
+
 def _account_for(phone: str) -> User:
 
     user = User.objects.filter(phone=phone).first()
+    if user is not None and not signs_in_by_code(user):
+        raise ValidationError(STAFF_SIGN_IN_BY_PASSWORD, code="staff")
     if user is None:
         user = User(username=phone, phone=phone)
         user.set_unusable_password()

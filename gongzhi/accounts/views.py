@@ -126,7 +126,8 @@ INVITE_WINDOW = 600  # seconds: wrong invite codes are counted per account and p
 def join(request):
     """A resident claims a unit with the invite code of its compound (from the notice board)."""
     code = (request.POST.get("invite_code") or request.GET.get("code") or "").strip().upper()
-    guesses = [("user", str(request.user.pk)), ("address", _address(request) or "unknown")]
+    # Counted per account (an office's or a carrier's shared address must not block its neighbours).
+    guesses = [("user", str(request.user.pk))]
     tried_too_often = code and any(
         throttle.count("invite", who, INVITE_WINDOW) >= settings.INVITE_CODE_ATTEMPTS for _kind, who in guesses
     )

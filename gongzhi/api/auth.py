@@ -91,7 +91,20 @@ def find_token(secret: str) -> ApiToken | None:
 
 
 class BearerToken(HttpBearer):
-    """ninja's bearer scheme, backed by ApiToken. `request.auth` is the token afterwards."""
+    """ninja's bearer scheme, backed by ApiToken. `request.auth` is the token afterwards.
+
+    The header is read here, not by ninja's HttpBearer: with DEBUG on, ninja writes a header of
+    another scheme (`Token <secret>`, a bare secret, `Basic <user:password>`) to the log whole.
+    Nothing of the Authorization header is ever logged; such a request is simply a 401."""
+
+    def __call__(self, request: HttpRequest) -> ApiToken | None:
+        value = request.headers.get(self.header)
+        if not value:
+            return None
+        scheme, _space, secret = value.partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            return None
+        return self.authenticate(request, secret)
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
         found = find_token(token.strip())

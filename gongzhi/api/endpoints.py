@@ -78,11 +78,14 @@ def _scoped_cases(token: ApiToken):
     return Case.objects.for_user(token.user, "cases.view").filter(town_id=token.town_id)
 
 
-def _case_data(case: Case, external_ref: str) -> dict:
+def _case_data(case: Case, facts: tuple[str, bool] = ("", False)) -> dict:
+    """`facts`: the case's hotline reference, and whether an intake of the calling token made it
+    (only then is the resident's tracking link given: it opens the case to whoever holds it)."""
+    external_ref, own = facts
     return {
         "number": case.number,
         "uid": case.uid,
-        "tracking_url": _absolute(case.tracking_url()),
+        "tracking_url": _absolute(case.tracking_url()) if own else None,
         "external_ref": external_ref,
         "state": case.state,
         "state_label": case.get_state_display(),
@@ -118,9 +121,15 @@ def _case_data(case: Case, external_ref: str) -> dict:
 CASE_RELATED = ("compound", "category", "building", "unit", "handler", "merged_into")
 
 
-def _external_refs(token: ApiToken, case_ids: list[int]) -> dict[int, str]:
-    rows = Intake.objects.filter(token__town_id=token.town_id, case_id__in=case_ids).exclude(external_ref="")
-    return dict(rows.values_list("case_id", "external_ref"))
+def _intake_facts(token: ApiToken, case_ids: list[int]) -> dict[int, tuple[str, bool]]:
+    """{case id: (the hotline's reference, made by an intake of this token)} for the cases that
+    came in through the API of the token's town (one query)."""
+    rows = Intake.objects.filter(token__town_id=token.town_id, case_id__in=case_ids)
+    facts: dict[int, tuple[str, bool]] = {}
+    for case_id, external_ref, token_id in rows.values_list("case_id", "external_ref", "token_id"):
+        ref, own = facts.get(case_id, ("", False))
+        facts[case_id] = (ref or external_ref, own or token_id == token.pk)
+    return facts
 
 
 LOOKUP_SECONDS = 60  # the town's compounds and categories, per process (asked on every call)
@@ -314,14 +323,15 @@ def intake_detail(request: HttpRequest, receipt: str):
     tags=["cases"],
 )
 def case_detail(request: HttpRequest, number: str):
-    """A case of the token's town where its account may see cases; anything else is 404."""
+    """A case of the token's town where its account may see cases; anything else is 404. The
+    resident's tracking link only for a case an intake of this token made."""
     token = _token(request)
     case = None
     if CASE_NUMBER.match(number):
         case = _scoped_cases(token).select_related(*CASE_RELATED).filter(number=number).first()
     if case is None:
         return Status(404, {"detail": errors.not_found_detail()})
-    return _case_data(case, _external_refs(token, [case.pk]).get(case.pk, ""))
+    return _case_data(case, _intake_facts(token, [case.pk]).get(case.pk, ("", False)))
 
 
 @api.get(
@@ -346,13 +356,13 @@ def case_list(request: HttpRequest, filters: Query[CaseFilters]):
     page, page_size = filters.page, filters.page_size
     start = (page - 1) * page_size
     rows = list(cases.select_related(*CASE_RELATED).order_by("updated_at", "pk")[start : start + page_size])
-    refs = _external_refs(token, [c.pk for c in rows]) if rows else {}
+    facts = _intake_facts(token, [c.pk for c in rows]) if rows else {}
     return {
         "count": count,
         "page": page,
         "pages": max(1, -(-count // page_size)),
         "page_size": page_size,
-        "items": [_case_data(c, refs.get(c.pk, "")) for c in rows],
+        "items": [_case_data(c, facts.get(c.pk, ("", False))) for c in rows],
     }
 
 

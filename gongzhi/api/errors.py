@@ -19,6 +19,9 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError, Valida
 from ninja.renderers import JSONRenderer
 
 from gongzhi.core.records import ConcurrentEditError
+from gongzhi.core.text import has_control
+
+from .schemas import TEXT_PATTERNS
 
 logger = logging.getLogger("gongzhi.api")
 
@@ -69,7 +72,9 @@ def message_for(error: dict) -> str:
         return _("Use 1 to 100 visible ASCII characters (letters, digits, punctuation; no spaces), e.g. a UUID.")
     if kind == "string_pattern_mismatch" and field == "reporter_phone":
         return _("Enter an 11-digit mainland mobile number, e.g. 13812345678.")
-    if kind == "string_pattern_mismatch" and ctx.get("pattern") == r"\S":
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") in TEXT_PATTERNS:
+        if isinstance(value, str) and has_control(value):
+            return _("Remove the control characters (such as NUL) from this text.")
         return _("This field is required.")
     text = value.strip() if isinstance(value, str) else ""  # lengths are checked after stripping
     if kind == "missing" or (kind == "string_too_short" and not text):

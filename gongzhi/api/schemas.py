@@ -14,10 +14,18 @@ from pydantic_core import PydanticCustomError
 
 from gongzhi.cases.models import Urgency
 from gongzhi.cases.workflow import State
+from gongzhi.core.text import BIDI_CLASS, CONTROL_CLASS, CONTROL_RE, strip_bidi
 
 UrgencyCode = Literal[tuple(Urgency.values)]  # type: ignore[valid-type]
 StateCode = Literal[tuple(State.values)]  # type: ignore[valid-type]
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = CONTROL_RE  # C0 controls and DEL, without tab and line breaks (gongzhi.core.text)
+# Free text, as the OpenAPI schema states it: no control characters but tab and line breaks.
+TEXT_PATTERN = rf"^[^{CONTROL_CLASS}]*$"
+# The same, with at least one character that is not a space or a bidirectional control.
+REQUIRED_TEXT_PATTERN = rf"^[^{CONTROL_CLASS}]*[^\s{CONTROL_CLASS}{BIDI_CLASS}][^{CONTROL_CLASS}]*$"
+TEXT_PATTERNS = (TEXT_PATTERN, REQUIRED_TEXT_PATTERN)
+# The free-text fields of CaseIn: their bidirectional controls are removed before they are checked.
+FREE_TEXT = ("building", "unit", "location", "category", "description", "reporter_name", "external_ref")
 CASE_NUMBER = re.compile(r"^[0-9A-Za-z-]{1,20}$")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # as gongzhi.places.models.code_validator
 PHONE_PATTERN = r"^(1[3-9][0-9]{9})?$"  # as gongzhi.core.phones.PHONE_RE, or empty
@@ -26,7 +34,12 @@ IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,100}$"
 
 
 class CaseIn(Schema):
-    """A case taken by the hotline, as the bridge sends it."""
+    """A case taken by the hotline, as the bridge sends it.
+
+    Free text (building, unit, location, category, description, reporter_name, external_ref):
+    control characters other than tab and line breaks are refused (each field's `pattern`);
+    bidirectional controls (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C) are removed and
+    leading and trailing spaces trimmed, and the lengths count what remains."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
@@ -38,33 +51,53 @@ class CaseIn(Schema):
         examples=["xc1"],
     )
     building: str | None = Field(
-        None, max_length=20, description="Building number as recorded, e.g. 3号楼 (optional).", examples=["1号楼"]
+        None,
+        max_length=20,
+        pattern=TEXT_PATTERN,
+        description="Building number as recorded, e.g. 3号楼 (optional).",
+        examples=["1号楼"],
     )
-    unit: str | None = Field(None, max_length=20, description="Unit number, e.g. 101 (optional).", examples=["101"])
-    location: str = Field("", max_length=200, description="Where exactly, if not a unit.", examples=["东门"])
+    unit: str | None = Field(
+        None, max_length=20, pattern=TEXT_PATTERN, description="Unit number, e.g. 101 (optional).", examples=["101"]
+    )
+    location: str = Field(
+        "", max_length=200, pattern=TEXT_PATTERN, description="Where exactly, if not a unit.", examples=["东门"]
+    )
     category: str = Field(
         min_length=1,
         max_length=32,
-        pattern=r"\S",
+        pattern=REQUIRED_TEXT_PATTERN,
         description="A category code from GET /categories.",
         examples=["REPAIR"],
     )
     urgency: UrgencyCode = Field("normal", description="urgent or normal.")  # type: ignore[valid-type]
     description: str = Field(
-        min_length=5, max_length=2000, pattern=r"\S", description="What the caller reported (5 to 2000 characters)."
+        min_length=5,
+        max_length=2000,
+        pattern=REQUIRED_TEXT_PATTERN,
+        description="What the caller reported (5 to 2000 characters).",
     )
-    reporter_name: str = Field("", max_length=50)
+    reporter_name: str = Field("", max_length=50, pattern=TEXT_PATTERN)
     reporter_phone: str = Field(
         "", max_length=11, pattern=PHONE_PATTERN, description="11-digit mainland mobile number, or empty."
     )
     hide_identity: bool = Field(False, description="Keep the caller's name and number from the handler.")
-    external_ref: str = Field("", max_length=100, description="The hotline's own reference (工单号), stored.")
+    external_ref: str = Field(
+        "", max_length=100, pattern=TEXT_PATTERN, description="The hotline's own reference (工单号), stored."
+    )
+
+    @field_validator(*FREE_TEXT, mode="before")
+    @classmethod
+    def _without_bidi_controls(cls, value):
+        """Bidirectional controls reorder what people see (`RTL\u202etxt.exe` reads "RTLexe.txt"):
+        removed before anything else is checked, so lengths count the text that is stored."""
+        return strip_bidi(value) if isinstance(value, str) else value
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_control_characters(cls, value):
         """Text the database can store and people can read: no NUL or other control characters
-        (line breaks and tabs are fine)."""
+        (line breaks and tabs are fine). The patterns say so already; this holds for every field."""
         if isinstance(value, str) and CONTROL.search(value):
             raise PydanticCustomError("string_control_characters", "Text contains control characters")
         return value
@@ -114,7 +147,10 @@ class CaseOut(Schema):
 
     number: str
     uid: str
-    tracking_url: str
+    tracking_url: str | None = Field(
+        description="The resident's tracking link (absolute), only for a case an intake of this token made: "
+        "it opens the case to whoever holds it. Null for every other case."
+    )
     external_ref: str
     state: StateCode  # type: ignore[valid-type]
     state_label: str

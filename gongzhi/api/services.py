@@ -13,6 +13,7 @@ from gongzhi.cases.services import Report, Submission, submit_cases
 from gongzhi.core import audit, process_cache
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.scope import get_scope
+from gongzhi.core.text import neutralise
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Building, Compound, Town, Unit
 
@@ -118,7 +119,9 @@ def accept_call(
 
 
 def _reports(rows: list[Intake]) -> dict[int, Report | ValidationError]:
-    """The reports of pending intakes, their places and categories loaded in a few queries."""
+    """The reports of pending intakes, their places and categories loaded in a few queries. The
+    free text is neutralised again (core.text): an intake stored before the schema removed
+    bidirectional controls may still hold them."""
     ids = {name: {r.payload.get(name) for r in rows} - {None} for name in ("compound", "category", "building", "unit")}
     compounds = Compound.objects.in_bulk(ids["compound"])
     categories = Category.objects.select_related("handler").in_bulk(ids["category"])
@@ -134,12 +137,12 @@ def _reports(rows: list[Intake]) -> dict[int, Report | ValidationError]:
         out[row.pk] = Report(
             compound=compound,
             category=category,
-            description=p["description"],
+            description=neutralise(p["description"]),
             urgency=p["urgency"],
             building=buildings.get(p.get("building")),
             unit=units.get(p.get("unit")),
-            location=p.get("location", ""),
-            reporter_name=p.get("reporter_name", ""),
+            location=neutralise(p.get("location", "")),
+            reporter_name=neutralise(p.get("reporter_name", "")),
             reporter_phone=p.get("reporter_phone", ""),
             hide_identity=bool(p.get("hide_identity")),
         )

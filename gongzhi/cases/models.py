@@ -4,6 +4,7 @@ ended and what the resident thought of it; the town's settings for them; househo
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,12 +14,21 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.ids import new_uid
+from gongzhi.core.ids import ALPHABET
 from gongzhi.core.models import PublicIdModel, VersionedModel
 from gongzhi.core.scope import NOTHING, ScopedQuerySet
 from gongzhi.orgs.models import Organization
 
 from .workflow import OPEN_STATES, State
+
+TRACKING_TOKEN_LENGTH = 26  # characters of core.ids.ALPHABET (31 letters and digits): 31**26 ≈ 2**128.8
+
+
+def new_tracking_token() -> str:
+    """The secret of a case's tracking link, which alone opens the case's public page: about 129
+    bits, in the lower-case letters and digits of the other codes (matched by the `uid` path
+    converter, easy to read aloud)."""
+    return "".join(secrets.choice(ALPHABET) for _ in range(TRACKING_TOKEN_LENGTH))
 
 
 class CaseSettings(VersionedModel):
@@ -259,7 +269,9 @@ class Case(PublicIdModel):
     description = models.TextField(_("description"), max_length=2000)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     number = models.CharField(_("case number"), max_length=20)
-    tracking_token = models.CharField(max_length=32, unique=True, default=new_uid, editable=False)
+    # The secret of the resident's tracking link (new_tracking_token; docs/security.md, "Links and tokens").
+    # Older cases keep their 12-character token, which still works.
+    tracking_token = models.CharField(max_length=64, unique=True, default=new_tracking_token, editable=False)
     # Who reported it
     reporter_name = models.CharField(_("reporter's name"), max_length=50, blank=True)
     reporter_phone = models.CharField(_("reporter's mobile number"), max_length=11, blank=True)

@@ -1,5 +1,6 @@
-"""Form plumbing shared by every app: Bootstrap styling, the hidden `version` field that guards
-edits, and `apply_service`, which runs a service and puts its ValidationErrors on the form."""
+"""Form plumbing shared by every app: Bootstrap styling, free text made safe (core.text), the
+hidden `version` field that guards edits, and `apply_service`, which runs a service and puts its
+ValidationErrors on the form."""
 
 from __future__ import annotations
 
@@ -9,10 +10,46 @@ from typing import TypeVar
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from .text import neutralise
+
 T = TypeVar("T")
 
 
+def neutralised_data(form: forms.BaseForm):
+    """The form's submitted data without bidirectional controls and other control characters
+    (core.text.neutralise), before any field sees it: what is checked, shown again and saved is
+    the same text. Passwords are left as typed."""
+    data = form.data
+    names = [
+        form.add_prefix(name)
+        for name, field in form.fields.items()
+        if not isinstance(field.widget, forms.PasswordInput)
+    ]
+    if hasattr(data, "getlist"):  # QueryDict, MultiValueDict
+        data = data.copy()
+        for name in names:
+            if name in data:
+                data.setlist(name, [neutralise(v) if isinstance(v, str) else v for v in data.getlist(name)])
+        return data
+    data = dict(data)
+    for name in names:
+        value = data.get(name)
+        if isinstance(value, str):
+            data[name] = neutralise(value)
+        elif isinstance(value, (list, tuple)):
+            data[name] = [neutralise(v) if isinstance(v, str) else v for v in value]
+    return data
+
+
 class StyledFormMixin:
+    """Bootstrap classes on every widget; the submitted text neutralised before it is checked
+    (neutralised_data: once the fields are final, including those a form adds in __init__)."""
+
+    def full_clean(self):
+        if self.is_bound:
+            self.data = neutralised_data(self)
+        super().full_clean()
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():

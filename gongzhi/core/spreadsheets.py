@@ -1,6 +1,17 @@
-"""Excel exports (the office lives in Excel): a list written with openpyxl's write_only mode, so
-memory stays flat however long the list is; text cells always stored as text, so a value
-beginning with "=" is never taken for a formula; the download response."""
+"""Excel exports (the office lives in Excel) — the one safe spreadsheet writer (DESIGN.md
+convention 16): every value an export writes goes through `safe_cell` (or `append_row` /
+`write_cell`, which call it), so
+
+- a text is always stored as text, never as a formula: one that Excel or WPS could take for
+  the start of a formula (=, +, -, @, a tab or carriage return, or their full-width forms ＝＋－＠)
+  also gets Excel's quote prefix — the cell shows the text exactly as typed, and stays text when
+  someone edits it — so a compound renamed `=HYPERLINK(...)` never becomes a live link;
+- numbers, dates and times stay real numbers and dates;
+- characters a workbook cannot hold (control characters) are dropped instead of failing the
+  download.
+
+`table_workbook` writes a list in openpyxl's write_only mode, so memory stays flat however long
+the list is; `xlsx_response` is the download response."""
 
 from __future__ import annotations
 
@@ -8,24 +19,73 @@ import io
 from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# What Excel or WPS may take for the start of a formula or a command (DDE).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 
-def text_safe_cells(sheet, values: Sequence, font: Font | None = None) -> list:
+
+def looks_like_formula(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS)
+
+
+def _plain(value):
+    """A value a cell can hold: a lazy translation as its text, a text without control characters."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def as_text(cell: Cell) -> Cell:
+    """Make sure `cell` holds no formula: a text is stored as text, quoted if it looks like a formula."""
+    value = cell.value
+    if isinstance(value, str):
+        cell.data_type = "s"  # text: never a formula (nor an error code such as "#N/A")
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    return cell
+
+
+def safe_cell(sheet, value=None, *, font: Font | None = None, number_format: str | None = None) -> Cell:
+    """One cell for `sheet` (write-only or not) holding `value` — the one way an export writes a value."""
+    cell = as_text(WriteOnlyCell(sheet, value=_plain(value)))
+    if font is not None:
+        cell.font = font
+    if number_format is not None:
+        cell.number_format = number_format
+    return cell
+
+
+def safe_row(sheet, values: Iterable, font: Font | None = None) -> list[Cell]:
+    """The cells of one row; a cell already made (for its format) is checked too."""
     cells = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            cell.data_type = "s"  # text, never a formula
+        cell = as_text(value) if isinstance(value, Cell) else safe_cell(sheet, value)
         if font is not None:
             cell.font = font
         cells.append(cell)
     return cells
+
+
+def append_row(sheet, values: Iterable, font: Font | None = None) -> None:
+    """`sheet.append(values)`, written safely."""
+    sheet.append(safe_row(sheet, values, font))
+
+
+def write_cell(sheet, row: int, column: int, value=None) -> Cell:
+    """`sheet.cell(row, column, value)` of a normal (not write-only) sheet, written safely."""
+    cell = sheet.cell(row=row, column=column)
+    cell.value = _plain(value)
+    return as_text(cell)
 
 
 def table_workbook(title: str, headers: Sequence[tuple[str, int]], rows: Iterable[Sequence]) -> bytes:
@@ -36,9 +96,9 @@ def table_workbook(title: str, headers: Sequence[tuple[str, int]], rows: Iterabl
     for index, (_heading, width) in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
-    sheet.append(text_safe_cells(sheet, [heading for heading, _width in headers], Font(bold=True)))
+    append_row(sheet, [heading for heading, _width in headers], Font(bold=True))
     for row in rows:
-        sheet.append(text_safe_cells(sheet, row))
+        append_row(sheet, row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

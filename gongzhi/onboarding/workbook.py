@@ -3,8 +3,11 @@ reading it into importer rows, the downloadable template, and the downloadable l
 
 Reading uses openpyxl's read-only (streaming) mode. A file is refused — with one clear message,
 before anything is written — when it is too large, is not an .xlsx workbook (judged by its
-content: a renamed .csv, .xls or picture is recognised as such), is damaged, has no sheet the
-import knows, or has more than MAX_ROWS rows."""
+content: a renamed .csv, .xls or picture is recognised as such), is damaged, would unpack to too
+much (checked from the sizes its parts declare, before openpyxl unpacks anything: see
+gongzhi.core.uploads.unpacked_problem), has no sheet the import knows, or has more than MAX_ROWS
+rows. openpyxl parses the XML with defusedxml (installed: no entity expansion, no external
+entities). The template and the list of problems are written through the safe spreadsheet writer."""
 
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from gongzhi.core.spreadsheets import XLSX
+from gongzhi.core.spreadsheets import XLSX, append_row, write_cell
+from gongzhi.core.uploads import unpacked_problem
 
 from .cleaning import is_blank
 from .problems import ERROR, WARNING, Problem, WorkbookRefused
@@ -52,7 +56,7 @@ XLSX_CONTENT_TYPE = XLSX  # one definition: gongzhi.core.spreadsheets
 MAX_ROWS = 200_000
 MAX_EMPTY_RUN = 10_000  # this many empty rows in a row end a sheet (formatting left on a million rows)
 HEADING_SEARCH_ROWS = 10
-UNPACKED_FACTOR = 25  # the unpacked workbook may be this many times the upload limit
+UNPACKED_FACTOR = 10  # the unpacked workbook may be this many times the upload limit (real ones: 5 to 20× the file)
 TEMPLATE_ROWS = 200_001  # rows covered by the template's drop-down lists
 
 ZIP_SIGNATURES = (b"PK\x03\x04",)
@@ -155,7 +159,7 @@ def _check_archive(file, limit: int) -> None:
     try:
         with zipfile.ZipFile(file) as archive:
             names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
+            problem = unpacked_problem(archive, limit * UNPACKED_FACTOR)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise WorkbookRefused(
             _(
@@ -172,7 +176,7 @@ def _check_archive(file, limit: int) -> None:
                 "archive). Upload the .xlsx file filled in from the template."
             )
         )
-    if unpacked > limit * UNPACKED_FACTOR:
+    if problem:  # too many parts, a part packed far too tightly, or too much in all
         raise WorkbookRefused(_("The workbook is too large once unpacked. Split it into several files."))
 
 
@@ -445,7 +449,7 @@ def build_template() -> bytes:
         _write_example_mark_column(worksheet)
         for index, column in enumerate(sheet.columns, start=2):
             letter = get_column_letter(index)
-            cell = worksheet.cell(row=1, column=index, value=column.label)
+            cell = write_cell(worksheet, 1, index, column.label)
             cell.font = REQUIRED_FONT if column.required else OPTIONAL_FONT
             cell.fill = HEADING_FILL
             cell.alignment = Alignment(vertical="center")
@@ -460,7 +464,7 @@ def build_template() -> bytes:
                 dimension.number_format = "yyyy-mm-dd"
             elif column.kind == AREA:
                 dimension.number_format = "0.00"
-            example = worksheet.cell(row=2, column=index, value=_example_value(column))
+            example = write_cell(worksheet, 2, index, _example_value(column))
             example.font = EXAMPLE_FONT
             example.fill = EXAMPLE_FILL
             example.number_format = dimension.number_format
@@ -482,7 +486,7 @@ def build_template() -> bytes:
 
 def _write_example_mark_column(worksheet) -> None:
     """Column A: headed 示例标记, holding 示例 in the example row (and empty in the user's rows)."""
-    heading = worksheet.cell(row=1, column=1, value=EXAMPLE_HEADING)
+    heading = write_cell(worksheet, 1, 1, EXAMPLE_HEADING)
     heading.font = Font(bold=True, color="7F6000")
     heading.fill = EXAMPLE_FILL
     heading.alignment = Alignment(vertical="center")
@@ -496,7 +500,7 @@ def _write_example_mark_column(worksheet) -> None:
     comment.width, comment.height = 280, 100
     heading.comment = comment
     worksheet.column_dimensions["A"].width = 10
-    mark = worksheet.cell(row=2, column=1, value=EXAMPLE_MARK)
+    mark = write_cell(worksheet, 2, 1, EXAMPLE_MARK)
     mark.font = EXAMPLE_MARK_FONT
     mark.fill = EXAMPLE_FILL
 
@@ -507,9 +511,9 @@ def _write_instructions(worksheet) -> None:
     worksheet.column_dimensions["C"].width = 10
     worksheet.column_dimensions["D"].width = 90
     wrap = Alignment(wrap_text=True, vertical="top")
-    worksheet.append([_("Import template: places, organisations and people")])
+    append_row(worksheet, [_("Import template: places, organisations and people")])
     worksheet["A1"].font = Font(bold=True, size=14)
-    worksheet.append([])
+    append_row(worksheet, [])
     steps = [
         _(
             "Fill in the sheets you need; every sheet is optional. Row 2 of each sheet is an example, marked 示例 "
@@ -548,22 +552,22 @@ def _write_instructions(worksheet) -> None:
         % {"size": filesizeformat(max_upload_bytes()), "rows": f"{MAX_ROWS:,}"},
     ]
     for number, step in enumerate(steps, start=1):
-        worksheet.append([f"{number}.", step])
+        append_row(worksheet, [f"{number}.", step])
         row = worksheet.max_row
         worksheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
         worksheet.cell(row=row, column=2).alignment = wrap
         worksheet.row_dimensions[row].height = 32
-    worksheet.append([])
-    worksheet.append([_("Sheet"), _("Column"), _("Required"), _("What to enter")])
+    append_row(worksheet, [])
+    append_row(worksheet, [_("Sheet"), _("Column"), _("Required"), _("What to enter")])
     for cell in worksheet[worksheet.max_row]:
         cell.font = OPTIONAL_FONT
         cell.fill = HEADING_FILL
     for sheet in SHEETS:
-        worksheet.append([sheet.label, "", "", str(sheet.help)])
+        append_row(worksheet, [sheet.label, "", "", str(sheet.help)])
         worksheet.cell(row=worksheet.max_row, column=1).font = OPTIONAL_FONT
         for column in sheet.columns:
             text = str(column.help)
-            worksheet.append(["", column.label, _("yes") if column.required else "", text])
+            append_row(worksheet, ["", column.label, _("yes") if column.required else "", text])
             worksheet.cell(row=worksheet.max_row, column=4).alignment = wrap
 
 
@@ -575,19 +579,20 @@ def build_problems_workbook(errors: list[Problem], warnings: list[Problem] = ())
     worksheet = workbook.active
     worksheet.title = _("Problems")[:31]
     headings = [_("Sheet"), _("Row"), _("Column"), _("Problem"), _("Kind")]
-    worksheet.append(headings)
+    append_row(worksheet, headings)
     for cell in worksheet[1]:
         cell.font = OPTIONAL_FONT
         cell.fill = HEADING_FILL
     for problem in [*errors, *warnings]:
-        worksheet.append(
+        append_row(
+            worksheet,
             [
                 problem.sheet,
                 problem.row,
                 problem.column,
                 problem.message,
                 _("error") if problem.level == ERROR else _("warning"),
-            ]
+            ],
         )
     for letter, width in zip("ABCDE", (12, 8, 18, 90, 8), strict=True):
         worksheet.column_dimensions[letter].width = width

@@ -202,14 +202,26 @@ def create_person(*, actor, town: Town, data: dict) -> Person:
 
 
 def update_person(*, actor, person: Person, data: dict, expected_version: int) -> Person:
+    """Edit a person; their login's mobile number follows theirs (a one-time code goes to the number
+    the person has now, never to one they gave up)."""
     ensure_town_manager(actor, person.town_id, "people.manage")
-    return update_record(
-        person,
-        actor=actor,
-        action="orgs.person.update",
-        changes=_pick(data, PERSON_FIELDS),
-        expected_version=expected_version,
-    )
+    with transaction.atomic():
+        updated = update_record(
+            person,
+            actor=actor,
+            action="orgs.person.update",
+            changes=_pick(data, PERSON_FIELDS),
+            expected_version=expected_version,
+        )
+        user = User.objects.select_for_update().filter(pk=updated.user_id).first() if updated.user_id else None
+        if user is not None and (user.phone or None) != (updated.phone or None):
+            if updated.phone and User.objects.filter(phone=updated.phone).exclude(pk=user.pk).exists():
+                raise ValidationError({"phone": _("Another login already uses this mobile number.")})
+            before = user.phone
+            user.phone = updated.phone or None
+            user.save(update_fields=["phone"])
+            audit.record(actor, "core.user.update", user, before={"phone": before}, after={"phone": user.phone})
+    return updated
 
 
 def _check_membership(person: Person, data: dict) -> None:

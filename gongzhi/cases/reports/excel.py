@@ -6,6 +6,8 @@ import io
 
 from django.utils.translation import gettext as _
 
+from gongzhi.core.spreadsheets import append_row, safe_cell
+
 from ..models import CaseStats
 from ..rates import COMPOSITE, EFFECTIVE, HANDLING, SATISFACTION, ThreeRates
 from .compute import Line, RatesReport
@@ -43,9 +45,9 @@ def _headings(composite: bool) -> list[str]:
 def workbook(report: RatesReport) -> bytes:
     """The report as an .xlsx: the periods × rates with raw counts (unfinished periods marked),
     and the rankings (one kind of organisation at a time, with rank numbers); each sheet starts
-    with the place, the range and the definition."""
+    with the place, the range and the definition. Every cell goes through the safe writer: a
+    place or organisation named like a formula stays text."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     composite = report.shows_composite
     book = Workbook(write_only=True)
@@ -55,19 +57,17 @@ def workbook(report: RatesReport) -> bytes:
         definition += " " + _("The towns use different settings; these sums weigh 基本满意 by the default.")
 
     def header(sheet, first_column: list[str], note: str, last_column: list[str] = ()):
-        sheet.append([title])
-        sheet.append([definition])
-        sheet.append([note] if note else [])
-        sheet.append([*first_column, *_headings(composite), *last_column])
+        append_row(sheet, [title])
+        append_row(sheet, [definition])
+        append_row(sheet, [note] if note else [])
+        append_row(sheet, [*first_column, *_headings(composite), *last_column])
 
     def row(sheet, leading: list, line: Line, trailing: list = ()):
         cells = []
         for i, value in enumerate(_rate_cells(line.rates, composite)):
-            cell = WriteOnlyCell(sheet, value=value)
-            if (i % 3 == 0 or i == 9) and not isinstance(value, str):
-                cell.number_format = "0.0%"
-            cells.append(cell)
-        sheet.append([*leading, *cells, *_count_cells(line.counts), *trailing])
+            percent = (i % 3 == 0 or i == 9) and not isinstance(value, str)
+            cells.append(safe_cell(sheet, value, number_format="0.0%" if percent else None))
+        append_row(sheet, [*leading, *cells, *_count_cells(line.counts), *trailing])
 
     sheet = book.create_sheet(_("Rates by period"))
     unfinished = (

@@ -20,7 +20,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from gongzhi.core import actions, uploads
+from gongzhi.core import actions, throttle, uploads
 from gongzhi.core.client import client_address
 from gongzhi.core.models import AuditEntry
 from gongzhi.core.pages import paginate, posted
@@ -359,11 +358,14 @@ def _progress(case: Case) -> list[dict]:
 
 # --- Throttling the tracking links ----------------------------------------------------------
 #
-# A tracking link is the only key to its case's page (about 129 bits; older links 59). Per client
-# address and per window of TRACK_WINDOW seconds, the addresses /t/… answer at most TRACK_REQUESTS
-# requests (a page with its photos is a dozen), and after TRACK_MISSES links that lead nowhere,
-# nothing more (429) until the window ends. Counted in the cache (CACHE_URL): with several
-# application processes, use a shared cache (Redis) or each process counts on its own.
+# A tracking link is the only key to its case's page (about 129 bits; older links 59). Per visitor
+# and per window of TRACK_WINDOW seconds, the addresses /t/… answer at most TRACK_REQUESTS requests
+# (a page with its photos is a handful), and after TRACK_MISSES links that lead to no case, nothing
+# more (429) until the window ends. A visitor is their client address (gongzhi.core.client) or,
+# signed in, their account: people behind one network address (an office, a mobile carrier's
+# NAT) do not then use up each other's allowance once they sign in. Counted in the cache
+# (CACHE_URL): with several application processes, use a shared cache (Redis) or each process
+# counts on its own.
 
 TRACK_WINDOW = 600
 TRACK_REQUESTS = 600
@@ -375,17 +377,11 @@ def _client(request) -> str:
     return client_address(request) or "unknown"
 
 
-def _counter(kind: str, request) -> str:
-    return f"cases:track:{kind}:{_client(request)}:{int(time.time()) // TRACK_WINDOW}"
-
-
-def _count(key: str) -> int:
-    cache.add(key, 0, TRACK_WINDOW)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, TRACK_WINDOW)
-        return 1
+def _visitor(request) -> str:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"account:{user.pk}"
+    return f"address:{_client(request)}"
 
 
 def _too_many(request) -> HttpResponse:
@@ -398,30 +394,36 @@ def _too_many(request) -> HttpResponse:
     return response
 
 
+class UnknownLink(Http404):
+    """No case has this tracking token: a 404 that counts as a miss (`throttled`)."""
+
+
 def throttled(view):
-    """Count the request against the client address's limits; past them, 429."""
+    """Count the request against the visitor's limits; past them, 429."""
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
+        visitor = _visitor(request)
         if (
-            _count(_counter("requests", request)) > TRACK_REQUESTS
-            or (cache.get(_counter("misses", request)) or 0) >= TRACK_MISSES
+            throttle.hit("track-requests", visitor, TRACK_WINDOW) > TRACK_REQUESTS
+            or throttle.count("track-misses", visitor, TRACK_WINDOW) >= TRACK_MISSES
         ):
             return _too_many(request)
         try:
             return view(request, *args, **kwargs)
-        except Http404:
-            _count(_counter("misses", request))
+        except UnknownLink:
+            throttle.hit("track-misses", visitor, TRACK_WINDOW)
             raise
 
     return wrapped
 
 
 def _case_for_token(token: str) -> Case:
-    return get_object_or_404(
-        Case.objects.select_related("compound", "building", "unit", "category__parent", "handler", "merged_into"),
-        tracking_token=token,
-    )
+    related = ("compound", "building", "unit", "category__parent", "handler", "merged_into")
+    case = Case.objects.select_related(*related).filter(tracking_token=token).first()
+    if case is None:
+        raise UnknownLink
+    return case
 
 
 def _track_page(request, case: Case, status: int = 200, **bound) -> HttpResponse:
@@ -568,7 +570,11 @@ def track_message(request, token):
 @throttled
 def track_photo(request, token, photo):
     """A photo of the case, for whoever holds the tracking link (media files are not public)."""
-    row = get_object_or_404(CasePhoto, uid=photo, case__tracking_token=token)
+    row = CasePhoto.objects.filter(uid=photo, case__tracking_token=token).first()
+    if row is None:
+        if not Case.objects.filter(tracking_token=token).exists():
+            raise UnknownLink
+        raise Http404
     try:
         handle = row.image.open("rb")
     except (FileNotFoundError, ValueError):

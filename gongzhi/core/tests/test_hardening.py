@@ -16,6 +16,16 @@ from gongzhi.testing import UnitFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in the source language (English)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 def test_signed_in_pages_are_not_kept_in_the_cache_and_features_are_off(client_for, client):
     page = client_for("office").get("/")
     assert page["Cache-Control"] == "private, no-store"

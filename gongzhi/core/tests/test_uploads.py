@@ -66,9 +66,24 @@ def test_an_oversized_photo_is_refused(monkeypatch):
 
 
 def test_a_photo_with_too_many_pixels_is_refused(monkeypatch):
-    monkeypatch.setattr(uploads, "MAX_PIXELS", 100)
-    with pytest.raises(ValidationError, match="too many pixels"):
-        uploads.clean_photo(png(size=(20, 20)))
+    monkeypatch.setattr(uploads, "MAX_PIXELS", 3_000_000)  # a JPEG's limit
+    monkeypatch.setattr(uploads, "MAX_DECODED_PIXELS", 1_000_000)  # a PNG's (decoded whole)
+    uploads.clean_photo(png(size=(1000, 1000)))
+    with pytest.raises(ValidationError, match="too many pixels: pictures of at most 1 megapixels"):
+        uploads.clean_photo(png(size=(1001, 1000)))
+    monkeypatch.setattr(uploads, "MAX_PIXELS", 3000)
+    with pytest.raises(ValidationError, match="photo.jpg has too many pixels: pictures of at most 0 megapixels"):
+        uploads.clean_photo(jpeg_with_gps())  # 64 × 48
+
+
+def test_an_upright_photo_stays_upright_when_scaled(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_SIDE", 32)
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90° clockwise to view
+    Image.new("RGB", (64, 48)).save(out, "JPEG", exif=exif)
+    photo = uploads.clean_photo(SimpleUploadedFile("turned.jpg", out.getvalue()))
+    assert (photo.width, photo.height) == (24, 32)
 
 
 def test_at_most_four_photos_at_a_time():

@@ -10,16 +10,19 @@ from gongzhi.core import audit
 from gongzhi.orgs.models import Person
 
 from ..models import CalendarFeed
+from ..models.feeds import hash_feed_token
 
 
-def renew_calendar_feed(*, actor) -> CalendarFeed:
+def renew_calendar_feed(*, actor) -> tuple[CalendarFeed, str]:
     """Give `actor` a new private calendar address; the old one (if any) stops working at once.
-    Audited without the token, which is the address's secret."""
+    Returns the feed and its token, the address's secret: only its SHA-256 is stored, so the
+    caller shows the address now or never. Audited without the token."""
+    token = secrets.token_urlsafe(32)  # 43 characters, 256 bits
     with transaction.atomic():
         old = CalendarFeed.objects.select_for_update().filter(user=actor).first()
         before = {"created_at": old.created_at} if old is not None else {}
         CalendarFeed.objects.filter(user=actor).delete()
-        feed = CalendarFeed.objects.create(user=actor, token=secrets.token_urlsafe(32))
+        feed = CalendarFeed.objects.create(user=actor, token_hash=hash_feed_token(token))
         town_id = Person.objects.filter(user=actor).values_list("town_id", flat=True).first()
         audit.record(
             actor,
@@ -29,4 +32,4 @@ def renew_calendar_feed(*, actor) -> CalendarFeed:
             after={"created_at": feed.created_at},
             town_id=town_id,
         )
-    return feed
+    return feed, token

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.permissions import requires
+from gongzhi.core.scope import compute_scope
 from gongzhi.orgs.models import Person
 
 from .. import services
@@ -22,26 +23,36 @@ from ..models import (
     CalendarFeed,
     Meeting,
 )
+from ..models.feeds import hash_feed_token
+
+NEW_FEED_TOKEN = "meetings:new-feed-token"  # noqa: S105 - the session key, not a secret
 
 
 @requires("meetings.view")
 def feed(request):
-    """The user's private calendar address (and a button to renew it)."""
-    current = CalendarFeed.objects.filter(user=request.user).first()
+    """The user's private calendar address (and a button to renew it). Only the token's hash is
+    stored: the address is shown once, on the page the renewal leads to (the token waits in the
+    session for that one page view)."""
     if request.method == "POST":
-        services.renew_calendar_feed(actor=request.user)
+        _feed, token = services.renew_calendar_feed(actor=request.user)
+        request.session[NEW_FEED_TOKEN] = token
         messages.success(request, _("New calendar address made; the old one no longer works."))
         return redirect("meetings:feed")
-    url = request.build_absolute_uri(reverse("meetings:feed_ics", args=[current.token])) if current else ""
-    return render(request, "meetings/feed.html", {"nav": "meetings", "feed_url": url})
+    current = CalendarFeed.objects.filter(user=request.user).first()
+    token = request.session.pop(NEW_FEED_TOKEN, None)
+    url = ""
+    if current is not None and token and hash_feed_token(token) == current.token_hash:
+        url = request.build_absolute_uri(reverse("meetings:feed_ics", args=[token]))
+    return render(request, "meetings/feed.html", {"nav": "meetings", "feed_url": url, "feed": current})
 
 
 @login_not_required
 def feed_ics(request, token):
     """The meetings a person is invited to (or chairs), from 60 days back, as iCalendar. Public
-    by its unguessable address, as calendar programs cannot sign in."""
-    found = CalendarFeed.objects.filter(token=token).select_related("user").first()
-    if found is None or not found.user.is_active:
+    by its unguessable address, as calendar programs cannot sign in; it answers (else 404) only
+    while its owner's account is active and holds a membership that lets them see meetings."""
+    found = CalendarFeed.objects.filter(token_hash=hash_feed_token(token)).select_related("user").first()
+    if found is None or not found.user.is_active or not compute_scope(found.user).has("meetings.view"):
         raise Http404
     person = Person.objects.filter(user=found.user).first()
     since = timezone.now() - timedelta(days=60)
