@@ -68,7 +68,11 @@ def notice_list(request):
     page = paginate(request, notices.order_by("-created_at"))
     for n in page:
         n.badge = BADGES.get(n.state)
-    return render(request, "notices/notice_list.html", {"nav": "notices", "page_obj": page})
+    return render(
+        request,
+        "notices/notice_list.html",
+        {"nav": "notices", "page_obj": page, "may_write": _writable_neighborhoods(request, None).exists()},
+    )
 
 
 @requires("meetings.view")

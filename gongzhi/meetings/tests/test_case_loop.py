@@ -248,3 +248,30 @@ def test_a_reconsideration_moves_the_case_to_the_new_resolution(world, escalated
     case = Case.objects.get(pk=case.pk)
     assert case.meeting_resolution == second.number and case.handler == world.orgs["pc"]
     assert case.resolve_due == date(2026, 12, 15)
+
+
+@pytest.mark.frozen("2026-11-02 10:00")
+def test_the_agenda_links_a_case_only_for_those_who_may_open_it(world, escalated, clock, client_for):
+    """Issue 11, finding 13: every party of 新城 reads the item's case on the agenda; only those who
+    may open the case get a link to it (新城二村's owners' committee no longer gets a 404)."""
+    from django.test import Client
+
+    from gongzhi.orgs.models import Organization
+    from gongzhi.testing import MembershipFactory, OrganizationFactory, PersonFactory, login_for
+
+    case = escalated()
+    meeting = meeting_on(world, world.users["party_secretary"], date(2026, 11, 4))
+    item = meeting.items.get(cases=case)
+    url = item.get_absolute_url()
+    assert case.get_absolute_url() in client_for("party_secretary").get(url).content.decode()
+    committee = OrganizationFactory(
+        town=world.town, kind=Organization.Kind.OWNERS_COMMITTEE, code="oc2", name="新城二村业委会", compound=world.c2
+    )
+    member = PersonFactory(town=world.town, name="二村委员")
+    MembershipFactory(person=member, organization=committee, title="业委会委员")
+    other = Client()
+    other.force_login(login_for(member, "oc2member"))
+    page = other.get(url)
+    assert page.status_code == 200 and case.number in page.content.decode()
+    assert other.get(case.get_absolute_url()).status_code == 404
+    assert case.get_absolute_url() not in page.content.decode()

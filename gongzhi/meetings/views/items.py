@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from gongzhi.cases.models import Case
 from gongzhi.core.actions import Action, run_action
 from gongzhi.core.pages import serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
@@ -18,6 +19,7 @@ from gongzhi.core.permissions import requires
 from .. import forms, services
 from ..models import (
     AgendaItem,
+    AnnualReport,
     ItemAttachment,
     Meeting,
     Resolution,
@@ -77,6 +79,16 @@ def _chair_forms(item: AgendaItem, ctx: dict, bound: dict, may) -> dict:
     return forms_
 
 
+def _cases_of(user, item: AgendaItem) -> list:
+    """The item's cases, each marked `visible` when the user may open it (the agenda names every
+    case; only those in the user's scope are links)."""
+    cases = list(item.cases.select_related("category", "compound"))
+    visible = set(Case.objects.for_user(user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
+    for case in cases:
+        case.visible = case.pk in visible
+    return cases
+
+
 def _item_context(request, item: AgendaItem, bound: dict | None = None) -> dict:
     bound = bound or {}
     meeting = item.meeting
@@ -96,7 +108,7 @@ def _item_context(request, item: AgendaItem, bound: dict | None = None) -> dict:
         "badge": ITEM_BADGES.get(item.state),
         "is_chair": is_chair,
         "attachments": list(item.attachments.all()),
-        "cases": list(item.cases.select_related("category", "compound")),
+        "cases": _cases_of(request.user, item),
         "ballots": ballots,
         "open_ballot": open_ballot,
         "resolution": Resolution.objects.filter(item=item).select_related("lead").first(),
@@ -125,6 +137,10 @@ def _item_context(request, item: AgendaItem, bound: dict | None = None) -> dict:
         ctx["materials_form"] = bound.get("materials") or forms.MaterialsForm()
     if item.annual_report_id:
         ctx["annual_report"] = item.annual_report
+        # linked only for those who may open the report (another compound's company may not)
+        ctx["annual_report_visible"] = (
+            AnnualReport.objects.for_user(request.user).filter(pk=item.annual_report_id).exists()
+        )
     side = ("ballot_form", "conclude_form", "carry_form", "edit_form", "materials_form", "withdraw_form")
     main = ("position_form", "waiver_form", "voters", "resolution_form", "notes_form")
     ctx["side_actions"] = any(ctx.get(key) for key in side)

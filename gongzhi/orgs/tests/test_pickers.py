@@ -56,3 +56,19 @@ def test_a_notice_is_answered_only_by_those_serving_its_compounds(world):
             body="正文", responsible=world.orgs["oc3"], closes_on=timezone.localdate() + timedelta(days=7),
         )  # fmt: skip
     assert "responsible" in refused.value.message_dict
+
+
+def test_pages_show_only_what_the_viewer_may_open(world, client_for):
+    """Issue 11, finding 13: a person's seat in an organisation the viewer cannot open is not
+    listed; the notices list offers "write a notice" only to those who may write one."""
+    from django.urls import reverse
+
+    person = world.people["cross_appointed"]  # 新城一村业委会 and 世博's party organisation
+    page = client_for("oc_member").get(reverse("orgs:person_detail", args=[person.uid])).content.decode()
+    assert world.orgs["oc1"].name in page and world.orgs["po2"].name not in page
+    assert (
+        world.orgs["po2"].name
+        in client_for("office").get(reverse("orgs:person_detail", args=[person.uid])).content.decode()
+    )
+    assert reverse("notices:new") not in client_for("property_manager").get(reverse("notices:list")).content.decode()
+    assert reverse("notices:new") in client_for("party_secretary").get(reverse("notices:list")).content.decode()

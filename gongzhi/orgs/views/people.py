@@ -109,11 +109,14 @@ def person_detail(request, uid):
     memberships.sort(key=lambda m: (m.end is not None and m.end < today, m.start > today, -m.start.toordinal()))
     visible_orgs = _visible_ids(request, Organization, [m.organization_id for m in memberships])
     visible_bodies = _visible_ids(request, Body, [m.body_id for m in memberships])
-    active = [m for m in memberships if m.is_active(today)]
+    holds_a_post = any(m.is_active(today) for m in memberships)
     for m in memberships:
         m.holder_visible = m.organization_id in visible_orgs or m.body_id in visible_bodies
         m.current = m.is_active(today)
         m.ended = m.end is not None and m.end < today
+    # Only the seats in organisations and bodies the viewer may open (a seat elsewhere is not theirs to see).
+    memberships = [m for m in memberships if m.holder_visible]
+    active = [m for m in memberships if m.current]
     residencies = list(
         Residency.objects.for_user(request.user)
         .filter(person=person)
@@ -148,7 +151,7 @@ def person_detail(request, uid):
             "residencies": residencies,
             "contracts": contracts,
             "can_manage": can_manage,
-            "may_have_password": bool(active),  # password logins are for people holding a post
+            "may_have_password": holds_a_post,  # password logins are for people holding a post
             "today": today,
             **timeline_context(request, person),
         },
