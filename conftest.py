@@ -139,6 +139,17 @@ def world(db):
 
 
 @pytest.fixture
+def english(settings):
+    """Messages in the English source language (the default is zh-hans), for tests that assert
+    them; the apps' conftests and some modules switch it on for all their tests."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def client_for(client, world):
     """client_for("office") → a test client signed in as that persona (None: anonymous)."""
 

@@ -9,17 +9,7 @@ from gongzhi.accounts.models import PhoneCode
 from gongzhi.core.models import AuditEntry, User
 from gongzhi.orgs import services as org_services
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages are asserted in the source language (English)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _code_for(phone, monkeypatch):

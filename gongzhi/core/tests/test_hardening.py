@@ -13,17 +13,7 @@ from gongzhi.orgs import services as org_services
 from gongzhi.orgs.models import Residency
 from gongzhi.testing import UnitFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages are asserted in the source language (English)."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_signed_in_pages_are_not_kept_in_the_cache_and_features_are_off(client_for, client):

@@ -5,13 +5,9 @@ from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
+def _english(english):
     """Messages are asserted in the source language (English), whatever the catalogues say."""
-    from django.utils import translation
-
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+    yield
 
 
 @pytest.fixture
