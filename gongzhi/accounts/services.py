@@ -88,6 +88,32 @@ def request_phone_code(*, phone: str, address: str | None) -> None:
 def verify_phone_code(*, phone: str, code: str) -> User:
     """The account of this number once the code checks out (created on first sign-in)."""
     phone = normalise_phone(phone)
+    _consume_code(phone, code)
+    return _account_for(phone)
+
+
+def verify_second_factor(*, user: User, code: str) -> User:
+    """A staff member's password sign-in confirmed with the code sent to their mobile number."""
+    if not user.phone:
+        raise ValidationError(NO_PHONE_FOR_SECOND_FACTOR, code="no_phone")
+    _consume_code(user.phone, code)
+    return user
+
+
+def needs_second_factor(user: User) -> bool:
+    """Whether the user's town asks its staff to confirm a password sign-in with a code."""
+    person = Person.objects.filter(user=user).select_related("town").first()
+    return bool(person and person.town.staff_second_factor and holds_a_post(person))
+
+
+NO_PHONE_FOR_SECOND_FACTOR = gettext_lazy(
+    "Your town asks staff to confirm their sign-in with a code by SMS, and no mobile number is recorded "
+    "for you. Ask the office to record it."
+)
+
+
+def _consume_code(phone: str, code: str) -> None:
+    """Use up the pending code of this number if `code` is it; otherwise refuse, counting the try."""
     code = (code or "").strip()
     error = None
     with transaction.atomic():
@@ -121,7 +147,7 @@ def verify_phone_code(*, phone: str, code: str) -> User:
             else:
                 pending.used_at = timezone.now()
                 pending.save(update_fields=["attempts", "used_at"])
-                return _account_for(phone)
+                return
     raise ValidationError(error, code="code")
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core import throttle
 from gongzhi.core.client import client_address
 from gongzhi.core.forms import apply_service
+from gongzhi.core.models import User
 from gongzhi.core.pages import form_page, managed, posted
 from gongzhi.core.permissions import requires
 from gongzhi.core.phones import normalise_phone
@@ -27,12 +28,60 @@ from .forms import ClaimForm, CodeForm, InviteCodeForm, LoginForm, PhoneForm, St
 
 
 class LoginView(auth_views.LoginView):
+    """Staff sign in with their password; where the town asks for it, a one-time code sent to
+    their mobile number confirms the sign-in before it takes effect (second factor)."""
+
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"failure_limit": settings.AXES_FAILURE_LIMIT}
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not services.needs_second_factor(user):
+            return super().form_valid(form)
+        if not user.phone:
+            form.add_error(None, services.NO_PHONE_FOR_SECOND_FACTOR)
+            return self.form_invalid(form)
+        sent = apply_service(
+            form, lambda: services.request_phone_code(phone=user.phone, address=_address(self.request)) or True
+        )
+        if not sent:
+            return self.form_invalid(form)
+        self.request.session[SECOND_FACTOR] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "next": self.get_success_url(),
+        }
+        return redirect("accounts:login_code")
+
+
+SECOND_FACTOR = "second_factor"  # the session's pending password sign-in, until its code is given
+
+
+@login_not_required
+def login_code(request):
+    """Step 2 of a staff sign-in where the town asks for it: the code sent to the mobile number."""
+    pending = request.session.get(SECOND_FACTOR)
+    user = User.objects.filter(pk=pending["user"], is_active=True).first() if pending else None
+    if user is None:
+        return redirect("accounts:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirmed = apply_service(
+            form, lambda: services.verify_second_factor(user=user, code=form.cleaned_data["code"])
+        )
+        if confirmed:
+            del request.session[SECOND_FACTOR]
+            login(request, confirmed, backend=pending["backend"])
+            return redirect(pending["next"])
+    return render(
+        request,
+        "accounts/login_code.html",
+        {"form": form, "phone": user.phone, "console_sms": settings.SMS_BACKEND.endswith(".ConsoleBackend")},
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

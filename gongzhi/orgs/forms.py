@@ -220,9 +220,11 @@ class CoverageForm(StyledForm):
 
 
 class InspectionOverlapForm(ServiceValidatedForm):
+    """The town's rules: inspection groups' overlaps, and the staff sign-in's second factor."""
+
     class Meta:
         model = Town
-        fields = ["inspection_groups_may_overlap"]
+        fields = ["inspection_groups_may_overlap", "staff_second_factor"]
 
 
 # --- People and memberships ------------------------------------------------------------------

@@ -167,15 +167,17 @@ def _refuse_overlap(body: Body, neighborhood: Neighborhood | None, compound: Com
         )
 
 
-def set_inspection_overlap(*, actor, town: Town, allowed: bool, expected_version: int) -> Town:
-    """The town's rule on inspection groups covering the same place."""
+def set_inspection_overlap(
+    *, actor, town: Town, allowed: bool, expected_version: int, staff_second_factor: bool | None = None
+) -> Town:
+    """The town's rules: inspection groups covering the same place, and whether staff confirm a
+    password sign-in with a code by SMS."""
     ensure_town_manager(actor, town.pk)
+    changes = {"inspection_groups_may_overlap": allowed}
+    if staff_second_factor is not None:
+        changes["staff_second_factor"] = staff_second_factor
     return update_record(
-        town,
-        actor=actor,
-        action="places.town.update",
-        changes={"inspection_groups_may_overlap": allowed},
-        expected_version=expected_version,
+        town, actor=actor, action="places.town.update", changes=changes, expected_version=expected_version
     )
 
 

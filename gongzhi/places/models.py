@@ -32,6 +32,11 @@ class Town(PublicIdModel, VersionedModel):
         default=True,
         help_text=_("When off, a place covered by one inspection group cannot be added to another."),
     )
+    staff_second_factor = models.BooleanField(
+        _("staff confirm their sign-in with a code"),
+        default=False,
+        help_text=_("After the password, a one-time code is sent to the staff member's mobile number."),
+    )
 
     class Meta:
         ordering = ["code"]

@@ -6,6 +6,8 @@ EVERYONE = {p: 200 for p in PERSONAS}
 def routes(world):
     return [
         Route("accounts:login", expect={**{p: 302 for p in PERSONAS}, ANON: 200}),
+        # The second step of a password sign-in: without one pending, back to the sign-in page.
+        Route("accounts:login_code", expect={**{p: 302 for p in PERSONAS}, ANON: 302}),
         Route("accounts:logout", method="POST", expect={**{p: 302 for p in PERSONAS}, ANON: 302}, fresh_client=True),
         Route("accounts:logout", expect={**{p: 405 for p in PERSONAS}, ANON: 302}),
         Route("accounts:password_change", expect={**EVERYONE, ANON: 302}),

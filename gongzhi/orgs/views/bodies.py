@@ -93,11 +93,12 @@ def inspection_overlap_rule(request, uid):
         request,
         form,
         nav="orgs",
-        title=_("Inspection coverage in %(town)s") % {"town": town.name},
+        title=_("Rules of %(town)s") % {"town": town.name},
         save=lambda: services.set_inspection_overlap(
             actor=request.user,
             town=town,
             allowed=form.cleaned_data["inspection_groups_may_overlap"],
+            staff_second_factor=form.cleaned_data["staff_second_factor"],
             expected_version=form.expected_version,
         ),
         done=lambda t: _("Changes saved."),
