@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from gongzhi.core import throttle
+from gongzhi.core import audit, throttle
 from gongzhi.core.client import client_address
 from gongzhi.core.forms import apply_service
 from gongzhi.core.models import User
@@ -91,6 +91,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        audit.record(self.request.user, "core.user.change_password", self.request.user)
         messages.success(self.request, _("Your password was changed."))
         return response
 

@@ -31,6 +31,7 @@ VERB_LABELS = {
     "restore": lambda: _("Restored"),
     "set": lambda: _("Set"),
     "set_password": lambda: _("Password set by the office"),
+    "change_password": lambda: _("Password changed by its owner"),
     "remove": lambda: _("Removed"),
     "confirm_year": lambda: _("Year schedule confirmed"),
     "add_member_unit": lambda: _("Member unit added"),
