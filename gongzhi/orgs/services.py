@@ -167,7 +167,7 @@ def _refuse_overlap(body: Body, neighborhood: Neighborhood | None, compound: Com
         )
 
 
-def set_inspection_overlap(
+def set_town_rules(
     *, actor, town: Town, allowed: bool, expected_version: int, staff_second_factor: bool | None = None
 ) -> Town:
     """The town's rules: inspection groups covering the same place, and whether staff confirm a

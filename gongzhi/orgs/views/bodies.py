@@ -94,7 +94,7 @@ def inspection_overlap_rule(request, uid):
         form,
         nav="orgs",
         title=_("Rules of %(town)s") % {"town": town.name},
-        save=lambda: services.set_inspection_overlap(
+        save=lambda: services.set_town_rules(
             actor=request.user,
             town=town,
             allowed=form.cleaned_data["inspection_groups_may_overlap"],
