@@ -25,6 +25,16 @@ if not DEBUG and (SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 32):
         "SECRET_KEY must be set to a private value of at least 32 characters when DEBUG is off "
         "(for development on this machine, set DEBUG=true as `make run` does)."
     )
+# The audit chain's key (HMAC-SHA256, gongzhi.core.audit), kept outside the database: whoever can
+# write to the database cannot re-seal a rewritten history without it. Keep it as safe as
+# SECRET_KEY and never change it once entries exist (they would no longer verify).
+DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-do-not-use-in-production"  # noqa: S105 - refused in production
+AUDIT_KEY = env.str("AUDIT_KEY", default=DEVELOPMENT_AUDIT_KEY)
+if not DEBUG and (AUDIT_KEY == DEVELOPMENT_AUDIT_KEY or len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "AUDIT_KEY must be set to a private value of at least 32 characters, other than SECRET_KEY, "
+        "when DEBUG is off."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -188,6 +198,31 @@ OTP_RESEND_SECONDS = env.int("OTP_RESEND_SECONDS", default=60)
 OTP_MAX_PER_PHONE_PER_HOUR = env.int("OTP_MAX_PER_PHONE_PER_HOUR", default=5)
 OTP_MAX_PER_ADDRESS_PER_HOUR = env.int("OTP_MAX_PER_ADDRESS_PER_HOUR", default=20)
 OTP_MAX_FAILURES_PER_PHONE_PER_DAY = env.int("OTP_MAX_FAILURES_PER_PHONE_PER_DAY", default=15)
+
+# --- Keeping personal data only as long as needed (PIPL) ------------------------------------
+# Days each kind is kept; the periodic command then removes it (gongzhi.core.retention; each app's
+# retention.py). Whole days, Shanghai time: due at the first run after midnight once the period has
+# passed since the day the row was made. `manage.py purge_expired --dry-run` counts what is due.
+# One-time codes (mobile number, client address): the limits on codes count those of the last hour
+# and the last 24 hours (gongzhi.accounts.services), so at least 2 days: a shorter period would
+# forget codes those limits still read and let a number or an address start afresh.
+RETENTION_PHONE_CODES_DAYS = env.int("RETENTION_PHONE_CODES_DAYS", default=30)
+# Notifications (text, SMS number): read or unread, in the platform or by SMS, the same period.
+RETENTION_NOTIFICATIONS_DAYS = env.int("RETENTION_NOTIFICATIONS_DAYS", default=365)
+# A hotline call's details (caller's name and number) and its error messages, counted from when it
+# was processed; the intake row stays, as the record of its Idempotency-Key.
+RETENTION_INTAKE_PAYLOADS_DAYS = env.int("RETENTION_INTAKE_PAYLOADS_DAYS", default=90)
+# A public report's client address, read only by the public form's limit per address and hour.
+RETENTION_SUBMITTED_FROM_DAYS = env.int("RETENTION_SUBMITTED_FROM_DAYS", default=30)
+for _name, _least in (
+    ("RETENTION_PHONE_CODES_DAYS", 2),
+    ("RETENTION_NOTIFICATIONS_DAYS", 1),
+    ("RETENTION_INTAKE_PAYLOADS_DAYS", 1),
+    ("RETENTION_SUBMITTED_FROM_DAYS", 1),
+):
+    if globals()[_name] < _least:
+        raise ImproperlyConfigured(f"{_name} must be at least {_least} (days).")
+del _name, _least
 
 # --- Background jobs ------------------------------------------------------------------------
 TASKS = {

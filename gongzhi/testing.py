@@ -6,6 +6,7 @@ Rows are created directly here, not through services: this is set-up, not behavi
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -290,3 +291,25 @@ def personas() -> World:
 
 def on(days: int) -> date:
     return timezone.localdate() + timedelta(days=days)
+
+
+@contextmanager
+def tampering_with_the_audit_log():
+    """Act as an intruder who owns the database tables: on PostgreSQL, lift the trigger that keeps
+    audit entries append-only for the rest of the test's transaction (gongzhi.core migration 0003)."""
+    from django.db import connection
+
+    def trigger(state: str) -> None:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # ALTER TABLE waits for nothing: run the deferred foreign-key checks of the rows
+                # the test wrote first.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"ALTER TABLE core_auditentry {state} TRIGGER core_auditentry_append_only")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    trigger("DISABLE")
+    try:
+        yield
+    finally:
+        trigger("ENABLE")

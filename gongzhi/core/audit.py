@@ -1,5 +1,14 @@
 """The audit log: every state change, append-only, each entry chained to the previous one by
-a SHA-256 hash so that a silent rewrite or removal is detectable (`manage.py verify_audit`).
+an HMAC-SHA256 keyed with `settings.AUDIT_KEY` (kept outside the database), so that a silent
+rewrite or removal is detectable (`manage.py verify_audit`), and a rewrite cannot be re-sealed
+by whoever can only write to the database. The chains' heads, kept elsewhere
+(`verify_audit --heads`, the audit log page's download), reveal a removed tail or chain
+(`verify_audit --expect`). On PostgreSQL a trigger refuses UPDATE and DELETE of entries.
+
+What the log keeps of people is limited to what it needs (PIPL): a mobile number anywhere in an
+entry is stored as its masked form with a keyed tag (`138****5678~a1b2c3`: the same number gives
+the same tag, so a change is visible and whoever holds the key can check a number, yet the log
+holds no number), and party membership only as a per-person keyed tag.
 
 Services call `record()` (or `record_many()` for bulk work) inside their transaction. The chain
 head row is locked while appending, so two writers in one town queue up instead of forking the
@@ -8,13 +17,16 @@ chain."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
@@ -57,9 +69,61 @@ def object_type_of(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
+def _key(purpose: str) -> bytes:
+    """A key for one purpose, derived from AUDIT_KEY (the chain's seal, the tags of numbers)."""
+    return hmac.new(settings.AUDIT_KEY.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
 def entry_hash(fields: dict[str, Any]) -> str:
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(_key("chain"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+# A mainland mobile number standing alone (not part of a longer run of digits).
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# Recorded keys whose values are sensitive personal information: kept as a per-object keyed tag.
+SENSITIVE_KEYS = frozenset({"is_party_member"})
+TAG_SEPARATOR = "~"
+_PHONE_TAGGED = re.compile(r"(1[3-9]\d\*{4}\d{4})" + TAG_SEPARATOR + r"[0-9a-f]{6}")
+
+
+def _tag(purpose: str, value: str) -> str:
+    return hmac.new(_key(purpose), value.encode("utf-8"), hashlib.sha256).hexdigest()[:6]
+
+
+def phone_pseudonym(phone: str) -> str:
+    """13812345678 → 138****5678~<6 hex>: masked, with a keyed tag telling numbers apart."""
+    return f"{mask_phone(phone)}{TAG_SEPARATOR}{_tag('phone', phone)}"
+
+
+def without_numbers(text: str) -> str:
+    return _PHONE_IN_TEXT.sub(lambda m: phone_pseudonym(m.group(0)), text)
+
+
+def protect(value: Any, object_key: str = "") -> Any:
+    """What the log keeps of recorded data: every mobile number pseudonymised, sensitive keys as
+    tags bound to the object (so two people's tags cannot be compared)."""
+    if isinstance(value, str):
+        return without_numbers(value)
+    if isinstance(value, dict):
+        return {
+            k: f"*{TAG_SEPARATOR}{_tag('sensitive', f'{object_key}:{k}:{v}')}"
+            if k in SENSITIVE_KEYS and v is not None
+            else protect(v, object_key)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [protect(v, object_key) for v in value]
+    return value
+
+
+def is_sensitive_tag(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(f"*{TAG_SEPARATOR}")
+
+
+def shown_without_tag(value: str) -> str:
+    """A pseudonymised number as people read it: the masked part only."""
+    return _PHONE_TAGGED.sub(lambda m: m.group(1), value)
 
 
 def hashed_fields(entry: AuditEntry) -> dict[str, Any]:
@@ -118,7 +182,7 @@ def _actor_label(actor) -> str:
     username = actor.get_username()
     if username.isdigit():
         username = mask_phone(username)
-    name = actor.display_name or actor.get_full_name() or username
+    name = _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), actor.display_name or actor.get_full_name() or username)
     return f"{name} ({username})" if name != username else name
 
 
@@ -141,6 +205,7 @@ def record_many(actor, changes: list[Change]) -> list[AuditEntry]:
         seq, prev = chain.last_seq, chain.last_hash
         for change in by_town[town_id]:
             seq += 1
+            object_key = f"{object_type_of(change.obj)}:{change.obj.pk}"
             entry = AuditEntry(
                 chain=chain,
                 seq=seq,
@@ -151,9 +216,9 @@ def record_many(actor, changes: list[Change]) -> list[AuditEntry]:
                 action=change.action,
                 object_type=object_type_of(change.obj),
                 object_id=str(change.obj.pk),
-                object_repr=str(change.obj)[:200],
-                before=json_safe(change.before),
-                after=json_safe(change.after),
+                object_repr=without_numbers(str(change.obj))[:200],
+                before=protect(json_safe(change.before), object_key),
+                after=protect(json_safe(change.after), object_key),
                 prev_hash=prev,
             )
             entry.hash = entry_hash(hashed_fields(entry))
@@ -224,6 +289,68 @@ def verify_chain(chain: AuditChain) -> Iterator[ChainProblem]:
             None,
             f"the chain head records {chain.last_seq} entries but {expected_seq - 1} are present: removed at the end",
         )
+
+
+@dataclass(frozen=True)
+class Head:
+    """A chain's head as kept outside the database: its key, length and last hash."""
+
+    chain: str
+    seq: int
+    hash: str
+
+    def line(self) -> str:
+        return f"{self.chain}\t{self.seq}\t{self.hash}"
+
+
+def heads(chains=None) -> list[Head]:
+    chains = AuditChain.objects.order_by("key") if chains is None else chains
+    return [Head(c.key, c.last_seq, c.last_hash) for c in chains]
+
+
+def parse_heads(text: str) -> list[Head]:
+    """Read heads written by `heads_text` (lines `key<TAB>seq<TAB>hash`; `#` starts a comment)."""
+    parsed = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) != 3 or not parts[1].isdigit() or not re.fullmatch(r"[0-9a-f]{64}", parts[2]):
+            raise ValueError(f"line {number}: expected 'chain length hash', got {raw!r}")
+        parsed.append(Head(parts[0], int(parts[1]), parts[2]))
+    return parsed
+
+
+def heads_text(chains=None) -> str:
+    at = timezone.localtime().isoformat(timespec="seconds")
+    lines = [f"# Gongzhi audit chain heads, {at}: chain, entries, last hash (verify_audit --expect)"]
+    lines += [head.line() for head in heads(chains)]
+    return "\n".join(lines) + "\n"
+
+
+def verify_expected(expected: Iterable[Head]) -> list[ChainProblem]:
+    """Check heads kept elsewhere against the database: each chain must still exist and hold the
+    same entry at the same place (a chain only grows). This catches what the chain alone cannot:
+    a removed tail with the head row rewritten, or a whole chain removed."""
+    problems = []
+    for head in expected:
+        chain = AuditChain.objects.filter(key=head.chain).first()
+        if chain is None:
+            problems.append(ChainProblem(head.chain, head.seq, None, "the chain is missing: removed"))
+            continue
+        if head.seq == 0:
+            continue
+        entry = chain.entries.filter(seq=head.seq).first()
+        if entry is None:
+            problems.append(
+                ChainProblem(
+                    head.chain, head.seq, None, f"the entry of the kept head is missing (now {chain.last_seq}): removed"
+                )
+            )
+        elif entry.hash != head.hash:
+            problems.append(ChainProblem(head.chain, head.seq, entry.pk, "differs from the kept head: rewritten"))
+    return problems
 
 
 def verify_all() -> list[ChainProblem]:

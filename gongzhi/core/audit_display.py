@@ -1,5 +1,7 @@
 """How audit entries read in the UI: a translated label for the action and the changed fields
-with their verbose names, related objects by name, choices by label, phone numbers masked."""
+with their verbose names, related objects by name, choices by label. The log holds no mobile
+number (gongzhi.core.audit.protect): a pseudonymised one reads as its masked form, a sensitive
+value (party membership) as "changed"."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from . import registry
-from .phones import mask_phone
+from .audit import is_sensitive_tag, shown_without_tag
 
 VERB_LABELS = {
     "create": lambda: _("Created"),
@@ -94,9 +96,13 @@ def action_label(action: str) -> str:
     return f"{model._meta.verbose_name} · {verb_label}"
 
 
-def _display(field, value, can_see_contact: bool, name: str = ""):
+def _display(field, value, name: str = ""):
     if value is None or value == "":
         return None
+    if is_sensitive_tag(value):
+        return _("(recorded, not shown)")
+    if isinstance(value, str):
+        value = shown_without_tag(value)
     if field is None:
         if isinstance(value, bool):
             return _("yes") if value else _("no")
@@ -106,8 +112,6 @@ def _display(field, value, can_see_contact: bool, name: str = ""):
     if isinstance(field, models.DateTimeField) and isinstance(value, str):
         moment = parse_datetime(value)
         return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else value
-    if field.name == "phone" and not can_see_contact:
-        return mask_phone(str(value))
     if field.is_relation and field.related_model is not None:
         if isinstance(value, list):  # many-to-many: a list of ids
             names = dict(field.related_model._default_manager.filter(pk__in=value).values_list("pk", "name"))
@@ -121,7 +125,7 @@ def _display(field, value, can_see_contact: bool, name: str = ""):
     return value
 
 
-def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, object]]:
+def changes(entry) -> list[tuple[str, object, object]]:
     model = model_for(LABELS.detail_models.get(entry.action, entry.object_type))
     before = entry.before or {}
     after = entry.after or {}
@@ -143,9 +147,7 @@ def changes(entry, can_see_contact: bool = False) -> list[tuple[str, object, obj
             label = str(field.verbose_name)
         else:
             label = str(LABELS.extra_fields[name]()) if name in LABELS.extra_fields else name
-        values = [
-            _display(field, side.get(name), can_see_contact, name) if name in side else None for side in (before, after)
-        ]
+        values = [_display(field, side.get(name), name) if name in side else None for side in (before, after)]
         if labels:
             values = [_coded(value, labels) for value in values]
         rows.append((label, *values))

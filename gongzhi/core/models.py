@@ -4,6 +4,7 @@ overrides, and the abstract bases every scoped record uses."""
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .ids import new_uid
@@ -102,19 +103,38 @@ class AuditEntry(models.Model):
 
 
 class CalendarDay(VersionedModel):
-    """An override of the official working-day schedule, entered by the office: a statutory
-    holiday, or a make-up working day (调休上班) on a weekend."""
+    """An override of the official working-day schedule: platform-wide (no town), entered by
+    the platform administrator — a statutory holiday, or a make-up working day (调休上班) on a
+    weekend; or one town's own exception, entered by its office, which wins over the
+    platform-wide schedule in that town."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("Holiday (no work)")
         WORKDAY = "workday", _("Make-up working day")
 
-    date = models.DateField(_("date"), unique=True)
+    town = models.ForeignKey(
+        "places.Town",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="calendar_days",
+        verbose_name=_("town"),
+        help_text=_("Empty for the national schedule, which applies in every town."),
+    )
+    date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("For example 春节 or 国庆节."))
 
     class Meta:
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(town__isnull=True), name="calendar_day_platform_date_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["town", "date"], condition=Q(town__isnull=False), name="calendar_day_town_date_unique"
+            ),
+        ]
         verbose_name = _("calendar override")
         verbose_name_plural = _("calendar overrides")
 

@@ -17,10 +17,7 @@ def paginate(request, queryset, size: int = PAGE_SIZE):
 
 def timeline_context(request, obj) -> dict:
     """Context for includes/timeline.html: the object's newest 50 audit entries."""
-    return {
-        "entries": audit.timeline(obj)[:50],
-        "can_see_contact": get_scope(request.user).has("people.contact"),
-    }
+    return {"entries": audit.timeline(obj)[:50]}
 
 
 def can(request, permission: str, obj) -> bool:

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import registry, services, workdays
+from . import audit, registry, services, workdays
 from .attention import items_for
 from .forms import DateInput, StyledForm, apply_service
-from .models import AuditEntry, CalendarDay, CalendarYear
+from .models import AuditChain, AuditEntry, CalendarDay, CalendarYear
 from .pages import paginate, render_contributions
 from .permissions import requires
 from .scope import get_scope
@@ -246,9 +246,20 @@ def audit_log(request):
             "nav": "audit",
             "form": form,
             "page_obj": page,
-            "can_see_contact": get_scope(request.user).has("people.contact"),
         },
     )
+
+
+@requires("audit.view")
+def audit_heads(request):
+    """The heads of the chains the user may read, as a text file to keep outside the database
+    (printed and stamped, or on another system) for `manage.py verify_audit --expect`."""
+    area = get_scope(request.user).area("audit.view")
+    chains = AuditChain.objects.all() if area.everything else AuditChain.objects.filter(town_id__in=area.towns)
+    response = HttpResponse(audit.heads_text(chains.order_by("key")), content_type="text/plain; charset=utf-8")
+    name = f"audit-heads-{timezone.localtime():%Y%m%d-%H%M}.txt"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_not_required

@@ -29,8 +29,8 @@ def actor_name(label: str) -> str:
 
 
 @register.filter
-def audit_changes(entry, can_see_contact=False):
-    return audit_display.changes(entry, bool(can_see_contact))
+def audit_changes(entry):
+    return audit_display.changes(entry)
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from gongzhi.core import audit
 from gongzhi.core.models import AuditChain, AuditEntry
 from gongzhi.places import services
+from gongzhi.testing import tampering_with_the_audit_log
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,8 @@ def test_intact_chain_verifies(history):
 
 def test_altered_entry_is_detected(history):
     entry = AuditEntry.objects.get(action="places.compound.update")
-    AuditEntry.objects.filter(pk=entry.pk).update(after={"name": "篡改"})  # a silent rewrite in the database
+    with tampering_with_the_audit_log():
+        AuditEntry.objects.filter(pk=entry.pk).update(after={"name": "篡改"})  # a silent rewrite in the database
     code, output = verify()
     assert code == 1
     assert f"#{entry.seq}" in output and f"id {entry.pk}" in output and "altered" in output
@@ -66,7 +68,7 @@ def test_altered_entry_is_detected(history):
 
 def test_deleted_entry_is_detected(history):
     entry = AuditEntry.objects.get(action="places.building.create")
-    with connection.cursor() as cursor:
+    with tampering_with_the_audit_log(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [entry.pk])  # noqa: S608
     code, output = verify()
     assert code == 1
@@ -75,7 +77,7 @@ def test_deleted_entry_is_detected(history):
 
 def test_deleted_last_entry_is_detected(history):
     last = AuditEntry.objects.order_by("-chain_id", "-seq").filter(chain__key=f"town:{history.town_id}").first()
-    with connection.cursor() as cursor:
+    with tampering_with_the_audit_log(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE id = %s", [last.pk])  # noqa: S608
     code, output = verify()
     assert code == 1 and "removed at the end" in output

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[3]
 PRODUCTION = {  # docs/deployment.md, "Settings (.env)"
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(50),
+    "AUDIT_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "gongzhi.example.gov.cn",
     "CSRF_TRUSTED_ORIGINS": "https://gongzhi.example.gov.cn",
     "BEHIND_TLS_PROXY": "true",
@@ -47,6 +48,7 @@ def test_the_documented_production_settings_pass_the_deploy_check(tmp_path):
     [
         ({"DEBUG": ""}, "SMS_BACKEND is the console"),  # DEBUG unset is off …
         ({"SECRET_KEY": ""}, "SECRET_KEY must be set"),  # … so the development secret is refused
+        ({"AUDIT_KEY": ""}, "AUDIT_KEY must be set"),  # … and the development audit key
     ],
 )
 def test_debug_is_off_unless_set_and_then_the_development_shortcuts_are_refused(tmp_path, change, refused):
