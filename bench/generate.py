@@ -484,7 +484,8 @@ CASE_COLUMNS = [
 
 
 class Deadlines:
-    """N working days after a day (core.workdays), computed once per (day, N)."""
+    """N working days after a day (core.workdays), computed once per (day, N). The national
+    schedule: the synthetic towns have no exceptions of their own."""
 
     def __init__(self, first: date, last: date):
         self.calendar = WorkingCalendar(first - timedelta(days=5), last + timedelta(days=200))

@@ -32,8 +32,7 @@ DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-do-not-use-in-production"  #
 AUDIT_KEY = env.str("AUDIT_KEY", default=DEVELOPMENT_AUDIT_KEY)
 if not DEBUG and (AUDIT_KEY == DEVELOPMENT_AUDIT_KEY or len(AUDIT_KEY) < 32 or AUDIT_KEY == SECRET_KEY):
     raise ImproperlyConfigured(
-        "AUDIT_KEY must be set to a private value of at least 32 characters, other than SECRET_KEY, "
-        "when DEBUG is off."
+        "AUDIT_KEY must be set to a private value of at least 32 characters, other than SECRET_KEY, when DEBUG is off."
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

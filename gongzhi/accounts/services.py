@@ -21,6 +21,7 @@ from gongzhi.core.models import User
 from gongzhi.core.phones import normalise_phone
 from gongzhi.orgs.models import Membership, Person
 
+from . import personal_data
 from .models import PhoneCode
 from .sms import send_sms
 
@@ -245,3 +246,13 @@ def set_login_password(*, actor, user: User, raw_password: str) -> User:
         audit.record(actor, "core.user.set_password", user, after={"username": user.username})
     reset(username=user.username)
     return user
+
+
+def export_personal_data(*, actor: User) -> dict:
+    """Everything the platform holds about the signed-in person, for their download (their right
+    of access): one audit entry per download, naming how many records it held."""
+    with transaction.atomic():
+        data = personal_data.collect(actor)
+        records = sum(personal_data.count(data, section) for section in personal_data.sections())
+        audit.record(actor, "core.user.personal_data_export", actor, after={"records": records})
+    return data

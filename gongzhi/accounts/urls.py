@@ -12,6 +12,8 @@ urlpatterns = [
     path("phone/", views.phone_login, name="phone_login"),
     path("phone/verify/", views.phone_verify, name="phone_verify"),
     path("home/", views.my_home, name="my_home"),
+    path("me/data/", views.my_data, name="my_data"),
+    path("me/data/download/", views.my_data_download, name="my_data_download"),
     path("join/", views.join, name="join"),
     path("people/<uid:uid>/login/", views.staff_login, name="staff_login"),
 ]

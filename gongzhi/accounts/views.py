@@ -1,5 +1,6 @@
 """Sign-in for staff (password) and residents (mobile number and one-time code), password
-change, and the resident's own pages: my home, join a compound with its invite code."""
+change, and the resident's own pages: my home, my personal data (and its download), join a compound
+with its invite code."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,10 +8,12 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.hashers import make_password
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from gongzhi.core import audit, throttle
 from gongzhi.core.client import client_address
@@ -23,7 +26,7 @@ from gongzhi.core.views import resident_home
 from gongzhi.orgs import services as org_services
 from gongzhi.orgs.models import Person
 
-from . import services
+from . import personal_data, services
 from .forms import ClaimForm, CodeForm, InviteCodeForm, LoginForm, PhoneForm, StaffLoginForm, StyledPasswordChangeForm
 
 
@@ -168,6 +171,23 @@ def phone_verify(request):
 
 def my_home(request):
     return resident_home(request)
+
+
+def my_data(request):
+    """What the platform holds about the signed-in person (their right of access): their own
+    records only, never anyone's chosen by the address."""
+    data = personal_data.collect(request.user)
+    return render(request, "accounts/my_data.html", {"sections": personal_data.for_page(data), "data": data})
+
+
+@require_POST
+def my_data_download(request):
+    """The same as a JSON file. POST (with the CSRF token): each download is audited, and no other
+    site can make a signed-in browser download it."""
+    data = services.export_personal_data(actor=request.user)
+    response = HttpResponse(personal_data.to_json(data), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="my-data-{data["generated_at"]:%Y%m%d}.json"'
+    return response
 
 
 INVITE_WINDOW = 600  # seconds: wrong invite codes are counted per account and per address in it

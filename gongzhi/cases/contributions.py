@@ -1,6 +1,6 @@
 """What the cases add to the platform (gongzhi.core.registry): home-page items, the resident's
-card with their reports, the periodic sweep (overdue cases, callbacks), and how the history reads
-a case's actions."""
+card with their reports, the periodic sweep (overdue cases, callbacks), the retention purge of
+public reports' client addresses, and how the history reads a case's actions."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from gongzhi.places.selectors import natural_key
 
 from . import attention
 from .models import Case
+from .retention import purge_submitted_from
 from .services import sweep
 from .workflow import State
 
@@ -40,6 +41,7 @@ registry.attention(10, attention.items_for)
 registry.home_panel(10, "cases.resident", template="cases/home_panel_resident.html", context=resident_panel,
                     audience="resident")  # fmt: skip
 registry.sweep(20, "cases", sweep)
+registry.purge(94, "retention.submitted_from", purge_submitted_from)
 registry.audit_labels(
     verbs_by_type={
         "cases.case": {
@@ -63,6 +65,9 @@ registry.audit_labels(
             "message": lambda: _("Message"),
             "callback_due": lambda: _("Callback due"),
             "overdue": lambda: _("Deadline missed"),
+        },
+        "retention": {
+            "submitted_from": lambda: _("Reporters' network addresses past their retention period cleared"),
         },
     },
     extra_fields={

@@ -169,7 +169,7 @@ class _History:
         """A moment on the day the callback of a case resolved at `resolved` is due (the town's
         working days after resolution), during office hours."""
         day = timezone.localtime(resolved).date()
-        due = deadline_after(day, settings_for(self.town.pk).callback_after_days).date
+        due = deadline_after(day, settings_for(self.town.pk).callback_after_days, self.town.pk).date
         return self.at(due, 9 + hour_offset % 8, 15)
 
     def plan_all(self):

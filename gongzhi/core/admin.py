@@ -59,7 +59,7 @@ class AuditChainAdmin(ReadOnlyAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(ReadOnlyAdmin):
-    list_display = ("date", "kind", "name")
+    list_display = ("date", "town", "kind", "name")
     list_filter = ("kind",)
 
 

@@ -24,16 +24,32 @@ def items_for(user) -> list[Item]:
 
 
 def calendar_items(user, scope, today):
-    """The working-day schedule of a year the deadlines reach has not been entered."""
+    """The national working-day schedule of a year the deadlines reach has not been entered: for
+    the platform administrator, who enters it, a warning to act on; for a town's office, whose
+    deadlines it makes provisional but who cannot enter it, the same as information."""
     if not scope.has("calendar.manage"):
         return
     for year in years_missing_data(today):
-        yield Item(
-            "warning",
-            _(
-                "The working-day schedule of %(year)s has not been entered. Deadlines falling in %(year)s count "
-                "weekends only and are marked provisional until the office enters the official holidays."
+        url = reverse("core:calendar") + f"?year={year}"
+        if scope.is_platform_admin:
+            yield Item(
+                "warning",
+                _(
+                    "The working-day schedule of %(year)s has not been entered. Deadlines falling in %(year)s count "
+                    "weekends only and are marked provisional until you enter the official holidays and make-up "
+                    "working days and confirm the year."
+                )
+                % {"year": year},
+                url,
             )
-            % {"year": year},
-            reverse("core:calendar") + f"?year={year}",
-        )
+        else:
+            yield Item(
+                "info",
+                _(
+                    "The national working-day schedule of %(year)s has not been entered yet. Deadlines falling in "
+                    "%(year)s count weekends only and are marked provisional until the platform administrator enters "
+                    "it; ask them if it is late."
+                )
+                % {"year": year},
+                url,
+            )

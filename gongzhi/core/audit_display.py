@@ -42,6 +42,7 @@ VERB_LABELS = {
     "remove_coverage": lambda: _("Coverage removed"),
     "invite_code_reset": lambda: _("Invite code renewed"),
     "import": lambda: _("Spreadsheet imported"),
+    "view_contact": lambda: _("Mobile number shown in full"),
 }
 
 

@@ -1,6 +1,8 @@
 """What the kernel itself puts on the platform's shared places (gongzhi.core.registry): the
-working-day calendar's home-page item and quick link."""
+working-day calendar's home-page item and quick link, and how the retention purges' history
+entries read (gongzhi.core.retention; each app labels its own kind)."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
@@ -14,3 +16,10 @@ registry.quick_link(
 registry.nav_item(0, "core:home", label=_("Home"), active=("home",))
 registry.nav_item(60, "core:calendar", label=_("Working days"), active=("calendar",), permission="calendar.manage")
 registry.nav_item(80, "core:audit_log", label=_("Audit log"), active=("audit",), permission="audit.view")
+registry.audit_labels(
+    extra_fields={
+        "count": lambda: gettext("Records removed or cleared"),
+        "dated_before": lambda: gettext("Dated before"),
+        "retention_days": lambda: gettext("Retention period (days)"),
+    },
+)

@@ -143,9 +143,9 @@ class CalendarDay(VersionedModel):
 
 
 class CalendarYear(models.Model):
-    """The office's confirmation that a year's schedule (holidays and make-up days) has been
-    entered in full. A year is 'known' when the official package covers it or it is confirmed
-    here; deadlines in an unknown year are provisional."""
+    """The platform administrator's confirmation that a year's national schedule (holidays and
+    make-up days) has been entered in full. A year is 'known' when the official package covers it
+    or it is confirmed here; deadlines in an unknown year are provisional."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     source = models.CharField(

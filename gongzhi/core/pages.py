@@ -2,6 +2,7 @@
 the towns where the user holds a town-level right."""
 
 from django.core.paginator import Paginator
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from . import audit
@@ -77,3 +78,12 @@ def render_contributions(request, parts, about) -> list[str]:
         if context is not None:
             rendered.append(render_to_string(part.template, context, request=request))
     return rendered
+
+
+def revealed_phone(request, *, name: str, phone: str, back: str):
+    """A number read in full (the service has recorded it): in place of the masked one on the
+    page (htmx), or on a page of its own without script."""
+    context = {"name": name, "phone": phone, "back": back}
+    if request.headers.get("HX-Request"):
+        return render(request, "includes/phone_revealed.html", context)
+    return render(request, "includes/phone_revealed_page.html", context)

@@ -15,12 +15,16 @@ The kernel knows no app. Each app tells it, from its `AppConfig.ready()` (by imp
   shows its organisations; a case's page the joint-meeting items it is on);
 - `sweep(order, name, run)` — a step of the periodic command (`manage.py periodic`): `run()` is
   idempotent and returns what it did (a count or a dict);
+- `purge(order, name, run)` — a retention purge (personal data kept only as long as needed,
+  gongzhi.core.retention): a sweep whose `run(dry_run=False)` returns how many rows it removed or
+  cleared, or with `dry_run=True` how many are due (`manage.py purge_expired --dry-run`);
 - `audit_labels(...)` — how the app's audit entries read in the history (verbs per object type,
   extra keys, choices, detail models).
 
-Two things are found by name instead, as Django's admin finds `admin.py`: each app's
-`tests/permission_spec.py` (the URLs of the permission-matrix test) and its `demo.py` (its story in
-the demo town, run by the `gongzhi.demo` app).
+Three things are found by name instead, as Django's admin finds `admin.py`: each app's
+`tests/permission_spec.py` (the URLs of the permission-matrix test), its `demo.py` (its story in
+the demo town, run by the `gongzhi.demo` app) and its `personal_data.py` (what it holds about a
+person, for their page "My personal data" and its download: `gongzhi.accounts.personal_data`).
 
 Adding an app is one folder plus one line in INSTALLED_APPS: its `apps.py` imports its
 `contributions` module in `ready()`, which calls the functions below. Orders are numbers so that the
@@ -94,6 +98,11 @@ class Sweep(_Ordered):
     run: Callable[[], Any] = field(default=lambda: None, compare=False)
 
 
+@dataclass(frozen=True)
+class Purge(_Ordered):
+    run: Callable[..., int] = field(default=lambda dry_run=False: 0, compare=False)
+
+
 @dataclass
 class AuditLabels:
     """How audit entries read: see gongzhi.core.audit_display."""
@@ -111,6 +120,7 @@ _attention: dict[str, AttentionEntry] = {}
 _panels: dict[str, HomePanel] = {}
 _links: dict[str, QuickLink] = {}
 _sweeps: dict[str, Sweep] = {}
+_purges: dict[str, Purge] = {}
 _sections: dict[str, PageSection] = {}
 _nav: dict[str, NavItem] = {}
 LABELS = AuditLabels()
@@ -155,6 +165,12 @@ def sweep(order: int, name: str, run: Callable[[], Any]) -> None:
     _sweeps[name] = Sweep(order, name, run)
 
 
+def purge(order: int, name: str, run: Callable[..., int]) -> None:
+    """A retention purge; it also runs as a step of the periodic command."""
+    _purges[name] = Purge(order, name, run)
+    sweep(order, name, run)
+
+
 def audit_labels(
     *,
     verbs: dict | None = None,
@@ -187,6 +203,10 @@ def quick_links() -> list[QuickLink]:
 
 def sweeps() -> list[Sweep]:
     return _sorted(_sweeps)
+
+
+def purges() -> list[Purge]:
+    return _sorted(_purges)
 
 
 def page_sections(page: str) -> list[PageSection]:

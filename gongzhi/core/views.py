@@ -9,6 +9,7 @@ import chinese_calendar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -94,6 +95,14 @@ class CalendarRangeForm(StyledForm):
     )
 
 
+class TownRangeForm(CalendarRangeForm):
+    """A town's own exceptions: the same fields, with a local example."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].help_text = gettext_lazy("For example 台风停工.")
+
+
 class ConfirmYearForm(StyledForm):
     source = forms.CharField(
         label=gettext_lazy("Official notice"),
@@ -120,30 +129,80 @@ def _package_days(year: int) -> tuple[list[date], list[date]]:
     return holidays, makeup
 
 
+# places.Town, reached through the calendar's own field: the kernel imports no other app.
+Town = CalendarDay._meta.get_field("town").related_model
+
+
+def _calendar_towns(scope) -> list:
+    """The towns whose own exceptions the user keeps on this page: those their `calendar.manage`
+    reaches. The platform administrator's page is the national schedule (they see the towns'
+    exceptions listed, not a form per town)."""
+    if scope.is_platform_admin:
+        return []
+    return list(Town.objects.filter(pk__in=scope.area("calendar.manage").towns).order_by("code"))
+
+
+def _chosen_town(request, towns: list):
+    """The town of the page (`?town=<code>`, or the form's), among the user's; the first by
+    default; a town not theirs is a 404."""
+    uid = request.POST.get("town") or request.GET.get("town")
+    if not uid:
+        return towns[0] if towns else None
+    for town in towns:
+        if town.uid == uid:
+            return town
+    raise Http404
+
+
+def _page_url(path: str, year: int, town=None) -> str:
+    return f"{path}?year={year}" + (f"&town={town.uid}" if town is not None else "")
+
+
 @requires("calendar.manage")
 def calendar(request):
+    """The national schedule (the platform administrator edits it; a town's office reads it) and,
+    for a town's office, the town's own exceptions."""
+    scope = get_scope(request.user)
     year = _year_from(request)
     today = timezone.localdate()
-    range_form = (
-        CalendarRangeForm(request.POST or None, prefix="range")
-        if request.POST.get("form") == "range"
-        else CalendarRangeForm(prefix="range")
-    )
-    confirm_form = (
-        ConfirmYearForm(request.POST or None, prefix="confirm")
-        if request.POST.get("form") == "confirm"
-        else ConfirmYearForm(prefix="confirm")
-    )
-    if request.method == "POST":
-        if request.POST.get("form") == "range" and range_form.is_valid():
-            done = _save_days(request, range_form)
+    towns = _calendar_towns(scope)
+    town = _chosen_town(request, towns)
+    posted = request.POST.get("form") if request.method == "POST" else None
+    range_form = CalendarRangeForm(request.POST if posted == "range" else None, prefix="range")
+    confirm_form = ConfirmYearForm(request.POST if posted == "confirm" else None, prefix="confirm")
+    town_form = TownRangeForm(request.POST if posted == "town" else None, prefix="town")
+    national_refusal = services.calendar_refusal(request.user)
+    confirmation_refusal = services.year_confirmation_refusal(request.user)
+    refusal = None  # a posted action the user may not take, in words, above the page
+    if posted == "range":
+        if national_refusal is None:
+            done = _save_days(request, range_form, None)
             if done is not None:
                 return done
-        elif request.POST.get("form") == "confirm" and confirm_form.is_valid():
+        else:
+            refusal = national_refusal
+            if town is not None:  # what they typed, offered as their town's exception instead
+                town_form = TownRangeForm(initial=_typed(request, range_form), prefix="town")
+    elif posted == "confirm":
+        if confirmation_refusal is None:
             done = _confirm_year(request, confirm_form, year)
             if done is not None:
                 return done
+        else:
+            refusal = confirmation_refusal
+    elif posted == "town":
+        if town is None:
+            raise Http404
+        done = _save_days(request, town_form, town)
+        if done is not None:
+            return done
     holidays, makeup = _package_days(year)
+    national = workdays.calendar_for_years(year, year)
+    town_days = (
+        [(d, national.is_working_day(d.date)) for d in CalendarDay.objects.filter(town=town, date__year=year)]
+        if town is not None
+        else []
+    )
     return render(
         request,
         "core/calendar.html",
@@ -154,37 +213,66 @@ def calendar(request):
             "in_package": year in workdays.PACKAGE_YEARS,
             "confirmation": CalendarYear.objects.filter(year=year).select_related("confirmed_by").first(),
             "has_data": year_has_data(year),
-            "overrides": CalendarDay.objects.filter(date__year=year),
+            "overrides": CalendarDay.objects.filter(town__isnull=True, date__year=year),
             "package_holidays": holidays,
             "package_makeup": makeup,
+            "may_edit_national": national_refusal is None,
+            "may_confirm": confirmation_refusal is None,
             "range_form": range_form,
             "confirm_form": confirm_form,
+            "refusal": refusal,
+            "refusal_kept": refusal is not None and posted == "range" and town is not None,
+            "towns": towns,
+            "town": town,
+            "town_days": town_days,
+            "town_form": town_form,
+            "towns_days": (
+                CalendarDay.objects.filter(town__isnull=False, date__year=year)
+                .select_related("town")
+                .order_by("town__code", "date")
+                if scope.is_platform_admin
+                else []
+            ),
         },
     )
 
 
-def _save_days(request, range_form: CalendarRangeForm):
-    """Save a range of days as holidays or working days: a redirect to their year, or None
-    (the refusal is on the form)."""
+def _typed(request, form: CalendarRangeForm) -> dict:
+    """What was typed in a form, as the initial values of another."""
+    return {name: request.POST.get(form.add_prefix(name), "") for name in form.fields}
+
+
+def _save_days(request, range_form: CalendarRangeForm, town):
+    """Save a range of days as holidays or working days, national (`town` None) or the town's: a
+    redirect to their year, or None (the refusal, in words, is on the form with what was typed)."""
+    if not range_form.is_valid():
+        return None
     data = range_form.cleaned_data
-    days = apply_service(
-        range_form,
-        lambda: services.set_calendar_days(
-            actor=request.user,
-            start=data["start"],
-            end=data["end"] or data["start"],
-            kind=data["kind"],
-            name=data["name"],
-        ),
-    )
+    try:
+        days = apply_service(
+            range_form,
+            lambda: services.set_calendar_days(
+                actor=request.user,
+                start=data["start"],
+                end=data["end"] or data["start"],
+                kind=data["kind"],
+                name=data["name"],
+                town=town,
+            ),
+        )
+    except PermissionDenied as refused:
+        range_form.add_error(None, str(refused))
+        return None
     if days is None:
         return None
     messages.success(request, _("%(n)s day(s) saved.") % {"n": len(days)})
-    return redirect(f"{request.path}?year={data['start'].year}")
+    return redirect(_page_url(request.path, data["start"].year, town))
 
 
 def _confirm_year(request, confirm_form: ConfirmYearForm, year: int):
     """Confirm a year's schedule: a redirect to it, or None (the refusal is on the form)."""
+    if not confirm_form.is_valid():
+        return None
     done = apply_service(
         confirm_form,
         lambda: services.confirm_calendar_year(
@@ -200,17 +288,38 @@ def _confirm_year(request, confirm_form: ConfirmYearForm, year: int):
     return redirect(f"{request.path}?year={year}")
 
 
+def _day_from(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+
+
 @require_POST
 @requires("calendar.manage")
 def calendar_day_remove(request, day):
-    try:
-        on = date.fromisoformat(day)
-    except ValueError:
-        raise Http404 from None
-    day = get_object_or_404(CalendarDay, date=on)
+    """Take a day out of the national schedule: the platform administrator's (404 for others, as
+    for a day that is not there)."""
+    if services.calendar_refusal(request.user) is not None:
+        raise Http404
+    day = get_object_or_404(CalendarDay, town__isnull=True, date=_day_from(day))
     services.remove_calendar_day(actor=request.user, day=day)
     messages.success(request, _("%(date)s removed.") % {"date": day.date.isoformat()})
     return redirect(reverse("core:calendar") + f"?year={day.date.year}")
+
+
+@require_POST
+@requires("calendar.manage")
+def calendar_town_day_remove(request, uid, day):
+    """Take a day out of a town's own exceptions. The town is looked up among those the user's
+    `calendar.manage` reaches: another town's day is a 404."""
+    area = get_scope(request.user).area("calendar.manage")
+    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
+    town = get_object_or_404(towns, uid=uid)
+    day = get_object_or_404(CalendarDay, town=town, date=_day_from(day))
+    services.remove_calendar_day(actor=request.user, day=day)
+    messages.success(request, _("%(date)s removed.") % {"date": day.date.isoformat()})
+    return redirect(_page_url(reverse("core:calendar"), day.date.year, town))
 
 
 # --- Audit log -------------------------------------------------------------------------------

@@ -3,15 +3,16 @@ owners go through the spreadsheet importer (gongzhi.onboarding.importer.import_d
 gongzhi.demo.rows) — the same code path as an office's upload, so the demo is also a standing test of
 onboarding; then, through the orgs services, the leadership group and its 17 member units, the office
 and its 7, the three inspection groups with the seed's coverage and their members; one login per
-persona (gongzhi.demo.personas) and an account for every other staff member; the default duties. A
-second, small town (梅陇镇) holds the "outsider".
+persona (gongzhi.demo.personas) and an account for every other staff member; the default duties; one
+exception of the town's own in the working-day calendar, entered by its office. A second, small town
+(梅陇镇) holds the "outsider".
 
 Deterministic (fixed seed) and idempotent: running it twice changes nothing the second time."""
 
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -20,7 +21,9 @@ from django.utils import timezone
 
 from gongzhi.accounts.services import create_login
 from gongzhi.core import audit
-from gongzhi.core.models import User
+from gongzhi.core import services as core_services
+from gongzhi.core.models import CalendarDay, User
+from gongzhi.core.workdays import is_working_day
 from gongzhi.onboarding.importer import import_data
 from gongzhi.orgs import services as org_services
 from gongzhi.orgs.models import Body, Membership, Organization, Person
@@ -68,6 +71,7 @@ def build_town(stdout=None) -> Town:
         _Bodies(town, persona_phones).build()
         _logins(town, persona_phones)
         org_services.install_default_duties(actor=None, town=town)
+        _town_calendar(town)
         _other_town()
     return town
 
@@ -200,6 +204,34 @@ def _logins(town: Town, persona_phones: dict[str, str]) -> None:
             username="admin", password=password, is_superuser=True, is_staff=True, display_name="平台管理员"
         )
         audit.record(None, "core.user.create", admin, after={"username": "admin", "is_superuser": True})
+
+
+def typhoon_day(today: date) -> date:
+    """A weekday of the last typhoon season (the first national working day from 10 September of
+    the latest September that has passed), when Shanghai's flood-control headquarters ordered work
+    stopped under a red typhoon warning and the town's offices closed."""
+    year = today.year if today >= date(today.year, 9, 20) else today.year - 1
+    day = date(year, 9, 10)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _town_calendar(town: Town) -> None:
+    """The town's own exception in its working-day calendar, entered by the office (it applies in
+    this town only; deadlines counted over it there move by a day). National days are the platform
+    administrator's: the demo enters none (the built-in schedule is the national one)."""
+    if CalendarDay.objects.filter(town=town).exists():
+        return
+    day = typhoon_day(timezone.localdate())
+    core_services.set_calendar_days(
+        actor=User.objects.get(username="office"),
+        town=town,
+        start=day,
+        end=day,
+        kind=CalendarDay.Kind.HOLIDAY,
+        name="台风停工",
+    )
 
 
 def _other_town() -> None:

@@ -97,7 +97,7 @@ class _Story:
         with transaction.atomic():
             for back in range(MONTHS, -1, -1):
                 first = _month_start(today, back)
-                day = services.nth_working_day(first.year, first.month, rules.regular_working_day)
+                day = services.nth_working_day(first.year, first.month, rules.regular_working_day, self.town.pk)
                 starts = _at(day, 14)
                 if starts > timezone.now() - timedelta(hours=3):
                     continue  # this month's meeting is still to come: the periodic sweep schedules it

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "gongzhi.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from . import contributions  # noqa: F401 - registers what the app adds to the platform

@@ -109,7 +109,6 @@ def unit_section(request, unit):
         "unit": unit,
         "residencies": residencies,
         "can_bind": can_bind,
-        "can_see_contact": scope.has("people.contact"),
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -20,7 +20,7 @@ from gongzhi.core.records import create_record, update_record
 from gongzhi.core.workflow import lock
 from gongzhi.places.models import Compound, Neighborhood, Town, Unit
 
-from . import coverage
+from . import contacts, coverage
 from .default_duties import DEFAULT_DUTIES
 from .models import (
     Body,
@@ -224,6 +224,16 @@ def update_person(*, actor, person: Person, data: dict, expected_version: int) -
             user.save(update_fields=["phone"])
             audit.record(actor, "core.user.update", user, before={"phone": before}, after={"phone": user.phone})
     return updated
+
+
+def read_phone(*, actor, person: Person) -> str:
+    """A person's full mobile number, for a user whose `people.contact` grant reaches them; the
+    reading is recorded in the person's history (PIPL: who looked at whose number, when)."""
+    if not contacts.phone_readable(actor, person):
+        raise PermissionDenied("people.contact")
+    with transaction.atomic():
+        audit.record(actor, "orgs.person.view_contact", person)
+    return person.phone
 
 
 def _check_membership(person: Person, data: dict) -> None:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
     path("people/<uid:uid>/", views.person_detail, name="person_detail"),
     path("people/<uid:uid>/edit/", views.person_edit, name="person_edit"),
+    path("people/<uid:uid>/phone/", views.person_phone, name="person_phone"),
     path("people/<uid:uid>/memberships/new/", views.membership_add, name="membership_add"),
     path("memberships/<uid:uid>/edit/", views.membership_edit, name="membership_edit"),
     path("memberships/<uid:uid>/end/", views.membership_end, name="membership_end"),

@@ -16,6 +16,10 @@ def routes(world):
             "accounts:phone_verify", expect={**{p: 302 for p in PERSONAS}, ANON: 302}, anonymous_to="/accounts/phone/"
         ),
         Route("accounts:my_home", expect={**EVERYONE, ANON: 302}),
+        # Everyone's own data (never anyone else's: the address names no one); the download is POST.
+        Route("accounts:my_data", expect={**EVERYONE, ANON: 302}),
+        Route("accounts:my_data_download", method="POST", expect={**EVERYONE, ANON: 302}),
+        Route("accounts:my_data_download", expect={**{p: 405 for p in PERSONAS}, ANON: 302}),
         Route("accounts:join", expect={**EVERYONE, ANON: 302}),
         Route("accounts:join", query=f"code={world.c1.invite_code}", expect={**EVERYONE, ANON: 302}),
         # The office gives a person of its town a login; nobody else may, and no other town's office.

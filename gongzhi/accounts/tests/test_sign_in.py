@@ -60,6 +60,7 @@ def test_production_settings_hash_passwords_with_argon2(tmp_path):
         "DJANGO_SETTINGS_MODULE": "gongzhi.settings",
         "DEBUG": "false",
         "SECRET_KEY": "p" * 50,
+        "AUDIT_KEY": "a" * 50,
         "ALLOWED_HOSTS": "gongzhi.example.gov.cn",
         "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
@@ -226,6 +227,7 @@ def test_production_refuses_the_development_secret(monkeypatch):
 
     monkeypatch.setenv("DEBUG", "false")
     monkeypatch.setenv("SMS_BACKEND", "gongzhi.accounts.sms.HttpBackend")
+    monkeypatch.setenv("AUDIT_KEY", "a" * 50)
     monkeypatch.setenv("SECRET_KEY", real.DEVELOPMENT_SECRET_KEY)
     with pytest.raises(ImproperlyConfigured):
         importlib.reload(real)

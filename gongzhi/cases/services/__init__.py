@@ -34,7 +34,7 @@ from .intake import (
     submit_case,
     submit_cases,
 )
-from .messages import post_message
+from .messages import post_message, read_reporter_phone
 from .sweep import sweep
 from .visits import log_visit
 from .workflow import (
@@ -87,6 +87,7 @@ __all__ = [
     "may_set_co_handlers",
     "merge_case",
     "post_message",
+    "read_reporter_phone",
     "propose_hotspot",
     "reassign_case",
     "record_feedback",

@@ -18,12 +18,46 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core.scope import get_scope
+from gongzhi.core.scope import Area, Scope, get_scope
 from gongzhi.orgs.models import Residency
 from gongzhi.places.models import Compound
 
 from ..models import Case
 from ..workflow import CASE_WORKFLOW, Action
+
+
+def covers(area: Area, case: Case) -> bool:
+    return (
+        area.everything
+        or case.town_id in area.towns
+        or case.neighborhood_id in area.neighborhoods
+        or case.compound_id in area.compounds
+    )
+
+
+def sees_identity(scope: Scope, case: Case, co_handler_ids) -> bool:
+    """When the resident asked to keep their identity from the handling organisation: whether the
+    user sees the case through something other than membership of the handling or a co-handling
+    organisation (the office, a neighborhood's party organisation or residents' committee that is
+    not itself handling it, …)."""
+    if scope.is_platform_admin:
+        return True
+    handling = {case.handler_id, *co_handler_ids}
+    return any(
+        "cases.view" in grant.permissions and grant.organization_id not in handling and covers(grant.area, case)
+        for grant in scope.grants
+    )
+
+
+def reporter_phone_readable(user, case: Case) -> bool:
+    """Whether the user may read the reporter's number in full: where their `people.contact`
+    grant reaches the case's compound, and the resident did not ask to keep their identity from
+    the user's organisation."""
+    scope = get_scope(user)
+    co_handlers = list(case.co_handlers.values_list("pk", flat=True))
+    if not case.reporter_phone or (case.hide_identity and not sees_identity(scope, case, co_handlers)):
+        return False
+    return covers(scope.area("people.contact"), case)
 
 
 def is_reporter(user, case: Case) -> bool:

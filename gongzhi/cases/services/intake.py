@@ -264,12 +264,12 @@ def submit_cases(items: Sequence[Submission]) -> list[Case | Exception]:
 
 def _new_cases(items: Sequence[Submission], routes: dict[int, Route], now, today) -> dict[int, Case]:
     """The unsaved cases of the routed submissions, numbered per town, in the submissions' order."""
-    deadlines: dict[int, object] = {}
+    deadlines: dict[tuple[int, int], object] = {}
 
-    def due(days: int):  # the same few deadlines for the whole batch
-        if days not in deadlines:
-            deadlines[days] = deadline_after(today, days)
-        return deadlines[days]
+    def due(town_id: int, days: int):  # the same few deadlines per town for the whole batch
+        if (town_id, days) not in deadlines:
+            deadlines[town_id, days] = deadline_after(today, days, town_id)
+        return deadlines[town_id, days]
 
     by_town: dict[int, list[int]] = {}
     for index in routes:
@@ -278,8 +278,8 @@ def _new_cases(items: Sequence[Submission], routes: dict[int, Route], now, today
     for town_id, indexes in sorted(by_town.items()):
         for index, number in zip(indexes, _take_numbers(town_id, now, len(indexes)), strict=True):
             item, report = items[index], items[index].report
-            accept = due(report.category.accept_days)
-            resolve = due(report.category.resolve_days_for(report.urgency))
+            accept = due(town_id, report.category.accept_days)
+            resolve = due(town_id, report.category.resolve_days_for(report.urgency))
             cases[index] = Case(
                 town_id=town_id,
                 neighborhood_id=report.compound.neighborhood_id,

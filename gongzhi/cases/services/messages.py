@@ -10,7 +10,7 @@ from gongzhi.core import audit
 from gongzhi.notifications.services import notify, users_of
 
 from ..models import Case, CaseMessage
-from .access import is_reporter, may_message
+from .access import is_reporter, may_message, reporter_phone_readable
 
 
 def post_message(*, actor, case: Case, text: str) -> CaseMessage:
@@ -41,3 +41,13 @@ def post_message(*, actor, case: Case, text: str) -> CaseMessage:
                 % {"org": case.handler, "number": case.number, "text": text[:120]},
             )
     return message
+
+
+def read_reporter_phone(*, actor, case: Case) -> str:
+    """The reporter's full number, for a user who may read it; the reading is recorded in the
+    case's history (PIPL: who looked at whose number, when)."""
+    if not reporter_phone_readable(actor, case):
+        raise PermissionDenied("people.contact")
+    with transaction.atomic():
+        audit.record(actor, "cases.case.view_contact", case)
+    return case.reporter_phone

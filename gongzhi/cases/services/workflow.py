@@ -327,7 +327,7 @@ def _resolution_changes(current: Case, resolution: str, now, done_on: date) -> d
         "handled_in_time": not late,
         "resolve_overdue": late,
         "late": current.late or late,
-        "callback_due": deadline_after(today, settings_for(current.town_id).callback_after_days).date,
+        "callback_due": deadline_after(today, settings_for(current.town_id).callback_after_days, current.town_id).date,
         "callback_notified": False,
         "fixed": None,
     }
@@ -399,7 +399,7 @@ def return_from_meeting(*, actor, case: Case, outcome: str) -> Case:
     today = timezone.localdate()
 
     def changes(current: Case) -> dict:
-        due = deadline_after(today, current.category.resolve_days_for(current.urgency))
+        due = deadline_after(today, current.category.resolve_days_for(current.urgency), current.town_id)
         return {"resolve_due": due.date, "due_provisional": due.provisional}
 
     return _transition(
@@ -471,7 +471,7 @@ def record_feedback(
     today = timezone.localtime(now).date()
 
     def reopened(current: Case) -> dict:
-        due = deadline_after(today, current.category.resolve_days_for(current.urgency))
+        due = deadline_after(today, current.category.resolve_days_for(current.urgency), current.town_id)
         return {
             **feedback,
             "fixed": False,

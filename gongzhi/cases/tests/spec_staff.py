@@ -163,6 +163,11 @@ def routes(world):
         Route("cases:act", args=(c1.uid, "accept"), expect=post_only()),
         Route("cases:message", args=(c1.uid,), method="POST", expect=ok(("property_manager", *ROUTERS_N1))),
         Route("cases:message", args=(c1.uid,), expect=post_only()),
+        # The reporter's number in full: where people.contact reaches the case (not its handler,
+        # the property company; not the committee seat of the cross-appointed persona); none given: nobody.
+        Route("cases:reporter_phone", args=(c1.uid,), method="POST", expect=ok(ROUTERS_N1)),
+        Route("cases:reporter_phone", args=(c3.uid,), method="POST", expect=ok(())),
+        Route("cases:reporter_phone", args=(c1.uid,), expect=post_only()),
         Route("cases:photo", args=(c1.uid, photo.uid), expect=ok(SEE_C1)),
         Route("cases:photo", args=(c3.uid, photo.uid), expect=ok(())),  # the photo is not c3's
         Route("cases:visits", expect=ok(VIEW_CASES)),

@@ -350,7 +350,8 @@ def test_hidden_identity_is_hidden_from_the_property_company(world, client_for, 
 def test_hidden_identity_is_visible_to_the_residents_committee(world, client_for, submit):
     case = submit(hide_identity=True)
     page = client_for("rc_worker").get(case.get_absolute_url()).content.decode()
-    assert "居民甲" in page and "13800000001" in page  # the committee may contact residents
+    assert "居民甲" in page and "138****0001" in page  # the committee may contact residents …
+    assert "13800000001" not in page and 'data-testid="show-phone"' in page  # … its number in full on request
     assert "do not pass them on" in page
 
 

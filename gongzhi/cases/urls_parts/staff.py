@@ -16,5 +16,6 @@ urlpatterns = [
     path("<uid:uid>/", case_page.case_detail, name="case_detail"),
     path("<uid:uid>/act/<slug:action>/", case_page.act, name="act"),
     path("<uid:uid>/messages/", case_page.post_message, name="message"),
+    path("<uid:uid>/reporter-phone/", case_page.reporter_phone, name="reporter_phone"),
     path("<uid:uid>/photos/<uid:photo_uid>/", case_page.photo, name="photo"),
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.actions import Action, run_action
-from gongzhi.core.pages import timeline_context
+from gongzhi.core.pages import revealed_phone, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 
@@ -363,6 +364,18 @@ def post_message(request, uid):
 
     on = _On(user=request.user, case=case)
     return run_action(request, {"message": MESSAGE}, "message", on, back=case, page=page)
+
+
+@require_POST
+@requires("cases.view")
+def reporter_phone(request, uid):
+    """The reporter's number in full, for a user who may read it (recorded in the case's history)."""
+    case = _scoped_case(request, uid)
+    try:
+        phone = services.read_reporter_phone(actor=request.user, case=case)
+    except PermissionDenied:
+        raise Http404 from None
+    return revealed_phone(request, name=case.reporter_name or case.number, phone=phone, back=case.get_absolute_url())
 
 
 @requires("cases.view")

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core.pages import paginate
 from gongzhi.core.permissions import requires
 from gongzhi.core.phones import mask_phone
-from gongzhi.core.scope import Area, Scope, get_scope
+from gongzhi.core.scope import Scope, get_scope
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Compound
 
@@ -25,6 +25,7 @@ from ..forms_staff import (
     CaseFilterForm,
 )
 from ..models import Case, Category
+from ..services.access import covers, sees_identity
 from ..workflow import State
 
 # --- What a staff member sees of a case ------------------------------------------------------
@@ -46,43 +47,25 @@ RESOLVE_BY_STATES = (State.ACCEPTED, State.IN_PROGRESS, State.EXPLAINED, State.E
 
 @dataclass(frozen=True)
 class Reporter:
-    """The reporter as one user may see them: withheld, or the name and a (masked) number."""
+    """The reporter as one user may see them: withheld, or the name and the masked number."""
 
     withheld: bool
     name: str = ""
-    phone: str = ""
-
-
-def _covers(area: Area, case: Case) -> bool:
-    return (
-        area.everything
-        or case.town_id in area.towns
-        or case.neighborhood_id in area.neighborhoods
-        or case.compound_id in area.compounds
-    )
-
-
-def sees_identity(scope: Scope, case: Case, co_handler_ids) -> bool:
-    """When the resident asked to keep their identity from the handling organisation: whether the
-    user sees the case through something other than membership of the handling or a co-handling
-    organisation (the office, a neighborhood's party organisation or residents' committee that is
-    not itself handling it, …)."""
-    if scope.is_platform_admin:
-        return True
-    handling = {case.handler_id, *co_handler_ids}
-    return any(
-        "cases.view" in grant.permissions and grant.organization_id not in handling and _covers(grant.area, case)
-        for grant in scope.grants
-    )
+    phone: str = ""  # masked
+    readable: bool = False  # the user may have the full number shown (and that is recorded)
 
 
 def reporter_of(scope: Scope, case: Case, co_handler_ids) -> Reporter:
+    """Always with the number masked: where the user may read it in full, the case page offers
+    to show it, and that reading is recorded (cases.services.access.reporter_phone_readable)."""
     if case.hide_identity and not sees_identity(scope, case, co_handler_ids):
         return Reporter(withheld=True)
-    phone = case.reporter_phone
-    if not _covers(scope.area("people.contact"), case):
-        phone = mask_phone(phone)
-    return Reporter(withheld=False, name=case.reporter_name, phone=phone)
+    return Reporter(
+        withheld=False,
+        name=case.reporter_name,
+        phone=mask_phone(case.reporter_phone),
+        readable=bool(case.reporter_phone) and covers(scope.area("people.contact"), case),
+    )
 
 
 def deadline_of(case: Case, today: date) -> tuple[date | None, str, bool]:

@@ -33,7 +33,22 @@ def routes(world):
             method="GET",
             expect={**{p: 405 for p in PERSONAS}, ANON: 302},
         ),
+        # A town's own day: only where the user's calendar.manage reaches (the outsider: another
+        # town, 404); the day does not exist, so the office and the administrator get 404 as well.
+        Route(
+            "core:calendar_town_day_remove",
+            args=(world.town.uid, "2027-01-01"),
+            method="POST",
+            expect=only({"office": 404, "outsider": 404, "admin": 404}),
+        ),
+        Route(
+            "core:calendar_town_day_remove",
+            args=(world.town.uid, "2027-01-01"),
+            method="GET",
+            expect={**{p: 405 for p in PERSONAS}, ANON: 302},
+        ),
         Route("core:audit_log", expect=only({"office": 200, "leader": 200, "outsider": 200, "admin": 200})),
+        Route("core:audit_heads", expect=only({"office": 200, "leader": 200, "outsider": 200, "admin": 200})),
         Route(
             "set_language",
             method="POST",

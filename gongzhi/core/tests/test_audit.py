@@ -164,8 +164,8 @@ def test_every_recorded_verb_has_a_label():
     labels = "|".join(c.label for c in apps.get_app_configs() if c.name.startswith("gongzhi."))
     codes = set()
     for path in root.rglob("*.py"):
-        if "tests" in path.parts or "migrations" in path.parts:
-            continue
+        if "tests" in path.parts or "migrations" in path.parts or path.name == "personal_data.py":
+            continue  # personal_data.py names fields ("cases.case.reporter_phone"), not actions
         codes |= set(re.findall(rf'"((?:{labels})\.[a-z_]+\.[a-z_]+)"', path.read_text()))
     from gongzhi.cases.workflow import Action
 

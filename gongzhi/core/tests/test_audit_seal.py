@@ -19,7 +19,7 @@ from gongzhi.orgs import services as org_services
 from gongzhi.places import services
 from gongzhi.testing import PersonFactory, UserFactory, tampering_with_the_audit_log
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

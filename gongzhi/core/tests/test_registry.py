@@ -25,7 +25,13 @@ def test_the_sweeps_run_in_their_order():
         "resolutions",
         "notices",
         "agenda_items",
+        "retention.phone_codes",
+        "retention.sessions",
+        "retention.notifications",
+        "retention.intake_payloads",
+        "retention.submitted_from",
     ]
+    assert [p.name for p in registry.purges()] == [s.name for s in registry.sweeps() if s.name.startswith("retention.")]
 
 
 @pytest.mark.django_db

@@ -85,26 +85,26 @@ def test_2027_without_data_falls_back_to_weekends_and_is_provisional(db, without
     assert not deadline_after(date(2026, 12, 1), 3).provisional
 
 
-def test_2027_with_office_overrides(world, without_calendar_data):
+def test_2027_with_national_entries(world, without_calendar_data):
     without_calendar_data(2027)
-    office = world.users["office"]
-    services.set_calendar_days(actor=office, start=date(2027, 1, 1), end=date(2027, 1, 3), kind="holiday", name="元旦")
-    services.set_calendar_days(actor=office, start=date(2027, 1, 2), end=date(2027, 1, 2), kind="workday", name="调休")
+    admin = world.users["admin"]
+    services.set_calendar_days(actor=admin, start=date(2027, 1, 1), end=date(2027, 1, 3), kind="holiday", name="元旦")
+    services.set_calendar_days(actor=admin, start=date(2027, 1, 2), end=date(2027, 1, 2), kind="workday", name="调休")
     assert not is_working_day(date(2027, 1, 1))
     assert is_working_day(date(2027, 1, 2))  # the later entry replaced the holiday
     result = deadline_after(date(2026, 12, 31), 1)
     assert result.date == date(2027, 1, 2)
     assert result.provisional  # entered, but the year is not confirmed complete
-    services.confirm_calendar_year(actor=office, year=2027, source="国办发明电〔2026〕号")
+    services.confirm_calendar_year(actor=admin, year=2027, source="国办发明电〔2026〕号")
     assert year_has_data(2027)
     assert not deadline_after(date(2026, 12, 31), 1).provisional
     assert years_missing_data(date(2026, 11, 27)) == []
 
 
 def test_override_of_a_package_year(world):
-    # The office can correct the built-in data (e.g. a local extra holiday).
+    # The platform administrator can correct the built-in data.
     services.set_calendar_days(
-        actor=world.users["office"], start=date(2026, 12, 1), end=date(2026, 12, 1), kind="holiday", name="test"
+        actor=world.users["admin"], start=date(2026, 12, 1), end=date(2026, 12, 1), kind="holiday", name="test"
     )
     assert not is_working_day(date(2026, 12, 1))
 
@@ -112,42 +112,54 @@ def test_override_of_a_package_year(world):
 def test_confirming_a_year_needs_entries_and_a_source(world):
     from django.core.exceptions import ValidationError
 
+    admin = world.users["admin"]
     with pytest.raises(ValidationError):
-        services.confirm_calendar_year(actor=world.users["office"], year=2027, source="国办")
+        services.confirm_calendar_year(actor=admin, year=2027, source="国办")
+    # A town's own exceptions are not the national schedule: they do not make a year complete.
     services.set_calendar_days(
-        actor=world.users["office"], start=date(2027, 2, 6), end=date(2027, 2, 12), kind="holiday", name="春节"
+        actor=world.users["office"], town=world.town, start=date(2027, 2, 6), end=date(2027, 2, 6), kind="holiday"
     )
     with pytest.raises(ValidationError):
-        services.confirm_calendar_year(actor=world.users["office"], year=2027, source="  ")
+        services.confirm_calendar_year(actor=admin, year=2027, source="国办")
+    services.set_calendar_days(actor=admin, start=date(2027, 2, 6), end=date(2027, 2, 12), kind="holiday", name="春节")
+    with pytest.raises(ValidationError):
+        services.confirm_calendar_year(actor=admin, year=2027, source="  ")
 
 
 def test_only_the_office_edits_the_calendar(world):
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied):
-        services.set_calendar_days(
-            actor=world.users["party_secretary"], start=date(2027, 1, 1), end=date(2027, 1, 1), kind="holiday"
-        )
+    for town in (None, world.town):
+        with pytest.raises(PermissionDenied):
+            services.set_calendar_days(
+                actor=world.users["party_secretary"],
+                town=town,
+                start=date(2027, 1, 1),
+                end=date(2027, 1, 1),
+                kind="holiday",
+            )
     assert not CalendarDay.objects.exists()
 
 
 def test_bad_ranges_are_refused(world):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
-        services.set_calendar_days(
-            actor=world.users["office"], start=date(2027, 1, 5), end=date(2027, 1, 1), kind="holiday"
-        )
-    with pytest.raises(ValidationError):
-        services.set_calendar_days(
-            actor=world.users["office"], start=date(2027, 1, 1), end=date(2027, 3, 1), kind="holiday"
-        )
+    for actor, town in ((world.users["admin"], None), (world.users["office"], world.town)):
+        with pytest.raises(ValidationError):
+            services.set_calendar_days(
+                actor=actor, town=town, start=date(2027, 1, 5), end=date(2027, 1, 1), kind="holiday"
+            )
+        with pytest.raises(ValidationError):
+            services.set_calendar_days(
+                actor=actor, town=town, start=date(2027, 1, 1), end=date(2027, 3, 1), kind="holiday"
+            )
+    assert not CalendarDay.objects.exists()
 
 
 @pytest.mark.frozen("2026-11-27 10:00")
 def test_calendar_page_warns_about_2027_and_accepts_entries(client_for, without_calendar_data):
     without_calendar_data(2027)
-    client = client_for("office")
+    client = client_for("admin")
     page = client.get("/calendar/?year=2027")
     assert "2027" in page.content.decode() and "alert-warning" in page.content.decode()
     response = client.post(
@@ -170,8 +182,10 @@ def test_calendar_page_warns_about_2027_and_accepts_entries(client_for, without_
 
 
 @pytest.mark.frozen("2026-11-27 10:00")
-def test_home_page_warns_office_about_missing_year(client_for, without_calendar_data):
+def test_home_page_warns_about_missing_year(client_for, without_calendar_data):
     without_calendar_data(2027)
-    content = client_for("office").get("/").content.decode()
-    assert "2027" in content
+    # The platform administrator, who enters the national schedule, is warned; a town's office,
+    # whose deadlines it makes provisional, is told; others see nothing of it.
+    assert "2027" in client_for("admin").get("/").content.decode()
+    assert "2027" in client_for("office").get("/").content.decode()
     assert "2027" not in client_for("oc_member").get("/").content.decode()

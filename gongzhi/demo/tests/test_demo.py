@@ -108,9 +108,25 @@ def check_history_of_cases(seeded):
     ]
 
 
+def check_town_calendar(seeded):
+    from django.utils import timezone
+
+    from gongzhi.core.models import CalendarDay
+    from gongzhi.core.workdays import is_working_day
+
+    # One exception of the town's own, entered by its office, in the town's chain; no national day.
+    (day,) = CalendarDay.objects.all()
+    assert (day.town, day.kind, day.name) == (seeded, "holiday", "台风停工")
+    assert day.date == town.typhoon_day(timezone.localdate()) and is_working_day(day.date)
+    assert not is_working_day(day.date, seeded.pk)
+    entry = AuditEntry.objects.get(action="core.calendarday.set")
+    assert (entry.chain.key, entry.actor.username) == (f"town:{seeded.pk}", "office")
+
+
 def test_demo_town(seeded):
     # One test: the demo town takes half a minute to build.
     check_idempotent_and_audit_chain(seeded)
     check_content_follows_the_seed(seeded)
     check_logins_have_their_roles_and_scope(seeded)
     check_history_of_cases(seeded)
+    check_town_calendar(seeded)

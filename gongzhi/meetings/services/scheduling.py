@@ -52,12 +52,12 @@ from .steps import (
 )
 
 
-def nth_working_day(year: int, month: int, n: int) -> date:
-    """The n-th working day of a month (the core calendar), or the month's last working day
-    when it has fewer."""
+def nth_working_day(year: int, month: int, n: int, town_id: int | None = None) -> date:
+    """The n-th working day of a month in the town (the core calendar: the national schedule and
+    the town's own exceptions), or the month's last working day when it has fewer."""
     day, found, last = date(year, month, 1), 0, None
     while day.month == month:
-        if is_working_day(day):
+        if is_working_day(day, town_id):
             found += 1
             last = day
             if found == n:
@@ -229,7 +229,7 @@ def schedule_regular_meetings(today: date | None = None) -> int:
     )
     for neighborhood in neighborhoods.select_related("town"):
         rules = settings_for(neighborhood.town_id)
-        day = nth_working_day(today.year, today.month, rules.regular_working_day)
+        day = nth_working_day(today.year, today.month, rules.regular_working_day, neighborhood.town_id)
         starts_at = timezone.make_aware(datetime.combine(day, rules.regular_time))
         title = _("%(neighborhood)s joint meeting, %(year)d-%(month)02d") % {
             "neighborhood": neighborhood.name,

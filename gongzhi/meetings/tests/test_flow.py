@@ -135,7 +135,9 @@ def test_monthly_generation_twice_makes_one_meeting(world):
     assert Meeting.objects.filter(kind="regular").count() == 2
     regular = Meeting.objects.get(kind="regular", neighborhood=world.n1)
     assert regular.period == f"{today:%Y-%m}"
-    assert timezone.localtime(regular.starts_at).date() == services.nth_working_day(today.year, today.month, 6)
+    assert timezone.localtime(regular.starts_at).date() == services.nth_working_day(
+        today.year, today.month, 6, world.town.pk
+    )
 
 
 def test_escalated_case_lands_on_the_agenda_and_its_reporter_hears_the_resolution(

@@ -116,6 +116,20 @@ def routes(world):
             expect=ok(("office", "leader", "inspector", "admin")),
         ),
         Route("orgs:person_edit", args=(world.people["party_secretary"].uid,), expect=ok(MANAGE_PJ)),
+        # A number in full only where the reader's people.contact grant reaches the person.
+        Route(
+            "orgs:person_phone",
+            args=(world.people["party_secretary"].uid,),
+            method="POST",
+            expect=ok(("office", "party_secretary", "rc_worker", "admin")),
+        ),
+        Route(
+            "orgs:person_phone",
+            args=(world.people["resident"].uid,),
+            method="POST",
+            expect=ok(("office", "party_secretary", "rc_worker", "admin")),  # not cross_appointed (oc1 seat)
+        ),
+        Route("orgs:person_phone", args=(world.people["party_secretary"].uid,), expect=get_is_405()),
         Route("orgs:membership_add", args=(world.people["party_secretary"].uid,), expect=ok(MANAGE_PJ)),
         Route(
             "orgs:membership_add",

@@ -23,5 +23,6 @@ from .people import (  # noqa: F401
     person_detail,
     person_edit,
     person_list,
+    person_phone,
 )
 from .residencies import residency_bind, residency_claims, residency_end, residency_reject, residency_verify  # noqa: F401

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from gongzhi.core.pages import form_page, managed, paginate, posted, timeline_context
+from gongzhi.core.pages import form_page, managed, paginate, posted, revealed_phone, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.orgs.attention import MEMBERSHIP_WARNING_DAYS
 from gongzhi.places.models import Unit
 from gongzhi.places.pages import managed_towns
 
-from .. import services
+from .. import contacts, services
 from ..forms import (
     MembershipEditForm,
     MembershipEndForm,
@@ -46,8 +49,8 @@ from .common import (
 @requires("people.view")
 def person_list(request):
     scope = get_scope(request.user)
-    can_see_contact = scope.has("people.contact")
-    form = PersonFilterForm(request.GET or None, can_search_phone=can_see_contact)
+    can_search_phone = scope.has("people.contact")
+    form = PersonFilterForm(request.GET or None, can_search_phone=can_search_phone)
     people = Person.objects.for_user(request.user)
     today = timezone.localdate()
     term_ending = False
@@ -56,8 +59,9 @@ def person_list(request):
         if q:
             condition = Q(name__icontains=q)
             digits = q.replace(" ", "").replace("-", "")
-            if can_see_contact and digits.isdigit() and len(digits) >= 3:
-                condition |= Q(phone__contains=digits)
+            if can_search_phone and digits.isdigit() and len(digits) >= 3:
+                # only among the people whose number the user may read (orgs.contacts)
+                condition |= Q(phone__contains=digits, pk__in=contacts.readable_people(request.user).values("pk"))
             people = people.filter(condition)
         if form.cleaned_data["term"] == "ending":
             term_ending = True
@@ -89,7 +93,6 @@ def person_list(request):
             "form": form,
             "page_obj": page_obj,
             "term_ending": term_ending,
-            "can_see_contact": can_see_contact,
             "can_create": managed_towns(request, "people.manage").exists(),
             "show_town": len(scope.town_ids) > 1 or scope.is_platform_admin,
         },
@@ -152,10 +155,23 @@ def person_detail(request, uid):
             "contracts": contracts,
             "can_manage": can_manage,
             "may_have_password": holds_a_post,  # password logins are for people holding a post
+            "phone_readable": contacts.phone_readable(request.user, person),
             "today": today,
             **timeline_context(request, person),
         },
     )
+
+
+@require_POST
+@requires("people.view")
+def person_phone(request, uid):
+    """A person's number in full, for a user who may read it (recorded in the person's history)."""
+    person = get_object_or_404(Person.objects.for_user(request.user), uid=uid)
+    try:
+        phone = services.read_phone(actor=request.user, person=person)
+    except PermissionDenied:
+        raise Http404 from None
+    return revealed_phone(request, name=person.name, phone=phone, back=person.get_absolute_url())
 
 
 def _managed_person(request, uid):
@@ -192,6 +208,8 @@ def person_create(request):
 @requires("people.manage")
 def person_edit(request, uid):
     person = _managed_person(request, uid)
+    if request.method == "GET" and person.phone:
+        services.read_phone(actor=request.user, person=person)  # the form shows the number in full
     form = PersonForm(posted(request), instance=person)
     return form_page(
         request,

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.pages import form_page, paginate, posted
 from gongzhi.core.permissions import requires
-from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Unit
 
 from .. import services
@@ -49,7 +48,6 @@ def residency_claims(request):
             "nav": "people",
             "page_obj": paginate(request, claims),
             "can_bind": True,
-            "can_see_contact": get_scope(request.user).has("people.contact"),
         },
     )
 

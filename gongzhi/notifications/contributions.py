@@ -1,0 +1,15 @@
+"""What the notifications add to the platform (gongzhi.core.registry): the retention purge of
+old notifications."""
+
+from django.utils.translation import gettext
+
+from gongzhi.core import registry
+
+from .retention import purge_notifications
+
+registry.purge(92, "retention.notifications", purge_notifications)
+registry.audit_labels(
+    verbs_by_type={
+        "retention": {"notifications": lambda: gettext("Notifications past their retention period deleted")},
+    },
+)
