@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "gongzhi.meetings",
     "gongzhi.notices",
     "gongzhi.api",
+    "gongzhi.surveys",
+    "gongzhi.inspections",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("meetings/", include("gongzhi.meetings.urls")),
     path("notices/", include("gongzhi.notices.urls")),
     path("api/v1/", include("gongzhi.api.urls")),
+    path("inspections/", include("gongzhi.inspections.urls")),
+    path("surveys/", include("gongzhi.surveys.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -46,26 +46,51 @@ PERMISSION_DESCRIPTIONS = {
     "meetings.propose": "propose agenda items and record one's party's position before the meeting",
     "meetings.settings": "edit the town's meeting rules and kinds of major matter",
     "resolutions.report": "report progress on resolutions one's organisation carries out",
+    "inspections.view": "see inspection plans, inspections, findings and rectification orders in scope",
+    "inspections.inspect": "plan and carry out inspections, order rectifications and re-check them",
+    "inspections.answer": "answer rectification orders addressed to one's organisation, with evidence",
+    "inspections.settings": "edit inspection checklists and the town's inspection settings",
+    "surveys.view": "see satisfaction surveys, their progress and results in scope",
+    "surveys.conduct": "draw a survey's sample, substitute non-responding units, record answers door to door or by telephone",
+    "surveys.manage": "build questionnaires and open and close the town's satisfaction surveys",
 }
 
 _STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
 _HANDLER = {"cases.handle", "cases.enter"}
 _NEIGHBORHOOD_LEAD = {"cases.route", "cases.callback", "visits.log"}
 _PARTY = {"meetings.view", "meetings.propose", "resolutions.report"}  # each of the four parties
+# The four parties answer rectification orders and read inspections and survey results about them;
+# none of them runs an inspection or a survey: whoever is measured by a number does not move it.
+_INSPECTED = {"inspections.view", "inspections.answer", "surveys.view"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(PERMISSION_DESCRIPTIONS),
-    Role.LEADERSHIP: frozenset(_STAFF_VIEW | {"audit.view", "meetings.view"}),
-    Role.INSPECTOR: frozenset(_STAFF_VIEW | {"meetings.view"}),
+    Role.LEADERSHIP: frozenset(_STAFF_VIEW | {"audit.view", "meetings.view", "inspections.view", "surveys.view"}),
+    Role.INSPECTOR: frozenset(
+        _STAFF_VIEW | {"meetings.view", "inspections.view", "inspections.inspect", "surveys.view", "surveys.conduct"}
+    ),
     Role.PARTY_ORG: frozenset(
-        _STAFF_VIEW | _HANDLER | _NEIGHBORHOOD_LEAD | _PARTY | {"people.contact", "residents.bind", "meetings.chair"}
+        _STAFF_VIEW
+        | _HANDLER
+        | _NEIGHBORHOOD_LEAD
+        | _PARTY
+        | _INSPECTED
+        | {"people.contact", "residents.bind", "meetings.chair"}
     ),
     Role.RESIDENTS_COMMITTEE: frozenset(
-        _STAFF_VIEW | _HANDLER | _NEIGHBORHOOD_LEAD | _PARTY | {"places.manage", "people.contact", "residents.bind"}
+        _STAFF_VIEW
+        | _HANDLER
+        | _NEIGHBORHOOD_LEAD
+        | _PARTY
+        | _INSPECTED
+        | {"places.manage", "people.contact", "residents.bind"}
     ),
-    Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW | _HANDLER | _PARTY),
-    Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER | _PARTY),
-    Role.GOVERNMENT_UNIT: frozenset({"orgs.view", "cases.view", "cases.handle", "meetings.view", "resolutions.report"}),
+    Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW | _HANDLER | _PARTY | _INSPECTED),
+    Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER | _PARTY | _INSPECTED),
+    Role.GOVERNMENT_UNIT: frozenset(
+        {"orgs.view", "cases.view", "cases.handle", "meetings.view", "resolutions.report"}
+        | {"inspections.view", "inspections.answer"}
+    ),
     # The developer takes part in forums and receives the evaluation reports (seed 七.4); on the
     # platform its staff see their own organisation until those pieces exist.
     Role.DEVELOPER: frozenset({"orgs.view"}),
