@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "gongzhi.api",
     "gongzhi.surveys",
     "gongzhi.inspections",
+    "gongzhi.evaluations",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

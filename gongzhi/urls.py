@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("gongzhi.api.urls")),
     path("inspections/", include("gongzhi.inspections.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
+    path("evaluations/", include("gongzhi.evaluations.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -50,6 +50,10 @@ PERMISSION_DESCRIPTIONS = {
     "inspections.inspect": "plan and carry out inspections, order rectifications and re-check them",
     "inspections.answer": "answer rectification orders addressed to one's organisation, with evidence",
     "inspections.settings": "edit inspection checklists and the town's inspection settings",
+    "evaluations.view": "see the quarterly inspection-evaluations, their reports and forums in scope",
+    "evaluations.manage": "open a quarter's inspection-evaluation and set when the parties' reports are due",
+    "evaluations.report": "write one's organisation's quarterly report",
+    "evaluations.forum": "record forums and the opinions heard there",
     "surveys.view": "see satisfaction surveys, their progress and results in scope",
     "surveys.conduct": "draw a survey's sample, substitute non-responding units, record answers door to door or by telephone",
     "surveys.manage": "build questionnaires and open and close the town's satisfaction surveys",
@@ -61,13 +65,17 @@ _NEIGHBORHOOD_LEAD = {"cases.route", "cases.callback", "visits.log"}
 _PARTY = {"meetings.view", "meetings.propose", "resolutions.report"}  # each of the four parties
 # The four parties answer rectification orders and read inspections and survey results about them;
 # none of them runs an inspection or a survey: whoever is measured by a number does not move it.
-_INSPECTED = {"inspections.view", "inspections.answer", "surveys.view"}
+_INSPECTED = {"inspections.view", "inspections.answer", "surveys.view", "evaluations.view", "evaluations.report"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(PERMISSION_DESCRIPTIONS),
-    Role.LEADERSHIP: frozenset(_STAFF_VIEW | {"audit.view", "meetings.view", "inspections.view", "surveys.view"}),
+    Role.LEADERSHIP: frozenset(
+        _STAFF_VIEW | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view"}
+    ),
     Role.INSPECTOR: frozenset(
-        _STAFF_VIEW | {"meetings.view", "inspections.view", "inspections.inspect", "surveys.view", "surveys.conduct"}
+        _STAFF_VIEW
+        | {"meetings.view", "inspections.view", "inspections.inspect", "surveys.view", "surveys.conduct"}
+        | {"evaluations.view", "evaluations.forum"}
     ),
     Role.PARTY_ORG: frozenset(
         _STAFF_VIEW
