@@ -1,0 +1,89 @@
+"""Reads over several models: the compounds a group covers, those not visited within the town's
+interval, and the office's report per group, compound and month (docs/metrics.md, "Inspections")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from gongzhi.orgs.models import Body, BodyCoverage
+from gongzhi.places.models import Compound
+
+from .models import InspectionSettings
+from .scoring import average_score
+from .workflow import OPEN_STATES
+
+
+def covered_compounds(group: Body):
+    rows = BodyCoverage.objects.filter(body=group)
+    neighborhoods = rows.filter(neighborhood__isnull=False).values("neighborhood_id")
+    compounds = rows.filter(compound__isnull=False).values("compound_id")
+    return Compound.objects.filter(Q(neighborhood_id__in=neighborhoods) | Q(pk__in=compounds)).order_by("code")
+
+
+def not_visited(groups, today: date) -> list[tuple[Body, Compound, date | None]]:
+    """(group, compound, last inspection date) for each compound a group covers that has had no
+    inspection within its town's `visit_interval_weeks`."""
+    out = []
+    for group in groups:
+        weeks = InspectionSettings.for_town(group.town_id).visit_interval_weeks
+        since = today - timedelta(weeks=weeks)
+        compounds = covered_compounds(group).annotate(last=Max("inspection_visits__inspection__submitted_at"))
+        for compound in compounds:
+            last = timezone.localtime(compound.last).date() if compound.last else None
+            if last is None or last <= since:
+                out.append((group, compound, last))
+    return out
+
+
+def month_bounds(month: date) -> tuple[datetime, datetime]:
+    start = month.replace(day=1)
+    end = (start + timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+    return datetime.combine(start, time.min, tz), datetime.combine(end, time.min, tz)
+
+
+@dataclass
+class ReportRow:
+    group: Body
+    compound: Compound
+    inspections: int = 0
+    scores: list = field(default_factory=list)
+    open_orders: int = 0
+    overdue_orders: int = 0
+
+    @property
+    def average(self) -> Decimal | None:
+        return average_score(self.scores)
+
+
+def report(inspections, orders, month: date) -> list[ReportRow]:
+    """Per group and compound, in the month: the inspections submitted and their average score;
+    of the rectification orders issued in the month, those open and those overdue now.
+    `inspections` and `orders` are the user's scoped querysets."""
+    start, end = month_bounds(month)
+    rows: dict[tuple[int, int], ReportRow] = {}
+
+    def row(group, compound):
+        key = (group.pk, compound.pk)
+        if key not in rows:
+            rows[key] = ReportRow(group, compound)
+        return rows[key]
+
+    for inspection in inspections.filter(submitted_at__gte=start, submitted_at__lt=end).select_related(
+        "group", "compound"
+    ):
+        r = row(inspection.group, inspection.compound)
+        r.inspections += 1
+        r.scores.append(inspection.score)
+    for order in orders.filter(issued_at__gte=start, issued_at__lt=end, state__in=OPEN_STATES).select_related(
+        "group", "compound"
+    ):
+        r = row(order.group, order.compound)
+        r.open_orders += 1
+        r.overdue_orders += int(order.overdue)
+    return sorted(rows.values(), key=lambda r: (r.group.number, r.compound.code))

@@ -1,0 +1,130 @@
+"""The inspections' pages: the visit carried out through the page (once per key), the inspector
+outside their coverage, the order answered and re-checked, the office's report and its export,
+the home-page items."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from gongzhi.core import registry
+from gongzhi.core.scope import get_scope
+from gongzhi.inspections.models import Inspection, RectificationOrder
+from gongzhi.inspections.workflow import OrderState
+
+from .factories import item, photo, planned_visit, published_checklist, scenario
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_visit(client, visit, key, **extra):
+    checklist = visit.checklist
+    data = {
+        "submission_key": key,
+        f"r-{item(checklist, '楼道无堆物').uid}": "fail",
+        f"p-{item(checklist, '楼道无堆物').uid}": photo(),
+        f"r-{item(checklist, '垃圾分类规范').uid}": "4",
+        f"r-{item(checklist, '业委会公示收支').uid}": "pass",
+        "f-0-text": "2号楼楼道堆放纸箱",
+        "f-0-location": "2号楼1单元",
+        "f-0-item": item(checklist, "楼道无堆物").uid,
+        "f-0-photos": photo("finding.jpg"),
+        **extra,
+    }
+    return client.post(reverse("inspections:visit_submit", args=[visit.uid]), data)
+
+
+def test_the_inspector_carries_out_a_visit_once_per_key(world, client_for):
+    visit = planned_visit(world)
+    client = client_for("inspector")
+    page = client.get(reverse("inspections:visit", args=[visit.uid]))
+    assert page.status_code == 200 and b"inspection-draft.js" in page.content
+    first = _post_visit(client, visit, "phone-key-abcdef01")
+    assert first.status_code == 302
+    again = _post_visit(client, visit, "phone-key-abcdef01")  # the phone sends it again
+    assert again.status_code == 302 and again.url == first.url
+    inspection = Inspection.objects.get()
+    assert str(inspection.score) == "56.7"  # (0 + 3×4/5 + 1) / 6 = 3.4 / 6
+    order = RectificationOrder.objects.get()
+    assert order.responsible == world.orgs["pc"] and order.finding.location == "2号楼1单元"
+
+
+def test_a_bad_photo_shows_the_reason_and_saves_nothing(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    visit = planned_visit(world)
+    client = client_for("inspector")
+    bad = SimpleUploadedFile("scan.jpg", b"%PDF-1.4 not a picture", content_type="image/jpeg")
+    response = _post_visit(client, visit, "phone-key-abcdef02", **{"f-0-photos": bad})
+    assert response.status_code == 400
+    assert "scan.jpg" in response.content.decode()
+    assert not Inspection.objects.exists()
+
+
+def test_an_inspector_outside_their_coverage_gets_404(world, client_for):
+    checklist = published_checklist(world)
+    foreign = planned_visit(world, checklist, group="g3", compound=world.c2, actor="office")
+    client = client_for("inspector")
+    assert client.get(reverse("inspections:visit", args=[foreign.uid])).status_code == 404
+    assert _post_visit(client, foreign, "phone-key-abcdef03").status_code == 404
+    assert not Inspection.objects.exists()
+
+
+def test_the_company_answers_and_the_group_closes(world, client_for):
+    s = scenario(world)
+    company = client_for("property_manager")
+    url = reverse("inspections:order", args=[s.order.uid])
+    assert "申江物业" in company.get(url).content.decode()
+    answered = company.post(
+        reverse("inspections:order_answer", args=[s.order.uid]),
+        {"text": "已清理楼道", "photos": photo("after.jpg"), "version": s.order.version},
+    )
+    assert answered.status_code == 302
+    s.order.refresh_from_db()
+    group = client_for("inspector")
+    closed = group.post(reverse("inspections:order_close", args=[s.order.uid]), {"version": s.order.version})
+    assert closed.status_code == 302
+    s.order.refresh_from_db()
+    assert s.order.state == OrderState.CLOSED
+
+
+def test_the_report_per_group_compound_and_month_and_its_export(world, client_for):
+    s = scenario(world)
+    RectificationOrder.objects.filter(pk=s.order.pk).update(overdue=True)
+    office = client_for("office")
+    month = timezone.localdate().strftime("%Y-%m")
+    page = office.get(reverse("inspections:report"), {"month": month})
+    text = page.content.decode()
+    assert "第一检查组" in text and "世博家园" in text and "100.0" not in text
+    export = office.get(reverse("inspections:report_export"), {"month": month})
+    sheet = load_workbook(io.BytesIO(export.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("月份", "检查组", "小区", "检查次数")
+    assert rows[1][1:] == ("第一检查组", "世博家园", 1, float(s.inspection.score), 1, 1)
+
+
+def _attention(world, persona):
+    user = world.users[persona]
+    items = []
+    for entry in registry.attention_providers():
+        items.extend(entry.provider(user, get_scope(user), timezone.localdate()))
+    return [i.text for i in items]
+
+
+def test_home_items_not_visited_and_overdue(world, settings):
+    settings.LANGUAGE_CODE = "en"
+    s = scenario(world)
+    # g3's 新城二村 was never inspected; 世博家园 was today.
+    assert not any("not inspected" in t for t in _attention(world, "inspector"))  # g1 covers only 世博家园
+    assert "1 compound not inspected within the town's interval" in _attention(world, "office")  # g3's 新城二村
+    RectificationOrder.objects.filter(pk=s.order.pk).update(overdue=True, due_on=timezone.localdate() - timedelta(1))
+    assert any("1 rectification order overdue" in t for t in _attention(world, "property_manager"))
+    assert any("1 rectification order overdue" in t for t in _attention(world, "inspector"))
+    assert not any("overdue" in t for t in _attention(world, "oc_member") if "rectification" in t)
+
+
+def test_the_sweep_is_registered():
+    assert "inspections.overdue" in {s.name for s in registry.sweeps()}
