@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gongzhi.surveys",
     "gongzhi.inspections",
     "gongzhi.evaluations",
+    "gongzhi.credit",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

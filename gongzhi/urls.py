@@ -22,6 +22,7 @@ urlpatterns = [
     path("inspections/", include("gongzhi.inspections.urls")),
     path("surveys/", include("gongzhi.surveys.urls")),
     path("evaluations/", include("gongzhi.evaluations.urls")),
+    path("credit/", include("gongzhi.credit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

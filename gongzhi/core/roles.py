@@ -57,6 +57,9 @@ PERMISSION_DESCRIPTIONS = {
     "surveys.view": "see satisfaction surveys, their progress and results in scope",
     "surveys.conduct": "draw a survey's sample, substitute non-responding units, record answers door to door or by telephone",
     "surveys.manage": "build questionnaires and open and close the town's satisfaction surveys",
+    "credit.view": "see the credit files of property companies and compound managers in scope",
+    "credit.manage": "record credit entries by hand, decide objections, check corrections, set the town's credit mode",
+    "credit.object": "object to one's own organisation's credit records and ask for their correction",
 }
 
 _STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
@@ -66,16 +69,20 @@ _PARTY = {"meetings.view", "meetings.propose", "resolutions.report"}  # each of 
 # The four parties answer rectification orders and read inspections and survey results about them;
 # none of them runs an inspection or a survey: whoever is measured by a number does not move it.
 _INSPECTED = {"inspections.view", "inspections.answer", "surveys.view", "evaluations.view", "evaluations.report"}
+# Everyone who works with a compound reads the credit of the property companies serving it.
+_CREDIT_READER = {"credit.view"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE: frozenset(PERMISSION_DESCRIPTIONS),
     Role.LEADERSHIP: frozenset(
-        _STAFF_VIEW | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view"}
+        _STAFF_VIEW
+        | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view", "credit.view"}
     ),
     Role.INSPECTOR: frozenset(
         _STAFF_VIEW
         | {"meetings.view", "inspections.view", "inspections.inspect", "surveys.view", "surveys.conduct"}
         | {"evaluations.view", "evaluations.forum"}
+        | _CREDIT_READER
     ),
     Role.PARTY_ORG: frozenset(
         _STAFF_VIEW
@@ -84,6 +91,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _PARTY
         | _INSPECTED
         | {"people.contact", "residents.bind", "meetings.chair"}
+        | _CREDIT_READER
     ),
     Role.RESIDENTS_COMMITTEE: frozenset(
         _STAFF_VIEW
@@ -92,9 +100,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _PARTY
         | _INSPECTED
         | {"places.manage", "people.contact", "residents.bind"}
+        | _CREDIT_READER
     ),
-    Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW | _HANDLER | _PARTY | _INSPECTED),
-    Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER | _PARTY | _INSPECTED),
+    Role.OWNERS_COMMITTEE: frozenset(_STAFF_VIEW | _HANDLER | _PARTY | _INSPECTED | _CREDIT_READER),
+    # A property company reads its own credit file and its managers' (scoped in gongzhi.credit) and
+    # objects to its records; it never writes one.
+    Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER | _PARTY | _INSPECTED | {"credit.view", "credit.object"}),
     Role.GOVERNMENT_UNIT: frozenset(
         {"orgs.view", "cases.view", "cases.handle", "meetings.view", "resolutions.report"}
         | {"inspections.view", "inspections.answer"}

@@ -1,0 +1,1 @@
+"""What the credit files add to the platform (gongzhi.core.registry)."""

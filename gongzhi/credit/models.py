@@ -1,0 +1,1 @@
+"""Credit files: records, objections, the town's credit settings."""

@@ -1,0 +1,4 @@
+"""URLs of the credit files, mounted under /credit/."""
+
+app_name = "credit"
+urlpatterns: list = []
