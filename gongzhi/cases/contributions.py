@@ -57,6 +57,7 @@ registry.audit_labels(
             "confirm": lambda: _("Confirmed fixed"),
             "reopen": lambda: _("Reopened (not fixed)"),
             "close_unreachable": lambda: _("Closed: resident not reachable"),
+            "confirm_on_site": lambda: _("Confirmed fixed on site by an inspection group"),
             "reject": lambda: _("Not taken up (invalid)"),
             "merge": lambda: _("Merged into another case"),
             "withdraw": lambda: _("Withdrawn"),
@@ -74,6 +75,7 @@ registry.audit_labels(
         "routing_note": lambda: _("Routing note"),
         "from_resident": lambda: _("From the resident"),
         "rating": lambda: _("Rating"),
+        "inspection": lambda: _("Inspection"),
     },
     extra_choices={"rating": lambda: dict(Case.Rating.choices)},
 )

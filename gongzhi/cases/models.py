@@ -238,6 +238,7 @@ class Case(PublicIdModel):
     class FeedbackSource(models.TextChoices):
         RESIDENT = "resident", _("Resident")
         CALLBACK = "callback", _("Callback by the residents' committee")
+        INSPECTION = "inspection", _("Inspection group, on site")
 
     class NotCounted(models.TextChoices):
         """Why a resident's answer is recorded but left out of the rates (docs/metrics.md)."""

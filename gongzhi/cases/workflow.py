@@ -33,6 +33,8 @@ class Action(models.TextChoices):
     CONFIRM = "confirm", _("Confirm fixed")  # the resident (or the callback) says it is fixed
     REOPEN = "reopen", _("Reopen")  # the resident (or the callback) says it is not fixed: 重办
     CLOSE_UNREACHABLE = "close_unreachable", _("Close: resident not reachable")
+    # An inspection group saw on site that it is fixed (gongzhi.inspections calls it).
+    CONFIRM_ON_SITE = "confirm_on_site", _("Confirmed fixed on site by an inspection group")
     REJECT = "reject", _("Reject as invalid")
     MERGE = "merge", _("Merge into a duplicate")
     WITHDRAW = "withdraw", _("Withdraw")
@@ -57,6 +59,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     A.CONFIRM: ((S.RESOLVED,), S.CLOSED),
     A.REOPEN: ((S.RESOLVED,), S.IN_PROGRESS),
     A.CLOSE_UNREACHABLE: ((S.RESOLVED,), S.CLOSED),
+    A.CONFIRM_ON_SITE: ((S.RESOLVED,), S.CLOSED),
     A.REJECT: ((S.SUBMITTED, S.ACCEPTED), S.REJECTED),
     A.MERGE: ((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS), S.MERGED),
     A.WITHDRAW: ((S.SUBMITTED, S.ACCEPTED, S.IN_PROGRESS, S.EXPLAINED), S.WITHDRAWN),

@@ -250,6 +250,23 @@ class Inspection(PublicIdModel):
         return f"{self.compound} {self.submitted_at:%Y-%m-%d}"
 
 
+class CaseConfirmation(models.Model):
+    """A resident's case the group saw fixed on site during an inspection: the inspection's side of
+    `gongzhi.cases.services.confirm_fixed_on_site` (a 处置有效率 input, docs/metrics.md)."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="case_confirmations")
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="+", verbose_name=_("case"))
+    note = models.CharField(_("what was seen on site"), max_length=300)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["inspection_id", "confirmed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
 class ItemResult(models.Model):
     class Outcome(models.TextChoices):
         PASS = "pass", _("Pass")

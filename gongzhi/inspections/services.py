@@ -7,7 +7,8 @@ Plans: `plan_visit`, `cancel_visit`. Carrying out: `submit_inspection` (taken on
 `submission_key`; every photo is checked before anything is written). Rectification:
 `raise_order` (routed by the item's duty / organisation kind, or chosen among the organisations
 serving the compound), `answer_order`, `close_order`, `send_back_order`, and the sweep
-`flag_overdue_orders`. Settings: `save_settings`."""
+`flag_overdue_orders`. Cases seen fixed on site: `confirm_case_on_site` (within `CONFIRM_WINDOW_DAYS` of the inspection).
+Settings: `save_settings`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.cases.models import Case
+from gongzhi.cases.services import confirm_fixed_on_site
+from gongzhi.cases.workflow import State as CaseState
 from gongzhi.core import audit
 from gongzhi.core.scope import get_scope
 from gongzhi.core.uploads import MAX_PHOTOS, CleanPhoto, clean_photo
@@ -33,6 +37,7 @@ from gongzhi.orgs.pickers import serving
 
 from . import scoring
 from .models import (
+    CaseConfirmation,
     Checklist,
     ChecklistItem,
     ChecklistSection,
@@ -724,6 +729,58 @@ def send_back_order(*, actor, order: RectificationOrder, version: int | None, no
             after={"state": to, "note": current.recheck_note, "due_on": due.date},
         )
     return current
+
+
+# --- Cases seen fixed on site ------------------------------------------------------------------
+
+# Cases are confirmed while the group is there: on the day of the inspection or in the week after,
+# never later from the office (a confirmation says what the group saw).
+CONFIRM_WINDOW_DAYS = 7
+
+
+def cases_awaiting_confirmation(inspection: Inspection):
+    """The compound's cases marked resolved and waiting for the resident's answer — the ones an
+    inspection may confirm fixed on site."""
+    return (
+        Case.objects.filter(compound_id=inspection.compound_id, state=CaseState.RESOLVED)
+        .select_related("category", "handler", "building")
+        .order_by("resolved_at", "pk")
+    )
+
+
+def confirmation_window_open(inspection: Inspection, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return (today - timezone.localtime(inspection.submitted_at).date()).days <= CONFIRM_WINDOW_DAYS
+
+
+def confirm_case_on_site(*, actor, inspection: Inspection, case, note: str) -> CaseConfirmation:
+    """The group saw on site that a resolved case of the compound is fixed: the case closes confirmed
+    fixed (gongzhi.cases.services.confirm_fixed_on_site), recorded on this inspection."""
+    _require(may_inspect_for(actor, inspection.group))
+    if case.compound_id != inspection.compound_id:
+        raise ValidationError(_("The case is not about this compound."))
+    if not confirmation_window_open(inspection):
+        raise ValidationError(
+            _("Cases are confirmed on site during the inspection or within %(days)s days of it; this one is older.")
+            % {"days": CONFIRM_WINDOW_DAYS}
+        )
+    note = (note or "").strip()
+    with transaction.atomic():
+        closed = confirm_fixed_on_site(actor=actor, case=case, note=note, inspection=inspection.uid)
+        row = CaseConfirmation.objects.create(
+            inspection=inspection,
+            case=closed,
+            note=note[:300],
+            confirmed_by=actor,
+            confirmed_at=closed.closed_at,
+        )
+        audit.record(
+            actor,
+            "inspections.inspection.confirm_case",
+            inspection,
+            after={"case": closed.number, "note": row.note},
+        )
+    return row
 
 
 def flag_overdue_orders(today: date | None = None) -> int:

@@ -129,13 +129,59 @@ def visit_detail(request, uid):
     may_inspect = visit.state == Visit.State.PLANNED and services.may_inspect_for(request.user, visit.group)
     context = {"nav": "inspections", "visit": visit, "inspection": inspection, "may_inspect": may_inspect}
     if inspection is not None:
-        context["results"] = inspection.results.select_related("item__section").prefetch_related("photos")
-        context["findings"] = inspection.findings.select_related("rectification__responsible").prefetch_related(
-            "photos"
-        )
+        context.update(_done_context(request, inspection))
     if may_inspect:
         context.update(_carry_out_context(visit))
     return render(request, "inspections/visit.html", context)
+
+
+def _done_context(request, inspection: Inspection, confirm_error=None) -> dict:
+    """An inspection's page: its results and findings; the cases it confirmed fixed on site; while
+    the group may still confirm, the compound's resolved cases waiting for an answer."""
+    context = {
+        "results": inspection.results.select_related("item__section").prefetch_related("photos"),
+        "findings": inspection.findings.select_related("rectification__responsible").prefetch_related("photos"),
+        "confirmations": inspection.case_confirmations.select_related("case__category"),
+        "confirm_error": confirm_error,
+    }
+    if services.may_inspect_for(request.user, inspection.group):
+        if services.confirmation_window_open(inspection):
+            context["awaiting_cases"] = services.cases_awaiting_confirmation(inspection)
+        else:
+            context["confirm_closed"] = True
+    return context
+
+
+@require_POST
+@requires("inspections.inspect")
+def confirm_case(request, uid):
+    """The group saw a resolved case fixed on site (处置有效率's inspection input)."""
+    visit = _visit(request, uid)
+    inspection = get_object_or_404(Inspection, visit=visit)
+    if not services.may_inspect_for(request.user, inspection.group):
+        raise Http404
+    uid = request.POST.get("case", "")
+    try:
+        # Only the compound's cases waiting for an answer: another case, or one answered meanwhile,
+        # gets the same words (nothing says whether it exists).
+        case = services.cases_awaiting_confirmation(inspection).filter(uid=uid).first()
+        if case is None:
+            raise ValidationError(_("This case is not waiting for confirmation (it may have been answered meanwhile)."))
+        services.confirm_case_on_site(
+            actor=request.user, inspection=inspection, case=case, note=request.POST.get("note", "")
+        )
+    except ValidationError as error:
+        context = {"nav": "inspections", "visit": visit, "inspection": inspection, "may_inspect": False}
+        context.update(
+            _done_context(
+                request,
+                inspection,
+                {"case": uid, "note": request.POST.get("note", ""), "messages": error.messages},
+            )
+        )
+        return render(request, "inspections/visit.html", context, status=400)
+    messages.success(request, _("Case %(number)s is confirmed fixed on site and closed.") % {"number": case.number})
+    return redirect("inspections:visit", uid=visit.uid)
 
 
 def _carry_out_context(visit: Visit, errors=None) -> dict:

@@ -40,7 +40,12 @@ EXPECTED = {
     },
     S.EXPLAINED: {A.EXTEND: S.EXPLAINED, A.ESCALATE: S.ESCALATED, A.RESOLVE: S.RESOLVED, A.WITHDRAW: S.WITHDRAWN},
     S.ESCALATED: {A.RESOLVE: S.RESOLVED, A.DECIDE: S.IN_PROGRESS, A.RETURN: S.IN_PROGRESS},
-    S.RESOLVED: {A.CONFIRM: S.CLOSED, A.REOPEN: S.IN_PROGRESS, A.CLOSE_UNREACHABLE: S.CLOSED},
+    S.RESOLVED: {
+        A.CONFIRM: S.CLOSED,
+        A.REOPEN: S.IN_PROGRESS,
+        A.CLOSE_UNREACHABLE: S.CLOSED,
+        A.CONFIRM_ON_SITE: S.CLOSED,
+    },
     S.CLOSED: {},
     S.REJECTED: {},
     S.MERGED: {},
@@ -126,6 +131,9 @@ def attempt(action, case, world):
             actor=office, case=case, into=world.other_case, reason="重复", expected_version=v
         ),
         Action.WITHDRAW: lambda: services.withdraw_case(actor=resident, case=case, expected_version=v),
+        Action.CONFIRM_ON_SITE: lambda: services.confirm_fixed_on_site(
+            actor=world.users["inspector"], case=case, note="现场查看已修复"
+        ),
     }
     return calls[action]()
 

@@ -216,6 +216,8 @@ def _step_text(verb: str, org: str, after: dict, case: Case) -> str:
         return _("Not fixed yet, says the resident: reopened and handled again")
     if verb == Action.CLOSE_UNREACHABLE:
         return _("Closed: the residents' committee could not reach the resident")
+    if verb == Action.CONFIRM_ON_SITE:
+        return _("Confirmed fixed on site by the town's inspection group")
     if verb == Action.MERGE:
         other = case.merged_into.number if case.merged_into_id else ""
         return _("Handled together with case %(number)s") % {"number": other}
