@@ -4,7 +4,8 @@ evaluation, reports due ten working days later; every party with a login reports
 the property company serving the last neighborhood, whose report is overdue (the quarter is still
 open, so the office's home page and the neighborhood's page show it); in every neighborhood a forum
 is held (the inspection group records it where it covers the neighborhood, the office elsewhere)
-with participants of the seed's five categories and realistic opinions, some asking for action.
+with participants of the seed's five categories and realistic opinions, some asking for action;
+the group sends one about the property company as a rectification order, answered and closed.
 Deterministic; skipped when the town has an evaluation."""
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from django.utils import timezone
 
 from gongzhi.core import workdays
 from gongzhi.core.models import User
+from gongzhi.inspections.demo import photo
+from gongzhi.inspections.services import answer_order, close_order
 from gongzhi.orgs.models import Membership, Organization
+from gongzhi.orgs.pickers import serving
 
 from . import services
 from .models import NeighborhoodEvaluation, ParticipantCategory, QuarterlyEvaluation
@@ -127,9 +131,50 @@ def _forum(part, users, held_on: date) -> int:
             place=f"{part.neighborhood.name}居委会会议室",
             participants=[(name, category, None) for category, names in PARTICIPANTS for name in names],
         )
+    opinions = []
     with _clock(_at(held_on, 17)):
         for text, kind, asks in OPINIONS:
             org = concerned.get(kind)
             if org is not None:
-                services.add_opinion(actor=recorder, forum=forum, text=text, organization=org, asks_for_action=asks)
+                opinions.append(
+                    services.add_opinion(actor=recorder, forum=forum, text=text, organization=org, asks_for_action=asks)
+                )
+    if recorder is inspector:
+        _follow_up(recorder, [o for o in opinions if o.asks_for_action], held_on)
     return 1
+
+
+def _follow_up(inspector, opinions, held_on: date) -> None:
+    """The group sends the first opinion about the property company as a rectification order the
+    next working day, for a compound the company serves; the company answers within a week and the
+    group's re-check closes it (when those days have passed)."""
+    today = timezone.localdate()
+    for opinion in opinions:
+        if opinion.organization.kind != Organization.Kind.PROPERTY_COMPANY:
+            continue
+        compound = next(
+            (
+                c
+                for c in services.follow_up_compounds(inspector, opinion)
+                if serving(c.town_id, [c.pk]).filter(pk=opinion.organization_id).exists()
+            ),
+            None,
+        )
+        answerer = _member_user(opinion.organization)
+        if compound is None or answerer is None:
+            continue
+        sent = workdays.add_working_days(held_on, 1, opinion.town_id)
+        with _clock(_at(sent, 10)):
+            order = services.follow_up_opinion(
+                actor=inspector, opinion=opinion, compound=compound, expected_version=opinion.version
+            ).rectification
+        answered, checked = sent + timedelta(days=6), sent + timedelta(days=8)
+        if checked >= today:
+            return
+        with _clock(_at(answered, 15)):
+            order = answer_order(
+                actor=answerer, order=order, version=order.version, text="已更换车库灯具。", photos=[photo("after.jpg")]
+            )
+        with _clock(_at(checked, 10)):
+            close_order(actor=inspector, order=order, version=order.version, note="复查：车库照明正常。")
+        return

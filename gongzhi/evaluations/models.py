@@ -222,8 +222,8 @@ class ForumParticipant(models.Model):
 
 class ForumOpinion(PublicIdModel, VersionedModel):
     """An opinion heard at a forum, tagged to the organisation it concerns. One that asks for action
-    is "to follow up": the inspections app's rectification orders take it up (at integration a
-    link from the order to the opinion is added there; this app keeps no second workflow)."""
+    is "to follow up": it becomes a rectification order of the inspections app for the compound it is
+    about (`rectification`), answered and re-checked there — this app keeps no second workflow."""
 
     forum = models.ForeignKey(Forum, on_delete=models.PROTECT, related_name="opinions")
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
@@ -233,6 +233,18 @@ class ForumOpinion(PublicIdModel, VersionedModel):
     )
     asks_for_action = models.BooleanField(_("asks for action"), default=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Followed up like a finding (`services.follow_up_opinion`): the order for the compound it is about.
+    compound = models.ForeignKey(
+        "places.Compound", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("compound")
+    )
+    rectification = models.OneToOneField(
+        "inspections.RectificationOrder",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinion",
+        verbose_name=_("rectification order"),
+    )
 
     class Meta:
         ordering = ["forum_id", "pk"]

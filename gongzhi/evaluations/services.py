@@ -20,6 +20,7 @@ from gongzhi.core.records import create_record, update_record
 from gongzhi.core.scope import get_scope
 from gongzhi.core.uploads import clean_file
 from gongzhi.core.workflow import lock
+from gongzhi.inspections.services import groups_for, issue_order_from_forum
 from gongzhi.notifications.services import Message, notify_many, users_of
 from gongzhi.orgs.models import Membership, Organization
 from gongzhi.orgs.pickers import neighborhood_parties, serving
@@ -274,6 +275,8 @@ def update_opinion(
     part = opinion.forum.part
     _ensure_covers(actor, part)
     _check_organization(part, organization)
+    if opinion.rectification_id:
+        raise ValidationError(_("This opinion became a rectification order: it is kept as it was heard."))
     with transaction.atomic():
         evaluation = lock(part.evaluation, check_version=False)
         _refuse_unless_open(evaluation, EvaluationAction.OPINION)
@@ -283,6 +286,47 @@ def update_opinion(
             action="evaluations.forumopinion.update",
             changes={"text": text.strip(), "organization": organization, "asks_for_action": asks_for_action},
             expected_version=expected_version,
+        )
+
+
+def follow_up_compounds(actor, opinion: ForumOpinion):
+    """The compounds an opinion may be followed up in by this actor: those of the forum's
+    neighborhood that one of the actor's inspection groups covers (any, for the town's office)."""
+    compounds = Compound.objects.filter(neighborhood_id=opinion.forum.neighborhood_id).order_by("name")
+    return [c for c in compounds if groups_for(actor, c)]
+
+
+def follow_up_opinion(*, actor, opinion: ForumOpinion, compound: Compound, expected_version: int):
+    """An opinion asking for action becomes a rectification order (issue 12 item 6) from the actor's
+    inspection group to the organisation it concerns, for the compound it is about; the order is
+    answered, re-checked and swept in the inspections app. Once per opinion."""
+    if not opinion.asks_for_action:
+        raise ValidationError(_("Only an opinion that asks for action is followed up."))
+    if compound is None or compound.neighborhood_id != opinion.forum.neighborhood_id:
+        raise ValidationError({"compound": _("Choose a compound of %(nb)s.") % {"nb": opinion.forum.neighborhood}})
+    groups = groups_for(actor, compound)
+    if not groups:
+        raise ValidationError(
+            {"compound": _("No inspection group of yours covers %(compound)s.") % {"compound": compound}}
+        )
+    with transaction.atomic():
+        current = lock(opinion, expected_version=expected_version)
+        if current.rectification_id:
+            raise ValidationError(_("This opinion is already followed up by a rectification order."))
+        order = issue_order_from_forum(
+            actor=actor,
+            group=groups[0],
+            compound=compound,
+            responsible=current.organization,
+            subject=current.text,
+            source_url=current.forum.get_absolute_url(),
+        )
+        return update_record(
+            current,
+            actor=actor,
+            action="evaluations.forumopinion.follow_up",
+            changes={"compound": compound, "rectification": order},
+            expected_version=current.version,
         )
 
 

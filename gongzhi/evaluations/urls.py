@@ -19,4 +19,5 @@ urlpatterns = [
     path("forums/<uid:uid>/", views.forum_detail, name="forum"),
     path("forums/<uid:uid>/opinions/new/", views.opinion_new, name="opinion_new"),
     path("forums/<uid:uid>/opinions/<uid:opinion_uid>/edit/", views.opinion_edit, name="opinion_edit"),
+    path("forums/<uid:uid>/opinions/<uid:opinion_uid>/follow-up/", views.opinion_follow_up, name="opinion_follow_up"),
 ]

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -354,10 +355,23 @@ def forum_new(request, uid):
 
 @requires("evaluations.view")
 def forum_detail(request, uid):
-    forum = _forum(request, uid)
+    return _forum_page(request, _forum(request, uid))
+
+
+def _forum_page(request, forum: Forum, refused=None):
+    """The forum: participants by category, the opinions heard; for an opinion asking for action,
+    its rectification order, or — to an inspection group covering one of the neighborhood's
+    compounds — the form that sends it as one (`refused`: that form's error and choice, kept)."""
     participants = list(forum.participants.select_related("organization"))
     by_category = [(c.label, [p for p in participants if p.category == c.value]) for c in ParticipantCategory]
-    opinions = list(forum.opinions.select_related("organization").order_by("pk"))
+    opinions = list(forum.opinions.select_related("organization", "compound", "rectification__compound").order_by("pk"))
+    may_follow_up = get_scope(request.user).has("inspections.inspect")
+    for opinion in opinions:
+        opinion.follow_up_choices = (
+            services.follow_up_compounds(request.user, opinion)
+            if may_follow_up and opinion.asks_for_action and not opinion.rectification_id
+            else []
+        )
     return render(
         request,
         "evaluations/forum_detail.html",
@@ -369,8 +383,38 @@ def forum_detail(request, uid):
             "by_category": by_category,
             "opinions": opinions,
             "may_record": _may_record(request, forum.part),
+            "refused": refused,
         },
+        status=400 if refused else 200,
     )
+
+
+@require_POST
+@requires("inspections.inspect")
+def opinion_follow_up(request, uid, opinion_uid):
+    """Send an opinion that asks for action as a rectification order (services.follow_up_opinion)."""
+    forum = _forum(request, uid)
+    opinion = get_object_or_404(forum.opinions.select_related("organization", "forum"), uid=opinion_uid)
+    choices = {c.uid: c for c in services.follow_up_compounds(request.user, opinion)}
+    if not choices:
+        raise Http404
+    compound_uid = request.POST.get("compound", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        services.follow_up_opinion(
+            actor=request.user, opinion=opinion, compound=choices.get(compound_uid), expected_version=version
+        )
+    except ValidationError as error:
+        return _forum_page(
+            request, forum, {"opinion": opinion.uid, "compound": compound_uid, "messages": error.messages}
+        )
+    messages.success(
+        request, _("The opinion was sent as a rectification order to %(org)s.") % {"org": opinion.organization}
+    )
+    return redirect(forum)
 
 
 @requires("evaluations.forum")
@@ -410,6 +454,9 @@ def opinion_edit(request, uid, opinion_uid):
     if not _may_record(request, part):
         raise Http404
     opinion = get_object_or_404(forum.opinions.select_related("organization"), uid=opinion_uid)
+    if opinion.rectification_id:
+        messages.info(request, _("This opinion became a rectification order: it is kept as it was heard."))
+        return redirect(forum)
     form = OpinionForm(
         posted(request),
         organizations=services.opinion_organizations(part),

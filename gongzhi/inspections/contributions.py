@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from gongzhi.core import registry
 
 from . import attention
+from .models import RectificationOrder
 from .services import flag_overdue_orders
 
 registry.sweep(45, "inspections.overdue", flag_overdue_orders)  # after the resolutions (40)
@@ -27,7 +28,10 @@ registry.audit_labels(
             "create": lambda: _("Visit planned"),
             "cancel": lambda: _("Visit cancelled"),
         },
-        "inspections.inspection": {"submit": lambda: _("Inspection submitted")},
+        "inspections.inspection": {
+            "submit": lambda: _("Inspection submitted"),
+            "confirm_case": lambda: _("Case confirmed fixed on site"),
+        },
         "inspections.rectificationorder": {
             "create": lambda: _("Rectification ordered"),
             "answer": lambda: _("Rectification answered"),
@@ -47,5 +51,9 @@ registry.audit_labels(
         "from": lambda: _("From version"),
         "late": lambda: _("After the due date"),
         "members": lambda: _("Members"),
+        "origin": lambda: _("From"),
+        "source": lambda: _("Source"),
+        "case": lambda: _("Case"),
     },
+    extra_choices={"origin": lambda: dict(RectificationOrder.Origin.choices)},
 )

@@ -4,7 +4,7 @@ group visits every compound of its coverage 11, 7, 4 and 1 weeks ago (one compou
 items become findings with rectification orders to the organisation the item (or its duty) routes
 to; the older orders are answered and closed by the group's re-check (one sent back first), the
 recent ones are still open, and two are left unanswered past their due date — the overdue sweep
-flags them. Deterministic; skipped when the town has checklists."""
+flags them. In the last round each group sees one resolved case fixed on site. Deterministic; skipped when the town has checklists."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def _clock(moment):
 _JPEG: list[bytes] = []
 
 
-def _photo(name: str) -> SimpleUploadedFile:
+def photo(name: str) -> SimpleUploadedFile:
     if not _JPEG:
         out = io.BytesIO()
         Image.new("RGB", (160, 120), (150, 150, 140)).save(out, "JPEG", quality=70)
@@ -117,6 +117,7 @@ class _Story:
         self.today = timezone.localdate()
         self.inspections = 0
         self.orders: list[RectificationOrder] = []
+        self.confirmed: set[int] = set()  # groups that confirmed a case on site
 
     def checklist(self) -> Checklist:
         duty = (
@@ -193,7 +194,7 @@ class _Story:
             else:
                 results[item.uid] = ResultInput(
                     "fail" if failing else "pass",
-                    photos=[_photo(f"{item.pk}.jpg")] if item.photo_required else [],
+                    photos=[photo(f"{item.pk}.jpg")] if item.photo_required else [],
                 )
             if failing and item.kind != SCORE and results[item.uid].outcome == "fail":
                 findings.append(
@@ -214,10 +215,23 @@ class _Story:
                 findings=findings,
             )
         self.inspections += 1
+        if self.today - day <= timedelta(days=services.CONFIRM_WINDOW_DAYS) and group.pk not in self.confirmed:
+            self.confirm_a_case(inspection, inspector, day)
         for finding in inspection.findings.all():
             order = getattr(finding, "rectification", None)
             if order is not None:
                 self.orders.append(order)
+
+    def confirm_a_case(self, inspection, inspector, day):
+        """In the last round each group sees one resolved case of the compound fixed on site."""
+        case = services.cases_awaiting_confirmation(inspection).filter(resolved_at__lt=inspection.submitted_at).first()
+        if case is None:
+            return
+        with _clock(_at(day, 11)):
+            services.confirm_case_on_site(
+                actor=inspector, inspection=inspection, case=case, note="现场查看，问题已解决。"
+            )
+        self.confirmed.add(inspection.group_id)
 
     def follow_up(self):
         """Orders of the last ten days are still open (every other one answered, awaiting the
@@ -258,5 +272,5 @@ class _Story:
                 order=order,
                 version=order.version,
                 text="已按要求整改完毕。",
-                photos=[_photo("after.jpg")],
+                photos=[photo("after.jpg")],
             )

@@ -351,8 +351,19 @@ class RectificationOrder(PublicIdModel, VersionedModel):
     """整改: a finding sent to the organisation responsible, due in working days (the town's
     setting); answered with evidence, closed by the group's re-check or sent back."""
 
+    class Origin(models.TextChoices):
+        INSPECTION = "inspection", _("Inspection finding")
+        FORUM = "forum", _("Opinion heard at a forum")
+
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
-    finding = models.OneToOneField(Finding, on_delete=models.PROTECT, related_name="rectification")
+    origin = models.CharField(_("from"), max_length=10, choices=Origin.choices, default=Origin.INSPECTION)
+    # An inspection's order has its finding; a forum's order (gongzhi.evaluations) has none and links
+    # back to the opinion by `source_url`.
+    finding = models.OneToOneField(
+        Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="rectification"
+    )
+    subject = models.TextField(_("to rectify"), max_length=2000)
+    source_url = models.CharField(max_length=200, blank=True)
     group = models.ForeignKey("orgs.Body", on_delete=models.PROTECT, related_name="+")
     compound = models.ForeignKey("places.Compound", on_delete=models.PROTECT, related_name="+")
     responsible = models.ForeignKey(
@@ -381,11 +392,17 @@ class RectificationOrder(PublicIdModel, VersionedModel):
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["town", "state"], name="rectification_town_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(origin="inspection", finding__isnull=False) | Q(origin="forum", finding__isnull=True),
+                name="rectification_finding_iff_inspection",
+            )
+        ]
         verbose_name = _("rectification order")
         verbose_name_plural = _("rectification orders")
 
     def __str__(self) -> str:
-        return f"{self.compound} {self.finding}"
+        return f"{self.compound} {self.subject[:50]}"
 
 
 def photo_path(photo: Photo, filename: str) -> str:

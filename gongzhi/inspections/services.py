@@ -602,28 +602,74 @@ def _raise(actor, finding: Finding, responsible, case, visit: Visit) -> Rectific
         raise ValidationError({"case": _("The case is not about this compound.")})
     if RectificationOrder.objects.filter(finding=finding).exists():
         raise ValidationError(_("This finding already has a rectification order."))
-    today = timezone.localdate()
-    days = InspectionSettings.for_town(finding.town_id).rectification_days
-    due = deadline_after(today, days, town_id=finding.town_id)
-    order = RectificationOrder.objects.create(
+    return _issue(
+        actor,
+        RectificationOrder(
+            finding=finding, subject=finding.text, group_id=visit.group_id, compound_id=visit.compound_id, case=case
+        ),
         town_id=finding.town_id,
-        finding=finding,
-        group_id=visit.group_id,
-        compound_id=visit.compound_id,
         responsible=responsible,
-        issued_at=timezone.now(),
-        issued_by=actor,
-        due_on=due.date,
-        due_provisional=due.provisional,
-        case=case,
     )
+
+
+def _issue(actor, order: RectificationOrder, *, town_id: int, responsible: Organization) -> RectificationOrder:
+    """Save a new order, due in the town's rectification days from today, and audit it."""
+    days = InspectionSettings.for_town(town_id).rectification_days
+    due = deadline_after(timezone.localdate(), days, town_id=town_id)
+    order.town_id, order.responsible = town_id, responsible
+    order.issued_at, order.issued_by = timezone.now(), actor
+    order.due_on, order.due_provisional = due.date, due.provisional
+    order.save()
     audit.record(
         actor,
         "inspections.rectificationorder.create",
         order,
-        after={"responsible": responsible.pk, "due_on": due.date, "finding": finding.pk},
+        after={
+            "responsible": responsible.pk,
+            "due_on": due.date,
+            "origin": order.origin,
+            **({"finding": order.finding_id} if order.finding_id else {"source": order.source_url}),
+        },
     )
     return order
+
+
+def issue_order_from_forum(
+    *, actor, group: Body, compound, responsible: Organization, subject: str, source_url: str
+) -> RectificationOrder:
+    """An order for an opinion heard at a forum that asks for action (gongzhi.evaluations calls it,
+    in its transaction): from the recording group, to the organisation the opinion concerns, for a
+    compound of the group's coverage; answered, re-checked and swept like an inspection's order."""
+    _require(may_inspect_for(actor, group))
+    if not covers(group, compound):
+        raise ValidationError(
+            {"compound": _("%(compound)s is outside %(group)s's coverage.") % {"compound": compound, "group": group}}
+        )
+    if not serving(compound.town_id, [compound.pk]).filter(pk=responsible.pk).exists():
+        raise ValidationError(
+            {"compound": _("%(org)s does not serve %(compound)s.") % {"org": responsible, "compound": compound}}
+        )
+    subject = (subject or "").strip()
+    if not subject:
+        raise ValidationError(_("Say what is to be rectified."))
+    return _issue(
+        actor,
+        RectificationOrder(
+            origin=RectificationOrder.Origin.FORUM,
+            subject=subject[:2000],
+            source_url=source_url[:200],
+            group=group,
+            compound=compound,
+        ),
+        town_id=compound.town_id,
+        responsible=responsible,
+    )
+
+
+def groups_for(actor, compound) -> list[Body]:
+    """The inspection groups covering the compound that the actor may act for: their own groups, or
+    every covering group for the town's office."""
+    return [g for g in groups_covering([compound]).get(compound.pk, []) if may_inspect_for(actor, g)]
 
 
 def raise_order(*, actor, finding: Finding, responsible: Organization | None = None, case=None) -> RectificationOrder:

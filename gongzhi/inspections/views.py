@@ -296,7 +296,7 @@ def orders(request):
 def _order(request, uid, permission=None) -> RectificationOrder:
     return get_object_or_404(
         RectificationOrder.objects.for_user(request.user, permission).select_related(
-            "compound", "responsible", "group", "finding__inspection", "finding__item"
+            "compound", "responsible", "group", "finding__inspection__visit", "finding__item"
         ),
         uid=uid,
     )
@@ -315,7 +315,7 @@ def _order_page(request, order, forms=None, status=200):
         "may_recheck": may_recheck and order.state == OrderState.ANSWERED,
         "answer_form": forms.get("answer") or AnswerForm(initial={"version": order.version}),
         "recheck_form": forms.get("recheck") or RecheckForm(initial={"version": order.version}),
-        "finding_photos": order.finding.photos.all(),
+        "finding_photos": order.finding.photos.all() if order.finding_id else [],
         "evidence": order.photos.all(),
         **timeline_context(request, order),
     }

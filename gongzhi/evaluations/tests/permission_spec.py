@@ -89,4 +89,12 @@ def routes(world):
         Route("evaluations:opinion_new", args=(f,), method="POST", data={}, expect=ok(RECORD_N2, 400)),
         Route("evaluations:opinion_edit", args=(f, opinion.uid), expect=ok(RECORD_N2)),
         Route("evaluations:opinion_edit", args=(f, opinion.uid), method="POST", data={}, expect=ok(RECORD_N2, 400)),
+        # Sent as a rectification order by the group covering a compound of 世博 (no compound chosen: 400).
+        Route(
+            "evaluations:opinion_follow_up",
+            args=(f, opinion.uid),
+            method="POST",
+            data={},
+            expect=ok(RECORD_N2, 400),
+        ),
     ]
