@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "gongzhi.inspections",
     "gongzhi.evaluations",
     "gongzhi.credit",
+    "gongzhi.assessments",
+    "gongzhi.warning_letters",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("surveys/", include("gongzhi.surveys.urls")),
     path("evaluations/", include("gongzhi.evaluations.urls")),
     path("credit/", include("gongzhi.credit.urls")),
+    path("assessments/", include("gongzhi.assessments.urls")),
+    path("warnings/", include("gongzhi.warning_letters.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

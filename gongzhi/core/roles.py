@@ -60,15 +60,34 @@ PERMISSION_DESCRIPTIONS = {
     "credit.view": "see the credit files of property companies and compound managers in scope",
     "credit.manage": "record credit entries by hand, decide objections, check corrections, set the town's credit mode",
     "credit.object": "object to one's own organisation's credit records and ask for their correction",
+    "assessments.view": "see assessment schemes, cycles and results in scope (and always one's own organisation's)",
+    "assessments.manage": "edit assessment schemes, open and run cycles, decide objections, publish results",
+    "assessments.score": "score the manual indicators of assessments in scope, with a written reason",
+    "assessments.object": "see one's own organisation's draft assessment and object to it within the window",
+    "assessments.approve": "approve the annual assessments (the leadership group)",
+    "warnings.view": "see warning letters in scope (and always those addressed to one's organisation)",
+    "warnings.manage": "approve, send, verify and escalate warning letters; edit their templates and triggers",
+    "warnings.answer": "acknowledge and answer warning letters addressed to one's organisation, with evidence",
 }
 
 _STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
 _HANDLER = {"cases.handle", "cases.enter"}
 _NEIGHBORHOOD_LEAD = {"cases.route", "cases.callback", "visits.log"}
 _PARTY = {"meetings.view", "meetings.propose", "resolutions.report"}  # each of the four parties
-# The four parties answer rectification orders and read inspections and survey results about them;
-# none of them runs an inspection or a survey: whoever is measured by a number does not move it.
-_INSPECTED = {"inspections.view", "inspections.answer", "surveys.view", "evaluations.view", "evaluations.report"}
+# The four parties answer rectification orders and warning letters and read inspections and survey
+# results about them; none of them runs an inspection or a survey: whoever is measured by a number
+# does not move it.
+_INSPECTED = {
+    "inspections.view",
+    "inspections.answer",
+    "surveys.view",
+    "evaluations.view",
+    "evaluations.report",
+    "warnings.view",
+    "warnings.answer",
+    "assessments.view",
+    "assessments.object",
+}
 # Everyone who works with a compound reads the credit of the property companies serving it.
 _CREDIT_READER = {"credit.view"}
 
@@ -77,11 +96,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEADERSHIP: frozenset(
         _STAFF_VIEW
         | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view", "credit.view"}
+        | {"warnings.view", "assessments.view", "assessments.approve"}
     ),
     Role.INSPECTOR: frozenset(
         _STAFF_VIEW
         | {"meetings.view", "inspections.view", "inspections.inspect", "surveys.view", "surveys.conduct"}
-        | {"evaluations.view", "evaluations.forum"}
+        | {"evaluations.view", "evaluations.forum", "warnings.view", "assessments.view", "assessments.score"}
         | _CREDIT_READER
     ),
     Role.PARTY_ORG: frozenset(

@@ -24,7 +24,7 @@ PERSONAS = [
     Persona("secretary", "居民区党总支书记 (party secretary)", "新城"),
     Persona("rcworker", "居委会社工 (residents' committee)", "新城"),
     Persona("owners", "业委会主任 (owners' committee)", "新城一村"),
-    Persona("property", "小区经理 (property company)", "江南物业: 新城一村 …"),
+    Persona("property", "小区经理 (property company)", "佳园物业: 新城一村 …"),
     Persona("outsider", "梅陇镇办公室 (another town)", "梅陇镇"),
     Persona("admin", "平台管理员 (platform administrator)", "all towns"),
 ]

@@ -26,9 +26,13 @@ registry.audit_labels(
         "evaluations.quarterlyevaluation": {"open": lambda: _("Quarter opened"), "close": lambda: _("Quarter closed")},
         "evaluations.partyreport": {"submit": lambda: _("Report submitted")},
         "evaluations.forum": {"create": lambda: _("Forum recorded")},
-        "evaluations.forumopinion": {"create": lambda: _("Opinion recorded"), "update": lambda: _("Opinion edited")},
+        "evaluations.forumopinion": {
+            "create": lambda: _("Opinion recorded"),
+            "update": lambda: _("Opinion edited"),
+            "follow_up": lambda: _("Opinion followed up"),
+        },
     },
-    extra_fields={"reports_due": lambda: _("Reports due on")},
+    extra_fields={"reports_due": lambda: _("Reports due on"), "rectification": lambda: _("Rectification order")},
 )
 
 

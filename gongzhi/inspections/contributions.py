@@ -51,7 +51,7 @@ registry.audit_labels(
         "from": lambda: _("From version"),
         "late": lambda: _("After the due date"),
         "members": lambda: _("Members"),
-        "origin": lambda: _("From"),
+        "origin": lambda: _("Comes from"),
         "source": lambda: _("Source"),
         "case": lambda: _("Case"),
     },

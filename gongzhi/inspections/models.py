@@ -356,7 +356,7 @@ class RectificationOrder(PublicIdModel, VersionedModel):
         FORUM = "forum", _("Opinion heard at a forum")
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
-    origin = models.CharField(_("from"), max_length=10, choices=Origin.choices, default=Origin.INSPECTION)
+    origin = models.CharField(_("comes from"), max_length=10, choices=Origin.choices, default=Origin.INSPECTION)
     # An inspection's order has its finding; a forum's order (gongzhi.evaluations) has none and links
     # back to the opinion by `source_url`.
     finding = models.OneToOneField(

@@ -7,4 +7,5 @@ NOT_INCLUDED = {
     "inspections.visit.members": "Work record: the inspection group's members on a visit.",
     "inspections.inspection.inspector": "Work record: who submitted an inspection.",
     "inspections.rectificationorder.issued_by": "Work record: who issued a rectification order.",
+    "inspections.caseconfirmation.confirmed_by": "Work record: who confirmed a case fixed on site.",
 }

@@ -743,7 +743,7 @@ def close_order(*, actor, order: RectificationOrder, version: int | None, note: 
             "inspections.rectificationorder.close",
             current,
             before={"state": OrderState.ANSWERED},
-            after={"state": to, "note": current.recheck_note, "case": current.case_id},
+            after={"state": to, "note": current.recheck_note, **({"case": current.case_id} if current.case_id else {})},
         )
     return current
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("visits/<uid:uid>/", views.visit_detail, name="visit"),
     path("visits/<uid:uid>/submit/", views.visit_submit, name="visit_submit"),
     path("visits/<uid:uid>/confirm-case/", views.confirm_case, name="confirm_case"),
+    path("visits/<uid:uid>/cancel/", views.visit_cancel, name="visit_cancel"),
     path("photos/<uid:uid>/", views.photo, name="photo"),
     path("orders/", views.orders, name="orders"),
     path("orders/<uid:uid>/", views.order_detail, name="order"),

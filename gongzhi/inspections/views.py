@@ -154,6 +154,26 @@ def _done_context(request, inspection: Inspection, confirm_error=None) -> dict:
 
 @require_POST
 @requires("inspections.inspect")
+def visit_cancel(request, uid):
+    """A planned visit that will not take place (the button asks for confirmation first)."""
+    visit = _visit(request, uid)
+    if not services.may_inspect_for(request.user, visit.group):
+        raise Http404
+    version = _int_or_none(request.POST.get("version"))
+    try:
+        if version is None:
+            raise ValidationError(_("The page was out of date: look at the visit again and retry."))
+        services.cancel_visit(actor=request.user, visit=visit, version=version)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("inspections:visit", uid=visit.uid)
+    messages.success(request, _("Visit cancelled."))
+    return redirect("inspections:home")
+
+
+@require_POST
+@requires("inspections.inspect")
 def confirm_case(request, uid):
     """The group saw a resolved case fixed on site (处置有效率's inspection input)."""
     visit = _visit(request, uid)

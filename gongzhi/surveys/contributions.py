@@ -56,6 +56,7 @@ registry.audit_labels(
             "close": lambda: _("Survey closed"),
         },
         "surveys.response": {"create": lambda: _("Answer recorded")},
+        "surveys.surveysettings": {"update": lambda: _("Satisfaction definition changed")},
         "surveys.sampledunit": {
             "substitute": lambda: _("Household substituted"),
             "nonresponse": lambda: _("No answer recorded"),
@@ -81,8 +82,9 @@ registry.audit_labels(
 
 def evaluation_section(request, part):
     """The third part of a neighborhood's quarterly inspection-evaluation (gongzhi.evaluations):
-    the quarter's surveys of its compounds in the user's scope, with the strict satisfaction of
-    each question and its interval (docs/metrics.md)."""
+    the quarter's surveys of its compounds in the user's scope, with each question's satisfaction
+    under the town's definition (named) and its interval, the two other definitions below it
+    (docs/metrics.md)."""
     from .models import Survey
     from .results import survey_results
 
@@ -96,7 +98,7 @@ def evaluation_section(request, part):
     results = [survey_results(survey, with_previous=False) for survey in surveys]
     if not results:
         return None
-    return {"results": results, "quarter": quarter}
+    return {"results": results, "quarter": quarter, "definition_heading": results[0].definition_heading}
 
 
 registry.page_section(

@@ -1,6 +1,6 @@
 """The survey's Excel workbook, through the one safe spreadsheet writer: the results (every
-question under the three definitions with their 95 % intervals, from surveys.results), progress per
-building, and — for those who conduct or manage the survey — the responses (building, channel,
+question under the town's definition, named in the first row, with its 95 % interval and the
+previous quarter; the two other definitions on a sheet of their own), progress per building, and — for those who conduct or manage the survey — the responses (building, channel,
 answers, comment; never the unit number or the surveyor: answers stay unattributable)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from openpyxl.styles import Font
 from gongzhi.core.spreadsheets import append_row, xlsx_response
 
 from .models import Level, Response, Survey
-from .results import DEFINITIONS, partial_label, survey_results
+from .results import partial_label, survey_results
 
 BOLD = Font(bold=True)
 
@@ -27,17 +27,24 @@ def _sheet(book, title: str, headers: list[str]):
     return sheet
 
 
+def _figures(estimate, valid: int) -> list:
+    """(value, low, high) ×100, empty without a valid answer."""
+    return list(estimate.percent()) if valid else ["", "", ""]
+
+
 def survey_xlsx(survey: Survey, *, with_responses: bool):
     results = survey_results(survey)
     book = Workbook(write_only=True)
-    sheet = _sheet(book, _("Results"), [_("Question"), _("Valid answers"), _("Don't know")] + [
-        f"{label} {part}" for label in map(str, DEFINITIONS.values()) for part in ("%", _("low"), _("high"))
-    ])  # fmt: skip
+    sheet = book.create_sheet(_("Results"))
+    sheet.freeze_panes = "A3"
+    append_row(sheet, [results.definition_heading], BOLD)
+    label = results.definition_label
+    append_row(sheet, [_("Question"), _("Valid answers"), _("Don't know"), label, _("low"), _("high"),
+                       _("Previous quarter")], BOLD)  # fmt: skip
     for q in results.questions:
-        row = [q.label, q.valid, q.dont_know]
-        for key in DEFINITIONS:
-            row.extend(q.estimates[key].percent())
-        append_row(sheet, row)
+        previous = q.previous_headline
+        append_row(sheet, [q.label, q.valid, q.dont_know, *_figures(q.headline, q.valid),
+                           previous.percent()[0] if previous else ""])  # fmt: skip
     append_row(sheet, [])
     append_row(sheet, [_("Sample size"), results.target])
     append_row(sheet, [pgettext("survey", "Answered"), results.answered])
@@ -50,6 +57,15 @@ def survey_xlsx(survey: Survey, *, with_responses: bool):
         append_row(sheet, [_("Buildings answered in unequal proportions: design weights applied.")])
     if partial_label(results):
         append_row(sheet, [partial_label(results)])
+    others = _sheet(book, _("Other definitions"), [_("Question")] + [
+        header for _key, other in results.other_definitions
+        for header in (other, f"{other} {_('low')}", f"{other} {_('high')}", f"{other} {_('Previous quarter')}")
+    ])  # fmt: skip
+    for q in results.questions:
+        row = [q.label]
+        for _key, estimate, previous in q.others:
+            row.extend([*_figures(estimate, q.valid), previous.percent()[0] if previous else ""])
+        append_row(others, row)
     progress = _sheet(book, _("Progress"), [_("Building"), _("Frame units"), _("Sample"), pgettext("survey", "Answered"), _("To visit"),
                                             _("Refused"), _("Unreachable"), _("Replaced")])  # fmt: skip
     for p in results.progress:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.forms import StyledForm
 
-from .models import PARTIES, Questionnaire, Response, SampledUnit, Scale
+from .models import PARTIES, Definition, Questionnaire, Response, SampledUnit, Scale
 from .results import question_label
 
 
@@ -135,4 +135,17 @@ class VersionForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-__all__ = ["AnswerForm", "NonresponseForm", "QuestionnaireForm", "SurveyForm", "VersionForm"]
+class SettingsForm(StyledForm):
+    """The town's survey settings: which definition of satisfaction is the headline."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    definition = forms.ChoiceField(
+        label=_("Satisfaction definition"), choices=Definition.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["definition"].widget.attrs["class"] = "form-check-input"
+
+
+__all__ = ["AnswerForm", "NonresponseForm", "QuestionnaireForm", "SettingsForm", "SurveyForm", "VersionForm"]

@@ -58,6 +58,39 @@ def hash_link_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+class Definition(models.TextChoices):
+    """The three definitions of a question's satisfaction (docs/metrics.md, "Satisfaction surveys")."""
+
+    STRICT = "strict", _("Strict")
+    R12345 = "r12345", _("12345 style")
+    INDEX = "index", _("Satisfaction index")
+
+
+class SurveySettings(VersionedModel):
+    """The town's survey settings: which of the three definitions is the town's satisfaction, the
+    figure shown first everywhere (the other two stay beside it, smaller). Changing it changes no
+    stored number: every figure is computed from the answers when shown. The default is the 12345
+    style, the definition of the case callback's 群众满意率, with the same weight of 基本满意 (the
+    town's CaseSettings.basic_satisfied_weight)."""
+
+    town = models.OneToOneField("places.Town", on_delete=models.PROTECT, related_name="survey_settings")
+    definition = models.CharField(
+        _("satisfaction definition"), max_length=8, choices=Definition.choices, default=Definition.R12345
+    )
+
+    class Meta:
+        verbose_name = _("survey settings")
+        verbose_name_plural = _("survey settings")
+
+    def __str__(self) -> str:
+        return f"{self.town_id}"
+
+    @classmethod
+    def for_town(cls, town_id: int) -> SurveySettings:
+        """The town's settings, or the defaults (unsaved) when the office has not set any."""
+        return cls.objects.filter(town_id=town_id).first() or cls(town_id=town_id)
+
+
 class QuestionnaireQuerySet(ScopedQuerySet):
     view_permission = "surveys.view"
 
@@ -124,7 +157,7 @@ class SurveyQuerySet(ScopedQuerySet):
 class Survey(PublicIdModel, VersionedModel):
     class FrameSource(models.TextChoices):
         RESIDENCY = "residency", _("Units with a confirmed resident")
-        ALL_UNITS = "all_units", _("All units (no confirmed residents recorded)")
+        ALL_UNITS = "all_units", _("All units (too few confirmed residents recorded)")
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     compound = models.ForeignKey(

@@ -1,31 +1,29 @@
 """The survey's numbers, computed here and only here (definitions: docs/metrics.md, "Satisfaction
 surveys"): progress and the response rate, and for each question the satisfaction under the three
 definitions (strict top-2, 12345-style, 0–100 index), each with its 95 % Wilson interval on the
-design-weighted estimate. Pages, exports and the PDF call `survey_results`."""
+design-weighted estimate. The town's chosen definition (SurveySettings.definition) is the headline;
+the 12345 style weighs 基本满意 by the town's CaseSettings.basic_satisfied_weight, the same w as the
+case callback's 群众满意率. Pages, exports and the PDF call `survey_results`; other apps call
+`satisfaction_with` for one party's figure."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import sampling
-from .models import Level, Response, SampledUnit, Scale, Survey
+from .models import PARTIES, Definition, Level, Response, SampledUnit, Scale, Survey, SurveySettings
+from .workflow import SurveyState
 
-DEFINITIONS = {
-    "strict": gettext_lazy("Strict (very satisfied + satisfied) ÷ valid"),
-    "r12345": gettext_lazy("12345 style (satisfied + 0.9 × basically satisfied) ÷ valid"),
-    "index": gettext_lazy("Satisfaction index (0–100)"),
-}
-BASIC_WEIGHT = 0.9
+# The definitions in the order they are listed after the town's own.
+ORDER = (Definition.STRICT, Definition.R12345, Definition.INDEX)
 
-# The score of each level under each definition, in [0, 1] (the index is shown ×100).
-SCORES = {
-    "strict": {Level.VERY_SATISFIED: 1.0, Level.SATISFIED: 1.0},
-    "r12345": {Level.VERY_SATISFIED: 1.0, Level.SATISFIED: 1.0, Level.BASIC: BASIC_WEIGHT},
-}
+# The score of each level under the strict definition and the index, in [0, 1] (the index is shown
+# ×100); the 12345 style's score of 基本满意 is the town's weight w (`score`).
+STRICT = {Level.VERY_SATISFIED: 1.0, Level.SATISFIED: 1.0}
 INDEX = {
     Scale.FIVE: {
         Level.VERY_SATISFIED: 1.0, Level.SATISFIED: 0.75, Level.BASIC: 0.5,
@@ -35,10 +33,59 @@ INDEX = {
 }  # fmt: skip
 
 
-def score(definition: str, scale: int, level: str) -> float:
-    if definition == "index":
+def basic_weight_of(town_id: int) -> Decimal:
+    """w, the weight of 基本满意 in the 12345 style: the town's case setting, the one number the
+    callback's 群众满意率 and the meeting's 述职 rating use too (read through the cases app's
+    30-second per-process memo)."""
+    from gongzhi.cases.town_settings import settings_for
+
+    return settings_for(town_id).basic_satisfied_weight
+
+
+def definition_of(town_id: int) -> str:
+    """The town's definition of satisfaction (SurveySettings; the 12345 style by default)."""
+    return SurveySettings.for_town(town_id).definition
+
+
+def definition_label(definition: str, basic_weight: Decimal) -> str:
+    """The definition's name with its formula, the weight w written in."""
+    if definition == Definition.STRICT:
+        return _("Strict (very satisfied + satisfied) ÷ valid")
+    if definition == Definition.R12345:
+        return _("12345 style (satisfied + %(w)s × basically satisfied) ÷ valid") % {
+            "w": format(Decimal(basic_weight).normalize(), "f")
+        }
+    return _("Satisfaction index (0–100)")
+
+
+def definition_note(definition: str) -> str:
+    """One sentence on what the definition counts (the settings page, the results page)."""
+    if definition == Definition.STRICT:
+        return _(
+            "Only 'very satisfied' and 'satisfied' count; 'basically satisfied' counts as not satisfied. "
+            "The usual top-two measure of survey research."
+        )
+    if definition == Definition.R12345:
+        return _(
+            "'Basically satisfied' counts with the town's weight of 基本满意 (the same as in the residents' "
+            "callback satisfaction rate 群众满意率), the others as in the strict definition."
+        )
+    return _(
+        "The mean score of the answers from 100 (very satisfied) to 0 (very dissatisfied): every level "
+        "counts, so a shift between 'dissatisfied' and 'very dissatisfied' shows too."
+    )
+
+
+def score(definition: str, scale: int, level: str, basic_weight: Decimal) -> float:
+    """The score of one answer in [0, 1]: strict 1 for the top two levels; 12345 style the same,
+    and w for 基本满意; index 1 to 0 in equal steps of the scale."""
+    if definition == Definition.INDEX:
         return INDEX[Scale(scale)].get(level, 0.0)
-    return SCORES[definition].get(level, 0.0)
+    if definition == Definition.R12345 and level == Level.BASIC:
+        return float(basic_weight)
+    if definition not in (Definition.STRICT, Definition.R12345):
+        raise ValueError(definition)
+    return STRICT.get(level, 0.0)
 
 
 @dataclass(frozen=True)
@@ -60,7 +107,23 @@ class QuestionResult:
     dont_know: int
     counts: dict[str, int]
     estimates: dict[str, Estimate]
+    definition: str  # the town's: `headline` is estimates[definition]
     previous: dict[str, Estimate] | None = None
+
+    @property
+    def headline(self) -> Estimate:
+        return self.estimates[self.definition]
+
+    @property
+    def previous_headline(self) -> Estimate | None:
+        return self.previous[self.definition] if self.previous else None
+
+    @property
+    def others(self) -> list[tuple[str, Estimate, Estimate | None]]:
+        """The two other definitions: (definition, estimate, the previous quarter's or None)."""
+        return [
+            (d, self.estimates[d], self.previous[d] if self.previous else None) for d in ORDER if d != self.definition
+        ]
 
 
 @dataclass
@@ -86,8 +149,24 @@ class SurveyResults:
     completion: float | None  # answered ÷ sample size
     partial: bool  # closed early, or still open
     weighted: bool  # strata answered in unequal proportions: design weights applied
+    definition: str  # the town's definition (SurveySettings), the headline of every question
+    basic_weight: Decimal  # w of the 12345 style (CaseSettings.basic_satisfied_weight)
     questions: list[QuestionResult] = field(default_factory=list)
     progress: list[Progress] = field(default_factory=list)
+
+    @property
+    def definition_label(self) -> str:
+        return definition_label(self.definition, self.basic_weight)
+
+    @property
+    def definition_heading(self) -> str:
+        """The line that names the headline figures: "Satisfaction definition: …"."""
+        return _("Satisfaction definition: %(name)s") % {"name": self.definition_label}
+
+    @property
+    def other_definitions(self) -> list[tuple[str, str]]:
+        """The two other definitions, (key, label), in the order of ORDER."""
+        return [(d, definition_label(d, self.basic_weight)) for d in ORDER if d != self.definition]
 
 
 def question_label(question: dict) -> str:
@@ -98,7 +177,9 @@ def question_label(question: dict) -> str:
     return str(Organization.Kind(question["key"]).label)
 
 
-def estimate(levels_by_stratum: dict, frame_sizes: dict, definition: str, scale: int) -> Estimate:
+def estimate(
+    levels_by_stratum: dict, frame_sizes: dict, definition: str, scale: int, basic_weight: Decimal
+) -> Estimate:
     """The design-weighted satisfaction of one question: each valid answer of building h weighs
     N_h / n_h (households in its frame ÷ valid answers from it); Wilson on Kish's effective n."""
     scores, weights = [], []
@@ -108,7 +189,7 @@ def estimate(levels_by_stratum: dict, frame_sizes: dict, definition: str, scale:
             continue
         weight = frame_sizes[stratum] / len(valid)
         for level in valid:
-            scores.append(score(definition, scale, level))
+            scores.append(score(definition, scale, level, basic_weight))
             weights.append(weight)
     mean, low, high, n_eff = sampling.wilson_weighted(scores, weights)
     return Estimate(mean, low, high, n_eff)
@@ -134,7 +215,14 @@ def _progress(survey: Survey) -> list[Progress]:
     return result
 
 
-def survey_results(survey: Survey, *, with_previous: bool = True) -> SurveyResults:
+def survey_results(
+    survey: Survey, *, with_previous: bool = True, definition: str | None = None, basic_weight: Decimal | None = None
+) -> SurveyResults:
+    """Every number of the survey. `definition` and `basic_weight` default to the town's settings
+    (SurveySettings.definition, CaseSettings.basic_satisfied_weight); the previous quarter's
+    survey is computed under the same two, so the comparison is like for like."""
+    definition = definition or definition_of(survey.town_id)
+    basic_weight = basic_weight_of(survey.town_id) if basic_weight is None else Decimal(basic_weight)
     questionnaire = survey.questionnaire
     responses = list(Response.objects.filter(survey=survey).values_list("sampled__stratum_id", "answers"))
     frame_sizes = Counter(SampledUnit.objects.filter(survey=survey).values_list("stratum_id", flat=True))
@@ -157,12 +245,12 @@ def survey_results(survey: Survey, *, with_previous: bool = True) -> SurveyResul
                 by_stratum[stratum].append(answers[question["key"]])
         levels = [lv for values in by_stratum.values() for lv in values]
         counts = Counter(levels)
-        estimates = {d: estimate(by_stratum, frame_sizes, d, questionnaire.scale) for d in DEFINITIONS}
+        estimates = {d: estimate(by_stratum, frame_sizes, d, questionnaire.scale, basic_weight) for d in ORDER}
         questions.append(
             QuestionResult(
                 key=question["key"], label=question_label(question),
                 valid=len(levels) - counts[Level.DONT_KNOW], dont_know=counts[Level.DONT_KNOW],
-                counts={lv: counts[lv] for lv in questionnaire.levels}, estimates=estimates,
+                counts={lv: counts[lv] for lv in questionnaire.levels}, estimates=estimates, definition=definition,
             )
         )  # fmt: skip
     if with_previous:
@@ -170,7 +258,10 @@ def survey_results(survey: Survey, *, with_previous: bool = True) -> SurveyResul
 
         before = Survey.objects.filter(compound_id=survey.compound_id, quarter=previous_quarter(survey.quarter)).first()
         if before is not None:
-            earlier = {q.key: q.estimates for q in survey_results(before, with_previous=False).questions}
+            earlier_results = survey_results(
+                before, with_previous=False, definition=definition, basic_weight=basic_weight
+            )
+            earlier = {q.key: q.estimates for q in earlier_results.questions if q.valid}
             for q in questions:
                 q.previous = earlier.get(q.key)
     return SurveyResults(
@@ -178,7 +269,7 @@ def survey_results(survey: Survey, *, with_previous: bool = True) -> SurveyResul
         response_rate=answered / approached if approached else None,
         completion=answered / survey.target if survey.target else None,
         partial=survey.closed_early or survey.state != "closed", weighted=weighted,
-        questions=questions, progress=_progress(survey),
+        definition=definition, basic_weight=basic_weight, questions=questions, progress=_progress(survey),
     )  # fmt: skip
 
 
@@ -188,3 +279,54 @@ def partial_label(results: SurveyResults) -> str:
     if results.survey.state != "closed":
         return _("Provisional results: the survey is still open.")
     return ""
+
+
+@dataclass(frozen=True)
+class PartySatisfaction:
+    """One party's satisfaction from one closed survey, under the town's definition."""
+
+    survey: Survey
+    party_kind: str
+    definition: str  # the town's (SurveySettings.definition) when computed
+    label: str  # the definition's name with its formula ("12345 style (satisfied + 0.9 × …) ÷ valid")
+    valid: int  # n: the valid answers about the party (answers other than "don't know")
+    estimate: Estimate  # in [0, 1] (the index is read ×100): value, 95 % Wilson interval, Kish's n_eff
+    partial: bool  # the survey was closed early, before every sampled household was visited
+
+    def percent(self) -> tuple[float, float, float]:
+        """(value, low, high) ×100, one decimal: a percentage, or the index on its 0–100 scale."""
+        return self.estimate.percent()
+
+
+def satisfaction_with(party_kind: str, compound_id: int, quarter: str) -> PartySatisfaction | None:
+    """The residents' satisfaction with one of a compound's four parties in a quarter, as an
+    indicator for other apps (the assessments): the estimate under the town's definition from the
+    compound's closed survey of that quarter, with n and the 95 % interval.
+
+    `party_kind` is a question key of the questionnaires: an Organization.Kind of the four parties
+    (party_org, residents_committee, owners_committee, property_company); `quarter` is "2026Q4".
+    A compound has at most one survey a quarter (a database constraint), so "the latest closed
+    survey" is that one once it is closed. None when there is no closed survey, when its
+    questionnaire does not ask about the party, or when no answer about the party is valid. An
+    open survey does not count (its figure still moves); one closed early does, marked `partial`.
+    The caller decides who may see the figure: this function does not scope by user."""
+    if party_kind not in PARTIES:
+        raise ValueError(f"not one of the four parties: {party_kind!r}")
+    if not (len(quarter) == 6 and quarter[:4].isdigit() and quarter[4] == "Q" and quarter[5] in "1234"):
+        raise ValueError(f"not a quarter like 2026Q4: {quarter!r}")
+    survey = (
+        Survey.objects.filter(compound_id=compound_id, quarter=quarter, state=SurveyState.CLOSED)
+        .select_related("questionnaire")
+        .order_by("-closed_at")
+        .first()
+    )
+    if survey is None or not any(q["key"] == party_kind for q in survey.questionnaire.questions):
+        return None
+    results = survey_results(survey, with_previous=False)
+    question = next(q for q in results.questions if q.key == party_kind)
+    if not question.valid:
+        return None
+    return PartySatisfaction(
+        survey=survey, party_kind=party_kind, definition=results.definition, label=results.definition_label,
+        valid=question.valid, estimate=question.headline, partial=survey.closed_early,
+    )  # fmt: skip

@@ -31,11 +31,13 @@ from . import sampling
 from .models import (
     PARTIES,
     AnswerLink,
+    Definition,
     Questionnaire,
     Response,
     SampledUnit,
     Scale,
     Survey,
+    SurveySettings,
     hash_link_token,
 )
 from .workflow import SURVEY_WORKFLOW, SurveyAction, SurveyState
@@ -92,6 +94,30 @@ def _require_conduct(actor, survey: Survey) -> None:
 def _require_manage(actor, town_id: int) -> None:
     if not may_manage(actor, town_id):
         raise PermissionDenied(_("Only the office manages the town's questionnaires and surveys."))
+
+
+# ---------------------------------------------------------------- the town's settings
+
+
+def save_settings(*, actor, town: Town, definition: str, expected_version: int) -> SurveySettings:
+    """Choose the town's definition of satisfaction, the headline of every survey figure from now
+    on (no stored number changes: the figures are computed when shown). Only the town's office;
+    a form opened on an older version of the settings is refused, not saved over."""
+    _require_manage(actor, town.pk)
+    if definition not in Definition.values:
+        raise ValidationError({"definition": _("Choose one of the three definitions.")})
+    with transaction.atomic():
+        row, _created = SurveySettings.objects.get_or_create(town=town)
+        current = lock(row, expected_version=expected_version)
+        before = {"definition": current.definition}
+        current.definition = definition
+        current.version += 1
+        current.save(update_fields=["definition", "version", "updated_at"])
+        audit.record(
+            actor, "surveys.surveysettings.update", current, before=before, after={"definition": definition},
+            town_id=town.pk,
+        )  # fmt: skip
+    return current
 
 
 # ---------------------------------------------------------------- questionnaires
@@ -248,13 +274,20 @@ def create_survey(
     return survey
 
 
+# The confirmed residents stand for the occupied homes only when they cover most of the compound:
+# a register that covers a fifth of it is the households that registered, not a frame.
+FRAME_MIN_COVERAGE = 0.8
+
+
 def frame_of(compound: Compound) -> tuple[str, dict]:
-    """The sampling frame: the compound's units with a confirmed resident, by building; all its units
-    when no confirmed residents are recorded (the page says so). {building: [unit, ...]}."""
+    """The sampling frame (docs/metrics.md): the compound's units with a confirmed resident, by
+    building, when they are at least FRAME_MIN_COVERAGE of its units; otherwise all its units (the
+    page says so; a vacant unit met on the doorstep is replaced and not counted as eligible).
+    {building: [unit, ...]}."""
     units = Unit.objects.filter(compound=compound).select_related("building")
     occupied = units.filter(residencies__status=Residency.Status.VERIFIED).distinct()
     source = Survey.FrameSource.RESIDENCY
-    if not occupied.exists():
+    if occupied.count() < FRAME_MIN_COVERAGE * units.count():
         occupied, source = units, Survey.FrameSource.ALL_UNITS
     frame: dict = defaultdict(list)
     for unit in occupied:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("questionnaires/new/", views.questionnaire_new, name="questionnaire_new"),
     path("questionnaires/<uid:uid>/", views.questionnaire, name="questionnaire"),
     path("questionnaires/<uid:uid>/publish/", views.questionnaire_publish, name="questionnaire_publish"),
+    path("settings/", views.settings_page, name="settings"),
     path("thanks/", views.thanks, name="thanks"),
     path("<uid:uid>/", views.survey_detail, name="detail"),
     path("<uid:uid>/draw/", views.draw, name="draw"),

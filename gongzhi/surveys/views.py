@@ -24,9 +24,9 @@ from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Compound
 
 from . import exports, services
-from .forms import AnswerForm, NonresponseForm, QuestionnaireForm, SurveyForm, VersionForm
-from .models import Questionnaire, Response, SampledUnit, Survey
-from .results import DEFINITIONS, partial_label, survey_results
+from .forms import AnswerForm, NonresponseForm, QuestionnaireForm, SettingsForm, SurveyForm, VersionForm
+from .models import Questionnaire, Response, SampledUnit, Survey, SurveySettings
+from .results import ORDER, basic_weight_of, definition_label, definition_note, partial_label, survey_results
 from .workflow import SurveyState
 
 BADGES = {
@@ -77,22 +77,29 @@ def questionnaire_list(request):
     return render(request, "surveys/questionnaire_list.html", {"nav": "surveys", "questionnaires": questionnaires})
 
 
-@requires("surveys.manage")
-def questionnaire_new(request):
+def _office_town(request):
+    """The town of the office the user works in; the platform administrator works in a town's
+    office account (404)."""
+    from gongzhi.places.models import Town
+
     area = get_scope(request.user).area("surveys.manage")
     town_ids = sorted(area.towns)
     if area.everything or len(town_ids) != 1:
-        raise Http404  # the platform administrator works in a town's office account
+        raise Http404
+    return Town.objects.get(pk=town_ids[0])
+
+
+@requires("surveys.manage")
+def questionnaire_new(request):
+    town = _office_town(request)
     form = QuestionnaireForm(posted(request))
     if request.method == "POST":
-        from gongzhi.places.models import Town
-
         response = attempt(
             request,
             form,
             lambda: services.create_questionnaire(
                 actor=request.user,
-                town=Town.objects.get(pk=town_ids[0]),
+                town=town,
                 name=form.cleaned_data["name"],
                 scale=form.cleaned_data["scale"],
                 parties=form.cleaned_data["parties"],
@@ -161,6 +168,47 @@ def questionnaire_publish(request, uid):
     return redirect(current)
 
 
+# ---------------------------------------------------------------- the town's settings
+
+
+@requires("surveys.manage")
+def settings_page(request):
+    """The town's definition of satisfaction: the headline of every survey figure, at once."""
+    town = _office_town(request)
+    current = SurveySettings.for_town(town.pk)
+    form = SettingsForm(posted(request), initial={"definition": current.definition, "version": current.version})
+    if request.method == "POST":
+        response = attempt(
+            request,
+            form,
+            lambda: services.save_settings(
+                actor=request.user,
+                town=town,
+                definition=form.cleaned_data["definition"],
+                expected_version=form.cleaned_data["version"],
+            ),
+            done=_("Satisfaction definition saved: every survey's figures show it first now."),
+            to=reverse("surveys:list"),
+        )
+        if response is not None:
+            return response
+    weight = basic_weight_of(town.pk)
+    options = [(key, definition_label(key, weight), definition_note(key)) for key in ORDER]
+    chosen = form["definition"].value()
+    return render(
+        request,
+        "surveys/settings.html",
+        {
+            "nav": "surveys",
+            "form": form,
+            "options": options,
+            "chosen": chosen,
+            "weight": format(weight.normalize(), "f"),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 # ---------------------------------------------------------------- surveys
 
 
@@ -176,10 +224,17 @@ def survey_list(request):
     for s in page:
         s.badge = BADGES.get(s.state)
     scope = get_scope(request.user)
+    may_manage = scope.has("surveys.manage")
+    area = scope.area("surveys.manage") if may_manage else None
     return render(
         request,
         "surveys/survey_list.html",
-        {"nav": "surveys", "page_obj": page, "may_manage": scope.has("surveys.manage")},
+        {
+            "nav": "surveys",
+            "page_obj": page,
+            "may_manage": may_manage,
+            "may_settings": may_manage and not area.everything and len(area.towns) == 1,
+        },
     )
 
 
@@ -375,9 +430,16 @@ def results(request, uid):
             "survey": survey,
             "results": data,
             "partial": partial_label(data),
-            "definitions": DEFINITIONS,
+            "definition_note": definition_note(data.definition),
+            "may_settings": services.may_manage(request.user, survey.town_id) and _is_office_of(request, survey),
         },
     )
+
+
+def _is_office_of(request, survey: Survey) -> bool:
+    """Whether the settings page (the user's one town) is this survey's town's."""
+    area = get_scope(request.user).area("surveys.manage")
+    return not area.everything and sorted(area.towns) == [survey.town_id]
 
 
 @requires("surveys.view")

@@ -27,6 +27,7 @@ def test_the_sweeps_run_in_their_order():
         "notices",
         "agenda_items",
         "evaluations.reminders",
+        "credit.rules",
         "retention.phone_codes",
         "retention.sessions",
         "retention.notifications",

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 choices=[("inspection", "Inspection finding"), ("forum", "Opinion heard at a forum")],
                 default="inspection",
                 max_length=10,
-                verbose_name="from",
+                verbose_name="comes from",
             ),
         ),
         migrations.AddField(

@@ -48,6 +48,8 @@ def routes(world):
         Route("inspections:visit", args=(s.foreign.uid,), expect=ok(SEE_C2)),  # the inspector: 404
         Route("inspections:visit_submit", args=(s.planned.uid,), method="POST", expect=ok(INSPECT_C3, 400)),
         Route("inspections:visit_submit", args=(s.foreign.uid,), method="POST", expect=ok(OFFICE, 400)),
+        Route("inspections:visit_cancel", args=(s.planned.uid,), method="POST", expect=ok(INSPECT_C3, 302)),
+        Route("inspections:visit_cancel", args=(s.foreign.uid,), method="POST", expect=ok(OFFICE, 302)),
         Route("inspections:confirm_case", args=(s.done_visit.uid,), method="POST", expect=ok(INSPECT_C3, 400)),
         Route("inspections:photo", args=(s.finding_photo.uid,), expect=ok(SEE_C3)),
         Route("inspections:photo", args=("abcdefghjkmn",), expect=ok(())),

@@ -1,7 +1,8 @@
 """A resident's case seen fixed on site by an inspection group (issue 12 item 4; DOMAIN-RULES: a case is
 confirmed resolved by the resident at follow-up, or by inspection): the case closes confirmed fixed with
 a valid follow-up and no rating — it counts in 处置有效率, never in 群众满意率 — and only the group
-covering the compound, on a resolved case of the inspected compound, within the week, may do it."""
+covering the compound, on a resolved case of the inspected compound, within the week, may do it. And a
+planned visit cancelled from its page."""
 
 from datetime import timedelta
 
@@ -130,3 +131,21 @@ def test_the_inspection_page_lists_the_cases_and_keeps_a_refused_note(world, ins
     seen = client_for("property_manager").get(url).content.decode()
     assert "Seen fixed on site" not in seen
     assert client_for("property_manager").post(confirm, {"case": case.uid, "note": "x"}).status_code == 404
+
+
+def test_a_planned_visit_is_cancelled_once_after_asking(world, client_for):
+    from gongzhi.inspections.models import Visit
+
+    visit = planned_visit(world)
+    inspector = client_for("inspector")
+    page = inspector.get(reverse("inspections:visit", args=[visit.uid])).content.decode()
+    assert 'data-testid="cancel-visit"' in page and "data-confirm=" in page
+    url = reverse("inspections:visit_cancel", args=[visit.uid])
+    assert client_for("property_manager").post(url, {"version": visit.version}).status_code == 404
+    assert inspector.post(url, {"version": visit.version}).status_code == 302
+    visit.refresh_from_db()
+    assert visit.state == Visit.State.CANCELLED
+    again = inspector.post(url, {"version": visit.version}, follow=True)
+    assert "Only a planned visit can be cancelled" in again.content.decode()
+    page = inspector.get(reverse("inspections:visit", args=[visit.uid])).content.decode()
+    assert 'data-testid="cancel-visit"' not in page

@@ -40,6 +40,8 @@ def routes(world):
         Route("surveys:new", method="POST", data={}, expect=ok((*MANAGE, "outsider"), 400)),
         Route("surveys:questionnaires", expect=ok((*MANAGE, "outsider"))),
         Route("surveys:questionnaire_new", expect=ok(("office", "outsider"))),  # the administrator has no one town
+        Route("surveys:settings", expect=ok(("office", "outsider"))),  # the office's own town; not the administrator
+        Route("surveys:settings", method="POST", data={}, expect=ok(("office", "outsider"), 400)),
         Route("surveys:questionnaire", args=(q,), expect=ok(MANAGE)),
         Route("surveys:questionnaire", args=(q,), method="POST", data={}, expect=ok(MANAGE, 400)),
         Route("surveys:questionnaire_publish", args=(q,), method="POST", expect=ok(MANAGE, 302)),

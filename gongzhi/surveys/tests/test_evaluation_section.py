@@ -24,6 +24,6 @@ def test_the_quarters_survey_shows_on_the_neighborhoods_evaluation(client, world
     client.force_login(world.users["office"])
     page = client.get(reverse("evaluations:neighborhood", args=[part_of(evaluation, world.n2).uid])).content.decode()
     assert 'data-testid="evaluation-survey"' in page and "2026Q4" in page
-    assert "5 of" in page and "100%" in page  # five households, all satisfied
+    assert "5 of" in page and "100.0%" in page  # five households, all satisfied
     other = client.get(reverse("evaluations:neighborhood", args=[part_of(evaluation, world.n1).uid])).content.decode()
     assert 'data-testid="evaluation-survey"' not in other and "No survey yet this quarter." in other

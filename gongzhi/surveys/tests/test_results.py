@@ -1,5 +1,7 @@
 """The survey's numbers (docs/metrics.md, "Satisfaction surveys") on hand-built answers."""
 
+from decimal import Decimal
+
 import pytest
 
 from gongzhi.surveys import sampling, services
@@ -104,9 +106,11 @@ def test_comparison_with_the_previous_quarter(world):
 
 
 def test_scores_of_each_level():
-    assert [score("strict", 5, lv) for lv in ("very_satisfied", "satisfied", "basic")] == [1, 1, 0]
-    assert [score("r12345", 3, lv) for lv in ("satisfied", "basic", "dissatisfied")] == [1, 0.9, 0]
-    assert [score("index", 3, lv) for lv in ("satisfied", "basic", "dissatisfied")] == [1, 0.5, 0]
+    w = Decimal("0.9")
+    assert [score("strict", 5, lv, w) for lv in ("very_satisfied", "satisfied", "basic")] == [1, 1, 0]
+    assert [score("r12345", 3, lv, w) for lv in ("satisfied", "basic", "dissatisfied")] == [1, 0.9, 0]
+    assert [score("r12345", 5, "basic", Decimal("0.6"))] == [0.6]  # the town's weight of 基本满意
+    assert [score("index", 3, lv, w) for lv in ("satisfied", "basic", "dissatisfied")] == [1, 0.5, 0]
 
 
 def test_closed_early_results_are_labelled_partial(answered):

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from gongzhi.core.models import AuditEntry
+from gongzhi.orgs.models import Residency
 from gongzhi.surveys import sampling, services
 from gongzhi.surveys.models import AnswerLink, Questionnaire, Response, SampledUnit, Survey
 from gongzhi.surveys.workflow import SURVEY_WORKFLOW, SurveyAction, SurveyState
@@ -66,13 +67,36 @@ def test_a_second_draw_gives_the_same_rows_and_the_same_seed_the_same_units(big)
 
 
 def test_the_frame_is_the_occupied_units_when_residents_are_recorded(world):
+    """Four of 新城一村's five units have a confirmed resident (80 %, FRAME_MIN_COVERAGE): they are the
+    frame, the fifth is not."""
     office = world.users["office"]
+    (building,) = fill(world.c1, {"2号楼": 3})
+    for unit in building.units.all():
+        Residency.objects.create(
+            town=world.town,
+            person=world.people["resident"],
+            unit=unit,
+            relation=Residency.Relation.OWNER,
+            status=Residency.Status.VERIFIED,
+            source=Residency.Source.STAFF,
+        )
     q = questionnaire(office, world.town)
     survey = services.create_survey(actor=office, compound=world.c1, quarter="2026Q4", questionnaire=q)
     survey = services.draw_sample(actor=office, survey=survey)
     assert survey.frame_source == Survey.FrameSource.RESIDENCY
-    assert survey.frame_size == 1 and survey.target == 1  # everyone in a very small frame
-    assert survey.units.get().unit == world.unit(world.c1)
+    assert survey.frame_size == 4 and survey.target == 4  # everyone in a very small frame
+    assert world.unit(world.c1) in {row.unit for row in survey.units.all()}
+
+
+def test_a_register_covering_few_units_is_not_the_frame(world):
+    """One confirmed resident among twelve units (under FRAME_MIN_COVERAGE): every unit is the frame."""
+    fill(world.c1, {"9号楼": 10})
+    office = world.users["office"]
+    q = questionnaire(office, world.town)
+    survey = services.create_survey(actor=office, compound=world.c1, quarter="2026Q4", questionnaire=q)
+    survey = services.draw_sample(actor=office, survey=survey)
+    assert survey.frame_source == Survey.FrameSource.ALL_UNITS
+    assert survey.frame_size == 12
 
 
 def test_every_survey_transition(big):

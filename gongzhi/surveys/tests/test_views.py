@@ -86,7 +86,7 @@ def test_the_sample_is_not_shown_to_the_measured(world, survey):
     assert client.get(reverse("surveys:unit", args=[survey.uid, row.uid])).status_code == 404
     assert client.get(reverse("surveys:links", args=[survey.uid])).status_code == 404
     workbook = load_workbook(io.BytesIO(client.get(reverse("surveys:export", args=[survey.uid])).content))
-    assert workbook.sheetnames == ["Results", "Progress"]  # no responses sheet
+    assert workbook.sheetnames == ["Results", "Other definitions", "Progress"]  # no responses sheet
 
 
 def test_results_page_and_export(world, survey):
@@ -100,10 +100,11 @@ def test_results_page_and_export(world, survey):
     assert page.status_code == 200 and b"Provisional results" in page.content
     export = client.get(reverse("surveys:export", args=[survey.uid]))
     workbook = load_workbook(io.BytesIO(export.content))
-    assert workbook.sheetnames == ["Results", "Progress", "Responses"]
+    assert workbook.sheetnames == ["Results", "Other definitions", "Progress", "Responses"]
     results = list(workbook["Results"].iter_rows(values_only=True))
-    assert results[1][:3] == ("Party organisation", 1, 0)
-    assert results[1][3] == 100.0  # strict %, one satisfied answer
+    assert results[0][0].startswith("Satisfaction definition: 12345 style")  # the default
+    assert results[2][:3] == ("Party organisation", 1, 0)
+    assert results[2][3] == 100.0  # 12345 style %, one satisfied answer
     links = client.get(reverse("surveys:links", args=[survey.uid]))
     assert links.content.count(b'data-testid="slip"') == _pending(survey).count()
 

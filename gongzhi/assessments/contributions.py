@@ -1,0 +1,1 @@
+"""What the assessments add to the platform (gongzhi.core.registry)."""

@@ -1,0 +1,1 @@
+"""Assessments: schemes, indicators, cycles, scores, objections."""

@@ -1,0 +1,4 @@
+"""URLs of the assessments, mounted under /assessments/."""
+
+app_name = "assessments"
+urlpatterns: list = []

@@ -1,0 +1,95 @@
+"""Reads over several models: the files in a user's scope with their standing (one query for the
+records of all of them), a file's records, and the public lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Q
+
+from gongzhi.orgs.models import Organization, Person, ServiceContract
+
+from .models import CreditRecord, CreditSettings, visible_companies, visible_managers
+from .scoring import Standing, standing
+
+
+@dataclass
+class File:
+    kind: str  # "company" or "manager"
+    subject: Organization | Person
+    company: Organization | None  # a manager's current company (the latest contract naming them)
+    standing: Standing
+    town_id: int
+
+    @property
+    def name(self) -> str:
+        return self.subject.name
+
+    @property
+    def uid(self) -> str:
+        return self.subject.uid
+
+
+def _settings(cache: dict, town_id: int) -> CreditSettings:
+    if town_id not in cache:
+        cache[town_id] = CreditSettings.for_town(town_id)
+    return cache[town_id]
+
+
+def files_for(user, on: date, *, kind: str = "") -> list[File]:
+    """Every file `user` reads, companies first, with its standing on `on`."""
+    companies = list(visible_companies(user).order_by("town_id", "name"))
+    managers = list(visible_managers(user).order_by("town_id", "name"))
+    records = CreditRecord.objects.filter(
+        Q(company__in=[c.pk for c in companies], manager__isnull=True) | Q(manager__in=[m.pk for m in managers])
+    ).only("kind", "points", "state", "valid_from", "valid_until", "corrected_on", "company_id", "manager_id")
+    by_company: dict[int, list] = {}
+    by_manager: dict[int, list] = {}
+    for r in records:
+        if r.manager_id:
+            by_manager.setdefault(r.manager_id, []).append(r)
+        else:
+            by_company.setdefault(r.company_id, []).append(r)
+    current = {}
+    for contract in (
+        ServiceContract.objects.filter(manager__in=[m.pk for m in managers]).select_related("company").order_by("start")
+    ):
+        current[contract.manager_id] = contract.company
+    cache: dict = {}
+    out = []
+    if kind in ("", "company"):
+        for c in companies:
+            s = standing(by_company.get(c.pk, []), _settings(cache, c.town_id), on)
+            out.append(File("company", c, c, s, c.town_id))
+    if kind in ("", "manager"):
+        for m in managers:
+            s = standing(by_manager.get(m.pk, []), _settings(cache, m.town_id), on)
+            out.append(File("manager", m, current.get(m.pk), s, m.town_id))
+    return out
+
+
+def company_standing(company: Organization, on: date) -> Standing:
+    return standing(CreditRecord.objects.of_company(company), CreditSettings.for_town(company.town_id), on)
+
+
+def manager_standing(person: Person, on: date) -> Standing:
+    return standing(CreditRecord.objects.of_manager(person), CreditSettings.for_town(person.town_id), on)
+
+
+def public_lists(town, on: date) -> tuple[list, list]:
+    """The town's red list (grade AAA in the grade mode, not blacklisted) and black list: property
+    companies only — compound managers are persons and are not named publicly."""
+    settings = CreditSettings.for_town(town.pk)
+    companies = list(Organization.objects.filter(town=town, kind=Organization.Kind.PROPERTY_COMPANY).order_by("name"))
+    records: dict[int, list] = {}
+    for r in CreditRecord.objects.filter(company__in=companies, manager__isnull=True):
+        records.setdefault(r.company_id, []).append(r)
+    red, black = [], []
+    for company in companies:
+        s = standing(records.get(company.pk, []), settings, on)
+        if s.blacklisted:
+            black.append((company, s))
+        elif settings.mode == "grade" and s.red_list and records.get(company.pk):
+            red.append((company, s))
+    return red, black

@@ -1,0 +1,1 @@
+"""What the warning letters add to the platform (gongzhi.core.registry)."""

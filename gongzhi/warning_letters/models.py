@@ -1,0 +1,1 @@
+"""Warning letters: templates, triggers' settings, letters and their steps."""
