@@ -6,12 +6,27 @@ from .scope import get_scope
 
 
 def _nav_items(permissions: frozenset[str]) -> list[dict]:
-    """The navigation bar's entries the apps registered, for a user holding these permissions."""
-    return [
-        {"url": reverse(item.url_name), "label": item.label, "active": item.active}
-        for item in registry.nav_items()
-        if item.visible(permissions)
-    ]
+    """The navigation bar's entries the apps registered, for a user holding these permissions: an
+    entry of a group goes into that group's menu, which stands where its first entry would; a group
+    with a single entry for this user shows that entry itself."""
+    groups = registry.nav_groups()
+    out: list[dict] = []
+    menus: dict[str, dict] = {}
+    for item in registry.nav_items():
+        if not item.visible(permissions):
+            continue
+        entry = {"url": reverse(item.url_name), "label": item.label, "active": item.active}
+        group = groups.get(item.group)
+        if group is None:
+            out.append(entry)
+            continue
+        if group.name not in menus:
+            menus[group.name] = {"label": group.label, "key": group.name, "children": [], "active": ()}
+            out.append(menus[group.name])
+        menu = menus[group.name]
+        menu["children"].append(entry)
+        menu["active"] += entry["active"]
+    return [e["children"][0] if "children" in e and len(e["children"]) == 1 else e for e in out]
 
 
 def platform(request):

@@ -14,6 +14,9 @@ registry.quick_link(
     visible=lambda request, scope: scope.has("calendar.manage"),
 )  # fmt: skip
 registry.nav_item(0, "core:home", label=_("Home"), active=("home",))
+# The inspection groups' and the office's supervision — inspections, surveys, the quarterly
+# evaluation, credit files, assessments, warning letters — share one menu.
+registry.nav_group(40, "supervision", label=_("Supervision"))
 registry.nav_item(60, "core:calendar", label=_("Working days"), active=("calendar",), permission="calendar.manage")
 registry.nav_item(80, "core:audit_log", label=_("Audit log"), active=("audit",), permission="audit.view")
 registry.audit_labels(

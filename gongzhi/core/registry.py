@@ -84,6 +84,15 @@ class NavItem(_Ordered):
     label: Any = ""
     active: tuple[str, ...] = ()  # the pages' `nav` keys under which the entry is highlighted
     visible: Callable[[frozenset[str]], bool] = field(default=lambda permissions: True, compare=False)
+    group: str = ""  # a nav_group's key: the entry shows in that group's menu
+
+
+@dataclass(frozen=True)
+class NavGroup(_Ordered):
+    """A menu of the navigation bar gathering entries; it takes the place of its first entry's order
+    among the others and shows only when the user sees at least one of its entries."""
+
+    label: Any = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +132,7 @@ _sweeps: dict[str, Sweep] = {}
 _purges: dict[str, Purge] = {}
 _sections: dict[str, PageSection] = {}
 _nav: dict[str, NavItem] = {}
+_nav_groups: dict[str, NavGroup] = {}
 LABELS = AuditLabels()
 
 
@@ -148,13 +158,25 @@ def quick_link(order: int, url_name: str, *, icon: str, label, visible: Callable
 
 
 def nav_item(
-    order: int, url_name: str, *, label, active: tuple[str, ...], permission: str = "", visible: Callable | None = None
+    order: int,
+    url_name: str,
+    *,
+    label,
+    active: tuple[str, ...],
+    permission: str = "",
+    visible: Callable | None = None,
+    group: str = "",
 ) -> None:
     """An entry of the navigation bar, shown to users holding `permission` (or for whom
-    `visible(permissions)` is true)."""
+    `visible(permissions)` is true); with `group`, inside that nav_group's menu."""
     if visible is None:
         visible = (lambda permissions: permission in permissions) if permission else (lambda permissions: True)
-    _nav[url_name] = NavItem(order, url_name, url_name, label, active, visible)
+    _nav[url_name] = NavItem(order, url_name, url_name, label, active, visible, group)
+
+
+def nav_group(order: int, key: str, *, label) -> None:
+    """A menu of the navigation bar for the entries registered with `group=key`."""
+    _nav_groups[key] = NavGroup(order, key, label)
 
 
 def page_section(page: str, order: int, name: str, *, template: str, context: Callable) -> None:
@@ -215,3 +237,7 @@ def page_sections(page: str) -> list[PageSection]:
 
 def nav_items() -> list[NavItem]:
     return _sorted(_nav)
+
+
+def nav_groups() -> dict[str, NavGroup]:
+    return dict(_nav_groups)

@@ -10,7 +10,14 @@ from . import attention, sweeps
 
 registry.sweep(65, "credit.rules", sweeps.run)  # after the inspections' overdue flags (45)
 registry.attention(65, attention.items_for)
-registry.nav_item(70, "credit:home", label=gettext_lazy("Credit files"), active=("credit",), permission="credit.view")
+registry.nav_item(
+    70,
+    "credit:home",
+    label=gettext_lazy("Credit files"),
+    active=("credit",),
+    permission="credit.view",
+    group="supervision",
+)
 registry.audit_labels(
     verbs_by_type={
         "credit.creditrecord": {

@@ -19,6 +19,7 @@ registry.nav_item(
     label=gettext_lazy("Quarterly evaluations"),
     active=("evaluations",),
     permission="evaluations.view",
+    group="supervision",
 )
 registry.sweep(60, "evaluations.reminders", services.sweep_reminders)
 registry.audit_labels(

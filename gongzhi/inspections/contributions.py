@@ -13,7 +13,12 @@ from .services import flag_overdue_orders
 registry.sweep(45, "inspections.overdue", flag_overdue_orders)  # after the resolutions (40)
 registry.attention(45, attention.items_for)
 registry.nav_item(
-    40, "inspections:home", label=gettext_lazy("Inspections"), active=("inspections",), permission="inspections.view"
+    40,
+    "inspections:home",
+    label=gettext_lazy("Inspections"),
+    active=("inspections",),
+    permission="inspections.view",
+    group="supervision",
 )
 registry.audit_labels(
     verbs_by_type={

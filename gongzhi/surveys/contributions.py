@@ -40,7 +40,14 @@ def below_target(user, scope, today):
 
 
 registry.attention(120, below_target)
-registry.nav_item(42, "surveys:list", label=gettext_lazy("Surveys"), active=("surveys",), permission="surveys.view")
+registry.nav_item(
+    42,
+    "surveys:list",
+    label=gettext_lazy("Surveys"),
+    active=("surveys",),
+    permission="surveys.view",
+    group="supervision",
+)
 registry.audit_labels(
     verbs_by_type={
         "surveys.questionnaire": {

@@ -69,7 +69,7 @@ def test_a_resident_sees_and_downloads_their_data(live_server, world, phone_page
 
     # The page is also in the account menu.
     page.locator(".navbar-toggler").click()
-    page.locator("#gz-nav .dropdown-toggle").first.click()
+    page.locator("[data-testid=user-menu]").click()
     assert page.locator("[data-testid=menu-my-data]").is_visible()
     screenshot(page, "my-data-2-menu")
     assert f"{base}/accounts/me/data/" in accessibility.checked  # axe-core found nothing to fix

@@ -73,3 +73,24 @@ def test_page_sections_render_in_order_and_skip_the_empty(monkeypatch, tmp_path,
 def test_every_app_labels_its_own_object_types():
     labelled = set(registry.LABELS.verbs_by_type)
     assert {"cases.case", "meetings.meeting", "meetings.resolution", "notices.notice"} <= labelled
+
+
+def test_nav_groups_gather_their_entries_where_the_first_one_stands():
+    """The supervision menu stands where its first entry would, holds the user's visible entries in
+    order, and a group with a single entry for the user shows that entry itself."""
+    from gongzhi.core.context_processors import _nav_items
+    from gongzhi.core.roles import ROLE_PERMISSIONS, Role
+
+    office = _nav_items(ROLE_PERMISSIONS[Role.OFFICE])
+    places = [e.get("url") or e.get("key") for e in office]
+    menu = next(e for e in office if e.get("key") == "supervision")
+    children = [c["url"] for c in menu["children"]]
+    assert children[:3] == [reverse("inspections:home"), reverse("surveys:list"), reverse("evaluations:list")]
+    assert reverse("credit:home") in children
+    assert "inspections" in menu["active"] and "credit" in menu["active"]
+    assert places.index("supervision") < places.index(reverse("core:calendar"))  # where 检查 (40) stood
+    assert not any(e.get("url") == reverse("inspections:home") for e in office)  # only in the menu
+    # The government unit's staff see inspections only: the entry itself, no menu of one.
+    unit = _nav_items(ROLE_PERMISSIONS[Role.GOVERNMENT_UNIT])
+    assert not any("children" in e for e in unit)
+    assert any(e["url"] == reverse("inspections:home") for e in unit)
