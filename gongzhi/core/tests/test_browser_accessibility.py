@@ -45,9 +45,9 @@ def test_a_page_with_violations_fails_the_test_at_its_next_step(desktop_page, ac
 
 
 def nav_links(page, base) -> list[str]:
-    hrefs = page.locator("#gz-nav a.nav-link[href^='/'], #gz-nav [data-nav-group] + .dropdown-menu a[href^='/']").evaluate_all(
-        "links => links.map(a => a.getAttribute('href'))"
-    )
+    hrefs = page.locator(
+        "#gz-nav a.nav-link[href^='/'], #gz-nav [data-nav-group] + .dropdown-menu a[href^='/']"
+    ).evaluate_all("links => links.map(a => a.getAttribute('href'))")
     return [f"{base}{href}" for href in dict.fromkeys(hrefs)]
 
 
