@@ -1,6 +1,6 @@
 """In Chromium, on a phone-size screen (390 px), in Chinese: an inspector carries out a visit —
 item results, a photo, a finding with where it is — reloads the page in the middle (the answers and
-the submission key come back from the phone's storage; photos are attached again), submits, and
+the submission key come back from the phone's storage, and so does the photo), submits, and
 sees the score; one inspection and one rectification order exist. No page scrolls sideways."""
 
 import io
@@ -57,10 +57,14 @@ def test_an_inspector_carries_out_a_visit_on_a_phone_with_a_reload(live_server, 
     assert page.locator("input[name=f-0-location]").input_value() == "2号楼1单元一楼"
     assert page.locator("[data-submission-key]").input_value() == key  # the same submission
     assert page.locator("[data-testid=draft-status]").is_visible()
+    # The photo came back from the phone's storage into its field.
+    page.wait_for_selector("#inspection-form[data-photos-restored='1']")
+    assert page.locator(f"input[name=p-{stairs.uid}]").evaluate("el => el.files.length") == 1
+    assert page.locator(f"input[name=p-{stairs.uid}]").evaluate("el => el.files[0].name") == "stairs.jpg"
+    assert "照片" in page.locator("[data-testid=draft-status]").inner_text()
     assert fits_the_phone(page)
     screenshot(page, "inspection-1-restored")
 
-    page.locator(f"input[name=p-{stairs.uid}]").set_input_files(picture)  # photos are attached again
     submit(page, page.locator("[data-testid=submit-inspection]"))
     assert page.locator("[data-testid=score]").inner_text() == "56.7"
     assert fits_the_phone(page)
@@ -69,6 +73,17 @@ def test_an_inspector_carries_out_a_visit_on_a_phone_with_a_reload(live_server, 
     assert inspection.submission_key == key
     assert RectificationOrder.objects.get().responsible == world.orgs["pc"]
     assert page.evaluate(f"window.localStorage.getItem('gongzhi:inspection-{visit.uid}')") is None
+    assert inspection.results.get(item=stairs).photos.count() == 1  # the restored photo was sent
+    kept = page.evaluate(
+        """() => new Promise(resolve => {
+            const open = indexedDB.open("gongzhi-drafts", 1);
+            open.onsuccess = () => {
+                const req = open.result.transaction("photos").objectStore("photos").count();
+                req.onsuccess = () => resolve(req.result);
+            };
+        })"""
+    )
+    assert kept == 0  # nothing of the draft is left on the phone
 
 
 def test_the_company_answers_on_a_phone_and_the_office_reads_the_report(

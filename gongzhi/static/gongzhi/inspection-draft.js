@@ -1,15 +1,59 @@
 // Gongzhi: an inspection carried out on a phone (gongzhi/inspections, visit.html). The answers are
 // kept in this browser (localStorage) as they are typed, with the submission key made here once per
 // visit: a reload or a lost signal loses nothing, and a form sent twice is taken once by the server.
-// Photos cannot be kept in localStorage: they are attached again after a reload (the page says so).
+// The photos chosen are kept too, in IndexedDB (localStorage holds text only), and put back into
+// their fields after a reload; where the browser cannot do that, the page asks for them again.
 // Without a signal, sending waits and goes when the phone is back online.
 (function () {
   "use strict";
   var store = null;
   try { store = window.localStorage; } catch (e) { store = null; }
   if (!store) { return; }
+
+  // The draft's photos: one IndexedDB record per file field, {files: [{name, type, blob}]}.
+  var photos = (function () {
+    var opening = null;
+    function db() {
+      if (!opening) {
+        opening = new Promise(function (resolve, reject) {
+          if (!window.indexedDB) { reject(new Error("no IndexedDB")); return; }
+          var request = window.indexedDB.open("gongzhi-drafts", 1);
+          request.onupgradeneeded = function () { request.result.createObjectStore("photos"); };
+          request.onsuccess = function () { resolve(request.result); };
+          request.onerror = function () { reject(request.error); };
+        });
+      }
+      return opening;
+    }
+    function run(mode, work) {
+      return db().then(function (database) {
+        return new Promise(function (resolve, reject) {
+          var tx = database.transaction("photos", mode);
+          var result = work(tx.objectStore("photos"));
+          tx.oncomplete = function () { resolve(result && "result" in result ? result.result : undefined); };
+          tx.onerror = function () { reject(tx.error); };
+        });
+      });
+    }
+    return {
+      put: function (key, files) {
+        var list = Array.prototype.map.call(files, function (f) { return { name: f.name, type: f.type, blob: f }; });
+        return run("readwrite", function (os) { return list.length ? os.put({ files: list }, key) : os.delete(key); });
+      },
+      get: function (key) { return run("readonly", function (os) { return os.get(key); }); },
+      clear: function (prefix) {
+        return run("readwrite", function (os) {
+          os.delete(window.IDBKeyRange.bound(prefix + ":", prefix + ":\uffff"));
+        }).catch(function () {});
+      },
+    };
+  })();
+  var canRefill = typeof window.DataTransfer === "function" && typeof window.File === "function";
   var done = document.querySelector("[data-draft-done]");
-  if (done) { store.removeItem("gongzhi:" + done.getAttribute("data-draft-done")); }
+  if (done) {
+    store.removeItem("gongzhi:" + done.getAttribute("data-draft-done"));
+    photos.clear("gongzhi:" + done.getAttribute("data-draft-done"));
+  }
   var form = document.getElementById("inspection-form");
   if (!form) { return; }
   var storeKey = "gongzhi:" + form.getAttribute("data-draft");
@@ -65,14 +109,49 @@
     return Object.keys(data.values).length > 0;
   }
 
-  if (restore()) {
-    show(form.getAttribute("data-msg-restored"));
+  var fileInputs = form.querySelectorAll("input[type=file]");
+  function photoKey(input) { return storeKey + ":" + input.name; }
+  function savePhotos(input) {
+    photos.put(photoKey(input), input.files).catch(function () { canRefill = false; });
+  }
+  function restorePhotos() {
+    // Put the kept photos back into their fields; resolves to how many came back.
+    var back = 0;
+    return Promise.all(Array.prototype.map.call(fileInputs, function (input) {
+      return photos.get(photoKey(input)).then(function (record) {
+        if (!record || !record.files || !record.files.length) { return; }
+        var transfer = new window.DataTransfer();
+        record.files.forEach(function (f) { transfer.items.add(new window.File([f.blob], f.name, { type: f.type })); });
+        input.files = transfer.files;
+        back += record.files.length;
+      });
+    })).then(function () { return back; });
+  }
+
+  var restored = restore();
+  if (restored) {
+    show(form.getAttribute(canRefill ? "data-msg-restored-all" : "data-msg-restored"));
   } else {
     keyInput.value = newKey();
     save();
+    photos.clear(storeKey);
+  }
+  if (canRefill && restored) {
+    restorePhotos().then(function (n) {
+      if (n) {
+        form.setAttribute("data-photos-restored", String(n));
+        show(form.getAttribute("data-msg-restored-all"));
+      }
+    }).catch(function () {
+      canRefill = false;
+      if (restored) { show(form.getAttribute("data-msg-restored")); }
+    });
   }
   form.addEventListener("input", save);
-  form.addEventListener("change", save);
+  form.addEventListener("change", function (event) {
+    save();
+    if (event.target && event.target.type === "file" && canRefill) { savePhotos(event.target); }
+  });
   var add = form.querySelector("[data-add-finding]");
   if (add) {
     add.addEventListener("click", function () {
