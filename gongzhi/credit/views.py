@@ -109,6 +109,8 @@ def home(request):
             "q": q,
             "today": today,
             "may_manage": scope.has("credit.manage"),
+            # The public red and black lists of the user's towns (linked, to be shared with residents).
+            "public_towns": Town.objects.filter(pk__in=scope.town_ids).order_by("code") if scope.town_ids else [],
         },
     )
 

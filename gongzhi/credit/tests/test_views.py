@@ -40,6 +40,14 @@ def test_the_list_shows_each_file_with_its_grade(world, s, client_for):
     assert "申江物业</a>" not in page and "李经理" in page
 
 
+def test_the_list_links_the_towns_public_lists(world, s, client_for):
+    public = reverse("credit:public", args=[world.town.code])
+    assert public in client_for("property_manager").get(reverse("credit:home")).content.decode()
+    assert public in client_for("office").get(reverse("credit:home")).content.decode()
+    other = reverse("credit:public", args=[world.other.code])
+    assert other not in client_for("office").get(reverse("credit:home")).content.decode()
+
+
 def test_the_blacklist_filter(world, s, client_for):
     by_hand(world, s.pc2, kind="serious", points=10)
     page = client_for("office").get(reverse("credit:home") + "?level=blacklist").content.decode()
