@@ -28,6 +28,7 @@ def test_the_sweeps_run_in_their_order():
         "agenda_items",
         "evaluations.reminders",
         "credit.rules",
+        "warnings.letters",
         "retention.phone_codes",
         "retention.sessions",
         "retention.notifications",

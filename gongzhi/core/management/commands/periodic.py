@@ -5,14 +5,18 @@ times: a second run changes nothing."""
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gongzhi.core import registry
 
 
 def run_once(stdout=None) -> dict:
-    results = {step.name: step.run() for step in registry.sweeps()}
+    # What the sweeps write for people to read (a letter's cause, a record's text) is in the
+    # platform's language, whatever the shell running the command is set to.
+    with translation.override(settings.LANGUAGE_CODE):
+        results = {step.name: step.run() for step in registry.sweeps()}
     if stdout:
         stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} periodic: {results}")
     return results
