@@ -25,7 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.models import PublicIdModel, VersionedModel
+from gongzhi.core.models import ObjectionFields, PublicIdModel, VersionedModel
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import NOTHING, Area, get_scope
 
@@ -342,7 +342,7 @@ class Score(VersionedModel):
         return self.indicator.rule == RuleKind.MANUAL or self.value is None
 
 
-class Objection(models.Model):
+class Objection(ObjectionFields):
     """The assessed organisation's one objection to its draft (`assessment` is unique)."""
 
     class Decision(models.TextChoices):
@@ -350,15 +350,7 @@ class Objection(models.Model):
         CHANGED = "changed", _("Score changed")
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="objection")
-    reason = models.TextField(_("reason"), max_length=2000)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField()
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), max_length=2000, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")

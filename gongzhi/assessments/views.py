@@ -20,6 +20,7 @@ from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import table_workbook, xlsx_response
 from gongzhi.places.models import Town
+from gongzhi.places.selectors import managed_towns, office_town
 
 from . import schemes, scoring, services, sources
 from .forms import DecisionForm, DraftsForm, ObjectionForm, OpenCycleForm, SchemeForm, ScoreForm, VersionForm
@@ -38,17 +39,11 @@ STATE_BADGES = {
 
 
 def _office_town(request) -> Town:
-    area = get_scope(request.user).area("assessments.manage")
-    towns = Town.objects.order_by("pk")
-    town = towns.first() if area.everything else towns.filter(pk__in=area.towns).first()
-    if town is None:
-        raise Http404
-    return town
+    return office_town(request.user, "assessments.manage")
 
 
 def _office_towns(request):
-    area = get_scope(request.user).area("assessments.manage")
-    return Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
+    return managed_towns(request.user, "assessments.manage")
 
 
 # --- Cycles -----------------------------------------------------------------------------------------

@@ -31,6 +31,24 @@ class VersionedModel(models.Model):
         abstract = True
 
 
+class ObjectionFields(models.Model):
+    """What every objection holds (an organisation objects once to something written about it, and
+    the office decides): who raised it and why, and the office's decision with its reason. The
+    concrete model adds what it objects to and its `decision` field with its own choices."""
+
+    reason = models.TextField(_("reason"), max_length=2000)
+    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField()
+    decision_reason = models.TextField(_("reason for the decision"), max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class User(AbstractUser):
     """A login. Staff log in with a username and password; residents with their mobile number
     and a one-time code. What a user may see and do comes from the memberships of the Person

@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from gongzhi.core.models import PublicIdModel, VersionedModel
+from gongzhi.core.models import ObjectionFields, PublicIdModel, VersionedModel
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import NOTHING, Area, get_scope
 from gongzhi.orgs.models import Organization, Person, ServiceContract
@@ -261,7 +261,7 @@ class CreditRecord(PublicIdModel, VersionedModel):
         return self.recorded_at.date() + timedelta(days=days) if self.recorded_at else self.valid_from
 
 
-class Objection(models.Model):
+class Objection(ObjectionFields):
     """The company's one objection to a record (异议): `record` is unique, so a second one cannot
     be stored, whatever the service checks."""
 
@@ -270,15 +270,7 @@ class Objection(models.Model):
         WITHDRAWN = "withdrawn", _("Record withdrawn")
 
     record = models.OneToOneField(CreditRecord, on_delete=models.CASCADE, related_name="objection")
-    reason = models.TextField(_("reason"), max_length=2000)
-    raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField()
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, blank=True)
-    decision_reason = models.TextField(_("reason for the decision"), max_length=2000, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("objection")

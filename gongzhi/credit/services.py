@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_town_manager
+from gongzhi.core.town_settings import save_town_settings
 from gongzhi.core.uploads import CleanFile, clean_files
 from gongzhi.core.workdays import deadline_after
 from gongzhi.core.workflow import lock
@@ -368,6 +369,7 @@ SETTING_FIELDS = (
 
 
 def _check_settings(values: dict) -> None:
+    values["disabled_rules"] = sorted(set(values["disabled_rules"] or []))
     if values["mode"] not in Mode.values:
         raise ValidationError({"mode": _("Choose the grade mode or the points mode.")})
     for name in ("basic_score", "good_cap", "band_aaa", "band_aa", "band_a", "band_b", "report_poor_below"):
@@ -393,25 +395,13 @@ def _check_settings(values: dict) -> None:
 def save_settings(*, actor, town, version: int | None = None, **values) -> CreditSettings:
     """The town's credit settings (the office). A first save needs no version; later ones the
     version the form was opened on."""
-    ensure_town_manager(actor, town.pk, "credit.manage")
-    unknown = set(values) - set(SETTING_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown credit settings: {sorted(unknown)}")
-    current_defaults = CreditSettings.for_town(town.pk)
-    merged = {name: values.get(name, getattr(current_defaults, name)) for name in SETTING_FIELDS}
-    merged["disabled_rules"] = sorted(set(merged["disabled_rules"] or []))
-    _check_settings(merged)
-    with transaction.atomic():
-        existing = CreditSettings.objects.filter(town=town).first()
-        if existing is None:
-            row = CreditSettings(town=town)
-            before = None
-        else:
-            row = lock(existing, expected_version=version)
-            before = {name: getattr(row, name) for name in SETTING_FIELDS}
-            row.version += 1
-        for name, value in merged.items():
-            setattr(row, name, value)
-        row.save()
-        audit.record(actor, "credit.creditsettings.update", row, before=before, after=merged, town_id=town.pk)
-    return row
+    return save_town_settings(
+        CreditSettings,
+        actor=actor,
+        town=town,
+        permission="credit.manage",
+        fields=SETTING_FIELDS,
+        values=values,
+        version=version,
+        check=_check_settings,
+    )

@@ -25,6 +25,7 @@ from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import table_workbook, xlsx_response
 from gongzhi.orgs.models import Organization, Person, ServiceContract
 from gongzhi.places.models import Compound, Town
+from gongzhi.places.selectors import office_town
 
 from . import rules, selectors, services
 from .forms import CorrectionForm, DecisionForm, ObjectionForm, RecordForm, SettingsForm
@@ -371,12 +372,7 @@ def record_check(request, uid):
 
 
 def _office_town(request) -> Town:
-    area = get_scope(request.user).area("credit.manage")
-    towns = Town.objects.order_by("pk")
-    town = towns.first() if area.everything else towns.filter(pk__in=area.towns).first()
-    if town is None:
-        raise Http404
-    return town
+    return office_town(request.user, "credit.manage")
 
 
 @requires("credit.manage")

@@ -27,6 +27,7 @@ from gongzhi.core.spreadsheets import table_workbook, xlsx_response
 from gongzhi.orgs.models import Body, Organization
 from gongzhi.orgs.pickers import serving
 from gongzhi.places.models import Town
+from gongzhi.places.selectors import office_town
 
 from . import selectors, services
 from .forms import AnswerForm, ChecklistForm, RecheckForm, SettingsForm, VisitForm, sections_text
@@ -409,13 +410,7 @@ def order_send_back(request, uid):
 
 
 def _office_town(request) -> Town:
-    """The town whose checklists and settings the user edits (the office's own)."""
-    area = get_scope(request.user).area("inspections.settings")
-    towns = Town.objects.order_by("pk")
-    town = towns.first() if area.everything else towns.filter(pk__in=area.towns).first()
-    if town is None:
-        raise Http404
-    return town
+    return office_town(request.user, "inspections.settings")
 
 
 @requires("inspections.settings")

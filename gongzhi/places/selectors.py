@@ -49,3 +49,26 @@ def by_number(queryset) -> list:
     """Buildings or units in the order people count them (by `number`, digits as numbers). A
     compound has tens of buildings and a building at most a few hundred units: sorted here."""
     return sorted(queryset, key=lambda row: natural_key(row.number))
+
+
+def managed_towns(user, permission: str):
+    """The towns where the user's `permission` reaches the whole town (the office's own; every town
+    for the platform administrator)."""
+    from gongzhi.core.scope import get_scope
+
+    from .models import Town
+
+    area = get_scope(user).area(permission)
+    towns = Town.objects.order_by("pk")
+    return towns if area.everything else towns.filter(pk__in=area.towns)
+
+
+def office_town(user, permission: str):
+    """The town whose settings and records the user keeps by `permission` (the first of theirs);
+    a 404 for a user who keeps none."""
+    from django.http import Http404
+
+    town = managed_towns(user, permission).first()
+    if town is None:
+        raise Http404
+    return town

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.records import ConcurrentEditError
+from gongzhi.core.town_settings import save_town_settings
 from gongzhi.core.uploads import clean_files
 from gongzhi.core.workdays import deadline_after
 from gongzhi.core.workflow import MissingVersionError, lock
@@ -525,6 +526,7 @@ SETTING_FIELDS = (
 
 
 def _check_settings(values: dict) -> None:
+    values["disabled_triggers"] = sorted(set(values["disabled_triggers"] or []))
     from . import triggers
 
     for name in ("notice_days", "warning_days", "measures_days"):
@@ -545,27 +547,16 @@ def _check_settings(values: dict) -> None:
 def save_settings(*, actor, town, version: int | None = None, **values) -> WarningSettings:
     """The town's warning settings (the office). A first save needs no version; later ones the
     version the form was opened on."""
-    ensure_town_manager(actor, town.pk, "warnings.manage")
-    unknown = set(values) - set(SETTING_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown warning settings: {sorted(unknown)}")
-    current = WarningSettings.for_town(town.pk)
-    merged = {name: values.get(name, getattr(current, name)) for name in SETTING_FIELDS}
-    merged["disabled_triggers"] = sorted(set(merged["disabled_triggers"] or []))
-    _check_settings(merged)
-    with transaction.atomic():
-        existing = WarningSettings.objects.filter(town=town).first()
-        if existing is None:
-            row, before = WarningSettings(town=town), None
-        else:
-            row = lock(existing, expected_version=version)
-            before = {name: getattr(row, name) for name in SETTING_FIELDS}
-            row.version += 1
-        for name, value in merged.items():
-            setattr(row, name, value)
-        row.save()
-        audit.record(actor, "warnings.warningsettings.update", row, before=before, after=merged, town_id=town.pk)
-    return row
+    return save_town_settings(
+        WarningSettings,
+        actor=actor,
+        town=town,
+        permission="warnings.manage",
+        fields=SETTING_FIELDS,
+        values=values,
+        version=version,
+        check=_check_settings,
+    )
 
 
 def save_template(*, actor, town, level: str, version: int | None, title: str, body: str) -> LetterTemplate:

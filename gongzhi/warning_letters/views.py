@@ -24,6 +24,7 @@ from gongzhi.core.spreadsheets import table_workbook, xlsx_response
 from gongzhi.credit.models import CreditRecord
 from gongzhi.orgs.models import Organization
 from gongzhi.places.models import Compound, Town
+from gongzhi.places.selectors import office_town
 
 from . import letters, services, triggers
 from .forms import AnswerForm, ApproveForm, DraftForm, ReasonForm, SettingsForm, TemplateForm, VerifyForm, VersionForm
@@ -347,12 +348,7 @@ def letter_answer(request, uid):
 
 
 def _office_town(request) -> Town:
-    area = get_scope(request.user).area("warnings.manage")
-    towns = Town.objects.order_by("pk")
-    town = towns.first() if area.everything else towns.filter(pk__in=area.towns).first()
-    if town is None:
-        raise Http404
-    return town
+    return office_town(request.user, "warnings.manage")
 
 
 @requires("warnings.manage")
