@@ -71,4 +71,13 @@ def test_every_url_for_every_persona(world):
                 )
             if persona is None and expected == 302 and response.status_code == 302:
                 assert route.anonymous_to in response["Location"], url
+            if response.get("Content-Type", "").startswith("text/html"):
+                # Words a user should never see: the developers' files and commands.
+                html = response.content.decode()
+                for word in DEVELOPERS_WORDS:
+                    if word in html:
+                        failures.append(f"{route.method} {url} as {persona} shows {word!r}")
     assert not failures, "\n".join(failures)
+
+
+DEVELOPERS_WORDS = ("docs/metrics.md", "docs/", "manage.py", ".py ")
