@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gongzhi.credit",
     "gongzhi.assessments",
     "gongzhi.warning_letters",
+    "gongzhi.awards",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

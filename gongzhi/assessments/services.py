@@ -33,7 +33,7 @@ from gongzhi.orgs.models import Organization, ServiceContract
 from gongzhi.places.models import Compound
 
 from . import schemes, scoring, sources
-from .credit_rules import FAILED_PROPERTY_SERVICE
+from .credit_rules import EXCELLENT_PROPERTY_SERVICE, FAILED_PROPERTY_SERVICE
 from .models import (
     Assessment,
     Band,
@@ -584,7 +584,8 @@ def _finish(cycle: Cycle) -> list[Assessment]:
 
 def publish(*, actor, cycle: Cycle, version: int | None) -> Cycle:
     """Publish an approved cycle: results stored and frozen; a failed property-service assessment
-    writes a bad credit record about the company (once per assessment)."""
+    writes a bad credit record about the company, one in the scheme's top band a good one (once
+    per assessment)."""
     from gongzhi.credit.services import record_by_rule
 
     ensure_town_manager(actor, cycle.town_id, "assessments.manage")
@@ -597,11 +598,16 @@ def publish(*, actor, cycle: Cycle, version: int | None) -> Cycle:
         current.save(update_fields=["state", "published_at", "version", "updated_at"])
         written = 0
         if current.subject_kind == SubjectKind.PROPERTY_SERVICE:
+            top = current.scheme.bands.order_by("-from_score").first()
             for a in rows:
-                if not a.fails:
+                if a.fails:
+                    rule = FAILED_PROPERTY_SERVICE
+                elif top is not None and a.band == top.label:
+                    rule = EXCELLENT_PROPERTY_SERVICE
+                else:
                     continue
                 record = record_by_rule(
-                    FAILED_PROPERTY_SERVICE.code,
+                    rule.code,
                     company=a.organization,
                     compound=a.compound,
                     source_key=f"assessments:{a.uid}",

@@ -68,6 +68,10 @@ PERMISSION_DESCRIPTIONS = {
     "warnings.view": "see warning letters in scope (and always those addressed to one's organisation)",
     "warnings.manage": "approve, send, verify and escalate warning letters; edit their templates and triggers",
     "warnings.answer": "acknowledge and answer warning letters addressed to one's organisation, with evidence",
+    "awards.view": "see the award rounds and the candidates in scope, with what decided their eligibility",
+    "awards.manage": "open award rounds, check eligibility, submit the proposal, announce the approved awards",
+    "awards.nominate": "nominate eligible candidates in scope for an award, with a reason",
+    "awards.approve": "approve the year's awards (the leadership group)",
 }
 
 _STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
@@ -96,12 +100,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEADERSHIP: frozenset(
         _STAFF_VIEW
         | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view", "credit.view"}
-        | {"warnings.view", "assessments.view", "assessments.approve"}
+        | {"warnings.view", "assessments.view", "assessments.approve", "awards.view", "awards.approve"}
     ),
     Role.INSPECTOR: frozenset(
         _STAFF_VIEW
         | {"meetings.view", "inspections.view", "inspections.inspect", "surveys.view", "surveys.conduct"}
         | {"evaluations.view", "evaluations.forum", "warnings.view", "assessments.view", "assessments.score"}
+        | {"awards.view", "awards.nominate"}
         | _CREDIT_READER
     ),
     Role.PARTY_ORG: frozenset(

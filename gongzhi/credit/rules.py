@@ -24,6 +24,10 @@ class Rule:
     demerit_points: int  # points of the record in the points mode (0 for a good record)
 
     def points_for(self, mode: str) -> int:
+        """A good record keeps its grade-mode points in the points mode too, where good records
+        count for nothing (gongzhi.credit.scoring) but are shown in the file."""
+        if self.kind == "good":
+            return self.grade_points
         return self.demerit_points if mode == "points" else self.grade_points
 
 

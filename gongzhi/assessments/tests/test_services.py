@@ -154,6 +154,10 @@ def test_a_quarter_of_property_service_from_open_to_published(world, clock):
         "xc2": (3, D("67.5"), "一般", 90),
     }
     assert not CreditRecord.objects.filter(category="assessments.failed").exists()  # nobody failed
+    # the top band (优秀) is a good record about the company, once per assessment: sb1 and xc1
+    good = CreditRecord.objects.filter(category="assessments.excellent")
+    assert sorted(good.values_list("compound__code", "kind", "points")) == [("sb1", "good", 2), ("xc1", "good", 2)]
+    assert not CreditRecord.objects.filter(category="assessments.excellent", compound__code="xc2").exists()
 
 
 def test_a_failed_property_service_writes_one_credit_record_and_two_quarters_flag(world, clock):
