@@ -42,6 +42,7 @@ registry.audit_labels(
         },
     },
     extra_fields={
+        "scheme": lambda: _("Scheme"),
         "indicator": lambda: _("Indicator"),
         "points": lambda: _("Points"),
         "points_before": lambda: _("Points before"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +29,8 @@ NOT_SENT = (LetterState.DRAFT, LetterState.DISCARDED)
 
 
 def letters_in(subject: sources.Subject, period: sources.Period):
-    """The letters sent in the period to the subject's organisation (for a compound: to any
+    """The letters sent in the period to the subject's organisation (for a contract's property
+    service: to the company, about that compound or about none; for a compound: to any
     organisation, about that compound)."""
     rows = Letter.objects.filter(
         town_id=subject.town_id, sent_at__date__gte=period.start, sent_at__date__lte=period.end
@@ -36,6 +38,8 @@ def letters_in(subject: sources.Subject, period: sources.Period):
     rows = rows.exclude(state__in=NOT_SENT)
     if subject.organization is not None:
         rows = rows.filter(addressee=subject.organization)
+        if subject.contract is not None:
+            rows = rows.filter(Q(compound__isnull=True) | Q(compound_id=subject.contract.compound_id))
     else:
         rows = rows.filter(compound__in=subject.compounds)
     return rows.order_by("sent_at", "pk")
