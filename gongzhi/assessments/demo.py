@@ -3,7 +3,8 @@ moment: the town's default schemes; last quarter's property-service assessment o
 (figures pulled the day after the quarter, manual indicators scored by the inspection group where
 it covers the compound and by the office elsewhere, the drafts shown, the property persona's
 company objects to one score and the office changes it, approved and published by the office);
-last year's annual assessment of every neighborhood's party organisation and residents' committee
+the fourth quarter of last year the same way, without the objection (the awards of last year are
+chosen on it); last year's annual assessment of every neighborhood's party organisation and residents' committee
 (approved by the leadership group, published). A step whose moment has not come yet (a quarter
 ended a few days ago) is left for the office. Deterministic; skipped when the town has cycles."""
 
@@ -131,6 +132,15 @@ def play(town) -> str:
     told.append(f"{quarter.label} property service ({ps.assessments.count()} contracts, {state})")
 
     year = sources.last_finished("year", today)
+    q4 = sources.period_of("quarter", f"{year.label}Q4")
+    if q4.label != quarter.label:
+        start = q4.end + timedelta(days=1)
+        with _clock(_at(start, 9)):
+            cycle = services.open_cycle(actor=office, scheme=schemes["property_service"], period=q4.label)
+        moments = {"pull": _at(start, 10), "drafts": _at(start + timedelta(days=1), 9)}
+        state = _run(cycle, moments, office, office)
+        told.append(f"{q4.label} property service ({cycle.assessments.count()} contracts, {state})")
+
     start = year.end + timedelta(days=2)
     for kind in ("party_org", "residents_committee") if _at(start, 9) <= timezone.now() else ():
         with _clock(_at(start, 9)):

@@ -43,7 +43,7 @@ from gongzhi.credit.models import CreditSettings
 from gongzhi.credit.scoring import GRADES
 from gongzhi.credit.selectors import company_standing, manager_standing
 from gongzhi.orgs.models import Organization, ServiceContract
-from gongzhi.warning_letters.models import Level, Letter, Measure
+from gongzhi.warning_letters.models import Letter, Level, Measure
 from gongzhi.warning_letters.workflow import LetterState
 
 from .models import AwardKind, AwardSettings, Group
@@ -92,12 +92,12 @@ def _published(town_id: int, kind: str, period_q: dict):
     ).select_related("cycle", "organization", "compound", "contract")
 
 
-def _score_assessments(check: Check, assessments: list[Assessment], minimum: int, what: str) -> None:
+def _score_assessments(check: Check, assessments: list[Assessment], minimum: int, missing: str) -> None:
     check.assessed = len(assessments)
     check.records = [_assessment_link(a) for a in assessments]
     check.figure = mean([a.total for a in assessments if a.total is not None])
     if not assessments:
-        check.exclude("not_assessed", _("No published %(what)s assessment of the year.") % {"what": what})
+        check.exclude("not_assessed", missing)
         return
     for a in assessments:
         if a.fails:
@@ -169,7 +169,12 @@ def _neighborhood_checks(round_, settings) -> list[Check]:
         organizations = Organization.objects.filter(town_id=round_.town_id, kind=group).order_by("code")
         for org in organizations:
             check = Check(group, organization=org, neighborhood_id=org.neighborhood_id)
-            _score_assessments(check, assessments.get(org.pk, []), settings.steward_min_score, _("annual"))
+            _score_assessments(
+                check,
+                assessments.get(org.pk, []),
+                settings.steward_min_score,
+                _("No published annual assessment of the year."),
+            )
             _letters(check, [x for x in letters if x.addressee_id == org.pk])
             out.append(check)
     return out
@@ -193,7 +198,7 @@ def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list
     for a in _published(round_.town_id, SubjectKind.PROPERTY_SERVICE, {"cycle__period__startswith": f"{round_.year}Q"}):
         by_contract.setdefault(a.contract_id, []).append(a)
     minimum = settings.excellent_min_score if standard else settings.manager_min_score
-    what = _("property-service")
+    missing = _("No published property-service assessment of the year.")
     out = []
     companies: dict[int, list] = {}
     for contract in contracts:
@@ -205,7 +210,7 @@ def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list
         assessments = sorted(
             (a for c in company_contracts for a in by_contract.get(c.pk, [])), key=lambda a: (a.cycle.period, a.pk)
         )
-        _score_assessments(check, assessments, minimum, what)
+        _score_assessments(check, assessments, minimum, missing)
         if standard:
             quarters = len({a.cycle.period for a in assessments})
             if assessments and quarters < settings.excellent_min_quarters:
@@ -237,7 +242,7 @@ def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list
         assessments = sorted(
             (a for c in person_contracts for a in by_contract.get(c.pk, [])), key=lambda a: (a.cycle.period, a.pk)
         )
-        _score_assessments(check, assessments, minimum, what)
+        _score_assessments(check, assessments, minimum, missing)
         _credit(
             check,
             manager_standing(person, round_.reference_date),

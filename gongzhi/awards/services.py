@@ -85,7 +85,11 @@ def _write_candidates(round_: Round) -> dict:
     existing = {(c.group, c.organization_id, c.person_id): c for c in round_.candidates.all()}
     seen, dropped = set(), 0
     for check in eligibility.check(round_):
-        key = (check.group, check.organization.pk if check.organization else None, check.person.pk if check.person else None)
+        key = (
+            check.group,
+            check.organization.pk if check.organization else None,
+            check.person.pk if check.person else None,
+        )
         seen.add(key)
         row = existing.get(key) or Candidate(round=round_, group=check.group)
         row.organization, row.person, row.company = check.organization, check.person, check.company
@@ -303,7 +307,8 @@ def announce(*, actor, round_: Round, version: int | None, text: str = "") -> Ro
                 company=company,
                 manager=c.person,
                 source_key=f"awards:{c.uid}",
-                text=_("%(year)s %(award)s: %(name)s.") % {"year": current.year, "award": current.title, "name": c.name},
+                text=_("%(year)s %(award)s: %(name)s.")
+                % {"year": current.year, "award": current.title, "name": c.name},
                 source_url=reverse("awards:public", args=[current.town.code]),
                 valid_from=timezone.localdate(),
             )

@@ -105,7 +105,7 @@ def round_new(request):
             "title": _("Open an award round"),
             "intro": _(
                 "Every organisation (and compound manager) the award can go to is listed with what decides its "
-                "eligibility: the year's published assessments, the credit file on the last day of the year, and "
+                "eligibility: the year's published assessments, the credit file on the day of the check, and "
                 "warning-letter measures taking away award eligibility."
             ),
             "submit_label": _("Open and check eligibility"),
@@ -330,7 +330,9 @@ def round_announce(request, uid):
         permission="awards.manage",
         key="announce",
         form_class=AnnounceForm,
-        call=lambda r, data: services.announce(actor=request.user, round_=r, version=data["version"], text=data["text"]),
+        call=lambda r, data: services.announce(
+            actor=request.user, round_=r, version=data["version"], text=data["text"]
+        ),
         done=_("Awards announced on the public page."),
     )
 
@@ -425,12 +427,11 @@ def candidate_withdraw(request, uid):
 def public(request, code):
     town = get_object_or_404(Town, code=code)
     rounds = list(
-        Round.objects.filter(town=town, state=RoundState.ANNOUNCED).order_by("-year", "kind").prefetch_related(
-            "candidates__organization", "candidates__person", "candidates__company"
-        )
+        Round.objects.filter(town=town, state=RoundState.ANNOUNCED)
+        .order_by("-year", "kind")
+        .prefetch_related("candidates__organization", "candidates__person", "candidates__company")
     )
     for r in rounds:
         winners = [c for c in r.candidates.all() if c.awarded]
         r.winners = [(Group(g).label, [c for c in winners if c.group == g]) for g in r.groups]
     return render(request, "awards/public.html", {"town": town, "rounds": rounds})
-

@@ -46,7 +46,10 @@ def stewards_year(world, po1="92.0", po2="80.0", rc1="88.0", rc2="95.0"):
     """The 2026 annual assessments of the party organisations and residents' committees."""
     published(world, "party_org", str(YEAR), {("po1", None): (po1, "优秀", False), ("po2", None): (po2, "良好", False)})
     published(
-        world, "residents_committee", str(YEAR), {("rc1", None): (rc1, "良好", False), ("rc2", None): (rc2, "优秀", False)}
+        world,
+        "residents_committee",
+        str(YEAR),
+        {("rc1", None): (rc1, "良好", False), ("rc2", None): (rc2, "优秀", False)},
     )
 
 

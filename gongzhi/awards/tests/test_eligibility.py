@@ -38,7 +38,9 @@ def test_good_steward_on_the_years_annual_assessments(world):
 
 
 def test_a_failed_or_missing_annual_assessment_excludes(world):
-    published(world, "party_org", "2026", {("po1", None): ("58.0", "不合格", True), ("po2", None): ("90.0", "优秀", False)})
+    published(
+        world, "party_org", "2026", {("po1", None): ("58.0", "不合格", True), ("po2", None): ("90.0", "优秀", False)}
+    )
     r = open_round(world, "good_steward")
     po1 = candidate(r, organization=world.orgs["po1"])
     assert codes(po1) == ["failed", "below_score"]
@@ -89,7 +91,9 @@ def test_credit_grade_c_and_the_blacklist_exclude(world):
     r = open_round(world, "good_manager")
     pc = candidate(r, organization=world.orgs["pc"])
     assert pc.credit == "C (55)"
-    assert pc.exclusions == [["grade_c", "Credit grade C on the reference day.", f"/credit/companies/{world.orgs['pc'].uid}/"]]
+    assert pc.exclusions == [
+        ["grade_c", "Credit grade C on the reference day.", f"/credit/companies/{world.orgs['pc'].uid}/"]
+    ]
     assert codes(candidate(r, person=manager)) == ["blacklisted"]
 
 
@@ -113,7 +117,11 @@ def test_a_measures_letter_taking_award_eligibility_excludes(world, clock):
     r = open_round(world, "good_manager")
     pc = candidate(r, organization=world.orgs["pc"])
     assert pc.exclusions == [
-        ["measures", f"Warning letter {letter.number_label}: loss of award eligibility.", f"/warnings/letters/{letter.uid}/"]
+        [
+            "measures",
+            f"Warning letter {letter.number_label}: loss of award eligibility.",
+            f"/warnings/letters/{letter.uid}/",
+        ]
     ]
     assert codes(candidate(r, person=manager)) == ["measures"]  # the letter is about the manager's 新城一村
     assert Letter.objects.count() == 2
@@ -128,7 +136,9 @@ def test_the_standard_check(world):
 
 
 def test_the_standard_check_asks_for_quarters_score_and_grade(world):
-    AwardSettings.objects.create(town=world.town, excellent_min_quarters=3, excellent_min_score=95, excellent_min_grade="AAA")
+    AwardSettings.objects.create(
+        town=world.town, excellent_min_quarters=3, excellent_min_score=95, excellent_min_grade="AAA"
+    )
     company_year(world)
     by_hand(world, points=5)  # 80 + 10 − 5 = 85: AAA still
     by_hand(world, points=1)  # 84 → AA
