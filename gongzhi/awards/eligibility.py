@@ -15,7 +15,7 @@ For each candidate of a round, `check(round)` gives:
   - `below_score`: the figure below the town's minimum for the award;
   - `few_quarters` (standard check): fewer quarters assessed than the town's minimum;
   - `blacklisted`: on the credit blacklist on the reference day;
-  - `grade_c`: credit grade C (grade mode) or on the watch list (demerit-points mode);
+  - `grade_c`: credit grade C (grade mode); `watch`: on the watch list (demerit-points mode);
   - `below_grade` (standard check, grade mode): a credit grade below the town's minimum;
   - `measures`: a warning letter whose measures take away award eligibility, sent from the first
     day of the year to the reference day, to the organisation (for a manager: to the company,
@@ -34,7 +34,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from gongzhi.assessments.models import Assessment, SubjectKind
 from gongzhi.assessments.scoring import ranks
@@ -62,7 +62,7 @@ class Check:
     figure: Decimal | None = None
     assessed: int = 0
     records: list = field(default_factory=list)
-    credit: str = ""
+    credit: dict = field(default_factory=dict)  # the standing's fields, rendered by Candidate.credit_text
     credit_score: int | None = None
     exclusions: list = field(default_factory=list)
 
@@ -70,8 +70,32 @@ class Check:
     def eligible(self) -> bool:
         return not self.exclusions
 
-    def exclude(self, code: str, text: str, url: str = "") -> None:
-        self.exclusions.append([code, text, url])
+    def exclude(self, code: str, url: str = "", **params) -> None:
+        """Stored as [code, params, url]; the words are put on display (`exclusion_text`), in the
+        reader's language."""
+        self.exclusions.append([code, {k: str(v) for k, v in params.items()}, url])
+
+
+EXCLUSION_TEXTS = {
+    "not_assessed": _lazy("No published assessment of the year."),
+    "not_assessed_annual": _lazy("No published annual assessment of the year."),
+    "not_assessed_property": _lazy("No published property-service assessment of the year."),
+    "failed": _lazy("Failed the %(period)s assessment (%(total)s, %(band)s)."),
+    "below_score": _lazy("The year's assessment figure %(figure)s is below the minimum %(minimum)s."),
+    "few_quarters": _lazy("%(n)s quarters assessed in the year; the standard asks for %(minimum)s."),
+    "blacklisted": _lazy("On the credit blacklist on the reference day."),
+    "grade_c": _lazy("Credit grade C on the reference day."),
+    "watch": _lazy("On the credit watch list on the reference day."),
+    "below_grade": _lazy("Credit grade %(grade)s is below the standard's %(minimum)s."),
+    "measures": _lazy("Warning letter %(number)s: loss of award eligibility."),
+}
+
+
+def exclusion_text(code: str, params: dict) -> str:
+    """An exclusion in words (in the active language)."""
+    if code == "not_assessed" and params.get("what"):
+        code = f"not_assessed_{params['what']}"
+    return str(EXCLUSION_TEXTS[code]) % params if params else str(EXCLUSION_TEXTS[code])
 
 
 def mean(totals: list[Decimal]) -> Decimal | None:
@@ -92,49 +116,48 @@ def _published(town_id: int, kind: str, period_q: dict):
     ).select_related("cycle", "organization", "compound", "contract")
 
 
-def _score_assessments(check: Check, assessments: list[Assessment], minimum: int, missing: str) -> None:
+def _score_assessments(check: Check, assessments: list[Assessment], minimum: int, what: str) -> None:
     check.assessed = len(assessments)
     check.records = [_assessment_link(a) for a in assessments]
     check.figure = mean([a.total for a in assessments if a.total is not None])
     if not assessments:
-        check.exclude("not_assessed", missing)
+        check.exclude("not_assessed", what=what)
         return
     for a in assessments:
         if a.fails:
             check.exclude(
                 "failed",
-                _("Failed the %(period)s assessment (%(total)s, %(band)s).")
-                % {"period": a.cycle.period, "total": a.total, "band": a.band},
                 reverse("assessments:assessment", args=[a.uid]),
+                period=a.cycle.period,
+                total=a.total,
+                band=a.band,
             )
     if check.figure is not None and check.figure < minimum:
-        check.exclude(
-            "below_score",
-            _("The year's assessment figure %(figure)s is below the minimum %(minimum)s.")
-            % {"figure": check.figure, "minimum": minimum},
-        )
+        check.exclude("below_score", figure=check.figure, minimum=minimum)
 
 
 def _credit(check: Check, standing, credit_settings, award_settings, standard: bool, file_url: str) -> None:
-    check.credit = standing.summary
+    check.credit = {
+        "mode": standing.mode,
+        "score": standing.score,
+        "grade": standing.grade,
+        "total": standing.total,
+        "level": standing.level,
+        "blacklisted": standing.blacklisted,
+    }
     check.credit_score = standing.score if standing.mode == "grade" else standing.total
     if standing.blacklisted:
-        check.exclude("blacklisted", _("On the credit blacklist on the reference day."), file_url)
+        check.exclude("blacklisted", file_url)
     elif standing.mode == "grade" and standing.grade == "C":
-        check.exclude("grade_c", _("Credit grade C on the reference day."), file_url)
+        check.exclude("grade_c", file_url)
     elif standing.mode == "points" and standing.level == "watch":
-        check.exclude("grade_c", _("On the credit watch list on the reference day."), file_url)
+        check.exclude("watch", file_url)
     elif (
         standard
         and standing.mode == "grade"
         and GRADES.index(standing.grade) > GRADES.index(award_settings.excellent_min_grade)
     ):
-        check.exclude(
-            "below_grade",
-            _("Credit grade %(grade)s is below the standard's %(minimum)s.")
-            % {"grade": standing.grade, "minimum": award_settings.excellent_min_grade},
-            file_url,
-        )
+        check.exclude("below_grade", file_url, grade=standing.grade, minimum=award_settings.excellent_min_grade)
 
 
 def _eligibility_letters(round_) -> list[Letter]:
@@ -151,11 +174,7 @@ def _eligibility_letters(round_) -> list[Letter]:
 
 def _letters(check: Check, letters: list[Letter]) -> None:
     for letter in letters:
-        check.exclude(
-            "measures",
-            _("Warning letter %(number)s: loss of award eligibility.") % {"number": letter.number_label},
-            reverse("warnings:letter", args=[letter.uid]),
-        )
+        check.exclude("measures", reverse("warnings:letter", args=[letter.uid]), number=letter.number_label)
 
 
 def _neighborhood_checks(round_, settings) -> list[Check]:
@@ -169,12 +188,7 @@ def _neighborhood_checks(round_, settings) -> list[Check]:
         organizations = Organization.objects.filter(town_id=round_.town_id, kind=group).order_by("code")
         for org in organizations:
             check = Check(group, organization=org, neighborhood_id=org.neighborhood_id)
-            _score_assessments(
-                check,
-                assessments.get(org.pk, []),
-                settings.steward_min_score,
-                _("No published annual assessment of the year."),
-            )
+            _score_assessments(check, assessments.get(org.pk, []), settings.steward_min_score, "annual")
             _letters(check, [x for x in letters if x.addressee_id == org.pk])
             out.append(check)
     return out
@@ -198,7 +212,6 @@ def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list
     for a in _published(round_.town_id, SubjectKind.PROPERTY_SERVICE, {"cycle__period__startswith": f"{round_.year}Q"}):
         by_contract.setdefault(a.contract_id, []).append(a)
     minimum = settings.excellent_min_score if standard else settings.manager_min_score
-    missing = _("No published property-service assessment of the year.")
     out = []
     companies: dict[int, list] = {}
     for contract in contracts:
@@ -210,15 +223,11 @@ def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list
         assessments = sorted(
             (a for c in company_contracts for a in by_contract.get(c.pk, [])), key=lambda a: (a.cycle.period, a.pk)
         )
-        _score_assessments(check, assessments, minimum, missing)
+        _score_assessments(check, assessments, minimum, "property")
         if standard:
             quarters = len({a.cycle.period for a in assessments})
             if assessments and quarters < settings.excellent_min_quarters:
-                check.exclude(
-                    "few_quarters",
-                    _("%(n)s quarters assessed in the year; the standard asks for %(minimum)s.")
-                    % {"n": quarters, "minimum": settings.excellent_min_quarters},
-                )
+                check.exclude("few_quarters", n=quarters, minimum=settings.excellent_min_quarters)
         _credit(
             check,
             company_standing(company, round_.reference_date),
@@ -242,7 +251,7 @@ def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list
         assessments = sorted(
             (a for c in person_contracts for a in by_contract.get(c.pk, [])), key=lambda a: (a.cycle.period, a.pk)
         )
-        _score_assessments(check, assessments, minimum, missing)
+        _score_assessments(check, assessments, minimum, "property")
         _credit(
             check,
             manager_standing(person, round_.reference_date),

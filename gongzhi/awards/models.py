@@ -210,9 +210,9 @@ class Candidate(PublicIdModel, VersionedModel):
     figure = models.DecimalField(_("the year's assessment figure"), max_digits=5, decimal_places=1, null=True)
     assessed = models.PositiveSmallIntegerField(default=0)  # assessments behind the figure
     records = models.JSONField(default=list, blank=True)  # [[label, url], …] the assessments
-    credit = models.CharField(_("credit on the reference day"), max_length=60, blank=True)
+    credit = models.JSONField(_("credit on the reference day"), default=dict, blank=True)  # the standing's fields
     credit_score = models.IntegerField(null=True, blank=True)
-    exclusions = models.JSONField(default=list, blank=True)  # [[code, text, url], …]
+    exclusions = models.JSONField(default=list, blank=True)  # [[code, params, url], …]
     eligible = models.BooleanField(default=False)
     nominated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -260,3 +260,24 @@ class Candidate(PublicIdModel, VersionedModel):
     @property
     def nominated(self) -> bool:
         return self.nominated_at is not None
+
+    @property
+    def exclusion_list(self) -> list[tuple[str, str, str]]:
+        """(code, words in the reader's language, link) of each exclusion."""
+        from .eligibility import exclusion_text
+
+        return [(code, exclusion_text(code, params), url) for code, params, url in self.exclusions]
+
+    @property
+    def exclusion_texts(self) -> str:
+        return "；".join(text for _code, text, _url in self.exclusion_list)
+
+    @property
+    def credit_text(self) -> str:
+        """The credit standing on the reference day, as the credit pages say it ("" without a file)."""
+        from gongzhi.credit.scoring import Standing
+
+        if not self.credit:
+            return ""
+        fields = {k: self.credit.get(k) for k in ("mode", "score", "grade", "total", "level", "blacklisted")}
+        return Standing(on=self.round.reference_date, **fields).summary

@@ -188,8 +188,7 @@ def nominate(*, actor, candidate: Candidate, version: int | None, reason: str) -
         current = lock(candidate, expected_version=version)
         if not current.eligible:
             raise ValidationError(
-                _("%(name)s is not eligible: %(why)s")
-                % {"name": current.name, "why": "；".join(e[1] for e in current.exclusions)}
+                _("%(name)s is not eligible: %(why)s") % {"name": current.name, "why": current.exclusion_texts}
             )
         if current.nominated:
             raise ValidationError(_("%(name)s is already nominated.") % {"name": current.name})

@@ -162,7 +162,7 @@ def _groups(request, round_):
     rows = list(
         Candidate.objects.for_user(request.user)
         .filter(round=round_)
-        .select_related("organization", "person", "company", "nominated_by")
+        .select_related("round", "organization", "person", "company", "nominated_by")
     )
     nominable = set(
         Candidate.objects.for_user(request.user, "awards.nominate").filter(round=round_).values_list("pk", flat=True)
@@ -235,9 +235,9 @@ def round_export(request, uid):
                     c.name,
                     float(c.figure) if c.figure is not None else "",
                     c.assessed,
-                    c.credit,
+                    c.credit_text,
                     _("yes") if c.eligible else _("no"),
-                    "；".join(e[1] for e in c.exclusions),
+                    c.exclusion_texts,
                     _("yes") if c.nominated else "",
                     c.nomination,
                     c.rank or "",

@@ -23,6 +23,10 @@ def codes(c: Candidate) -> list[str]:
     return [e[0] for e in c.exclusions]
 
 
+def shown(c: Candidate) -> list[tuple]:
+    return c.exclusion_list
+
+
 def test_good_steward_on_the_years_annual_assessments(world):
     stewards_year(world, po1="92.0", po2="80.0", rc1="88.0", rc2="95.0")
     r = open_round(world, "good_steward")
@@ -31,7 +35,7 @@ def test_good_steward_on_the_years_annual_assessments(world):
     assert (po1.group, po1.figure, po1.assessed, po1.eligible) == ("party_org", D("92.0"), 1, True)
     assert po1.records[0][1].startswith("/assessments/a/")
     po2 = candidate(r, organization=world.orgs["po2"])  # 80.0 < 85 (the default minimum)
-    assert po2.exclusions == [["below_score", "The year's assessment figure 80.0 is below the minimum 85.", ""]]
+    assert shown(po2) == [("below_score", "The year's assessment figure 80.0 is below the minimum 85.", "")]
     assert candidate(r, organization=world.orgs["rc2"]).figure == D("95.0")
     # only the neighborhood organisations are candidates
     assert sorted(r.candidates.values_list("organization__code", flat=True)) == ["po1", "po2", "rc1", "rc2"]
@@ -44,10 +48,10 @@ def test_a_failed_or_missing_annual_assessment_excludes(world):
     r = open_round(world, "good_steward")
     po1 = candidate(r, organization=world.orgs["po1"])
     assert codes(po1) == ["failed", "below_score"]
-    assert po1.exclusions[0][1] == "Failed the 2026 assessment (58.0, 不合格)."
-    assert po1.exclusions[0][2].startswith("/assessments/a/")  # the drill-down to the record
+    assert shown(po1)[0][1] == "Failed the 2026 assessment (58.0, 不合格)."
+    assert shown(po1)[0][2].startswith("/assessments/a/")  # the drill-down to the record
     rc1 = candidate(r, organization=world.orgs["rc1"])  # no residents' committee cycle published
-    assert (rc1.figure, codes(rc1)) == (None, ["not_assessed"])
+    assert (rc1.figure, shown(rc1)) == (None, [("not_assessed", "No published annual assessment of the year.", "")])
 
 
 def test_a_2025_assessment_does_not_count_for_2026(world, clock):
@@ -67,7 +71,7 @@ def test_good_manager_mean_of_the_quarters_for_company_and_manager(world):
     assert (pc.figure, pc.assessed, pc.eligible) == (D("94.0"), 5, True)
     assert set(pc.compounds.values_list("code", flat=True)) == {world.c1.code, world.c2.code, world.c3.code}
     # the company's credit: basic 80 + 2 × 5 good records of the top band (优秀) = 90 → AAA
-    assert pc.credit == "AAA (90)"
+    assert pc.credit_text == "AAA (90)"
     m = candidate(r, person=manager)
     # c1 only: (96 + 94) ÷ 2 = 95.0
     assert (m.group, m.figure, m.assessed, m.company, m.eligible) == ("manager", D("95.0"), 2, world.orgs["pc"], True)
@@ -90,9 +94,9 @@ def test_credit_grade_c_and_the_blacklist_exclude(world):
     by_hand(world, kind="serious", points=20, manager=manager, compound=world.c1)
     r = open_round(world, "good_manager")
     pc = candidate(r, organization=world.orgs["pc"])
-    assert pc.credit == "C (55)"
-    assert pc.exclusions == [
-        ["grade_c", "Credit grade C on the reference day.", f"/credit/companies/{world.orgs['pc'].uid}/"]
+    assert pc.credit_text == "C (55)"
+    assert shown(pc) == [
+        ("grade_c", "Credit grade C on the reference day.", f"/credit/companies/{world.orgs['pc'].uid}/")
     ]
     assert codes(candidate(r, person=manager)) == ["blacklisted"]
 
@@ -103,8 +107,8 @@ def test_the_watch_list_excludes_in_the_points_mode(world):
     by_hand(world, points=6)  # watch list from 6 points
     r = open_round(world, "good_manager")
     pc = candidate(r, organization=world.orgs["pc"])
-    assert pc.credit == "6 points"
-    assert codes(pc) == ["grade_c"]
+    assert pc.credit_text == "6 points"
+    assert shown(pc)[0][:2] == ("watch", "On the credit watch list on the reference day.")
 
 
 def test_a_measures_letter_taking_award_eligibility_excludes(world, clock):
@@ -116,12 +120,12 @@ def test_a_measures_letter_taking_award_eligibility_excludes(world, clock):
     clock.move_to(TODAY)
     r = open_round(world, "good_manager")
     pc = candidate(r, organization=world.orgs["pc"])
-    assert pc.exclusions == [
-        [
+    assert shown(pc) == [
+        (
             "measures",
             f"Warning letter {letter.number_label}: loss of award eligibility.",
             f"/warnings/letters/{letter.uid}/",
-        ]
+        )
     ]
     assert codes(candidate(r, person=manager)) == ["measures"]  # the letter is about the manager's 新城一村
     assert Letter.objects.count() == 2
@@ -144,10 +148,10 @@ def test_the_standard_check_asks_for_quarters_score_and_grade(world):
     by_hand(world, points=1)  # 84 → AA
     r = open_round(world, "excellent_company")
     pc = candidate(r, organization=world.orgs["pc"])
-    assert pc.exclusions == [
-        ["below_score", "The year's assessment figure 94.0 is below the minimum 95.", ""],
-        ["few_quarters", "2 quarters assessed in the year; the standard asks for 3.", ""],
-        ["below_grade", "Credit grade AA is below the standard's AAA.", f"/credit/companies/{world.orgs['pc'].uid}/"],
+    assert shown(pc) == [
+        ("below_score", "The year's assessment figure 94.0 is below the minimum 95.", ""),
+        ("few_quarters", "2 quarters assessed in the year; the standard asks for 3.", ""),
+        ("below_grade", "Credit grade AA is below the standard's AAA.", f"/credit/companies/{world.orgs['pc'].uid}/"),
     ]
 
 
@@ -188,3 +192,14 @@ def test_ranking_like_with_like_and_the_places():
     ]
     eligibility.rank(rows, places=None, standard=True)  # the standard check: every eligible one
     assert [x.proposed for x in rows] == [True, True, True, True, True, False, True]
+
+
+def test_the_words_follow_the_readers_language(world):
+    """Exclusions are stored as rules with their numbers; each reader sees them in their language."""
+    from django.utils import translation
+
+    stewards_year(world, po2="80.0")
+    po2 = candidate(open_round(world, "good_steward"), organization=world.orgs["po2"])
+    assert po2.exclusions == [["below_score", {"figure": "80.0", "minimum": "85"}, ""]]
+    with translation.override("zh-hans"):
+        assert shown(po2)[0][1] == "年度考核得分80.0低于最低要求85。"
