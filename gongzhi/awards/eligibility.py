@@ -34,7 +34,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from gongzhi.assessments.models import Assessment, SubjectKind
 from gongzhi.assessments.scoring import ranks
@@ -77,17 +77,17 @@ class Check:
 
 
 EXCLUSION_TEXTS = {
-    "not_assessed": _lazy("No published assessment of the year."),
-    "not_assessed_annual": _lazy("No published annual assessment of the year."),
-    "not_assessed_property": _lazy("No published property-service assessment of the year."),
-    "failed": _lazy("Failed the %(period)s assessment (%(total)s, %(band)s)."),
-    "below_score": _lazy("The year's assessment figure %(figure)s is below the minimum %(minimum)s."),
-    "few_quarters": _lazy("%(n)s quarters assessed in the year; the standard asks for %(minimum)s."),
-    "blacklisted": _lazy("On the credit blacklist on the reference day."),
-    "grade_c": _lazy("Credit grade C on the reference day."),
-    "watch": _lazy("On the credit watch list on the reference day."),
-    "below_grade": _lazy("Credit grade %(grade)s is below the standard's %(minimum)s."),
-    "measures": _lazy("Warning letter %(number)s: loss of award eligibility."),
+    "not_assessed": gettext_lazy("No published assessment of the year."),
+    "not_assessed_annual": gettext_lazy("No published annual assessment of the year."),
+    "not_assessed_property": gettext_lazy("No published property-service assessment of the year."),
+    "failed": gettext_lazy("Failed the %(period)s assessment (%(total)s, %(band)s)."),
+    "below_score": gettext_lazy("The year's assessment figure %(figure)s is below the minimum %(minimum)s."),
+    "few_quarters": gettext_lazy("%(n)s quarters assessed in the year; the standard asks for %(minimum)s."),
+    "blacklisted": gettext_lazy("On the credit blacklist on the reference day."),
+    "grade_c": gettext_lazy("Credit grade C on the reference day."),
+    "watch": gettext_lazy("On the credit watch list on the reference day."),
+    "below_grade": gettext_lazy("Credit grade %(grade)s is below the standard's %(minimum)s."),
+    "measures": gettext_lazy("Warning letter %(number)s: loss of award eligibility."),
 }
 
 
@@ -204,6 +204,16 @@ def _year_contracts(round_):
     )
 
 
+def _of_contracts(check: Check, contracts: list, by_contract: dict, minimum: int) -> list[Assessment]:
+    """A company's or manager's figure and exclusions from the assessments of its contracts."""
+    check.compound_ids = {c.compound_id for c in contracts}
+    assessments = sorted(
+        (a for c in contracts for a in by_contract.get(c.pk, [])), key=lambda a: (a.cycle.period, a.pk)
+    )
+    _score_assessments(check, assessments, minimum, "property")
+    return assessments
+
+
 def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list[Check]:
     credit_settings = CreditSettings.for_town(round_.town_id)
     letters = _eligibility_letters(round_)
@@ -219,11 +229,7 @@ def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list
     for company_contracts in companies.values():
         company = company_contracts[0].company
         check = Check(Group.PROPERTY_COMPANY, organization=company)
-        check.compound_ids = {c.compound_id for c in company_contracts}
-        assessments = sorted(
-            (a for c in company_contracts for a in by_contract.get(c.pk, [])), key=lambda a: (a.cycle.period, a.pk)
-        )
-        _score_assessments(check, assessments, minimum, "property")
+        assessments = _of_contracts(check, company_contracts, by_contract, minimum)
         if standard:
             quarters = len({a.cycle.period for a in assessments})
             if assessments and quarters < settings.excellent_min_quarters:
@@ -247,11 +253,7 @@ def _company_checks(round_, settings, *, managers: bool, standard: bool) -> list
     for person_contracts in people.values():
         person = person_contracts[0].manager
         check = Check(Group.MANAGER, person=person, company=person_contracts[-1].company)
-        check.compound_ids = {c.compound_id for c in person_contracts}
-        assessments = sorted(
-            (a for c in person_contracts for a in by_contract.get(c.pk, [])), key=lambda a: (a.cycle.period, a.pk)
-        )
-        _score_assessments(check, assessments, minimum, "property")
+        _of_contracts(check, person_contracts, by_contract, minimum)
         _credit(
             check,
             manager_standing(person, round_.reference_date),

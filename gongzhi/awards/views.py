@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.actions import attempt
+from gongzhi.core.actions import act
 from gongzhi.core.forms import apply_service
 from gongzhi.core.pages import timeline_context
 from gongzhi.core.permissions import requires
@@ -252,15 +252,15 @@ def round_export(request, uid):
 
 def _round_act(request, uid, *, permission, key, form_class, call, done):
     round_ = _round(request, uid, permission)
-    form = form_class(request.POST)
-    response = attempt(
+    return act(
         request,
-        form,
-        lambda: call(round_, form.cleaned_data),
+        round_,
+        form_class(request.POST),
+        call,
         done=done,
         to=lambda result: reverse("awards:round", args=[result.uid]),
+        reshow=lambda form: _round_page(request, round_, {key: form}, status=400),
     )
-    return response or _round_page(request, round_, {key: form}, status=400)
 
 
 @require_POST
@@ -381,15 +381,15 @@ def candidate_detail(request, uid):
 
 def _candidate_act(request, uid, *, key, form_class, call, done):
     candidate = _candidate(request, uid, "awards.nominate")
-    form = form_class(request.POST)
-    response = attempt(
+    return act(
         request,
-        form,
-        lambda: call(candidate, form.cleaned_data),
+        candidate,
+        form_class(request.POST),
+        call,
         done=done,
         to=lambda result: reverse("awards:round", args=[result.round.uid]),
+        reshow=lambda form: _candidate_page(request, candidate, {key: form}, status=400),
     )
-    return response or _candidate_page(request, candidate, {key: form}, status=400)
 
 
 @require_POST

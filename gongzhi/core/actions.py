@@ -85,6 +85,13 @@ def attempt(
     return redirect(to(result) if callable(to) else to)
 
 
+def act(request: HttpRequest, obj, form: forms.BaseForm, call: Callable, *, done: Message, to, reshow) -> HttpResponse:
+    """One step on a record from its page: `call(obj, cleaned_data)` through `attempt`. Refused:
+    `reshow(form)` — the record's page again with the form as the user typed it (status 400)."""
+    response = attempt(request, form, lambda: call(obj, form.cleaned_data), done=done, to=to)
+    return response or reshow(form)
+
+
 def flash_errors(request: HttpRequest, form: forms.BaseForm) -> None:
     """A refused form that the page does not show: its reasons as messages."""
     for error in form.non_field_errors():

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.actions import attempt
+from gongzhi.core.actions import act, attempt
 from gongzhi.core.forms import apply_service
 from gongzhi.core.pages import paginate, serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
@@ -232,14 +232,15 @@ def _act(request, uid, *, permission, key, form_class, call, done, files=False):
     if callable(form_class) and not isinstance(form_class, type):
         form_class = form_class(letter)
     form = form_class(request.POST, request.FILES) if files else form_class(request.POST)
-    response = attempt(
+    return act(
         request,
+        letter,
         form,
-        lambda: call(letter, form.cleaned_data),
+        call,
         done=done,
         to=lambda result: reverse("warnings:letter", args=[result.uid]),
+        reshow=lambda form: _letter_page(request, letter, {key: form}, status=400),
     )
-    return response or _letter_page(request, letter, {key: form}, status=400)
 
 
 @require_POST
