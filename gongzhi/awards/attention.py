@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core.registry import AttentionItem
 
 from .models import Candidate, Round
+from .services import may_approve
 from .workflow import RoundState
 
 
@@ -29,7 +30,9 @@ def items_for(user, scope, today):
                 reverse("awards:round", args=[r.uid]),
             )
     if scope.has("awards.approve"):
-        for r in Round.objects.for_user(user).filter(state=RoundState.SUBMITTED):
+        # the office carries every permission string: only the leadership group is asked
+        submitted = Round.objects.for_user(user).filter(state=RoundState.SUBMITTED)
+        for r in (r for r in submitted if may_approve(user, r)):
             yield AttentionItem(
                 "warning", _("%(round)s: the proposal awaits your approval") % {"round": r},
                 reverse("awards:round", args=[r.uid]),

@@ -2,7 +2,7 @@
 labels; and their credit rule (gongzhi.credit.rules)."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from gongzhi.core import registry
 
@@ -37,7 +37,7 @@ registry.audit_labels(
         "candidates": lambda: _("Candidates"),
         "eligible": lambda: _("Eligible"),
         "dropped": lambda: _("Nominations dropped (no longer eligible)"),
-        "proposed": lambda: _("Proposed"),
+        "proposed": lambda: pgettext("award", "Proposed"),
         "awarded": lambda: _("Awarded"),
         "credit_records": lambda: _("Credit records written"),
     },

@@ -44,10 +44,19 @@ def _office_town(request):
     return town
 
 
-def _counts(rounds):
+def _counts(request, rounds):
+    """Each round with the counts of the candidates the user reads (an inspection group: those in
+    the places it covers)."""
     rows = list(rounds)
+    readable: dict[int, list] = {}
+    for c in (
+        Candidate.objects.for_user(request.user)
+        .filter(round__in=rows)
+        .only("round_id", "eligible", "nominated_at", "proposed", "awarded")
+    ):
+        readable.setdefault(c.round_id, []).append(c)
     for r in rows:
-        candidates = list(r.candidates.all())
+        candidates = readable.get(r.pk, [])
         r.badge = BADGES[r.state]
         r.n_candidates = len(candidates)
         r.n_eligible = sum(c.eligible for c in candidates)
@@ -60,7 +69,7 @@ def _counts(rounds):
 @requires("awards.view")
 def home(request):
     scope = get_scope(request.user)
-    rounds = Round.objects.for_user(request.user).select_related("town").prefetch_related("candidates")
+    rounds = Round.objects.for_user(request.user).select_related("town")
     year = request.GET.get("year", "")
     if year.isdigit():
         rounds = rounds.filter(year=int(year))
@@ -71,7 +80,7 @@ def home(request):
         "awards/home.html",
         {
             "nav": "awards",
-            "rounds": _counts(rounds),
+            "rounds": _counts(request, rounds),
             "years": sorted(set(Round.objects.for_user(request.user).values_list("year", flat=True)), reverse=True),
             "year": year,
             "may_manage": may_manage,
@@ -182,6 +191,8 @@ def _round_page(request, round_, forms=None, status=200):
     scope = get_scope(request.user)
     may_manage = scope.area("awards.manage").covers_town(round_.town_id)
     may_decide = services.may_approve(request.user, round_)
+    # the round's history counts every candidate: for those who read the whole town only
+    whole_town = scope.area("awards.view").covers_town(round_.town_id)
     state = round_.state
     initial = {"version": round_.version}
     round_.badge = BADGES[state]
@@ -191,7 +202,7 @@ def _round_page(request, round_, forms=None, status=200):
         "groups": _groups(request, round_),
         "settings": AwardSettings.for_town(round_.town_id),
         "may_refresh": "refresh" in forms or (may_manage and state == RoundState.OPEN),
-        "may_submit": "submit" in forms or (may_manage and state == RoundState.OPEN),
+        "may_submit": "submit" in forms or (may_manage and state == RoundState.OPEN),  # shown with a note when empty
         "may_decide": "approve" in forms or "send_back" in forms or (may_decide and state == RoundState.SUBMITTED),
         "may_announce": "announce" in forms or (may_manage and state == RoundState.APPROVED),
         "refresh_form": forms.get("refresh") or VersionForm(initial=initial),
@@ -199,7 +210,8 @@ def _round_page(request, round_, forms=None, status=200):
         "approve_form": forms.get("approve") or VersionForm(initial=initial),
         "send_back_form": forms.get("send_back") or SendBackForm(initial=initial),
         "announce_form": forms.get("announce") or AnnounceForm(initial=initial),
-        **timeline_context(request, round_),
+        "has_proposed": round_.candidates.filter(proposed=True).exists(),
+        **(timeline_context(request, round_) if whole_town else {}),
     }
     return render(request, "awards/round.html", context, status=status)
 
