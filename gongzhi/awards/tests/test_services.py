@@ -154,3 +154,26 @@ def test_settings_are_checked_before_anything_is_written(world):
     with pytest.raises(ConcurrentEditError):
         services.save_settings(actor=office, town=world.town, version=saved.version + 1, places=4)
     assert AwardSettings.for_town(world.town.pk).places == 3
+
+
+def test_my_data_lists_the_managers_candidacies(world, client):
+    from gongzhi.accounts.personal_data import discover
+
+    manager = name_manager(world)  # the property_manager persona runs 新城一村
+    company_year(world)
+    r = open_round(world, "good_manager")
+    nominate(world, candidate(r, person=manager), reason="报修件件有回音")
+    section = next(x for x in discover()[0] if x.key == "award_candidacies")
+    rows = section.collect(world.users["property_manager"])
+    assert len(rows) == 1
+    row = rows[0]
+    # c1 only: (96 + 94) ÷ 2 = 95.0
+    assert (row["year"], row["award"]["code"], row["figure"], row["eligible"], row["nominated"]) == (
+        YEAR,
+        "good_manager",
+        "95.0",
+        True,
+        True,
+    )
+    assert (row["nomination"], row["company"], row["exclusions"]) == ("报修件件有回音", "申江物业", [])
+    assert section.collect(world.users["office"]) == []
