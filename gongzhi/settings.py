@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gongzhi.assessments",
     "gongzhi.warning_letters",
     "gongzhi.awards",
+    "gongzhi.supervision",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

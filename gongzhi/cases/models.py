@@ -217,6 +217,14 @@ class CaseQuerySet(ScopedQuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
+    def overdue(self):
+        """Past the accept-by date and not yet accepted, or past the resolve-by date and not yet
+        resolved (the flags the deadline sweep sets; docs/metrics.md, "Deadlines")."""
+        return self.filter(
+            Q(accept_overdue=True, state=State.SUBMITTED)
+            | Q(resolve_overdue=True, state__in=[State.ACCEPTED, State.IN_PROGRESS, State.EXPLAINED])
+        )
+
 
 class Case(PublicIdModel):
     """One reported problem. Workflow fields change only through gongzhi.cases.services

@@ -42,10 +42,7 @@ def inbox(user, box: str) -> QuerySet:
     if box == "mine":
         return cases.filter(_mine(user), state__in=OPEN_STATES)
     if box == "overdue":
-        return cases.filter(
-            Q(accept_overdue=True, state=State.SUBMITTED)
-            | Q(resolve_overdue=True, state__in=[State.ACCEPTED, State.IN_PROGRESS, State.EXPLAINED])
-        )
+        return cases.overdue()
     if box == "feedback":
         return cases.filter(state=State.RESOLVED)
     if box == "callback":

@@ -72,6 +72,8 @@ PERMISSION_DESCRIPTIONS = {
     "awards.manage": "open award rounds, check eligibility, submit the proposal, announce the approved awards",
     "awards.nominate": "nominate eligible candidates in scope for an award, with a reason",
     "awards.approve": "approve the year's awards (the leadership group)",
+    "supervision.view": "see the town's overdue records and the urged ones (督办)",
+    "supervision.urge": "urge an overdue case, rectification order, resolution or warning letter of the town (督办)",
 }
 
 _STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
@@ -101,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _STAFF_VIEW
         | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view", "credit.view"}
         | {"warnings.view", "assessments.view", "assessments.approve", "awards.view", "awards.approve"}
+        | {"supervision.view", "supervision.urge"}
     ),
     Role.INSPECTOR: frozenset(
         _STAFF_VIEW

@@ -1,0 +1,34 @@
+"""What 督办 adds to the platform (gongzhi.core.registry): navigation, the sweep that marks urged
+records that moved, home items, audit labels — including the "urged" step on each record's own
+timeline."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongzhi.core import registry
+
+from . import attention, kinds, services
+
+registry.sweep(90, "supervision.moved", lambda: {"moved": services.mark_moved()})
+registry.attention(74, attention.items_for)
+registry.nav_item(
+    80,
+    "supervision:home",
+    label=gettext_lazy("Supervision (督办)"),
+    active=("supervision",),
+    permission="supervision.view",
+    group="supervision",
+)
+registry.audit_labels(
+    verbs_by_type={
+        **{spec.object_type: {"urge": lambda: _("Urged by the town (督办)")} for spec in kinds.KINDS.values()},
+        "supervision.urging": {
+            "urge": lambda: _("Urged (督办)"),
+            "moved": lambda: _("The record moved"),
+        },
+    },
+    extra_fields={
+        "times": lambda: _("Times urged"),
+        "moved_to": lambda: _("State reached"),
+    },
+)

@@ -1,0 +1,63 @@
+"""督办's pages (English): the overdue records kind by kind with their urge buttons for the
+leadership group and the office, the urging form (a refused note is kept), the urged and moved
+lists, the Excel, and the home-page item."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from gongzhi.core.attention import items_for
+from gongzhi.supervision import services
+from gongzhi.supervision.models import Urging
+
+from .factories import START, Overdue
+
+pytestmark = [pytest.mark.django_db, pytest.mark.frozen(START)]
+
+
+@pytest.fixture
+def overdue(world, clock):
+    return Overdue(world, clock)
+
+
+def test_the_overdue_records_with_their_urge_buttons(world, overdue, client_for):
+    page = client_for("leader").get(reverse("supervision:home")).content.decode()
+    for code, obj in (("case", overdue.case), ("order", overdue.order), ("letter", overdue.letter)):
+        assert reverse("supervision:urge", args=[code, obj.uid]) in page
+    assert "Nothing overdue." in page  # the resolutions
+    assert "days late" in page
+
+
+def test_urging_from_the_form_and_a_refused_note_is_kept(world, overdue, client_for):
+    client = client_for("office")
+    url = reverse("supervision:urge", args=["letter", overdue.letter.uid])
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"note": "x" * 1001})
+    assert refused.status_code == 400 and "x" * 1001 in refused.content.decode()
+    assert not Urging.objects.exists()
+    done = client.post(url, {"note": "请按期答复"})
+    assert done.status_code == 302 and done["Location"] == reverse("supervision:home") + "?show=urged"
+    page = client.get(done["Location"]).content.decode()
+    assert "请按期答复" in page and overdue.letter.number_label in page
+    # the button now says "Urge again"
+    assert "Urge again" in client.get(reverse("supervision:home")).content.decode()
+    sheet = load_workbook(BytesIO(client.get(reverse("supervision:export")).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == "Warning letter" and rows[1][5] == "请按期答复" and rows[1][6] == 1
+
+
+def test_the_home_item_counts_the_urged_records_waiting(world, overdue):
+    services.urge(actor=world.users["leader"], kind="case", obj=overdue.case, note="请尽快受理")
+    texts = [i.text for i in items_for(world.users["office"])]
+    assert "1 urged record still waiting" in texts
+
+
+def test_nobody_else_reaches_the_pages(world, overdue, client_for):
+    for persona in ("inspector", "property_manager", "party_secretary"):
+        client = client_for(persona)
+        assert client.get(reverse("supervision:home")).status_code == 404, persona
+        url = reverse("supervision:urge", args=["case", overdue.case.uid])
+        assert client.post(url, {"note": "请尽快"}).status_code == 404, persona
+    assert not Urging.objects.exists()
