@@ -32,3 +32,23 @@ registry.audit_labels(
         "moved_to": lambda: _("State reached"),
     },
 )
+
+
+def case_section(request, case):
+    """On an overdue case's page, for whoever may urge it: the urge button and the waiting urging."""
+    from django.utils import timezone
+
+    from .models import Urging
+
+    if not services.may_urge(request.user, case.town_id):
+        return None
+    spec = kinds.get("case")
+    urging = Urging.objects.waiting().filter(kind="case", object_id=case.pk).first()
+    if urging is None and not spec.still_overdue(case, timezone.localdate()):
+        return None
+    return {"urging": urging, "urge_kind": "case", "urge_uid": case.uid}
+
+
+registry.page_section(
+    "cases.case", 30, "supervision.case", template="supervision/section_record.html", context=case_section
+)

@@ -61,3 +61,10 @@ def test_nobody_else_reaches_the_pages(world, overdue, client_for):
         url = reverse("supervision:urge", args=["case", overdue.case.uid])
         assert client.post(url, {"note": "请尽快"}).status_code == 404, persona
     assert not Urging.objects.exists()
+
+
+def test_the_case_page_offers_the_urge_button_to_who_may_urge(world, overdue, client_for):
+    url = overdue.case.get_absolute_url()
+    assert 'data-testid="supervision-section"' in client_for("leader").get(url).content.decode()
+    # the handling company reads the case but does not urge
+    assert 'data-testid="supervision-section"' not in client_for("property_manager").get(url).content.decode()
