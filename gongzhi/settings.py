@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gongzhi.warning_letters",
     "gongzhi.awards",
     "gongzhi.supervision",
+    "gongzhi.dashboard",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

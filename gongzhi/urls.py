@@ -27,6 +27,7 @@ urlpatterns = [
     path("warnings/", include("gongzhi.warning_letters.urls")),
     path("awards/", include("gongzhi.awards.urls")),
     path("supervision/", include("gongzhi.supervision.urls")),
+    path("dashboard/", include("gongzhi.dashboard.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -72,6 +72,7 @@ PERMISSION_DESCRIPTIONS = {
     "awards.manage": "open award rounds, check eligibility, submit the proposal, announce the approved awards",
     "awards.nominate": "nominate eligible candidates in scope for an award, with a reason",
     "awards.approve": "approve the year's awards (the leadership group)",
+    "dashboard.view": "see the town (or one's neighborhood) at a glance, each figure linking to its records",
     "supervision.view": "see the town's overdue records and the urged ones (督办)",
     "supervision.urge": "urge an overdue case, rectification order, resolution or warning letter of the town (督办)",
 }
@@ -103,7 +104,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _STAFF_VIEW
         | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view", "credit.view"}
         | {"warnings.view", "assessments.view", "assessments.approve", "awards.view", "awards.approve"}
-        | {"supervision.view", "supervision.urge"}
+        | {"supervision.view", "supervision.urge", "dashboard.view"}
     ),
     Role.INSPECTOR: frozenset(
         _STAFF_VIEW
@@ -118,7 +119,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _NEIGHBORHOOD_LEAD
         | _PARTY
         | _INSPECTED
-        | {"people.contact", "residents.bind", "meetings.chair"}
+        | {"people.contact", "residents.bind", "meetings.chair", "dashboard.view"}
         | _CREDIT_READER
     ),
     Role.RESIDENTS_COMMITTEE: frozenset(

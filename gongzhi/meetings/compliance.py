@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
-from gongzhi.places.models import Neighborhood
+from gongzhi.core.scope import get_scope
+from gongzhi.places.models import Compound, Neighborhood
 
 from .models import Meeting, Minutes
 from .workflow import MeetingState
@@ -114,3 +115,19 @@ def missed_last_month(neighborhood_ids, today: date) -> list[int]:
     assessed = [n for n in ids if starts.get(towns.get(n)) and starts[towns[n]] <= period]
     done = compliant_periods(assessed, last_month.year)
     return [n for n in assessed if (n, period) not in done]
+
+
+def neighborhoods_for(user):
+    """The neighborhoods whose compliance the user reads: those of the meetings they may open and
+    those of their meetings.view area (ordered by town and code)."""
+    area = get_scope(user).area("meetings.view")
+    if area.everything:
+        viewable = Neighborhood.objects.values("pk")
+    else:
+        viewable = Neighborhood.objects.filter(
+            Q(town_id__in=area.towns)
+            | Q(pk__in=area.neighborhoods)
+            | Q(pk__in=Compound.objects.filter(pk__in=area.compounds).values("neighborhood_id"))
+        ).values("pk")
+    meetings = Meeting.objects.for_user(user).values("neighborhood_id")
+    return Neighborhood.objects.filter(Q(pk__in=meetings) | Q(pk__in=viewable)).order_by("town_id", "code")

@@ -18,6 +18,7 @@ The package, by topic: `months` (ranges and grains), `places` (the places, `at` 
 `definitions` (the settings the rates are produced with, drill-down), `compute` (the report),
 `rankings` (order, rank numbers, kinds and names of the lines one level down), `labels`, `excel` (the export)."""
 
+from .chart import trend_chart
 from .compute import Line, Ranking, RatesReport, build, default_range, unfinished_from
 from .definitions import Settings, drill_q, settings_for
 from .excel import workbook
@@ -50,6 +51,7 @@ from .places import (
 from .rankings import DEFAULT_SORT, Ranked, kinds_of, label_lines, rank_lines, sort_lines
 
 __all__ = [
+    "trend_chart",
     "CASE_FIELD",
     "COUNTER_LABELS",
     "DEFAULT_SORT",

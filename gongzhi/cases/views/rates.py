@@ -32,7 +32,7 @@ from gongzhi.places.models import Compound
 from .. import reports, selectors, services
 from ..forms_rates import DrillForm, ProposeForm, RatesForm
 from ..models import AgendaProposal, Case, CaseSettings, Category
-from ..rates import COMPOSITE, EFFECTIVE, EVERY_CONFIRMED, HANDLING, SATISFACTION, Definition, Rate, period_q, summed
+from ..rates import COMPOSITE, EVERY_CONFIRMED, SATISFACTION, Definition, Rate, period_q, summed
 from ..reports import COUNTER_LABELS, RATE_LABELS, SORT_KEYS, Line, month_text
 
 RANKING_PAGE = 50
@@ -203,7 +203,7 @@ def rates(request):
     report = reports.build(request.user, place, grain=grain, first=first, last=last, settings=settings)
     display = Displayer(settings.definition)
     rankings = _ranking_tables(request, report, display)
-    chart = _trend_chart(report)
+    chart = reports.trend_chart(report)
     link = {"at": place.at, "grain": grain, "start": month_text(report.first), "end": month_text(report.last)}
     keep = {name: request.GET.get(name, "") for name in ("sort", "osort", "kind", "okind")}
     return render(
@@ -289,38 +289,6 @@ def _ranking_tables(request, report: reports.RatesReport, display: Displayer) ->
             }
         )
     return rankings
-
-
-def _trend_chart(report: reports.RatesReport) -> dict:
-    """The rates per period, in percent, for the trend chart (None where nothing is measured);
-    `provisional` flags the periods not finished (the chart draws them hollow, dashed, labelled)."""
-    keys = (HANDLING, EFFECTIVE, SATISFACTION)
-
-    def value(number):
-        return float(number) if number is not None else None
-
-    series = [
-        {
-            "key": key,
-            "name": str(RATE_LABELS[key]),
-            "data": [value(getattr(line.rates, key).percent) for line in report.periods],
-        }
-        for key in keys
-    ]
-    if report.shows_composite:
-        series.append(
-            {
-                "key": COMPOSITE,
-                "name": str(RATE_LABELS[COMPOSITE]),
-                "data": [value(line.rates.composite_percent) for line in report.periods],
-            }
-        )
-    return {
-        "labels": [line.label for line in report.periods],
-        "provisional": [line.provisional for line in report.periods],
-        "provisional_text": _("so far (not finished)"),
-        "series": series,
-    }
 
 
 @requires("cases.rates")

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from gongzhi.core.permissions import requires
-from gongzhi.core.scope import get_scope
-from gongzhi.places.models import Compound, Neighborhood
 
 from .. import compliance
-from ..models import (
-    Meeting,
-)
+from ..models import Meeting
 
 
 @requires("meetings.view")
@@ -25,10 +20,7 @@ def compliance_page(request):
     except ValueError:
         year = today.year
     year = min(max(year, 2000), today.year)
-    neighborhoods = Neighborhood.objects.filter(
-        pk__in=Meeting.objects.for_user(request.user).values("neighborhood_id")
-    ) | Neighborhood.objects.filter(pk__in=_viewable_neighborhoods(request))
-    table = compliance.table(neighborhoods.distinct().order_by("town_id", "code"), year, today)
+    table = compliance.table(compliance.neighborhoods_for(request.user), year, today)
     urls = _meeting_urls(request, [row.neighborhood.pk for row in table], year)
     for row in table:
         # Each month's mark links to the monthly meeting it counts, when there is one the user may open.
@@ -49,15 +41,3 @@ def _meeting_urls(request, neighborhood_ids, year: int) -> dict[tuple[int, str],
         .values_list("neighborhood_id", "period", "uid")
     )
     return {(neighborhood, period): reverse("meetings:detail", args=[uid]) for neighborhood, period, uid in rows}
-
-
-def _viewable_neighborhoods(request):
-    area = get_scope(request.user).area("meetings.view")
-    if area.everything:
-        return Neighborhood.objects.values("pk")
-
-    return Neighborhood.objects.filter(
-        Q(town_id__in=area.towns)
-        | Q(pk__in=area.neighborhoods)
-        | Q(pk__in=Compound.objects.filter(pk__in=area.compounds).values("neighborhood_id"))
-    ).values("pk")

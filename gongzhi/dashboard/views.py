@@ -1,0 +1,36 @@
+"""The town at a glance (issue 14 item 8): for the office and the leadership group their town, for
+a neighborhood's party secretary their neighborhood — the three rates with their trend, joint-
+meeting compliance, open and overdue rectification orders, the property companies' credit, warning
+letters by level, hotspots and the urged records, each linking to the page with the records behind
+it. Each panel is shown only to whoever may read it (gongzhi.dashboard.panels)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils import timezone
+
+from gongzhi.core.permissions import requires
+from gongzhi.core.scope import get_scope
+
+from . import panels
+
+
+@requires("dashboard.view")
+def home(request):
+    user, today = request.user, timezone.localdate()
+    scope = get_scope(user)
+    context = {"nav": "dashboard", "today": today}
+    if scope.has("cases.rates"):
+        context["rates"] = panels.rates(user)
+        context["hotspots"] = panels.hotspots(user, today)
+    if scope.has("meetings.view"):
+        context["meetings"] = panels.meetings(user, today)
+    if scope.has("inspections.view"):
+        context["rectifications"] = panels.rectifications(user)
+    if scope.has("credit.view"):
+        context["credit"] = panels.credit(user, today)
+    if scope.has("warnings.view"):
+        context["letters"] = panels.letters(user, today)
+    if scope.has("supervision.view"):
+        context["urgings"] = panels.urgings(user)
+    return render(request, "dashboard/home.html", context)
