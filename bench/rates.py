@@ -65,20 +65,17 @@ def prepare(server: str, label: str, cases: int, compounds: int, reuse: bool) ->
     return url
 
 
-def measure_in_process(repeat: int) -> dict:
-    """Runs inside the child process, with DATABASE_URL set to one benchmark database."""
+def office_member():
+    """Set Django up in this process (DATABASE_URL: one benchmark database) and return the first
+    town and a user who is a member of its office (created once)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
     import django
 
     django.setup()
-    from django.db import connection
-    from django.test import RequestFactory
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
     from django.utils import timezone, translation
 
-    from gongzhi.cases.models import Case, CaseStats
-    from gongzhi.cases.views.rates import rates
     from gongzhi.core.models import User
     from gongzhi.orgs.models import Body, Membership, Person
     from gongzhi.places.models import Town
@@ -99,6 +96,20 @@ def measure_in_process(repeat: int) -> dict:
         body=office,
         defaults={"town": town, "title": "主任", "start": timezone.localdate().replace(year=2020)},
     )
+    return town, user
+
+
+def measure_in_process(repeat: int) -> dict:
+    """Runs inside the child process, with DATABASE_URL set to one benchmark database."""
+    town, user = office_member()
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.cases.models import Case, CaseStats
+    from gongzhi.cases.views.rates import rates
+    from gongzhi.core.models import User
+
     admin, _created = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
     factory = RequestFactory()
 
@@ -133,6 +144,10 @@ def measure_once(url: str, repeat: int) -> dict:
         "DATABASE_URL": url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "AUDIT_KEY": "bench-only-audit-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",  # never called: no page here sends one
+        "SMS_HTTP_URL": "http://127.0.0.1:9/",
+        "SMS_HTTP_TOKEN": "bench",
         "ALLOWED_HOSTS": "testserver,127.0.0.1",
     }
     output = run([PYTHON, "bench/rates.py", "--in-process", "--repeat", str(repeat)], env, quiet=True)

@@ -9,7 +9,9 @@ from gongzhi.core import registry
 
 from . import attention, kinds, services
 
-registry.sweep(90, "supervision.moved", lambda: {"moved": services.mark_moved()})
+registry.sweep(
+    80, "supervision.moved", lambda: {"moved": services.mark_moved()}
+)  # after the letters (70), before retention (90)
 registry.attention(74, attention.items_for)
 registry.nav_item(
     80,

@@ -29,6 +29,7 @@ def test_the_sweeps_run_in_their_order():
         "evaluations.reminders",
         "credit.rules",
         "warnings.letters",
+        "supervision.moved",
         "retention.phone_codes",
         "retention.sessions",
         "retention.notifications",

@@ -1,0 +1,124 @@
+"""Benchmark of the town at a glance (issue 14 item 8): the time to produce /dashboard/ for an
+office member of the first town, at 100,000 and at 1,000,000 cases in the same synthetic city
+(bench/generate.py, 13,000 compounds, seed 1) — the databases of bench/rates.py. Goal: the cost
+follows organisations × periods, not records: the 1M figure within 1.5× of the 100k figure.
+
+    .venv/bin/python bench/dashboard.py            # create and fill both databases if missing, measure
+    .venv/bin/python bench/dashboard.py --reuse    # measure on the databases already there
+    .venv/bin/python bench/dashboard.py --reuse --drop
+
+As in bench/rates.py: each measurement runs in a fresh process with one database (DEBUG off); the
+view function is called with a RequestFactory request and a fresh user object, after two warm-up
+calls; the rounds alternate the two databases; the median of all calls is reported with the
+quartiles, and the number of queries of one call."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.rates import PYTHON, SIZES, office_member, prepare, psql, run  # noqa: E402
+
+
+def measure_in_process(repeat: int) -> dict:
+    town, user = office_member()
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.cases.models import Case
+    from gongzhi.core.models import User
+    from gongzhi.dashboard.views import home
+
+    factory = RequestFactory()
+
+    def page() -> tuple[float, int]:
+        request = factory.get("/dashboard/")
+        request.user = User.objects.get(pk=user.pk)
+        started = time.perf_counter()
+        response = home(request)
+        elapsed = time.perf_counter() - started
+        assert response.status_code == 200
+        return elapsed, len(response.content)
+
+    for _ in range(2):
+        page()
+    times = [page()[0] * 1000 for _ in range(repeat)]
+    with CaptureQueriesContext(connection) as queries:
+        _elapsed, size = page()
+    return {
+        "cases": Case.objects.count(),
+        "town_cases": Case.objects.filter(town=town).count(),
+        "samples_ms": times,
+        "queries": len(queries),
+        "html_kb": size / 1024,
+    }
+
+
+def measure_once(url: str, repeat: int) -> dict:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "AUDIT_KEY": "bench-only-audit-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",  # never called: no page here sends one
+        "SMS_HTTP_URL": "http://127.0.0.1:9/",
+        "SMS_HTTP_TOKEN": "bench",
+        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+    }
+    output = run([PYTHON, "bench/dashboard.py", "--in-process", "--repeat", str(repeat)], env, quiet=True)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--compounds", type=int, default=13000)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--drop", action="store_true")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.in_process:
+        print(json.dumps(measure_in_process(args.repeat)))
+        return 0
+    urls = {label: prepare(args.server, label, cases, args.compounds, args.reuse) for label, cases in SIZES.items()}
+    results: dict[str, dict] = {}
+    for round_ in range(args.rounds):
+        for label, url in urls.items():
+            got = measure_once(url, args.repeat)
+            print(
+                f"  round {round_ + 1}/{args.rounds} {label}: {statistics.median(got['samples_ms']):.1f} ms", flush=True
+            )
+            if label in results:
+                results[label]["samples_ms"] += got["samples_ms"]
+            else:
+                results[label] = got
+    for label, r in results.items():
+        samples = sorted(r["samples_ms"])
+        q1, _q2, q3 = statistics.quantiles(samples, n=4)
+        r["median_ms"] = statistics.median(samples)
+        print(
+            f"{label}: {r['cases']:,} cases ({r['town_cases']:,} in the town), median {r['median_ms']:.1f} ms "
+            f"(quartiles {q1:.1f}–{q3:.1f}, n={len(samples)}), {r['queries']} queries, {r['html_kb']:.0f} kB"
+        )
+    ratio = results["1m"]["median_ms"] / results["100k"]["median_ms"]
+    print(f"dashboard 1M/100k = {ratio:.2f} (goal ≤ 1.5)")
+    if args.drop:
+        for label in SIZES:
+            psql(args.server, f'DROP DATABASE IF EXISTS "gongzhi_bench_{label}"')
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
