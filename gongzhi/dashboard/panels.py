@@ -6,7 +6,7 @@ panel the user has no right to read is left out. Nothing here computes a rate or
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,7 +15,7 @@ from gongzhi.cases import reports, selectors
 from gongzhi.cases.models import Category
 from gongzhi.credit.scoring import GRADES
 from gongzhi.credit.selectors import files_for
-from gongzhi.inspections.models import RectificationOrder
+from gongzhi.inspections.models import Inspection, RectificationOrder
 from gongzhi.meetings import compliance
 from gongzhi.places.models import Compound
 from gongzhi.supervision.models import Urging
@@ -23,6 +23,8 @@ from gongzhi.warning_letters.models import LEVEL_ORDER, Letter, Level
 from gongzhi.warning_letters.workflow import LetterState
 
 HOTSPOTS = 5
+INSPECTION_DAYS = 90  # the lowest inspection scores of this many days
+LOWEST = 5
 
 
 def rates(user) -> dict:
@@ -68,6 +70,29 @@ def rectifications(user) -> dict:
         "open": orders.open().count(),
         "overdue": orders.overdue().count(),
         "url": reverse("inspections:orders"),
+    }
+
+
+def inspections(user, today: date) -> dict:
+    """The lowest-scored inspections submitted in the last INSPECTION_DAYS days (the inspection
+    score as the inspections define it), and how many there were."""
+    recent = Inspection.objects.for_user(user).filter(
+        submitted_at__date__gte=today - timedelta(days=INSPECTION_DAYS), score__isnull=False
+    )
+    lowest = recent.select_related("compound", "visit").order_by("score", "-submitted_at")[:LOWEST]
+    return {
+        "count": recent.count(),
+        "days": INSPECTION_DAYS,
+        "lowest": [
+            {
+                "compound": i.compound.name,
+                "day": i.submitted_at,
+                "score": i.score,
+                "url": reverse("inspections:visit", args=[i.visit.uid]),
+            }
+            for i in lowest
+        ],
+        "url": reverse("inspections:home"),
     }
 
 

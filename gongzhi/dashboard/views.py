@@ -1,6 +1,6 @@
 """The town at a glance (issue 14 item 8): for the office and the leadership group their town, for
 a neighborhood's party secretary their neighborhood — the three rates with their trend, joint-
-meeting compliance, open and overdue rectification orders, the property companies' credit, warning
+meeting compliance, the lowest recent inspection scores, open and overdue rectification orders, the property companies' credit, warning
 letters by level, hotspots and the urged records, each linking to the page with the records behind
 it. Each panel is shown only to whoever may read it (gongzhi.dashboard.panels)."""
 
@@ -27,6 +27,7 @@ def home(request):
         context["meetings"] = panels.meetings(user, today)
     if scope.has("inspections.view"):
         context["rectifications"] = panels.rectifications(user)
+        context["inspections"] = panels.inspections(user, today)
     if scope.has("credit.view"):
         context["credit"] = panels.credit(user, today)
     if scope.has("warnings.view"):

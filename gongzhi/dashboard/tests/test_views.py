@@ -47,6 +47,12 @@ def test_the_office_sees_its_town(world, overdue, client_for):
     assert "0/0" in rates
     meetings = squeeze(panel(page, "meetings"))
     assert meetings.startswith("Joint meetings held, 2026") and "新城" in meetings and "世博" in meetings
+    # the inspection of 世博家园 on 2026-11-02 (one item failed), within the last 90 days
+    inspections = panel(page, "inspections")
+    score = overdue.order.finding.inspection.score
+    assert f"世博家园 · 2026-11-02</a><span>{score}</span>" in inspections
+    assert f'href="/inspections/visits/{overdue.order.finding.inspection.visit.uid}/"' in inspections
+    assert "1 inspection in all" in squeeze(inspections)
 
 
 def test_the_secretary_sees_the_neighborhood_without_the_town_list(world, overdue, client_for):
