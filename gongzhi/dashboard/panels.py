@@ -56,11 +56,12 @@ def meetings(user, today: date) -> dict:
             "name": row.neighborhood.name,
             "held": row.held,
             "assessed": row.assessed,
-            "rate": compliance.rate(row.held, row.assessed),
+            "percent": row.percent,  # the compliance page's figure
         }
         for row in rows
     ]
-    lines.sort(key=lambda x: (x["rate"] is None, x["rate"] if x["rate"] is not None else 0, x["name"]))
+    # the least compliant first: they are the ones to look at
+    lines.sort(key=lambda x: (x["percent"] is None, x["percent"] if x["percent"] is not None else 0, x["name"]))
     return {"lines": lines, "year": today.year, "url": f"{reverse('meetings:compliance')}?year={today.year}"}
 
 

@@ -47,6 +47,8 @@ def test_the_office_sees_its_town(world, overdue, client_for):
     assert "0/0" in rates
     meetings = squeeze(panel(page, "meetings"))
     assert meetings.startswith("Joint meetings held, 2026") and "新城" in meetings and "世博" in meetings
+    # no monthly meeting in the platform yet: nothing assessed, no percentage
+    assert "新城 (0/0)" in meetings and "%" not in meetings
     # the inspection of 世博家园 on 2026-11-02 (one item failed), within the last 90 days
     inspections = panel(page, "inspections")
     score = overdue.order.finding.inspection.score
@@ -69,3 +71,26 @@ def test_nobody_else_reaches_it(world, client_for):
     for persona in ("inspector", "property_manager", "oc_member", "rc_worker", "resident"):
         assert client_for(persona).get(reverse("dashboard:home")).status_code == 404, persona
     assert client_for("leader").get(reverse("dashboard:home")).status_code == 200
+
+
+def test_meetings_held_show_the_compliance_pages_percentage_least_first(world, monkeypatch):
+    """The panel takes each neighborhood's row of `compliance.table` as it is (3 of 4 months → 75 %)
+    and puts the least compliant first; a neighborhood with nothing assessed goes last."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from gongzhi.dashboard import panels
+    from gongzhi.meetings import compliance
+
+    rows = [
+        compliance.Row(SimpleNamespace(name="新城"), held=4, assessed=4),
+        compliance.Row(SimpleNamespace(name="世博"), held=3, assessed=4),
+        compliance.Row(SimpleNamespace(name="梅陇一"), held=0, assessed=0),
+    ]
+    monkeypatch.setattr(compliance, "table", lambda neighborhoods, year, today: rows)
+    got = panels.meetings(world.users["office"], date(2026, 12, 7))
+    assert [(x["name"], x["percent"], x["held"], x["assessed"]) for x in got["lines"]] == [
+        ("世博", 75, 3, 4),
+        ("新城", 100, 4, 4),
+        ("梅陇一", None, 0, 0),
+    ]
