@@ -49,6 +49,24 @@ class Kind:
     def state_label(self, obj) -> str:
         return str(obj.get_state_display())
 
+    def days_late(self, obj, today: date) -> int | None:
+        """Today − the record's date, in calendar days (docs/metrics.md, 督办)."""
+        due = self.due(obj)
+        return (today - due).days if due else None
+
+    def described(self, obj, today: date) -> dict:
+        """What the pages show of one record: its title, link, state, who is responsible, its date
+        and how late it is."""
+        return {
+            "obj": obj,
+            "title": self.title(obj),
+            "url": self.url(obj),
+            "state": self.state_label(obj),
+            "responsible": [o.name for o in self.responsible(obj) if o is not None],
+            "due": self.due(obj),
+            "days_late": self.days_late(obj, today),
+        }
+
 
 def _case_due(case: Case):
     return case.accept_due if case.state == "submitted" else case.resolve_due

@@ -43,16 +43,9 @@ def _overdue(request, today):
         total = rows.count()
         items = []
         for obj in rows[:LIMIT]:
-            due = spec.due(obj)
             items.append(
-                {
-                    "obj": obj,
-                    "title": spec.title(obj),
-                    "url": spec.url(obj),
-                    "state": spec.state_label(obj),
-                    "responsible": [o.name for o in spec.responsible(obj) if o is not None],
-                    "due": due,
-                    "days_late": (today - due).days if due else None,
+                spec.described(obj, today)
+                | {
                     "urging": waiting.get((spec.code, obj.pk)),
                     "may_urge": services.may_urge(request.user, obj.town_id),
                 }
@@ -138,7 +131,6 @@ def urge(request, kind, uid):
                 request, _("Urged: %(record)s. The organisations responsible are notified.") % {"record": done.title}
             )
             return redirect(reverse("supervision:home") + "?show=urged")
-    due = spec.due(obj)
     return render(
         request,
         "supervision/urge.html",
@@ -146,13 +138,7 @@ def urge(request, kind, uid):
             "nav": "supervision",
             "form": form,
             "kind": spec,
-            "obj": obj,
-            "title": spec.title(obj),
-            "url": spec.url(obj),
-            "state": spec.state_label(obj),
-            "responsible": [o.name for o in spec.responsible(obj) if o is not None],
-            "due": due,
-            "days_late": (today - due).days if due else None,
+            **spec.described(obj, today),
             "overdue": spec.still_overdue(obj, today),
             "urging": urging,
         },
