@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gongzhi.awards",
     "gongzhi.supervision",
     "gongzhi.dashboard",
+    "gongzhi.evaluation_reports",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

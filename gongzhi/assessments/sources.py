@@ -107,12 +107,26 @@ class Subject:
 
     @property
     def compounds(self) -> list:
-        """The compounds the subject answers for: its own, or those of its neighborhood."""
+        """The compounds the subject answers for: its own, those of its neighborhood, or — for a
+        place with neither (the town, in the evaluation reports) — those of the town."""
         from gongzhi.places.models import Compound
 
         if self.compound is not None:
             return [self.compound]
+        if self.neighborhood is None:
+            return list(Compound.objects.filter(neighborhood__town_id=self.town_id).order_by("code"))
         return list(Compound.objects.filter(neighborhood=self.neighborhood).order_by("code"))
+
+    @property
+    def neighborhoods(self) -> list:
+        """Its neighborhood, or every neighborhood of the town for a town-wide place."""
+        from gongzhi.places.models import Neighborhood
+
+        if self.neighborhood is not None:
+            return [self.neighborhood]
+        if self.compound is not None:
+            return [self.compound.neighborhood]
+        return list(Neighborhood.objects.filter(town_id=self.town_id).order_by("code"))
 
 
 @dataclass(frozen=True)
@@ -176,7 +190,7 @@ def _three_rates(subject: Subject, period: Period):
     from gongzhi.cases.rates import summed, three_rates
     from gongzhi.cases.reports import settings_for
 
-    q = Q(period__gte=period.start, period__lte=period.end)
+    q = Q(town_id=subject.town_id, period__gte=period.start, period__lte=period.end)
     if subject.organization is not None:
         q &= Q(organization_id=subject.organization.pk)
     if subject.compound is not None:
@@ -243,22 +257,23 @@ register(
 def _compliance(subject: Subject, period: Period) -> Figure:
     from gongzhi.meetings import compliance
 
-    if subject.neighborhood is None:
+    neighborhoods = subject.neighborhoods
+    if not neighborhoods:
         return Figure(None, text=_("No neighborhood."))
     held = assessed = 0
     missed: list[str] = []
     today = timezone.localdate()
     for year in sorted({m.year for m in period.months}):
-        row = compliance.table([subject.neighborhood], year, today)[0]
         wanted = {f"{m:%Y-%m}" for m in period.months if m.year == year}
-        for month, status in row.months:
-            if month not in wanted or status not in ("held", "missed"):
-                continue
-            assessed += 1
-            if status == "held":
-                held += 1
-            else:
-                missed.append(month)
+        for row in compliance.table(neighborhoods, year, today):
+            for month, status in row.months:
+                if month not in wanted or status not in ("held", "missed"):
+                    continue
+                assessed += 1
+                if status == "held":
+                    held += 1
+                else:
+                    missed.append(month if len(neighborhoods) == 1 else f"{row.neighborhood.name} {month}")
     rate = compliance.rate(held, assessed)
     value = None if rate is None else Decimal(str(rate * 100)).quantize(TWO, ROUND_HALF_UP)
     text = _("%(held)s of %(assessed)s months with the monthly joint meeting held and minutes approved") % {
@@ -395,6 +410,12 @@ def _survey(subject: Subject, period: Period) -> Figure:
             result = satisfaction_with(party, compound.pk, quarter)
             if result is not None:
                 found.append((compound, quarter, result))
+    return survey_mean(found)
+
+
+def survey_mean(found: list) -> Figure:
+    """The satisfaction figure of a place from the closed surveys found, [(compound, quarter,
+    PartySatisfaction)]: the plain mean of their estimates, each survey a record."""
     records = [
         (f"{c.name} {q} · {r.percent()[0]}% (n={r.valid})", reverse("surveys:results", args=[r.survey.uid]))
         for c, q, r in found
@@ -454,11 +475,14 @@ def _resolutions(subject: Subject, period: Period) -> Figure:
     from gongzhi.meetings.models import Resolution
     from gongzhi.meetings.workflow import ResolutionState
 
-    if subject.organization is None:
+    if subject.organization is not None:
+        rows = Resolution.objects.carried_out_by([subject.organization.pk], "lead")
+    elif subject.compound is None:  # a place: the resolutions of its neighborhoods' meetings
+        rows = Resolution.objects.filter(neighborhood__in=subject.neighborhoods)
+    else:
         return Figure(None, text=_("Only an organisation carries out resolutions."))
     rows = (
-        Resolution.objects.carried_out_by([subject.organization.pk], "lead")
-        .filter(due__gte=period.start, due__lte=period.end)
+        rows.filter(due__gte=period.start, due__lte=period.end)
         .exclude(state=ResolutionState.SUPERSEDED)
         .order_by("due", "pk")
     )

@@ -75,6 +75,10 @@ PERMISSION_DESCRIPTIONS = {
     "dashboard.view": "see the town (or one's neighborhood) at a glance, each figure linking to its records",
     "supervision.view": "see the town's overdue records and the urged ones (督办)",
     "supervision.urge": "urge an overdue case, rectification order, resolution or warning letter of the town (督办)",
+    "reports.view": "see the town's evaluation reports, their figures, versions and distribution",
+    "reports.write": "start and write the evaluation reports, submit them, keep the distribution list, distribute",
+    "reports.approve": "approve the evaluation reports, which freezes them (the leadership group)",
+    "reports.receive": "read the evaluation reports sent to one's organisation and confirm their receipt",
 }
 
 _STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
@@ -94,6 +98,7 @@ _INSPECTED = {
     "warnings.answer",
     "assessments.view",
     "assessments.object",
+    "reports.receive",
 }
 # Everyone who works with a compound reads the credit of the property companies serving it.
 _CREDIT_READER = {"credit.view"}
@@ -104,13 +109,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _STAFF_VIEW
         | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view", "credit.view"}
         | {"warnings.view", "assessments.view", "assessments.approve", "awards.view", "awards.approve"}
-        | {"supervision.view", "supervision.urge", "dashboard.view"}
+        | {"supervision.view", "supervision.urge", "dashboard.view", "reports.view", "reports.approve"}
     ),
     Role.INSPECTOR: frozenset(
         _STAFF_VIEW
         | {"meetings.view", "inspections.view", "inspections.inspect", "surveys.view", "surveys.conduct"}
         | {"evaluations.view", "evaluations.forum", "warnings.view", "assessments.view", "assessments.score"}
-        | {"awards.view", "awards.nominate"}
+        | {"awards.view", "awards.nominate", "reports.view"}
         | _CREDIT_READER
     ),
     Role.PARTY_ORG: frozenset(
@@ -137,11 +142,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.PROPERTY_COMPANY: frozenset(_STAFF_VIEW | _HANDLER | _PARTY | _INSPECTED | {"credit.view", "credit.object"}),
     Role.GOVERNMENT_UNIT: frozenset(
         {"orgs.view", "cases.view", "cases.handle", "meetings.view", "resolutions.report"}
-        | {"inspections.view", "inspections.answer"}
+        | {"inspections.view", "inspections.answer", "reports.receive"}
     ),
-    # The developer takes part in forums and receives the evaluation reports (seed 七.4); on the
-    # platform its staff see their own organisation until those pieces exist.
-    Role.DEVELOPER: frozenset({"orgs.view"}),
+    # The developer takes part in forums and receives the evaluation reports (seed 七.4).
+    Role.DEVELOPER: frozenset({"orgs.view", "reports.receive"}),
     Role.RESIDENT: frozenset(),
 }
 

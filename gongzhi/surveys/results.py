@@ -322,11 +322,19 @@ def satisfaction_with(party_kind: str, compound_id: int, quarter: str) -> PartyS
     )
     if survey is None or not any(q["key"] == party_kind for q in survey.questionnaire.questions):
         return None
+    return satisfactions_of(survey).get(party_kind)
+
+
+def satisfactions_of(survey: Survey) -> dict[str, PartySatisfaction]:
+    """Each of the four parties' satisfaction from one survey (its results computed once): the
+    parties its questionnaire asks about with at least one valid answer. `satisfaction_with` reads
+    one party of a closed survey through it; the evaluation reports read all four."""
     results = survey_results(survey, with_previous=False)
-    question = next(q for q in results.questions if q.key == party_kind)
-    if not question.valid:
-        return None
-    return PartySatisfaction(
-        survey=survey, party_kind=party_kind, definition=results.definition, label=results.definition_label,
-        valid=question.valid, estimate=question.headline, partial=survey.closed_early,
-    )  # fmt: skip
+    return {
+        q.key: PartySatisfaction(
+            survey=survey, party_kind=q.key, definition=results.definition, label=results.definition_label,
+            valid=q.valid, estimate=q.headline, partial=survey.closed_early,
+        )
+        for q in results.questions
+        if q.key in PARTIES and q.valid
+    }  # fmt: skip
