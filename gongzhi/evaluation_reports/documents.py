@@ -69,8 +69,15 @@ def _survey_rows(table: list[dict]) -> list[dict]:
     return out
 
 
+def _rate_labels() -> list[str]:
+    from gongzhi.cases.reports.labels import EFFECTIVE, HANDLING, RATE_LABELS, SATISFACTION
+
+    return [str(RATE_LABELS[k]) for k in (HANDLING, EFFECTIVE, SATISFACTION)]
+
+
 def _charts(snapshot: dict) -> list[Chart]:
     out = []
+    handling, effective, satisfaction = _rate_labels()
     ranking = figures.ranking(snapshot)
     if ranking:
         out.append(
@@ -80,9 +87,9 @@ def _charts(snapshot: dict) -> list[Chart]:
                     _("The three rates by neighborhood"),
                     [r["name"] for r in ranking],
                     [
-                        charts.Series(_("Handled in time"), tuple(r["handling"] for r in ranking)),
-                        charts.Series(_("Confirmed fixed"), tuple(r["effective"] for r in ranking)),
-                        charts.Series(_("Residents satisfied"), tuple(r["satisfaction"] for r in ranking)),
+                        charts.Series(handling, tuple(r["handling"] for r in ranking)),
+                        charts.Series(effective, tuple(r["effective"] for r in ranking)),
+                        charts.Series(satisfaction, tuple(r["satisfaction"] for r in ranking)),
                     ],
                     empty=_("no data"),
                 ),
@@ -147,6 +154,7 @@ def document(report, neighborhood_ids: list[int] | None = None) -> dict:
         "whole_town": neighborhood_ids is None,
         "charts": _charts(snapshot) if snapshot else [],
         "party_labels": [str(figures.PARTY_LABELS[k]) for k in PARTY_KINDS],
+        "rate_labels": _rate_labels(),
         "survey_definition": snapshot.get("survey_definition", ""),
     }
 
@@ -223,8 +231,7 @@ def _table(doc, headings: list[str], rows: list[list]) -> None:
 
 def _docx_table(doc, key: str, rows: list[dict], data: dict) -> None:
     if key == "ranking":
-        _table(doc, [_("Neighborhood"), _("Handled in time"), _("Confirmed fixed"), _("Residents satisfied"),
-                     _("Joint-meeting compliance")],
+        _table(doc, [_("Neighborhood"), *data["rate_labels"], _("Joint-meeting compliance")],
                [[r["name"], *(f"{r[k]}%" if r[k] is not None else "—"
                               for k in ("handling", "effective", "satisfaction", "compliance"))] for r in rows])  # fmt: skip
     elif key == "surveys":

@@ -15,6 +15,7 @@ nothing when the report has moved on, and publish all or nothing."""
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -162,7 +163,7 @@ def assemble(report_id: int, token: str) -> str:
     store it in one step — only if the report is still a draft waiting for this very request. A
     failure stores its message and leaves the previous figures as they were."""
     report = Report.objects.select_related("town").get(pk=report_id)
-    if report.assembly_requested_at is None or report.assembly_requested_at.isoformat() != token:
+    if report.assembly_requested_at is None or report.assembly_requested_at != datetime.fromisoformat(token):
         return "stale"
     if report.state != ReportState.DRAFT:
         return "frozen"

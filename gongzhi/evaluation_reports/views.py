@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.actions import act, attempt
+from gongzhi.core.actions import act, attempt, flash_errors
 from gongzhi.core.forms import apply_service
 from gongzhi.core.pages import timeline_context
 from gongzhi.core.pdf import html_to_pdf
@@ -149,6 +149,11 @@ def _report_page(request, report, forms=None, status=200):
     report.badge = BADGES[state]
     doc = documents.document(report)
     edit = may_write and state == ReportState.DRAFT
+    versions = (
+        Report.objects.for_user(request.user)
+        .filter(town_id=report.town_id, kind=report.kind, period=report.period)
+        .order_by("number")
+    )
     section_forms = {}
     if edit:
         bound = forms.get("section")
@@ -160,25 +165,34 @@ def _report_page(request, report, forms=None, status=200):
                     section,
                     SectionForm(initial={"text": section.text, "version": section.version}),
                 )
-    versions = (
-        Report.objects.for_user(request.user)
-        .filter(town_id=report.town_id, kind=report.kind, period=report.period)
-        .order_by("number")
-    )
     deliveries = list(report.deliveries.select_related("organization", "read_by")) if report.distributed_at else []
+    shown = {
+        "assemble": edit,
+        "submit": edit,
+        "approve": may_decide and state == ReportState.SUBMITTED,
+        "send_back": may_decide and state == ReportState.SUBMITTED,
+        "distribute": may_write and state == ReportState.APPROVED,
+        "files": may_write and report.frozen and report.files_at is None and bool(report.files_error),
+        "new_version": may_write and report.frozen and not versions.filter(number__gt=report.number).exists(),
+        "section": edit,
+    }
+    for key, form in forms.items():
+        if not shown.get(key):  # the step is no longer on the page: its reasons as messages
+            flash_errors(request, form[1] if key == "section" else form)
     context = {
         "nav": "evaluation_reports",
         **doc,
         "web": True,
         "edit_forms": edit,
         "section_forms": section_forms,
+        "open_section": forms["section"][0] if "section" in forms else None,
         "may_write": may_write,
-        "may_assemble": edit,
-        "may_submit": edit,
-        "may_decide": may_decide and state == ReportState.SUBMITTED,
-        "may_distribute": may_write and state == ReportState.APPROVED,
-        "may_new_version": may_write and report.frozen and not versions.filter(number__gt=report.number).exists(),
-        "may_retry_files": may_write and report.frozen and report.files_at is None and bool(report.files_error),
+        "may_assemble": shown["assemble"],
+        "may_submit": shown["submit"],
+        "may_decide": shown["approve"],
+        "may_distribute": shown["distribute"],
+        "may_new_version": shown["new_version"],
+        "may_retry_files": shown["files"],
         "assemble_form": forms.get("assemble") or VersionForm(initial=initial),
         "submit_form": forms.get("submit") or VersionForm(initial=initial),
         "approve_form": forms.get("approve") or VersionForm(initial=initial),
