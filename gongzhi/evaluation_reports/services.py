@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.assessments.services import in_leadership_group
@@ -62,6 +63,12 @@ def _save(report: Report, fields: list[str]) -> None:
 
 
 def title_for(town, kind: str, label: str) -> str:
+    """The report's title, in the site's language (a report is an official document)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _title(town, kind, label)
+
+
+def _title(town, kind: str, label: str) -> str:
     if kind == ReportKind.QUARTER:
         return _("%(town)s %(year)s Q%(q)s evaluation report") % {"town": town.name, "year": label[:4], "q": label[5]}
     if kind == ReportKind.YEAR:
@@ -89,10 +96,11 @@ def _write_sections(report: Report, actor, texts: dict | None = None) -> None:
 
     texts = texts or {}
     now = timezone.now()
-    rows = [
-        Section(report=report, key=t.key, position=i, heading=str(t.heading), text=texts.get((t.key, None), ""))
-        for i, t in enumerate(figures.topics_for(report.kind))
-    ]
+    with translation.override(settings.LANGUAGE_CODE):  # the headings of an official document
+        rows = [
+            Section(report=report, key=t.key, position=i, heading=str(t.heading), text=texts.get((t.key, None), ""))
+            for i, t in enumerate(figures.topics_for(report.kind))
+        ]
     start = len(rows)
     for i, nb in enumerate(Neighborhood.objects.filter(town_id=report.town_id).order_by("code")):
         rows.append(
