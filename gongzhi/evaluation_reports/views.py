@@ -319,11 +319,16 @@ def _transmittal_context(report):
     return {"report": report, "deliveries": deliveries, "read_count": sum(1 for d in deliveries if d.read_at)}
 
 
-@requires("reports.view")
-def transmittal(request, uid):
+def _distributed(request, uid) -> Report:
     report = _report(request, uid)
     if report.distributed_at is None:
         raise Http404
+    return report
+
+
+@requires("reports.view")
+def transmittal(request, uid):
+    report = _distributed(request, uid)
     return render(
         request,
         "evaluation_reports/transmittal.html",
@@ -333,9 +338,7 @@ def transmittal(request, uid):
 
 @requires("reports.view")
 def transmittal_pdf(request, uid):
-    report = _report(request, uid)
-    if report.distributed_at is None:
-        raise Http404
+    report = _distributed(request, uid)
     html = render_to_string("evaluation_reports/transmittal_pdf.html", _transmittal_context(report), request=request)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="transmittal-{report.uid}.pdf"'
