@@ -102,9 +102,7 @@ def rankings(user, report: reports.RatesReport) -> dict | None:
     gap = len(placed) > len(best) + len(lowest)
     return {
         "title": ranking.title,
-        "best": [row(item) for item in best],
-        "lowest": [row(item) for item in lowest],
-        # the table: the best, a gap row (None) when places lie between, the lowest
+        # the table: the best, a gap row (None) when places lie between them, the lowest
         "rows": [row(item) for item in best] + ([None] if gap else []) + [row(item) for item in lowest],
         "ranked": len(placed),
         "unranked": len(ranked) - len(placed),

@@ -226,23 +226,46 @@ def _progress(survey: Survey) -> list[Progress]:
     return result
 
 
+def _name(names: dict, question: dict) -> str:
+    key = (question["key"], question.get("label", ""))
+    if key not in names:
+        names[key] = question_label(question)
+    return names[key]
+
+
 def question_results(
-    questionnaire, responses: list[tuple[int, dict]], frame_sizes: dict, definition: str, basic_weight: Decimal
+    questionnaire,
+    responses: list[tuple[int, dict]],
+    frame_sizes: dict,
+    definition: str,
+    basic_weight: Decimal,
+    *,
+    keys: Iterable[str] | None = None,
+    headline_only: bool = False,
+    names: dict | None = None,
 ) -> list[QuestionResult]:
     """Each question's counts and its estimates under the three definitions, from the survey's
-    responses as (stratum id, answers) and its frame size per stratum."""
+    responses as (stratum id, answers) and its frame size per stratum. For callers that show one
+    figure of many surveys: `keys`, only these questions; `headline_only`, only the town's
+    definition (then `others` is not available); `names`, a dict the questions' translated names
+    are kept in from one survey to the next."""
+    names = {} if names is None else names
+    keys = None if keys is None else set(keys)
+    definitions = (definition,) if headline_only else ORDER
     questions = []
     for question in questionnaire.questions:
+        if keys is not None and question["key"] not in keys:
+            continue
         by_stratum: dict = defaultdict(list)
         for stratum, answers in responses:
             if question["key"] in answers:
                 by_stratum[stratum].append(answers[question["key"]])
         levels = [lv for values in by_stratum.values() for lv in values]
         counts = Counter(levels)
-        estimates = {d: estimate(by_stratum, frame_sizes, d, questionnaire.scale, basic_weight) for d in ORDER}
+        estimates = {d: estimate(by_stratum, frame_sizes, d, questionnaire.scale, basic_weight) for d in definitions}
         questions.append(
             QuestionResult(
-                key=question["key"], label=question_label(question),
+                key=question["key"], label=_name(names, question),
                 valid=len(levels) - counts[Level.DONT_KNOW], dont_know=counts[Level.DONT_KNOW],
                 counts={lv: counts[lv] for lv in questionnaire.levels}, estimates=estimates, definition=definition,
             )
@@ -343,21 +366,20 @@ def satisfaction_with(party_kind: str, compound_id: int, quarter: str) -> PartyS
     if survey is None or not any(q["key"] == party_kind for q in survey.questionnaire.questions):
         return None
     results = survey_results(survey, with_previous=False)
-    return _party_figure(survey, results.questions, party_kind, results.definition, results.basic_weight)
+    return _party_figure(survey, results.questions, party_kind, results.definition, results.definition_label)
 
 
 def _party_figure(
-    survey: Survey, questions: list[QuestionResult], party_kind: str, definition: str, basic_weight: Decimal
+    survey: Survey, questions: list[QuestionResult], party_kind: str, definition: str, label: str
 ) -> PartySatisfaction | None:
     """One party's figure from a closed survey's question results (None: not asked, or no valid
-    answer) — what `satisfaction_with` returns for it."""
+    answer) — what `satisfaction_with` returns for it; `label` names the definition."""
     question = next((q for q in questions if q.key == party_kind), None)
     if question is None or not question.valid:
         return None
     return PartySatisfaction(
-        survey=survey, party_kind=party_kind, definition=definition,
-        label=definition_label(definition, basic_weight), valid=question.valid, estimate=question.headline,
-        partial=survey.closed_early,
+        survey=survey, party_kind=party_kind, definition=definition, label=label, valid=question.valid,
+        estimate=question.headline, partial=survey.closed_early,
     )  # fmt: skip
 
 
@@ -440,12 +462,17 @@ def place_satisfaction(surveys: QuerySet, quarter: str | None = None) -> PlaceSa
         frames[survey_id][stratum] = n
     definitions = definitions_of({survey.town_id for survey in chosen})
     weights = {town_id: basic_weight_of(town_id) for town_id in definitions}
+    labels = {town_id: definition_label(definitions[town_id], weights[town_id]) for town_id in definitions}
+    names: dict = {}
     figures: dict[str, list[PartySatisfaction]] = {party: [] for party in PARTIES}
     for survey in chosen:
         definition, weight = definitions[survey.town_id], weights[survey.town_id]
-        questions = question_results(survey.questionnaire, responses[survey.pk], frames[survey.pk], definition, weight)
+        questions = question_results(
+            survey.questionnaire, responses[survey.pk], frames[survey.pk], definition, weight,
+            keys=PARTIES, headline_only=True, names=names,
+        )  # fmt: skip
         for party in PARTIES:
-            figure = _party_figure(survey, questions, party, definition, weight)
+            figure = _party_figure(survey, questions, party, definition, labels[survey.town_id])
             if figure is not None:
                 figures[party].append(figure)
     used = {(definitions[town_id], weights[town_id]) for town_id in definitions}
