@@ -6,6 +6,7 @@ follows organisations × periods, not records: the 1M figure within 1.5× of the
     .venv/bin/python bench/dashboard.py            # create and fill both databases if missing, measure
     .venv/bin/python bench/dashboard.py --reuse    # measure on the databases already there
     .venv/bin/python bench/dashboard.py --reuse --drop
+    .venv/bin/python bench/dashboard.py --reuse --panels    # each panel's function alone, 100k → 1M
 
 As in bench/rates.py: each measurement runs in a fresh process with one database (DEBUG off); the
 view function is called with a RequestFactory request and a fresh user object, after two warm-up
@@ -63,7 +64,43 @@ def measure_in_process(repeat: int) -> dict:
     }
 
 
-def measure_once(url: str, repeat: int) -> dict:
+def panels_in_process(repeat: int) -> dict:
+    """Each panel's function on its own (gongzhi.dashboard.panels): the median of `repeat` calls,
+    each with a fresh user whose scope is computed before the clock starts."""
+    _town, user = office_member()
+    from django.utils import timezone
+
+    from gongzhi.core.models import User
+    from gongzhi.core.scope import get_scope
+    from gongzhi.dashboard import panels
+
+    today = timezone.localdate()
+    steps = {
+        "rates and ranking": lambda u: (lambda r: (panels.rates(r), panels.rankings(u, r)))(panels.rates_report(u)),
+        "hotspots": lambda u: panels.hotspots(u, today),
+        "joint meetings": lambda u: panels.meetings(u, today),
+        "rectification orders": panels.rectifications,
+        "inspections": lambda u: panels.inspections(u, today),
+        "survey satisfaction": panels.surveys,
+        "credit": lambda u: panels.credit(u, today),
+        "letters": lambda u: panels.letters(u, today),
+        "urgings": panels.urgings,
+    }
+    out = {}
+    for name, step in steps.items():
+        samples = []
+        for i in range(repeat + 2):
+            fresh = User.objects.get(pk=user.pk)
+            get_scope(fresh)
+            started = time.perf_counter()
+            step(fresh)
+            if i >= 2:  # two warm-up calls
+                samples.append((time.perf_counter() - started) * 1000)
+        out[name] = statistics.median(samples)
+    return out
+
+
+def measure_once(url: str, repeat: int, panels: bool = False) -> dict:
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -75,7 +112,8 @@ def measure_once(url: str, repeat: int) -> dict:
         "SMS_HTTP_TOKEN": "bench",
         "ALLOWED_HOSTS": "testserver,127.0.0.1",
     }
-    output = run([PYTHON, "bench/dashboard.py", "--in-process", "--repeat", str(repeat)], env, quiet=True)
+    mode = "--panels-in-process" if panels else "--in-process"
+    output = run([PYTHON, "bench/dashboard.py", mode, "--repeat", str(repeat)], env, quiet=True)
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -87,12 +125,22 @@ def main(argv=None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--drop", action="store_true")
+    parser.add_argument("--panels", action="store_true", help="time each panel's function alone (median of 15)")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--panels-in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.in_process:
         print(json.dumps(measure_in_process(args.repeat)))
         return 0
+    if args.panels_in_process:
+        print(json.dumps(panels_in_process(args.repeat)))
+        return 0
     urls = {label: prepare(args.server, label, cases, args.compounds, args.reuse) for label, cases in SIZES.items()}
+    if args.panels:
+        timed = {label: measure_once(url, 15, panels=True) for label, url in urls.items()}
+        for name in timed["100k"]:
+            print(f"{name:<22} {timed['100k'][name]:6.1f} ms → {timed['1m'][name]:6.1f} ms")
+        return 0
     results: dict[str, dict] = {}
     for round_ in range(args.rounds):
         for label, url in urls.items():

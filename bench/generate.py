@@ -3,7 +3,9 @@ building and a few units each, the four parties (a party organisation and a resi
 per neighborhood, an owners' committee for most compounds, property companies under contract),
 a police station and the office per town, the default case categories and case settings, and
 residents' cases spread over the last months with realistic states and dates; then the counters
-behind the three rates.
+behind the three rates. Beside the cases, in proportion to the compounds and not to the cases:
+inspections, satisfaction surveys and the property companies' assessments (bench/records.py;
+`--without-records` leaves them out).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gongzhi_bench_1m \\
         .venv/bin/python bench/generate.py --compounds 13000 --cases 1000000 --seed 1
@@ -49,6 +51,7 @@ from django.core.management import call_command  # noqa: E402
 from django.core.management.color import no_style  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from bench import records  # noqa: E402
 from gongzhi.cases import stats  # noqa: E402
 from gongzhi.cases.configuration import DEFAULT_CATEGORIES  # noqa: E402
 from gongzhi.cases.models import Case, CaseNumber, CaseSettings, CaseStats, CaseTownStats, Category  # noqa: E402
@@ -424,7 +427,8 @@ def build_city(loader: Loader, rng: random.Random, args, seed: int, today: date)
                 current = rng.random() < 0.95
                 start = today - timedelta(days=rng.randint(800, 3000))
                 end = None if current else today - timedelta(days=rng.randint(30, 700))
-                contract_rows.append((next_id(ServiceContract), uid_from(rng), town_id, company, cp_id, start, end))
+                contract = next_id(ServiceContract)
+                contract_rows.append((contract, uid_from(rng), town_id, company, cp_id, start, end))
                 city.compounds.append(
                     {
                         "id": cp_id,
@@ -434,6 +438,7 @@ def build_city(loader: Loader, rng: random.Random, args, seed: int, today: date)
                         "units": units,
                         "owners": owners,
                         "company": company,
+                        "contract": contract,
                         "company_since": start,
                         "company_until": end,
                     }
@@ -770,6 +775,19 @@ def generate_cases(
     return count, numbers
 
 
+def generate_records(loader: Loader, city: City, args, end: date, zone: ZoneInfo) -> dict[str, int]:
+    """Inspections, surveys and assessments in proportion to the compounds (bench/records.py),
+    drawn from their own generator so that the cases are the same with or without them."""
+    from gongzhi.core.models import User
+
+    user, _created = User.objects.get_or_create(
+        username=f"bench-generator-s{args.seed}", defaults={"display_name": "合成数据"}
+    )
+    deadlines = Deadlines(end - timedelta(days=400), end)
+    rng = random.Random(f"{args.seed}:records")
+    return records.Records(loader, rng, city, end, zone, user.pk, lambda: uid_from(rng), deadlines.after).run()
+
+
 # --- Counters --------------------------------------------------------------------------------
 
 
@@ -916,6 +934,9 @@ def parse(argv):
     group.add_argument("--append", action="store_true", help="add a city beside the towns already there")
     group.add_argument("--reset", action="store_true", help="empty every table of the database first")
     parser.add_argument("--check", action="store_true", help="compare the counters with stats.rebuild() (slow)")
+    parser.add_argument(
+        "--without-records", action="store_true", help="no inspections, surveys or assessments (bench/records.py)"
+    )
     parser.add_argument("--quiet", action="store_true")
     return parser.parse_args(argv)
 
@@ -962,9 +983,11 @@ def main(argv=None) -> int:
     with transaction.atomic():
         city = timed("places and organisations", build_city, loader, rng, args, args.seed, end)
         count, _numbers = timed("cases", generate_cases, loader, rng, city, args, now_ts, zone, say)
+        if not args.without_records:
+            timed("inspections, surveys, assessments", generate_records, loader, city, args, end, zone)
         if connection.vendor == "postgresql":
             models = [Town, Neighborhood, Compound, Building, Unit, Organization, ServiceContract, Body]
-            models += [Category, CaseSettings, Case, CaseNumber]
+            models += [Category, CaseSettings, Case, CaseNumber, *records.MODELS]
             timed("sequences", loader.reset_sequences, models)
         commit_started = time.monotonic()
     say(f"{'commit (deferred checks)':<34} {time.monotonic() - commit_started:8.1f} s")
@@ -981,6 +1004,13 @@ def main(argv=None) -> int:
         f"{loader.counts['Unit']} units, {loader.counts['Organization']} organisations, {count} cases, "
         f"{rows} counter rows in {time.monotonic() - started:.1f} s"
     )
+    if not args.without_records:
+        c = loader.counts
+        say(
+            f"beside them: {c['Inspection']} inspections ({c['ItemResult']} item results, {c['RectificationOrder']} "
+            f"orders), {c['Survey']} surveys ({c['Response']} answers), {c['Assessment']} assessments "
+            f"({c['Score']} scores)"
+        )
     if args.check:
         built = counters_of(town_ids)
         timed("check: stats.rebuild()", stats.rebuild, town_ids)

@@ -379,6 +379,8 @@ class Case(PublicIdModel):
             models.Index(fields=["town", "state"], name="case_town_state_idx"),
             models.Index(fields=["handler", "state"], name="case_handler_state_idx"),
             models.Index(fields=["compound", "category", "submitted_at"], name="case_hotspot_idx"),
+            # The hotspots of a town: its cases of the last M days, a range however many it has had.
+            models.Index(fields=["town", "submitted_at"], name="case_town_submitted_idx"),
             models.Index(fields=["reporter_phone", "submitted_at"], name="case_reporter_idx"),
         ]
         verbose_name = _("case")

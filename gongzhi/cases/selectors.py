@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core.scope import get_scope
+from gongzhi.places.lookups import towns_of
+from gongzhi.places.models import Town
 
 from .models import Case, CasePhoto, CaseSettings, Category
 from .workflow import OPEN_STATES, State
@@ -70,10 +72,11 @@ class Hotspot:
 def hotspots(user, today: date | None = None) -> list[Hotspot]:
     """Recurring problems (热点/难点, seed 四㈢.3): the same compound and category at least N times
     in the last M days (the town's settings), within the user's scope. One query per distinct
-    rule, however many towns share it."""
+    rule, however many towns share it, each an index range over the window's cases of those towns
+    (`case_town_submitted_idx`); the towns come from the scope, not from the cases."""
     today = today or timezone.localdate()
     scoped = Case.objects.for_user(user, "cases.rates")
-    town_ids = set(scoped.values_list("town_id", flat=True).distinct())
+    town_ids = _rates_towns(user)
     if not town_ids:
         return []
     defaults = CaseSettings()
@@ -101,6 +104,21 @@ def hotspots(user, today: date | None = None) -> list[Hotspot]:
         )
         found += [Hotspot(r["compound_id"], r["category_id"], r["n"], first, today) for r in rows]
     return found
+
+
+def _rates_towns(user) -> set[int]:
+    """The towns the user's `cases.rates` area touches: its whole towns and the towns of its
+    neighborhoods and compounds (every town for the platform administrator). Every case the user
+    counts lies in one of them (`Case.objects.for_user(user, "cases.rates")` adds no case beyond
+    the area), so the hotspots read the same cases as when the towns were taken from the cases —
+    without reading every case of the area to find them."""
+    area = get_scope(user).area("cases.rates")
+    if area.everything:
+        return set(Town.objects.values_list("pk", flat=True))
+    towns = set(area.towns)
+    if area.neighborhoods or area.compounds:
+        towns |= towns_of(area.neighborhoods, area.compounds)
+    return towns
 
 
 def hotspot_cases(user, spot: Hotspot) -> QuerySet:

@@ -146,7 +146,9 @@ def apply(delta: Counter) -> None:
 
 def rebuild(town_ids: Iterable[int] | None = None, batch: int = 5000) -> int:
     """Recompute the counters of these towns (all towns if None) from their cases."""
-    towns = list(town_ids) if town_ids is not None else list(Case.objects.values_list("town_id", flat=True).distinct())
+    if town_ids is None:  # without the cases' default ordering: DISTINCT over the towns alone
+        town_ids = Case.objects.order_by().values_list("town_id", flat=True).distinct()
+    towns = list(town_ids)
     fields = [
         "town_id",
         "neighborhood_id",

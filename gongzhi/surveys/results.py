@@ -4,14 +4,17 @@ definitions (strict top-2, 12345-style, 0–100 index), each with its 95 % Wilso
 design-weighted estimate. The town's chosen definition (SurveySettings.definition) is the headline;
 the 12345 style weighs 基本满意 by the town's CaseSettings.basic_satisfied_weight, the same w as the
 case callback's 群众满意率. Pages, exports and the PDF call `survey_results`; other apps call
-`satisfaction_with` for one party's figure."""
+`satisfaction_with` for one party's figure in one compound, and `place_satisfaction` for the four
+parties over the compounds of a place (the town at a glance)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext as _
 
 from . import sampling
@@ -44,7 +47,15 @@ def basic_weight_of(town_id: int) -> Decimal:
 
 def definition_of(town_id: int) -> str:
     """The town's definition of satisfaction (SurveySettings; the 12345 style by default)."""
-    return SurveySettings.for_town(town_id).definition
+    return definitions_of([town_id])[town_id]
+
+
+def definitions_of(town_ids: Iterable[int]) -> dict[int, str]:
+    """`definition_of` for several towns in one query."""
+    town_ids = set(town_ids)
+    chosen = dict(SurveySettings.objects.filter(town_id__in=town_ids).values_list("town_id", "definition"))
+    default = SurveySettings._meta.get_field("definition").default
+    return {town_id: chosen.get(town_id, default) for town_id in town_ids}
 
 
 def definition_label(definition: str, basic_weight: Decimal) -> str:
@@ -215,6 +226,53 @@ def _progress(survey: Survey) -> list[Progress]:
     return result
 
 
+def _name(names: dict, question: dict) -> str:
+    key = (question["key"], question.get("label", ""))
+    if key not in names:
+        names[key] = question_label(question)
+    return names[key]
+
+
+def question_results(
+    questionnaire,
+    responses: list[tuple[int, dict]],
+    frame_sizes: dict,
+    definition: str,
+    basic_weight: Decimal,
+    *,
+    keys: Iterable[str] | None = None,
+    headline_only: bool = False,
+    names: dict | None = None,
+) -> list[QuestionResult]:
+    """Each question's counts and its estimates under the three definitions, from the survey's
+    responses as (stratum id, answers) and its frame size per stratum. For callers that show one
+    figure of many surveys: `keys`, only these questions; `headline_only`, only the town's
+    definition (then `others` is not available); `names`, a dict the questions' translated names
+    are kept in from one survey to the next."""
+    names = {} if names is None else names
+    keys = None if keys is None else set(keys)
+    definitions = (definition,) if headline_only else ORDER
+    questions = []
+    for question in questionnaire.questions:
+        if keys is not None and question["key"] not in keys:
+            continue
+        by_stratum: dict = defaultdict(list)
+        for stratum, answers in responses:
+            if question["key"] in answers:
+                by_stratum[stratum].append(answers[question["key"]])
+        levels = [lv for values in by_stratum.values() for lv in values]
+        counts = Counter(levels)
+        estimates = {d: estimate(by_stratum, frame_sizes, d, questionnaire.scale, basic_weight) for d in definitions}
+        questions.append(
+            QuestionResult(
+                key=question["key"], label=_name(names, question),
+                valid=len(levels) - counts[Level.DONT_KNOW], dont_know=counts[Level.DONT_KNOW],
+                counts={lv: counts[lv] for lv in questionnaire.levels}, estimates=estimates, definition=definition,
+            )
+        )  # fmt: skip
+    return questions
+
+
 def survey_results(
     survey: Survey, *, with_previous: bool = True, definition: str | None = None, basic_weight: Decimal | None = None
 ) -> SurveyResults:
@@ -237,22 +295,7 @@ def survey_results(
     answered_by = Counter(stratum for stratum, _a in responses)
     ratios = {frame_sizes[s] / answered_by[s] for s in answered_by}
     weighted = len(ratios) > 1 and max(ratios) / min(ratios) > 1.0001
-    questions = []
-    for question in questionnaire.questions:
-        by_stratum: dict = defaultdict(list)
-        for stratum, answers in responses:
-            if question["key"] in answers:
-                by_stratum[stratum].append(answers[question["key"]])
-        levels = [lv for values in by_stratum.values() for lv in values]
-        counts = Counter(levels)
-        estimates = {d: estimate(by_stratum, frame_sizes, d, questionnaire.scale, basic_weight) for d in ORDER}
-        questions.append(
-            QuestionResult(
-                key=question["key"], label=question_label(question),
-                valid=len(levels) - counts[Level.DONT_KNOW], dont_know=counts[Level.DONT_KNOW],
-                counts={lv: counts[lv] for lv in questionnaire.levels}, estimates=estimates, definition=definition,
-            )
-        )  # fmt: skip
+    questions = question_results(questionnaire, responses, frame_sizes, definition, basic_weight)
     if with_previous:
         from .services import previous_quarter
 
@@ -330,11 +373,132 @@ def satisfactions_of(survey: Survey) -> dict[str, PartySatisfaction]:
     parties its questionnaire asks about with at least one valid answer. `satisfaction_with` reads
     one party of a closed survey through it; the evaluation reports read all four."""
     results = survey_results(survey, with_previous=False)
-    return {
-        q.key: PartySatisfaction(
-            survey=survey, party_kind=q.key, definition=results.definition, label=results.definition_label,
-            valid=q.valid, estimate=q.headline, partial=survey.closed_early,
+    found = {
+        party: _party_figure(survey, results.questions, party, results.definition, results.definition_label)
+        for party in PARTIES
+    }
+    return {party: figure for party, figure in found.items() if figure is not None}
+
+
+def _party_figure(
+    survey: Survey, questions: list[QuestionResult], party_kind: str, definition: str, label: str
+) -> PartySatisfaction | None:
+    """One party's figure from a closed survey's question results (None: not asked, or no valid
+    answer) — what `satisfaction_with` returns for it; `label` names the definition."""
+    question = next((q for q in questions if q.key == party_kind), None)
+    if question is None or not question.valid:
+        return None
+    return PartySatisfaction(
+        survey=survey, party_kind=party_kind, definition=definition, label=label, valid=question.valid,
+        estimate=question.headline, partial=survey.closed_early,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PartyInPlace:
+    """One party's satisfaction over the compounds of a place in one quarter: the plain mean of
+    the compounds' figures (`satisfaction_with`, each from the compound's closed survey), with the
+    figures it is the mean of, lowest first."""
+
+    party_kind: str
+    figures: tuple[PartySatisfaction, ...]
+    comparable: bool = True  # False when the towns' definitions differ: no mean is taken
+
+    @property
+    def label(self) -> str:
+        from gongzhi.orgs.models import Organization
+
+        return str(Organization.Kind(self.party_kind).label)
+
+    @property
+    def value(self) -> float | None:
+        """The plain mean of the compounds' estimates in [0, 1]; None without a figure, or when the
+        figures are under different definitions."""
+        if not self.figures or not self.comparable:
+            return None
+        return sum(f.estimate.value for f in self.figures) / len(self.figures)
+
+    @property
+    def percent(self) -> float | None:
+        """The mean ×100, one decimal (a percentage, or the index on its 0–100 scale)."""
+        value = self.value
+        return None if value is None else round(value * 100, 1)
+
+    @property
+    def lowest(self) -> PartySatisfaction | None:
+        return self.figures[0] if self.figures else None
+
+
+@dataclass(frozen=True)
+class PlaceSatisfaction:
+    """The four parties' satisfaction over the compounds of a place in its latest quarter with a
+    closed survey (`place_satisfaction`)."""
+
+    quarter: str | None  # None: no closed survey in the place yet
+    parties: list[PartyInPlace]
+    surveys: int  # the closed surveys of the quarter
+    partial: int  # of which closed early
+    definition: str  # the towns' definition ("strict", "r12345", "index"); "" when they differ
+    label: str  # the definition's name with its formula; "" when the towns' definitions differ
+
+
+def place_satisfaction(surveys: QuerySet, quarter: str | None = None) -> PlaceSatisfaction:
+    """The residents' satisfaction with each of the four parties over a place: among `surveys`
+    (the caller's, scoped: e.g. `Survey.objects.for_user(user)`), the closed ones of `quarter`
+    (default: the latest quarter in which one of them is closed); per party the plain mean of
+    the compounds' figures, each exactly `satisfaction_with(party, compound, quarter)` (the
+    town's definition, "don't know" left out, compounds whose survey has no valid answer about
+    the party left out). Under one definition only: when the towns' definitions differ, no mean
+    is taken (`label` is "", each party's `value` None) and the figures stay listed.
+
+    Four queries however many surveys: the surveys, their responses, their frame sizes per
+    building and the towns' definitions (docs/metrics.md, "Satisfaction surveys")."""
+    closed = surveys.filter(state=SurveyState.CLOSED)
+    if quarter is None:
+        quarter = closed.order_by().aggregate(latest=Max("quarter"))["latest"]
+    chosen = list(closed.filter(quarter=quarter).select_related("questionnaire", "compound")) if quarter else []
+    ids = [survey.pk for survey in chosen]
+    responses: dict[int, list] = defaultdict(list)
+    for survey_id, stratum, answers in Response.objects.filter(survey_id__in=ids).values_list(
+        "survey_id", "sampled__stratum_id", "answers"
+    ):
+        responses[survey_id].append((stratum, answers))
+    frames: dict[int, Counter] = defaultdict(Counter)
+    for survey_id, stratum, n in (
+        SampledUnit.objects.filter(survey_id__in=ids)
+        .values_list("survey_id", "stratum_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        frames[survey_id][stratum] = n
+    definitions = definitions_of({survey.town_id for survey in chosen})
+    weights = {town_id: basic_weight_of(town_id) for town_id in definitions}
+    labels = {town_id: definition_label(definitions[town_id], weights[town_id]) for town_id in definitions}
+    names: dict = {}
+    figures: dict[str, list[PartySatisfaction]] = {party: [] for party in PARTIES}
+    for survey in chosen:
+        definition, weight = definitions[survey.town_id], weights[survey.town_id]
+        questions = question_results(
+            survey.questionnaire, responses[survey.pk], frames[survey.pk], definition, weight,
+            keys=PARTIES, headline_only=True, names=names,
+        )  # fmt: skip
+        for party in PARTIES:
+            figure = _party_figure(survey, questions, party, definition, labels[survey.town_id])
+            if figure is not None:
+                figures[party].append(figure)
+    used = {(definitions[town_id], weights[town_id]) for town_id in definitions}
+    comparable = len(used) <= 1
+    parties = [
+        PartyInPlace(
+            party,
+            tuple(sorted(found, key=lambda f: (f.estimate.value, f.survey.compound.name))),
+            comparable,
         )
-        for q in results.questions
-        if q.key in PARTIES and q.valid
-    }  # fmt: skip
+        for party, found in figures.items()
+    ]
+    definition, weight = next(iter(used)) if len(used) == 1 else ("", None)
+    return PlaceSatisfaction(
+        quarter=quarter, parties=parties, surveys=len(chosen),
+        partial=sum(1 for survey in chosen if survey.closed_early), definition=definition,
+        label=definition_label(definition, weight) if definition else "",
+    )  # fmt: skip

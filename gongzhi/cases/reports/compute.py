@@ -176,14 +176,26 @@ def _towns_only(user, place: Place) -> bool:
     return area.everything or (not area.neighborhoods and not area.compounds and not scope.organization_ids)
 
 
-def build(user, place: Place, *, grain: str, first: date, last: date, settings: Settings | None = None) -> RatesReport:
+def build(
+    user,
+    place: Place,
+    *,
+    grain: str,
+    first: date,
+    last: date,
+    settings: Settings | None = None,
+    children: tuple[str, ...] | None = None,
+) -> RatesReport:
     """The rates of `place` over the months `first`..`last` (month-first days), per period of
-    `grain`, and the rankings one level down, from one aggregate query over the counters."""
+    `grain`, and the rankings one level down, from one aggregate query over the counters.
+    `children`: the rankings wanted, some of `place.children` (default: all of them); the fewer,
+    the fewer rows the query groups into (the dashboard ranks the places, not the organisations)."""
     settings = settings or settings_for(place.town_ids)
     definition = settings.definition
     first, last = snap(first, last, grain)
+    children = place.children if children is None else tuple(k for k in place.children if k in children)
     keys = {"town": "town_id", "neighborhood": "neighborhood_id", "compound": "compound_id"}
-    group = ("period", *(keys.get(kind, "organization_id") for kind in place.children))
+    group = ("period", *(keys.get(kind, "organization_id") for kind in children))
     rows = summed(
         scope_rows_q(user) & place.rows_q & Q(period__gte=first, period__lte=last),
         group_by=group,
@@ -207,13 +219,13 @@ def build(user, place: Place, *, grain: str, first: date, last: date, settings: 
     if provisional:
         ranked_last = last
     total = _zero()
-    by_child: dict[str, dict[int, dict[str, int]]] = {kind: defaultdict(_zero) for kind in place.children}
+    by_child: dict[str, dict[int, dict[str, int]]] = {kind: defaultdict(_zero) for kind in children}
     for row in rows:
         bucket = buckets[bucket_of(row["period"], grain)[0]]
         _add(bucket.counts, row)
         _add(total, row)
         if row["period"] <= ranked_last:
-            for kind in place.children:
+            for kind in children:
                 _add(by_child[kind][row[keys.get(kind, "organization_id")]], row)
     periods = list(buckets.values())
     for line in periods:
@@ -231,6 +243,6 @@ def build(user, place: Place, *, grain: str, first: date, last: date, settings: 
             ranked_last,
             provisional,
         )
-        for kind in place.children
+        for kind in children
     ]
     return RatesReport(place, settings, grain, first, last, total_line, periods, rankings, unfinished)

@@ -315,6 +315,17 @@ def test_fixed_after_reopening_is_kept_apart(world, submit):
     assert counters(world) == snapshot
 
 
+def test_rebuilding_every_town_counts_each_case_once(world, submit, clock):
+    """`rebuild()` without towns (`manage.py rebuild_case_stats`) finds the towns of the cases once
+    each — the cases' default ordering once made it rebuild a town per distinct submission time."""
+    for _ in range(3):
+        submit()
+        clock.shift(minutes=5)
+    snapshot = counters(world)
+    assert stats.rebuild() == Case.objects.count() == 3
+    assert counters(world) == snapshot
+
+
 # --- Who may report through the residents' channel, and who gets a password ----------------------
 
 

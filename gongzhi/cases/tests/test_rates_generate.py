@@ -102,3 +102,54 @@ def test_the_rates_page_reads_the_generated_city(generate, client):
     accepted = total["rates"][0]["denominator"]["value"]
     assert accepted == Case.objects.filter(accepted_at__date__gte="2025-06-01").count()
     assert 0.5 < total["rates"][0]["parts"][0]["value"] / accepted < 1
+
+
+def test_inspections_surveys_and_assessments_beside_the_cases(generate, client):
+    """bench/records.py: per compound three or four inspections, two closed surveys (and an open
+    one in some), per contract in force an assessment in each of the last two finished quarters;
+    their stored scores are the apps' own; the cases are the same without them; the town at a
+    glance reads them."""
+    from decimal import Decimal
+
+    from gongzhi.assessments import scoring
+    from gongzhi.assessments.models import Assessment
+    from gongzhi.inspections.models import Inspection, ItemResult, RectificationOrder
+    from gongzhi.inspections.scoring import Answer, inspection_score
+    from gongzhi.surveys.models import Survey
+    from gongzhi.surveys.results import place_satisfaction, satisfaction_with
+    from gongzhi.testing import UserFactory
+
+    assert generate.main(ARGS) == 0
+    with_records = snapshot()
+    assert 60 <= Inspection.objects.count() <= 80
+    for inspection in Inspection.objects.all():
+        results = ItemResult.objects.filter(inspection=inspection).select_related("item")
+        answers = [Answer(r.item.kind, r.item.weight, r.outcome, r.points, r.item.max_points) for r in results]
+        assert inspection.score == inspection_score(answers)
+    orders = RectificationOrder.objects.all()
+    assert orders.exists() and orders.filter(state="closed").exists()
+    assert not orders.filter(state="closed", overdue=False, answered_at=None).exists()
+    closed = Survey.objects.filter(state="closed")
+    assert closed.count() == 40 and set(closed.values_list("quarter", flat=True)) == {"2026Q2", "2026Q3"}
+    assert not Survey.objects.filter(state="open").exclude(quarter="2026Q4").exists()
+    place = place_satisfaction(Survey.objects.all())
+    assert place.quarter == "2026Q3" and place.surveys == 20
+    party_org = place.parties[0]
+    assert 0.6 < party_org.value <= 1 and party_org.lowest == satisfaction_with(
+        "party_org", party_org.lowest.survey.compound_id, "2026Q3"
+    )
+    assessments = Assessment.objects.select_related("cycle")
+    assert {a.cycle.period for a in assessments} == {"2026Q2", "2026Q3"}
+    for a in assessments:
+        points = list(a.scores.order_by("indicator__position").values_list("points", flat=True))
+        assert a.total == scoring.total_of(points) and a.total > Decimal(50) and a.rank >= 1
+
+    assert generate.main([*ARGS, "--reset", "--without-records"]) == 0
+    assert snapshot() == with_records and not Inspection.objects.exists() and not Survey.objects.exists()
+
+    generate.main([*ARGS, "--reset"])
+    client.force_login(UserFactory(username="bench-admin", is_superuser=True))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/dashboard/").content.decode()
+    assert "Residents' satisfaction (survey), 2026Q3" in page and "20 closed surveys" in page
+    assert "Lowest inspection scores, last 90 days" in page and "inspections in all" in page

@@ -109,6 +109,26 @@ def test_hotspots_are_grouped_by_neighborhood_and_scoped(world, parking, client_
     assert client_for("gov_staff").get("/rates/hotspots/").status_code == 404
 
 
+def test_the_towns_come_from_the_scope_not_from_the_cases(world, parking, client_for):
+    """A compound's owners' committee, a neighborhood's secretary and the platform administrator
+    find the same hotspots as when the towns were read from their cases; no query reads the cases
+    to find the towns (the dashboard's cost follows the window, not every case of the area)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.cases.selectors import hotspots
+
+    parking(3)
+    parking(3, compound=world.c3)
+    assert spots(client_for("oc_member")) == [("新城一村", "PARKING", 3)]  # their compound only
+    assert spots(client_for("admin")) == [("世博家园", "PARKING", 3), ("新城一村", "PARKING", 3)]
+    with CaptureQueriesContext(connection) as queries:
+        found = hotspots(world.users["office"])
+    assert sorted(s.count for s in found) == [3, 3]
+    case_reads = [q["sql"] for q in queries if 'FROM "cases_case"' in q["sql"]]
+    assert len(case_reads) == 1 and "GROUP BY" in case_reads[0]  # the window's cases, grouped
+
+
 def test_hotspot_cases_lists_the_cases(world, parking, categories, client_for):
     made = parking(3)
     client = client_for("oc_member")

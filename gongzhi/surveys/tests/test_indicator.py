@@ -101,3 +101,54 @@ def test_a_party_and_a_quarter_are_checked(world):
         satisfaction_with("service_1", world.c2.pk, "2026Q4")
     with pytest.raises(ValueError):
         satisfaction_with("party_org", world.c2.pk, "2026-4")
+
+
+def _closed_in(world, compound, actor, town, party_org_levels, quarter="2026Q4"):
+    """A closed survey of the compound (its two households, both answering)."""
+    q = services.create_questionnaire(
+        actor=actor, town=town, name="满意度", scale=Scale.FIVE, parties=["party_org"], services=[]
+    )
+    q = services.publish_questionnaire(actor=actor, questionnaire=q, expected_version=q.version)
+    survey = services.create_survey(actor=actor, compound=compound, quarter=quarter, questionnaire=q, seed="p")
+    survey = services.draw_sample(actor=actor, survey=survey)
+    survey = services.open_survey(actor=actor, survey=survey, expected_version=survey.version)
+    for row, level in zip(survey.units.filter(status="pending").order_by("order"), party_org_levels, strict=True):
+        services.record_answer(actor=actor, survey=survey, unit=row.unit, channel="door", answers={"party_org": level})
+    return services.close_survey(actor=actor, survey=survey, expected_version=survey.version)
+
+
+def test_a_place_is_the_plain_mean_of_its_compounds_figures(world, closed):
+    """`place_satisfaction`: 新城二村's 63.3 % (above) and 新城一村's 100 % → 81.7 %; the latest
+    quarter with a closed survey is taken; each figure is the compound's `satisfaction_with`."""
+    from gongzhi.surveys.models import Survey
+    from gongzhi.surveys.results import place_satisfaction
+
+    office = world.users["office"]
+    _closed_in(world, world.c1, office, world.town, ("satisfied", "very_satisfied"))
+    _closed_in(world, world.c3, office, world.town, ("dissatisfied", "dissatisfied"), quarter="2026Q3")
+    place = place_satisfaction(Survey.objects.filter(town=world.town))
+    assert (place.quarter, place.surveys, place.partial, place.definition) == ("2026Q4", 2, 1, "r12345")
+    party_org = next(p for p in place.parties if p.party_kind == "party_org")
+    expected = [satisfaction_with("party_org", c.pk, "2026Q4") for c in (world.c2, world.c1)]
+    assert party_org.figures == tuple(expected)  # lowest first
+    assert party_org.value == pytest.approx((1.9 / 3 + 1.0) / 2) and party_org.percent == 81.7
+    assert place_satisfaction(Survey.objects.filter(town=world.town), "2026Q3").parties[0].percent == 0.0
+    # c1's questionnaire asks about the party organisation only: the company's mean is c2's alone
+    company = next(p for p in place.parties if p.party_kind == "property_company")
+    assert [f.survey.compound for f in company.figures] == [world.c2]
+
+
+def test_no_mean_over_towns_that_define_satisfaction_differently(world, closed):
+    from gongzhi.surveys.models import Survey, SurveySettings
+    from gongzhi.surveys.results import place_satisfaction
+
+    outsider = world.users["outsider"]
+    _closed_in(world, world.c4, outsider, world.other, ("satisfied", "satisfied"))
+    assert place_satisfaction(Survey.objects.all()).parties[0].percent == pytest.approx(81.7)  # both 12345 style
+    settings = SurveySettings.for_town(world.other.pk)
+    services.save_settings(actor=outsider, town=world.other, definition="strict", expected_version=settings.version)
+    place = place_satisfaction(Survey.objects.all())
+    assert place.definition == "" and place.label == ""
+    party_org = place.parties[0]
+    assert party_org.value is None and len(party_org.figures) == 2  # listed, not averaged
+    assert place_satisfaction(Survey.objects.none()).quarter is None
