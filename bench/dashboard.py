@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.rates import PYTHON, SIZES, office_member, prepare, psql, run  # noqa: E402
+from bench.rates import PYTHON, SIZES, measuring_env, office_member, prepare, psql, run  # noqa: E402
 
 
 def measure_in_process(repeat: int) -> dict:
@@ -101,17 +101,7 @@ def panels_in_process(repeat: int) -> dict:
 
 
 def measure_once(url: str, repeat: int, panels: bool = False) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "AUDIT_KEY": "bench-only-audit-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",  # never called: no page here sends one
-        "SMS_HTTP_URL": "http://127.0.0.1:9/",
-        "SMS_HTTP_TOKEN": "bench",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1",
-    }
+    env = measuring_env(url)
     mode = "--panels-in-process" if panels else "--in-process"
     output = run([PYTHON, "bench/dashboard.py", mode, "--repeat", str(repeat)], env, quiet=True)
     return json.loads(output.strip().splitlines()[-1])

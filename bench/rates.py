@@ -138,18 +138,24 @@ def measure_in_process(repeat: int) -> dict:
     return out
 
 
-def measure_once(url: str, repeat: int) -> dict:
-    env = {
+def measuring_env(url: str) -> dict:
+    """The environment of a measuring process: one benchmark database, DEBUG off, the keys and the
+    SMS settings production requires (no page measured sends an SMS)."""
+    return {
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
         "AUDIT_KEY": "bench-only-audit-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",  # never called: no page here sends one
+        "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",  # never called
         "SMS_HTTP_URL": "http://127.0.0.1:9/",
         "SMS_HTTP_TOKEN": "bench",
         "ALLOWED_HOSTS": "testserver,127.0.0.1",
     }
+
+
+def measure_once(url: str, repeat: int) -> dict:
+    env = measuring_env(url)
     output = run([PYTHON, "bench/rates.py", "--in-process", "--repeat", str(repeat)], env, quiet=True)
     return json.loads(output.strip().splitlines()[-1])
 

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.rates import PYTHON, SIZES, office_member, prepare, run  # noqa: E402
+from bench.rates import PYTHON, SIZES, measuring_env, office_member, prepare, run  # noqa: E402
 
 
 class _RolledBack(Exception):
@@ -78,17 +78,7 @@ def measure_in_process(repeat: int) -> dict:
 
 
 def measure(url: str, repeat: int) -> dict:
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "AUDIT_KEY": "bench-only-audit-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",  # never called
-        "SMS_HTTP_URL": "http://127.0.0.1:9/",
-        "SMS_HTTP_TOKEN": "bench",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1",
-    }
+    env = measuring_env(url)
     output = run([PYTHON, "bench/report.py", "--in-process", "--repeat", str(repeat)], env, quiet=True)
     return json.loads(output.strip().splitlines()[-1])
 
