@@ -166,7 +166,7 @@ def request_assembly(*, actor, report: Report, version: int | None) -> Report:
     return current
 
 
-def assemble(report_id: int, token: str) -> str:
+def assemble(report_id: int, token: str, attempt: int = 1) -> str:
     """The assembly job's work: compute the snapshot outside any transaction (it reads much), then
     store it in one step — only if the report is still a draft waiting for this very request. A
     failure stores its message and leaves the previous figures as they were."""
@@ -181,8 +181,12 @@ def assemble(report_id: int, token: str) -> str:
 
     try:
         snapshot = figures.assemble(report.town, report.kind, report.period, progress)
-    except Exception as error:  # stored for the office to see; the job can be asked again
-        logger.exception("assembling report %s failed", report_id)
+    except Exception as error:  # tried again by itself; at the last attempt stored for the office to see
+        from .tasks import again, assemble_report
+
+        logger.exception("assembling report %s failed (attempt %s)", report_id, attempt)
+        if again(assemble_report, report_id, token, attempt=attempt):
+            return "retrying"
         Report.objects.filter(pk=report_id, assembly_requested_at=report.assembly_requested_at).update(
             assembly_error=_("The figures could not be assembled (%(error)s). Nothing was changed: try again.")
             % {"error": type(error).__name__}
@@ -280,7 +284,7 @@ def approve(*, actor, report: Report, version: int | None) -> Report:
     return current
 
 
-def make_files(report_id: int) -> str:
+def make_files(report_id: int, attempt: int = 1) -> str:
     """The files job's work: the PDF and the Word file of a frozen report, made in memory, then both
     stored and published together; a failure publishes neither and says so on the report."""
     from .documents import report_docx, report_pdf
@@ -293,7 +297,11 @@ def make_files(report_id: int) -> str:
     try:
         pdf, docx = report_pdf(report), report_docx(report)
     except Exception as error:
-        logger.exception("making the files of report %s failed", report_id)
+        from .tasks import again, make_report_files
+
+        logger.exception("making the files of report %s failed (attempt %s)", report_id, attempt)
+        if again(make_report_files, report_id, attempt=attempt):
+            return "retrying"
         Report.objects.filter(pk=report_id).update(
             files_error=_("The PDF and Word files could not be made (%(error)s): try again.")
             % {"error": type(error).__name__}

@@ -134,13 +134,17 @@ def test_a_failed_assembly_keeps_the_figures_and_can_be_asked_again(
     report = started(world, django_capture_on_commit_callbacks)
     before, before_at = report.figures, report.figures_at
 
+    calls = []
+
     def broken(*args, **kwargs):
+        calls.append(1)
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(figures, "assemble", broken)
     with django_capture_on_commit_callbacks(execute=True):
         report = services.request_assembly(actor=world.users["office"], report=report, version=report.version)
     report.refresh_from_db()
+    assert len(calls) == 3  # tried again by itself, then said
     assert "could not be assembled" in report.assembly_error and "RuntimeError" in report.assembly_error
     assert report.figures == before and report.figures_at == before_at and not report.assembling
     monkeypatch.undo()
@@ -158,12 +162,15 @@ def test_files_failing_half_way_publish_nothing(world, django_capture_on_commit_
 
     report = started(world, django_capture_on_commit_callbacks)
 
+    calls = []
+
     def broken(report, neighborhood_ids=None):
+        calls.append(1)
         raise OSError("disk full")
 
     monkeypatch.setattr(documents, "report_docx", broken)  # the PDF is made, the Word file fails
     report = approved(world, django_capture_on_commit_callbacks, report)
-    assert report.files_at is None and not report.pdf and not report.docx
+    assert report.files_at is None and not report.pdf and not report.docx and len(calls) == 3
     assert "could not be made" in report.files_error
     with pytest.raises(ValidationError, match="not made yet"):
         services.distribute(actor=world.users["office"], report=report, version=report.version)
