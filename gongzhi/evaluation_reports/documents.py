@@ -139,9 +139,7 @@ def document(report, neighborhood_ids: list[int] | None = None) -> dict:
         flat = [row for topic in figures.SOURCE_ORDER for row in nb.get("figures", {}).get(topic, [])]
         nb_parts.append(
             Part(
-                figures.NEIGHBORHOOD_TOPIC, section.heading, section.text, section.pk, _with_shown(flat),
-                {"surveys": _survey_rows(nb.get("tables", {}).get("surveys", [])),
-                 "assessments": nb.get("tables", {}).get("assessments", [])},
+                figures.NEIGHBORHOOD_TOPIC, section.heading, section.text, section.pk, _with_shown(flat), {},
                 {"uid": nb.get("uid"), "name": section.heading},
             )
         )  # fmt: skip

@@ -348,6 +348,8 @@ def _place_part(place: _Place, period: Period, kind: str, surveys: list[dict]) -
     survey_table, means = _survey_table(place, surveys)
     figures["evaluation"] = _forums(place, period) + means
     figures["assessments"] = _credit(place, period) + _letters(place, period)
+    if place.neighborhood is not None:  # its surveys and assessments are rows of the town's tables
+        return {"figures": dict(figures), "tables": {}}
     tables = {"surveys": survey_table, "assessments": _assessments(place, period)}
     if kind != "quarter":
         tables["awards"] = _awards(place, period)
