@@ -65,9 +65,9 @@ def prepare(server: str, label: str, cases: int, compounds: int, reuse: bool) ->
     return url
 
 
-def office_member():
+def office_member(town_code: str | None = None):
     """Set Django up in this process (DATABASE_URL: one benchmark database) and return the first
-    town and a user who is a member of its office (created once)."""
+    town (or the town `town_code`) and a user who is a member of its office (created once)."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
     import django
@@ -87,9 +87,10 @@ def office_member():
         }
     ).enable()
     translation.activate("zh-hans")
-    town = Town.objects.order_by("code").first()
+    town = Town.objects.get(code=town_code) if town_code else Town.objects.order_by("code").first()
     office = Body.objects.get(town=town, kind=Body.Kind.OFFICE)
-    user, _created = User.objects.get_or_create(username="bench-office", defaults={"display_name": "办公室（测试）"})
+    username = f"bench-office-{town_code}" if town_code else "bench-office"
+    user, _created = User.objects.get_or_create(username=username, defaults={"display_name": "办公室（测试）"})
     person, _created = Person.objects.get_or_create(user=user, defaults={"town": town, "name": "办公室（测试）"})
     Membership.objects.get_or_create(
         person=person,

@@ -33,8 +33,8 @@ class _RolledBack(Exception):
     pass
 
 
-def measure_in_process(repeat: int) -> dict:
-    town, user = office_member()
+def measure_in_process(repeat: int, town_code: str | None) -> dict:
+    town, user = office_member(town_code)
     from django.db import transaction
     from django.db.models import Max
 
@@ -77,9 +77,10 @@ def measure_in_process(repeat: int) -> dict:
     }
 
 
-def measure(url: str, repeat: int) -> dict:
+def measure(url: str, repeat: int, town_code: str | None) -> dict:
     env = measuring_env(url)
-    output = run([PYTHON, "bench/report.py", "--in-process", "--repeat", str(repeat)], env, quiet=True)
+    town = ["--town", town_code] if town_code else []
+    output = run([PYTHON, "bench/report.py", "--in-process", "--repeat", str(repeat), *town], env, quiet=True)
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -90,16 +91,17 @@ def main(argv=None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--town", default=None, help="the town's code (default: the first town)")
     parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.in_process:
-        print(json.dumps(measure_in_process(args.repeat)))
+        print(json.dumps(measure_in_process(args.repeat, args.town)))
         return 0
     urls = {label: prepare(args.server, label, cases, args.compounds, args.reuse) for label, cases in SIZES.items()}
     results: dict[str, dict] = {}
     for round_ in range(args.rounds):
         for label, url in urls.items():
-            got = measure(url, args.repeat)
+            got = measure(url, args.repeat, args.town)
             print(f"  round {round_ + 1}/{args.rounds} {label}: "
                   f"{statistics.median(s['total'] for s in got['samples']):.2f} s", flush=True)  # fmt: skip
             if label in results:
