@@ -30,9 +30,9 @@ def scratch(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def submit_case(submit):
+def submit_case(request):
     """The cases' `submit` fixture, under a name that does not hide the browser helper `submit`."""
-    return submit
+    return request.getfixturevalue("submit")
 
 
 @pytest.fixture

@@ -48,7 +48,9 @@ def test_the_office_exports_its_case_list_and_watches_the_bar(
     def progress_seen_by_the_browser(job, **fields):
         real(job, **fields)
         if fields.get("rows_written") == 2:
-            page.wait_for_selector("#export-status[data-state=running] [data-testid=export-progress][aria-valuenow='40']")
+            page.wait_for_selector(
+                "#export-status[data-state=running] [data-testid=export-progress][aria-valuenow='40']"
+            )
             shown.append(page.get_by_test_id("export-progress").get_attribute("aria-valuenow"))
             screenshot(page, "export-3-progress")
 

@@ -95,11 +95,11 @@ def test_a_failure_midway_publishes_nothing_and_the_export_can_be_started_again(
     real_row = cases_export.row_of
     written = []
 
-    def breaks_after_three(case, reporter):
+    def breaks_after_three(case, *args):
         if len(written) == 3:
             raise RuntimeError("the disk is full")
         written.append(case.pk)
-        return real_row(case, reporter)
+        return real_row(case, *args)
 
     monkeypatch.setattr(cases_export, "row_of", breaks_after_three)
     job = start("office", box="all")
@@ -215,9 +215,9 @@ def test_a_job_stops_when_it_was_failed_as_interrupted_meanwhile(world, start, s
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 2)
     real_row = cases_export.row_of
 
-    def sweep_runs_meanwhile(case, reporter):
+    def sweep_runs_meanwhile(case, *args):
         ExportJob.objects.filter(state="running").update(state="failed", error="interrupted")
-        return real_row(case, reporter)
+        return real_row(case, *args)
 
     monkeypatch.setattr(cases_export, "row_of", sweep_runs_meanwhile)
     job = start("office", box="all")
