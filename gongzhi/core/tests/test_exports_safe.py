@@ -137,3 +137,21 @@ def test_no_export_holds_a_live_formula(name, world, client_for, clock, settings
                 elif cell.value is not None:
                     assert isinstance(cell.value, (int, float)) or hasattr(cell.value, "year"), where
     assert planted or not shows_planted_text, "the planted text is not in the export: the test proves nothing"
+
+
+def test_the_writer_stores_each_value_as_what_it_is(tmp_path):
+    """`write_table` hands plain values to openpyxl as they are and makes a cell only for a text that
+    needs one: what comes back is the same text, number or date, and nothing is a formula or an error."""
+    from datetime import date
+
+    from gongzhi.core.spreadsheets import write_table
+
+    values = ["普通文字", "#N/A", "#REF!", EVIL, "-3", "＝1", 42, 2.5, date(2026, 11, 27), "", None, "a\x07b"]
+    path = tmp_path / "t.xlsx"
+    write_table(path, "表", [(f"列{i}", 10) for i in range(len(values))], [values])
+    row = next(load_workbook(path).active.iter_rows(min_row=2))
+    assert [c.data_type for c in row[:6]] == ["s"] * 6
+    assert [c.value for c in row[:6]] == values[:6]
+    assert [c.quotePrefix for c in row[:6]] == [False, False, False, True, True, True]
+    assert (row[6].value, row[7].value, row[8].value.date()) == (42, 2.5, date(2026, 11, 27))
+    assert row[11].value == "ab"  # a control character is dropped, not a failed download
