@@ -111,14 +111,10 @@ def row_of(case, reporter, words: Words) -> list:
     ]
 
 
-def _box(params: dict) -> str:
-    return params["box"] if params.get("box") in selectors.BOXES else "all"
-
-
 def source(user, params: dict) -> Source:
     """The user's case list with the page's box and filters, as the user may read it now."""
     scope = get_scope(user)
-    _box_shown, cases = listing.listed(user, params)
+    _box, cases = listing.listed(user, params)
 
     def reporter(case):
         return listing.reporter_of(scope, case, [o.pk for o in case.co_handlers.all()])
@@ -128,14 +124,14 @@ def source(user, params: dict) -> Source:
 
 
 def title(user, params: dict) -> str:
-    box = selectors.BOXES[_box(params)]
+    box = selectors.BOXES[listing.box_of(user, params)]
     if any(key != "box" for key in params):
         return _("Cases: %(box)s (filtered)") % {"box": box}
     return _("Cases: %(box)s") % {"box": box}
 
 
-def file_name(params: dict, today: date) -> str:
-    return f"cases-{_box(params)}-{today:%Y%m%d}.xlsx"
+def file_name(user, params: dict, today: date) -> str:
+    return f"cases-{listing.box_of(user, params)}-{today:%Y%m%d}.xlsx"
 
 
 KIND = Kind(

@@ -124,10 +124,15 @@ def ordered(cases: QuerySet) -> QuerySet:
     return cases.order_by("-submitted_at", "-pk")
 
 
+def box_of(user, params: Mapping) -> str:
+    """The box named in `params`, or "all" when the user has no such box."""
+    return params["box"] if params.get("box") in boxes(get_scope(user)) else "all"
+
+
 def listed(user, params: Mapping) -> tuple[str, QuerySet]:
     """The box named in `params` (or "all" when the user has no such box) and its cases for
     `user`, narrowed by the filters in `params`, newest first, with what a row shows."""
-    box = params.get("box") if params.get("box") in boxes(get_scope(user)) else "all"
+    box = box_of(user, params)
     filters = {key: params[key] for key in CaseFilterForm.FILTERS if params.get(key) not in (None, "")}
     cases = filtered(user, selectors.inbox(user, box), filter_form(user, filters))
     return box, with_related(ordered(cases))

@@ -9,7 +9,7 @@
   the function that turns one record into its row. The pages' own exports use the same headings
   and row function, so a list is written by one piece of code;
 - `title(user, params)`: how the job is named on its page and in "My exports";
-- `file_name(params, today)`: the download's name."""
+- `file_name(user, params, today)`: the download's name."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ class Kind:
     keys: tuple[str, ...]
     source: Callable[[Any, dict], Source]
     title: Callable[[Any, dict], str]
-    file_name: Callable[[dict, date], str]
+    file_name: Callable[[Any, dict, date], str]
 
     def params(self, query: Mapping) -> dict[str, str]:
         """The list's filters from its page's query string (a QueryDict or a dict): the kind's keys

@@ -52,7 +52,7 @@ def start_export(*, actor, kind: str, params: dict, language: str | None = None)
             kind=kind,
             params=params,
             title=title,
-            file_name=export.file_name(params, timezone.localdate())[:100],
+            file_name=export.file_name(actor, params, timezone.localdate())[:100],
             language=language,
         )
         audit.record(actor, "exports.exportjob.start", job, after={"kind": kind, "params": params})

@@ -272,3 +272,12 @@ def test_the_queries_do_not_grow_with_the_rows(world, start, submit, monkeypatch
         return len(captured)
 
     assert queries(3) == queries(30)
+
+
+def test_a_box_the_user_does_not_have_exports_all_their_cases(world, start, submit):
+    submit()
+    job = start("office", box="mine")  # the office is no organisation: it has no "mine" box
+    assert (job.title, job.file_name) == ("Cases: All cases", "cases-all-20261127.xlsx")
+    jobs.run_export_job(job.pk)
+    job.refresh_from_db()
+    assert len(rows_in(job)) == 2
