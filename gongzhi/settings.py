@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.onboarding",
     "gongzhi.notifications",
+    "gongzhi.exports",
     "gongzhi.cases",
     "gongzhi.meetings",
     "gongzhi.notices",
@@ -223,11 +224,15 @@ RETENTION_NOTIFICATIONS_DAYS = env.int("RETENTION_NOTIFICATIONS_DAYS", default=3
 RETENTION_INTAKE_PAYLOADS_DAYS = env.int("RETENTION_INTAKE_PAYLOADS_DAYS", default=90)
 # A public report's client address, read only by the public form's limit per address and hour.
 RETENTION_SUBMITTED_FROM_DAYS = env.int("RETENTION_SUBMITTED_FROM_DAYS", default=30)
+# An exported list's file (and its job), counted from the day the export was started: the file is
+# to be downloaded, not kept on the platform.
+RETENTION_EXPORTS_DAYS = env.int("RETENTION_EXPORTS_DAYS", default=7)
 for _name, _least in (
     ("RETENTION_PHONE_CODES_DAYS", 2),
     ("RETENTION_NOTIFICATIONS_DAYS", 1),
     ("RETENTION_INTAKE_PAYLOADS_DAYS", 1),
     ("RETENTION_SUBMITTED_FROM_DAYS", 1),
+    ("RETENTION_EXPORTS_DAYS", 1),
 ):
     if globals()[_name] < _least:
         raise ImproperlyConfigured(f"{_name} must be at least {_least} (days).")

@@ -313,3 +313,24 @@ def tampering_with_the_audit_log():
         yield
     finally:
         trigger("ENABLE")
+
+
+def exported(client, kind: str, query: str = ""):
+    """As the test client's user: press a list's "Export to Excel" (kind `kind`, the list page's
+    `query`), let the background job run as the worker would (the test backend runs it at commit),
+    and return the job and the downloaded file read back (an openpyxl workbook)."""
+    import io
+
+    from django.test import TestCase
+    from openpyxl import load_workbook
+
+    from gongzhi.exports.models import ExportJob
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        started = client.post(f"/exports/start/{kind}/" + (f"?{query}" if query else ""))
+    assert started.status_code == 302, started.status_code
+    job = ExportJob.objects.get(uid=started["Location"].rstrip("/").rsplit("/", 1)[-1])
+    assert job.state == ExportJob.State.DONE, (job.state, job.error)
+    download = client.get(f"/exports/{job.uid}/download/")
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    return job, load_workbook(io.BytesIO(b"".join(download.streaming_content)))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("orgs/", include("gongzhi.orgs.urls")),
     path("onboarding/", include("gongzhi.onboarding.urls")),
     path("notifications/", include("gongzhi.notifications.urls")),
+    path("exports/", include("gongzhi.exports.urls")),
     path("", include("gongzhi.cases.urls")),
     path("meetings/", include("gongzhi.meetings.urls")),
     path("notices/", include("gongzhi.notices.urls")),

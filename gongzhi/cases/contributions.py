@@ -1,16 +1,18 @@
 """What the cases add to the platform (gongzhi.core.registry): home-page items, the resident's
 card with their reports, the periodic sweep (overdue cases, callbacks), the retention purge of
-public reports' client addresses, and how the history reads a case's actions."""
+public reports' client addresses, how the history reads a case's actions, and the case list as a
+kind of background export (gongzhi.exports)."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gongzhi.core import registry
+from gongzhi.exports import kinds as exports
 from gongzhi.orgs.models import Residency
 from gongzhi.places.selectors import natural_key
 
-from . import attention
+from . import attention, export
 from .models import Case
 from .retention import purge_submitted_from
 from .services import sweep
@@ -85,3 +87,4 @@ registry.nav_item(
     visible=lambda permissions: "cases.view" not in permissions,
 )  # fmt: skip
 registry.nav_item(30, "cases:rates", label=gettext_lazy("Three rates"), active=("rates",), permission="cases.rates")
+exports.register(export.KIND)  # the case list's "Export to Excel", written in the background

@@ -1,18 +1,24 @@
-"""Excel export of a list of cases (the office lives in Excel): every row of the filtered list,
-written with openpyxl's write_only mode so that memory stays flat however long the list is.
-Headings are in Chinese, like the import templates. Text cells are always stored as text, so a
-description beginning with "=" is never taken for a formula. The reporter column shows what the
-user may see (`reporter(case)`: withheld, or a masked number)."""
+"""Excel export of the staff's case list (the office lives in Excel): every row of the box and
+filters on the page, written in the background by gongzhi.exports (the list's button starts the
+job; a million rows at flat memory). Headings are in Chinese, like the import templates. Text cells
+are always stored as text (gongzhi.core.spreadsheets), so a description beginning with "=" is never
+taken for a formula. The reporter column shows what the user may see (`reporter(case)`: withheld,
+or a masked number). The rows are the page's own query (listing.listed), built for the user when
+the job runs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core.spreadsheets import table_workbook, xlsx_response
+from gongzhi.core.scope import get_scope
+from gongzhi.exports.kinds import Kind, Source
+
+from . import listing, selectors
+from .models import Case
 
 HEADERS = [
     ("编号", 11),
@@ -46,51 +52,93 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _yes_no(value) -> str:
-    if value is None:
-        return ""
-    return _("yes") if value else _("no")
+@dataclass(frozen=True)
+class Words:
+    """What a row says in words, translated once per export (in the language active then) rather
+    than once per row: a million rows would otherwise look up every label a million times."""
+
+    choices: dict[str, dict]
+    yes: str
+    no: str
+    withheld: str
+
+    @classmethod
+    def now(cls) -> Words:
+        choices = {
+            name: {value: str(label) for value, label in Case._meta.get_field(name).flatchoices}
+            for name in ("channel", "urgency", "state", "rating")
+        }
+        return cls(choices, _("yes"), _("no"), _("Identity withheld at the resident's request"))
+
+    def yes_no(self, value) -> str:
+        if value is None:
+            return ""
+        return self.yes if value else self.no
 
 
-def row_of(case, reporter) -> list:
+def row_of(case, reporter, words: Words) -> list:
     shown = reporter(case)
     if shown.withheld:
-        name, phone = _("Identity withheld at the resident's request"), ""
+        name, phone = words.withheld, ""
     else:
         name, phone = shown.name, shown.phone
+    choices = words.choices
     return [
         case.number,
         _when(case.submitted_at),
-        case.get_channel_display(),
+        choices["channel"].get(case.channel, case.channel),
         case.compound.name,
         case.building.number if case.building_id else "",
         case.unit.number if case.unit_id else "",
         case.location,
         case.category.name,
-        case.get_urgency_display(),
+        choices["urgency"].get(case.urgency, case.urgency),
         case.description,
-        case.get_state_display(),
+        choices["state"].get(case.state, case.state),
         case.handler.name,
         "、".join(o.name for o in case.co_handlers.all()),
         case.accept_due.isoformat(),
         case.resolve_due.isoformat(),
-        _yes_no(case.due_provisional) if case.due_provisional else "",
-        _yes_no(case.late) if case.late else "",
+        words.yes_no(case.due_provisional) if case.due_provisional else "",
+        words.yes_no(case.late) if case.late else "",
         name,
         phone,
-        _yes_no(case.fixed),
-        case.get_rating_display() if case.rating else "",
+        words.yes_no(case.fixed),
+        choices["rating"].get(case.rating, case.rating) if case.rating else "",
         case.feedback_comment,
         case.reopen_count,
         _when(case.closed_at),
     ]
 
 
-def write_cases(cases: Iterable, reporter: Callable) -> bytes:
-    """The workbook of `cases` (select_related category, compound, building, unit, handler;
-    co_handlers prefetched) as bytes."""
-    return table_workbook("居民诉求", HEADERS, (row_of(case, reporter) for case in cases))
+def source(user, params: dict) -> Source:
+    """The user's case list with the page's box and filters, as the user may read it now."""
+    scope = get_scope(user)
+    _box, cases = listing.listed(user, params)
+
+    def reporter(case):
+        return listing.reporter_of(scope, case, [o.pk for o in case.co_handlers.all()])
+
+    words = Words.now()
+    return Source("居民诉求", HEADERS, cases, lambda case: row_of(case, reporter, words))
 
 
-def workbook_response(cases: Iterable, reporter: Callable, *, filename: str) -> HttpResponse:
-    return xlsx_response(write_cases(cases, reporter), filename=filename)
+def title(user, params: dict) -> str:
+    box = selectors.BOXES[listing.box_of(user, params)]
+    if any(key != "box" for key in params):
+        return _("Cases: %(box)s (filtered)") % {"box": box}
+    return _("Cases: %(box)s") % {"box": box}
+
+
+def file_name(user, params: dict, today: date) -> str:
+    return f"cases-{listing.box_of(user, params)}-{today:%Y%m%d}.xlsx"
+
+
+KIND = Kind(
+    key="cases",
+    permission="cases.view",
+    keys=listing.KEYS,
+    source=source,
+    title=title,
+    file_name=file_name,
+)

@@ -1,5 +1,5 @@
 """URLs of the cases app, one module of views per audience:
-views/staff.py (inbox, export), views/case_page.py (a case and its actions),
+views/staff.py (inbox; its export is a background job of gongzhi.exports), views/case_page.py (a case and its actions),
 views/entry.py (staff entry, household visits), views/public.py (the
 compound's report page, tracking link, resident feedback), views/rates.py (three rates,
 hotspots), views/setup.py (categories and settings)."""

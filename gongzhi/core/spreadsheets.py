@@ -10,11 +10,13 @@ convention 16): every value an export writes goes through `safe_cell` (or `appen
 - characters a workbook cannot hold (control characters) are dropped instead of failing the
   download.
 
-`table_workbook` writes a list in openpyxl's write_only mode, so memory stays flat however long
-the list is; `xlsx_response` is the download response."""
+`write_table` writes a list in openpyxl's write_only mode to a file, so memory stays flat however
+long the list is (the background exports, gongzhi.exports); `table_workbook` returns the same
+workbook as bytes for a short list answered in the request; `xlsx_response` is that download."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 from collections.abc import Iterable, Sequence
 
@@ -22,7 +24,7 @@ from django.http import HttpResponse
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -65,15 +67,31 @@ def safe_cell(sheet, value=None, *, font: Font | None = None, number_format: str
     return cell
 
 
-def safe_row(sheet, values: Iterable, font: Font | None = None) -> list[Cell]:
-    """The cells of one row; a cell already made (for its format) is checked too."""
-    cells = []
+def _needs_a_cell(value) -> bool:
+    """Whether openpyxl, given `value` as it is, would store something other than what it says: a
+    text it would take for a formula (or that Excel would, once edited) or for an error code."""
+    return isinstance(value, str) and (looks_like_formula(value) or value in ERROR_CODES)
+
+
+def safe_row(sheet, values: Iterable, font: Font | None = None) -> list:
+    """One row's values as openpyxl should store them: a cell already made (for its format) is
+    checked; a text that needs it gets a cell of its own (text, quoted); the rest — numbers,
+    dates, ordinary text without control characters — is handed to openpyxl as it is, which stores
+    it as that same value without a cell object of ours (a million-row export makes 24 million)."""
+    row = []
     for value in values:
-        cell = as_text(value) if isinstance(value, Cell) else safe_cell(sheet, value)
+        if isinstance(value, Cell):
+            cell = as_text(value)
+        else:
+            value = _plain(value)
+            if font is None and not _needs_a_cell(value):
+                row.append(value)
+                continue
+            cell = safe_cell(sheet, value)
         if font is not None:
             cell.font = font
-        cells.append(cell)
-    return cells
+        row.append(cell)
+    return row
 
 
 def append_row(sheet, values: Iterable, font: Font | None = None) -> None:
@@ -88,19 +106,41 @@ def write_cell(sheet, row: int, column: int, value=None) -> Cell:
     return as_text(cell)
 
 
-def table_workbook(title: str, headers: Sequence[tuple[str, int]], rows: Iterable[Sequence]) -> bytes:
-    """One sheet named `title`: a bold heading row of `headers` (title, column width), frozen,
-    then `rows`."""
+def write_table(out, title: str, headers: Sequence[tuple[str, int]], rows: Iterable[Sequence]) -> None:
+    """Write one sheet named `title` to `out` (a path or a binary file): a bold heading row of
+    `headers` (title, column width), frozen, then `rows`, each written as it comes — however many
+    rows there are, only one is held at a time (the background exports write a million this way)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     for index, (_heading, width) in enumerate(headers, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     append_row(sheet, [heading for heading, _width in headers], Font(bold=True))
-    for row in rows:
-        append_row(sheet, row)
-    out = io.BytesIO()
+    try:
+        for row in rows:
+            append_row(sheet, row)
+    except BaseException:
+        _discard(sheet)
+        raise
     book.save(out)
+
+
+def _discard(sheet) -> None:
+    """Remove the temporary file a write-only sheet writes its rows to, when the rows failed midway
+    (saving the workbook removes it otherwise; openpyxl itself only at the process's exit, and a
+    background worker runs for weeks)."""
+    with contextlib.suppress(Exception):
+        sheet.close()  # ends the sheet's XML, so that its writer lets go of the file
+    writer = getattr(sheet, "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.cleanup()
+
+
+def table_workbook(title: str, headers: Sequence[tuple[str, int]], rows: Iterable[Sequence]) -> bytes:
+    """`write_table` into memory: the workbook as bytes, for the short lists answered in the request."""
+    out = io.BytesIO()
+    write_table(out, title, headers, rows)
     return out.getvalue()
 
 

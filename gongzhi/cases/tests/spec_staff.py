@@ -134,7 +134,6 @@ def routes(world):
     return [
         Route("cases:inbox", expect=ok(VIEW_CASES)),
         Route("cases:inbox", query="box=all&q=漏水&overdue=on&submitted_from=2020-01-01", expect=ok(VIEW_CASES)),
-        Route("cases:export", query="box=all", expect=ok(VIEW_CASES)),
         Route("cases:case_new", expect=ok(ENTER)),
         Route("cases:case_new", query=f"compound={world.c1.uid}", expect=ok(ENTER_C1)),
         Route("cases:case_detail", args=(c1.uid,), expect=ok(SEE_C1)),

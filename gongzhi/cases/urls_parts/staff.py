@@ -8,7 +8,6 @@ from ..views import case_page, entry, staff
 
 urlpatterns = [
     path("", staff.inbox, name="inbox"),
-    path("export/", staff.export_cases, name="export"),
     path("new/", entry.case_new, name="case_new"),
     path("visits/", entry.visit_list, name="visits"),
     path("visits/new/", entry.visit_new, name="visit_new"),

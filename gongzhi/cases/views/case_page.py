@@ -23,10 +23,11 @@ from gongzhi.core.scope import get_scope
 
 from .. import services
 from ..forms_staff import ACTION_FORMS, CallbackForm, MessageForm
+from ..listing import reporter_of
 from ..models import Case, Visit
 from ..selectors import photos_by_stage
 from ..workflow import Action as Step
-from .staff import STATE_BADGES, deadline_of, reporter_of
+from .staff import STATE_BADGES, deadline_of
 
 # --- The actions -----------------------------------------------------------------------------
 

@@ -20,8 +20,9 @@ from gongzhi.places.models import Compound
 
 from .. import selectors, services
 from ..forms_staff import CaseEntryForm, CompoundChoiceForm, VisitFilterForm, VisitForm
+from ..listing import with_related
 from ..models import Case, Visit
-from .staff import _listed, decorate
+from .staff import decorate
 
 # --- Staff entry -----------------------------------------------------------------------------
 
@@ -262,7 +263,7 @@ def visit_detail(request, uid):
     visit = get_object_or_404(
         Visit.objects.for_user(user).select_related("compound", "neighborhood", "unit__building", "visitor"), uid=uid
     )
-    cases = _listed(Case.objects.for_user(user).filter(visit=visit).order_by("-submitted_at", "-pk"))
+    cases = with_related(Case.objects.for_user(user).filter(visit=visit).order_by("-submitted_at", "-pk"))
     may_report = (
         Compound.objects.for_user(user, "cases.enter").filter(pk=visit.compound_id).exists()
         and Visit.objects.for_user(user, "visits.log").filter(pk=visit.pk).exists()

@@ -29,12 +29,14 @@ def test_the_sweeps_run_in_their_order():
         "evaluations.reminders",
         "credit.rules",
         "warnings.letters",
+        "exports.stalled",
         "supervision.moved",
         "retention.phone_codes",
         "retention.sessions",
         "retention.notifications",
         "retention.intake_payloads",
         "retention.submitted_from",
+        "retention.exports",
     ]
     assert [p.name for p in registry.purges()] == [s.name for s in registry.sweeps() if s.name.startswith("retention.")]
 
