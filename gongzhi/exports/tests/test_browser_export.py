@@ -73,5 +73,5 @@ def test_the_office_exports_its_case_list_and_watches_the_bar(
     page.get_by_test_id("user-menu").click()
     page.get_by_test_id("menu-my-exports").click()
     page.wait_for_url(f"{base}/exports/")
-    assert page.locator(f"tr[data-export={job.uid}]").count() == 1
+    assert page.locator(f'tr[data-export="{job.uid}"]').count() == 1
     screenshot(page, "export-5-my-exports")
