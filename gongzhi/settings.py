@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "gongzhi.supervision",
     "gongzhi.dashboard",
     "gongzhi.evaluation_reports",
+    "gongzhi.leadership",
     "gongzhi.demo",  # last: the demo town plays every other app's story
 ]
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("supervision/", include("gongzhi.supervision.urls")),
     path("dashboard/", include("gongzhi.dashboard.urls")),
     path("reports/", include("gongzhi.evaluation_reports.urls")),
+    path("leadership/", include("gongzhi.leadership.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.roles import Role
-from gongzhi.core.scope import get_scope
+from gongzhi.core.scope import get_scope, in_leadership_group
 from gongzhi.core.uploads import clean_files
 from gongzhi.core.workdays import deadline_after
 from gongzhi.core.workflow import lock
@@ -524,13 +524,6 @@ def close_objections(*, actor, cycle: Cycle, version: int | None) -> Cycle:
         current.save(update_fields=["state", "version", "updated_at"])
         audit.record(actor, "assessments.cycle.close_objections", current, after={"state": to})
     return current
-
-
-def in_leadership_group(actor, town_id: int) -> bool:
-    """Whether the actor sits in the town's leadership group (the office's role carries every
-    permission string, so the permission alone does not say it)."""
-    scope = get_scope(actor)
-    return any(g.role == Role.LEADERSHIP and g.area.covers_town(town_id) for g in scope.grants)
 
 
 def may_approve(actor, cycle: Cycle) -> bool:

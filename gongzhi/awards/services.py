@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.assessments.services import in_leadership_group
+from gongzhi.core.scope import in_leadership_group
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.town_settings import save_town_settings

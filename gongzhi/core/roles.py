@@ -79,6 +79,9 @@ PERMISSION_DESCRIPTIONS = {
     "reports.write": "start and write the evaluation reports, submit them, keep the distribution list, distribute",
     "reports.approve": "approve the evaluation reports, which freezes them (the leadership group)",
     "reports.receive": "read the evaluation reports sent to one's organisation and confirm their receipt",
+    "leadership.view": "see the leadership group's meetings: agendas, attendance, conclusions, decisions, minutes",
+    "leadership.run": "schedule the leadership group's meetings, build their agenda, record attendance, "
+    "conclusions, decisions and minutes",
 }
 
 _STAFF_VIEW = {"places.view", "orgs.view", "people.view", "cases.view", "cases.rates"}
@@ -110,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | {"audit.view", "meetings.view", "inspections.view", "surveys.view", "evaluations.view", "credit.view"}
         | {"warnings.view", "assessments.view", "assessments.approve", "awards.view", "awards.approve"}
         | {"supervision.view", "supervision.urge", "dashboard.view", "reports.view", "reports.approve"}
+        | {"leadership.view", "leadership.run"}
     ),
     Role.INSPECTOR: frozenset(
         _STAFF_VIEW

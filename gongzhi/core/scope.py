@@ -213,6 +213,14 @@ def get_scope(user) -> Scope:
     return cached
 
 
+def in_leadership_group(user, town_id: int) -> bool:
+    """Whether the user sits in the town's leadership group (the office's role carries every
+    permission string, so a permission alone does not say it). None (the system) does not."""
+    if user is None:
+        return False
+    return any(g.role == Role.LEADERSHIP and g.area.covers_town(town_id) for g in get_scope(user).grants)
+
+
 class ScopedQuerySet(models.QuerySet):
     """Base for every scoped model's QuerySet. Subclasses say how the model hangs off the
     places (`area_q`), which permission plain viewing needs (`view_permission`), and what a

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongzhi.assessments.services import in_leadership_group
+from gongzhi.core.scope import in_leadership_group
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.workflow import lock

@@ -48,6 +48,7 @@ registry.audit_labels(
         "meetings.resolution": {
             "adopt": lambda: _("Adopted"),
             "congress_task": lambda: _("Set by the residents' congress"),
+            "body_decision": lambda: _("Decided by the leadership group"),
             "report": lambda: _("Progress reported"),
             "report_done": lambda: _("Reported carried out"),
             "close": lambda: _("Checked and closed"),

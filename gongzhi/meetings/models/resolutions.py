@@ -83,10 +83,14 @@ class ResidentsCongress(PublicIdModel):
 class Resolution(PublicIdModel):
     """What a meeting decided on an item (R-MTG-4): carried out by a lead organisation with
     others, by a date; checked and closed at a later meeting. A task the residents' congress set
-    for the residents' committee is one too, with the congress instead of an agenda item."""
+    for the residents' committee is one too, with the congress instead of an agenda item; and so
+    is a decision of a town body — the leadership group at its meeting (R-ORG-1, gongzhi.leadership)
+    — with the body instead, and a neighborhood only when the decision concerns one."""
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
-    neighborhood = models.ForeignKey("places.Neighborhood", on_delete=models.PROTECT, related_name="+")
+    neighborhood = models.ForeignKey(
+        "places.Neighborhood", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     item = models.OneToOneField(
         AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="resolution_made"
     )
@@ -97,6 +101,9 @@ class Resolution(PublicIdModel):
         on_delete=models.PROTECT,
         related_name="tasks",
         verbose_name=_("residents' congress"),
+    )
+    body = models.ForeignKey(
+        "orgs.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
     )
     number = models.CharField(_("number"), max_length=20)
     text = models.TextField(_("resolution"), max_length=5000)
@@ -131,8 +138,14 @@ class Resolution(PublicIdModel):
         constraints = [
             models.UniqueConstraint(fields=["town", "number"], name="resolution_town_number_unique"),
             models.CheckConstraint(
-                condition=Q(item__isnull=False, congress__isnull=True) | Q(item__isnull=True, congress__isnull=False),
-                name="resolution_of_a_meeting_or_a_congress",
+                condition=Q(item__isnull=False, congress__isnull=True, body__isnull=True)
+                | Q(item__isnull=True, congress__isnull=False, body__isnull=True)
+                | Q(item__isnull=True, congress__isnull=True, body__isnull=False),
+                name="resolution_of_a_meeting_a_congress_or_a_body",
+            ),
+            models.CheckConstraint(
+                condition=Q(neighborhood__isnull=False) | Q(body__isnull=False),
+                name="resolution_neighborhood_unless_a_body",
             ),
         ]
         verbose_name = _("resolution")
@@ -146,7 +159,8 @@ class Resolution(PublicIdModel):
 
     @property
     def meeting(self):
-        """The joint meeting that adopted it (None for a task of the residents' congress)."""
+        """The joint meeting that adopted it (None for a task of the residents' congress or a
+        decision of a town body)."""
         return self.item.meeting if self.item_id else None
 
     def is_overdue(self, today) -> bool:

@@ -57,10 +57,12 @@ from .minutes import (  # noqa: F401
     start_minutes,
 )
 from .resolutions import (  # noqa: F401
+    adopt_body_decision,
     adopt_resolution,
     carrier_of,
     check_resolution,
     may_check,
+    may_decide_for_town,
     may_record_congress,
     notice_published,
     record_congress_task,

@@ -18,7 +18,7 @@ from gongzhi.cases.models import Case
 from gongzhi.cases.workflow import WORKING as CASE_WORKING
 from gongzhi.cases.workflow import State as CaseState
 from gongzhi.core import audit
-from gongzhi.core.scope import get_scope
+from gongzhi.core.scope import get_scope, in_leadership_group
 from gongzhi.core.uploads import clean_files
 from gongzhi.notifications.services import Message, notify_many, users_of
 from gongzhi.orgs.models import Membership, Organization
@@ -293,10 +293,86 @@ def notice_published(resolution: Resolution) -> bool:
 
 def may_check(user, resolution: Resolution) -> bool:
     """Who checks a resolution: the chair of the meeting that adopted it; for a task of the
-    residents' congress, those who record the congress's tasks."""
+    residents' congress, those who record the congress's tasks; for a decision of a town body, the
+    leadership group and the office."""
     if resolution.congress_id:
         return may_record_congress(user, resolution.neighborhood)
+    if resolution.body_id:
+        return may_decide_for_town(user, resolution.town_id)
     return may_chair(user, resolution.item.meeting)
+
+
+def may_decide_for_town(user, town_id: int) -> bool:
+    """Who records and checks the town bodies' decisions: the leadership group, and the office
+    (its secretariat: it holds the chair's right over every meeting of the town)."""
+    if user is None:
+        return True
+    return in_leadership_group(user, town_id) or get_scope(user).area("meetings.chair").covers_town(town_id)
+
+
+def _body_number(town_id: int, held_on: date) -> str:
+    prefix = held_on.strftime("L%y%m-")
+    taken = Resolution.objects.filter(town_id=town_id, number__startswith=prefix).count()
+    return f"{prefix}{taken + 1:02d}"
+
+
+def adopt_body_decision(
+    *,
+    actor,
+    body,
+    held_on: date,
+    text: str,
+    lead: Organization | None,
+    co_organizations: Sequence[Organization] = (),
+    due: date | None,
+    neighborhood=None,
+    title: str = "",
+) -> Resolution:
+    """A decision of a town body (the leadership group at its meeting, R-ORG-1) assigned to an
+    organisation with a due date: a resolution without an agenda item, numbered L<yymm>-NN, followed
+    up like the joint meeting's — progress with evidence, reminders, overdue, 督办, the check. The
+    caller (gongzhi.leadership) locks its own meeting and links the decision to its item."""
+    text = (text or "").strip()
+    _check_resolution(body.town_id, text=text, lead=lead, co_organizations=co_organizations, due=due)
+    if neighborhood is not None and neighborhood.town_id != body.town_id:
+        raise ValidationError({"neighborhood": _("Choose a neighborhood of this town.")})
+    if not may_decide_for_town(actor, body.town_id):
+        raise PermissionDenied(_("The leadership group or the office records the group's decisions."))
+    resolution = Resolution.objects.create(
+        town_id=body.town_id,
+        neighborhood=neighborhood,
+        body=body,
+        number=_body_number(body.town_id, held_on),
+        text=text,
+        lead=lead,
+        due=due,
+    )
+    resolution.co_organizations.set(co_organizations)
+    audit.record(
+        actor,
+        "meetings.resolution.body_decision",
+        resolution,
+        after={
+            "number": resolution.number,
+            "body": body.pk,  # relations as ids: the history shows them by name
+            "text": text,
+            "lead": lead.pk,
+            "co_organizations": [o.pk for o in co_organizations],
+            "due": due,
+            "neighborhood": neighborhood.pk if neighborhood else None,
+        },
+    )
+    notify_many(
+        [
+            Message(
+                text=_("Decision %(number)s of %(body)s: %(text)s — due %(due)s.")
+                % {"number": resolution.number, "body": title or body.name, "text": text[:100], "due": due},
+                users=users_of([lead.pk, *[o.pk for o in co_organizations]]),
+                url=resolution.get_absolute_url(),
+            )
+        ]
+    )
+    return resolution
 
 
 def may_record_congress(user, neighborhood) -> bool:
@@ -467,6 +543,10 @@ def request_reconsideration(*, actor, resolution: Resolution, reason: str, expec
         organization = carrier_of(actor, current)
         if current.congress_id:
             raise ValidationError(_("A task of the residents' congress is reconsidered by the congress itself."))
+        if current.body_id:
+            raise ValidationError(
+                _("A decision of the leadership group is reconsidered at the group's meeting: ask the office to put it on the agenda.")
+            )
         to = _resolution_step(current, ResolutionAction.REQUEST_RECONSIDERATION)
         before = {"state": current.state}
         current.state = to
@@ -519,8 +599,7 @@ def report_contrary_action(
     with transaction.atomic():
         current = _locked_resolution(resolution, check_version=False)
         if actor is not None and not (
-            may_chair(actor, current.item.meeting)
-            or get_scope(actor).area("meetings.chair").covers_town(current.town_id)
+            may_check(actor, current) or get_scope(actor).area("meetings.chair").covers_town(current.town_id)
         ):
             raise PermissionDenied(_("The chair or the office records actions contrary to a resolution."))
         _resolution_step(current, ResolutionAction.REPORT_CONTRARY)

@@ -43,7 +43,7 @@ CARRIER_ROLES = ("lead", "assist", "any")  # ?role=: where one's organisation le
 def _listed_resolutions(request) -> tuple:
     """The resolutions of the list's tab (open, overdue, all) in the user's scope, by due date."""
     resolutions = Resolution.objects.for_user(request.user).select_related(
-        "lead", "neighborhood", "item__meeting", "congress"
+        "lead", "neighborhood", "item__meeting", "congress", "body"
     )
     show = request.GET.get("show", "open")
     today = timezone.localdate()
@@ -52,8 +52,11 @@ def _listed_resolutions(request) -> tuple:
     elif show != "all":
         show = "open"
         resolutions = resolutions.open()
-    if request.GET.get("source") == "congress":  # the residents' congress's tasks only
+    source = request.GET.get("source")
+    if source == "congress":  # the residents' congress's tasks only
         resolutions = resolutions.filter(congress__isnull=False)
+    elif source == "body":  # the leadership group's decisions only
+        resolutions = resolutions.filter(body__isnull=False)
     role = request.GET.get("role", "")
     mine = list(get_scope(request.user).organization_ids)
     if role in CARRIER_ROLES and mine:
@@ -79,7 +82,7 @@ def resolution_list(request):
             "show": show,
             "role": role,
             "carries_out": bool(get_scope(request.user).organization_ids),
-            "source": "congress" if request.GET.get("source") == "congress" else "",
+            "source": request.GET.get("source") if request.GET.get("source") in ("congress", "body") else "",
             "records_congress": _congress_neighborhoods(request).exists(),
         },
     )
@@ -116,9 +119,8 @@ def resolution_export(request):
             yield [
                 r.number,
                 r.text,
-                r.neighborhood.name,
-                meeting.title if meeting else r.congress.title,
-                timezone.localtime(meeting.starts_at).date().isoformat() if meeting else r.congress.held_on.isoformat(),
+                r.neighborhood.name if r.neighborhood else "",
+                *_decided_at(r, meeting),
                 _("yes") if r.major else "",
                 r.lead.name,
                 "、".join(o.name for o in r.co_organizations.all()),
@@ -130,6 +132,16 @@ def resolution_export(request):
             ]
 
     return xlsx_response(table_workbook("决议", EXPORT_HEADERS, rows()), filename=f"resolutions-{show}-{today}.xlsx")
+
+
+def _decided_at(resolution: Resolution, meeting) -> tuple[str, str]:
+    """Where and when a resolution was decided: the joint meeting, the residents' congress, or the
+    town body (the day it was recorded)."""
+    if meeting is not None:
+        return meeting.title, timezone.localtime(meeting.starts_at).date().isoformat()
+    if resolution.congress_id:
+        return resolution.congress.title, resolution.congress.held_on.isoformat()
+    return resolution.body.name, timezone.localtime(resolution.created_at).date().isoformat()
 
 
 def _resolution_context(request, resolution: Resolution, bound: dict | None = None) -> dict:
@@ -175,10 +187,11 @@ def _resolution_context(request, resolution: Resolution, bound: dict | None = No
         )
     # The written notice of a major matter: written by the neighborhood's chair side (party
     # organisation, office) or by the lead organisation (notices.services.may_write).
-    writes_notice = services.chairs_neighborhood(user, resolution.neighborhood) or (
-        carrier is not None and carrier.pk == resolution.lead_id
+    writes_notice = resolution.major and (
+        services.chairs_neighborhood(user, resolution.neighborhood)
+        or (carrier is not None and carrier.pk == resolution.lead_id)
     )
-    if resolution.major and writes_notice and not ctx["notices"]:
+    if writes_notice and not ctx["notices"]:
         ctx["notice_url"] = reverse("notices:new") + f"?resolution={resolution.uid}"
     return ctx
 
