@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_town_manager
-from gongzhi.core.roles import Role
 from gongzhi.core.scope import get_scope, in_leadership_group
 from gongzhi.core.uploads import clean_files
 from gongzhi.core.workdays import deadline_after

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core.scope import in_leadership_group
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_town_manager
+from gongzhi.core.scope import in_leadership_group
 from gongzhi.core.town_settings import save_town_settings
 from gongzhi.core.workflow import lock
 

@@ -25,9 +25,9 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from gongzhi.core.scope import in_leadership_group
 from gongzhi.core import audit
 from gongzhi.core.permissions import ensure_town_manager
+from gongzhi.core.scope import in_leadership_group
 from gongzhi.core.workflow import lock
 from gongzhi.notifications.services import Message, notify_many
 from gongzhi.orgs.models import Membership, Organization

@@ -45,9 +45,9 @@ def suggestions(meeting: GroupMeeting) -> Suggestions:
     )
     reports = [
         *town_reports.filter(state=ReportState.SUBMITTED),
-        *town_reports.filter(
-            state__in=[ReportState.APPROVED, ReportState.DISTRIBUTED], approved_at__gte=since
-        ).exclude(pk__in=heard.values("report_id")),
+        *town_reports.filter(state__in=[ReportState.APPROVED, ReportState.DISTRIBUTED], approved_at__gte=since).exclude(
+            pk__in=heard.values("report_id")
+        ),
     ]
     matters = (
         Urging.objects.filter(town_id=meeting.town_id)

@@ -24,7 +24,8 @@ def items_for(user, scope, today):
     for m in meetings.filter(state=MeetingState.SCHEDULED, starts_at__lte=now + SOON).order_by("starts_at"):
         yield AttentionItem(
             "info",
-            _("%(title)s: %(when)s") % {"title": m.title, "when": timezone.localtime(m.starts_at).strftime("%Y-%m-%d %H:%M")},
+            _("%(title)s: %(when)s")
+            % {"title": m.title, "when": timezone.localtime(m.starts_at).strftime("%Y-%m-%d %H:%M")},
             m.get_absolute_url(),
         )
     if scope.has("leadership.run"):

@@ -89,9 +89,7 @@ class ConcludeForm(VersionForm):
         initial=ItemOutcome.CONCLUDED,
     )
     decision = forms.ChoiceField(label=_("Decision"), required=False, widget=forms.RadioSelect, choices=[])
-    conclusion = forms.CharField(
-        label=_("Conclusion"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    conclusion = forms.CharField(label=_("Conclusion"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
     REPORT_CHOICES = {
         "approve": _("Approve the report (it is frozen)"),
@@ -131,9 +129,7 @@ class DecisionForm(CarryOutForm):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = _("Decision")
-        organizations = Organization.objects.filter(town_id=meeting.town_id).exclude(
-            kind=Organization.Kind.DEVELOPER
-        )
+        organizations = Organization.objects.filter(town_id=meeting.town_id).exclude(kind=Organization.Kind.DEVELOPER)
         units = {a.organization_id: a.label for a in meeting.attendance.all() if a.organization_id}
         notes = {pk: _("member unit") for pk in units}
         self.group_organizations(organizations, [], notes)

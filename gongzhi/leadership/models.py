@@ -134,9 +134,7 @@ class Item(PublicIdModel, VersionedModel):
     )
     title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=5000)
-    outcome = models.CharField(
-        _("outcome"), max_length=10, choices=ItemOutcome.choices, default=ItemOutcome.PENDING
-    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ItemOutcome.choices, default=ItemOutcome.PENDING)
     conclusion = models.TextField(_("conclusion"), blank=True, max_length=5000)
     concluded_at = models.DateTimeField(null=True, blank=True)
     concluded_by = models.ForeignKey(

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
@@ -30,7 +31,7 @@ from gongzhi.orgs.models import Body, Membership, Organization
 from gongzhi.supervision.models import Urging
 
 from .models import Attendance, Decision, GroupMeeting, Item
-from .workflow import MEETING_WORKFLOW, ItemOutcome, MeetingAction, MeetingState
+from .workflow import MEETING_WORKFLOW, ItemOutcome, MeetingAction
 
 MAX_TEXT = 5000
 MAX_MINUTES = 10000
@@ -103,7 +104,7 @@ def schedule_meeting(*, actor, town, title: str, starts_at: datetime | None, pla
         )
         audit.record(
             actor,
-            "leadership.meeting.schedule",
+            "leadership.groupmeeting.schedule",
             meeting,
             after={"title": title, "starts_at": starts_at, "place": meeting.place},
         )
@@ -155,12 +156,14 @@ def add_item(
     elif source == Item.Source.MATTER:
         if not isinstance(record, Urging) or record.town_id != meeting.town_id:
             raise ValidationError(_("Choose an urged record of this town."))
-        link, title = {"urging": record}, title or _("Urged: %(record)s") % {"record": record.title}
+        with translation.override(settings.LANGUAGE_CODE):  # the agenda is an official document
+            link, title = {"urging": record}, title or _("Urged: %(record)s") % {"record": record.title}
     elif source == Item.Source.FOLLOW_UP:
         if not isinstance(record, Resolution) or record.body_id != meeting.body_id:
             raise ValidationError(_("Choose a decision of this leadership group."))
         link = {"resolution": record}
-        title = title or _("Check of decision %(number)s") % {"number": record.number}
+        with translation.override(settings.LANGUAGE_CODE):
+            title = title or _("Check of decision %(number)s") % {"number": record.number}
     elif source == Item.Source.OTHER:
         if not title:
             raise ValidationError({"title": _("Say what the matter is.")})
@@ -184,7 +187,7 @@ def add_item(
             added_by=actor,
             **link,
         )
-        audit.record(actor, "leadership.meeting.add_item", current, after={"item": item.title, "source": source})
+        audit.record(actor, "leadership.groupmeeting.add_item", current, after={"item": item.title})
     return item
 
 
@@ -199,7 +202,7 @@ def remove_item(*, actor, item: Item, version: int | None) -> GroupMeeting:
             raise ValidationError(_("This item has been concluded or decided on: it stays on the record."))
         title = current.title
         current.delete()
-        audit.record(actor, "leadership.meeting.remove_item", meeting, before={"item": title})
+        audit.record(actor, "leadership.groupmeeting.remove_item", meeting, before={"item": title})
     return meeting
 
 
@@ -218,7 +221,7 @@ def hold(*, actor, meeting: GroupMeeting, version: int | None) -> GroupMeeting:
             raise ValidationError(_("The agenda is empty: put at least one matter on it first."))
         current.state, current.held_at = to, timezone.now()
         _save(current, ["state", "held_at"])
-        audit.record(actor, "leadership.meeting.hold", current, after={"state": to})
+        audit.record(actor, "leadership.groupmeeting.hold", current, after={"state": to})
     return current
 
 
@@ -253,7 +256,7 @@ def record_attendance(
         _save(current, [])
         audit.record(
             actor,
-            "leadership.meeting.attendance",
+            "leadership.groupmeeting.attendance",
             current,
             after={"present": present, "units": current.attendance.count(), "changed": changed},
         )
@@ -419,7 +422,7 @@ def close_meeting(*, actor, meeting: GroupMeeting, minutes: str, version: int | 
         current.state, current.minutes = to, minutes
         current.closed_at, current.closed_by = timezone.now(), actor
         _save(current, ["state", "minutes", "closed_at", "closed_by"])
-        audit.record(actor, "leadership.meeting.close", current, after={"state": to, "minutes": minutes})
+        audit.record(actor, "leadership.groupmeeting.close", current, after={"state": to, "minutes": minutes})
     return current
 
 
@@ -436,7 +439,7 @@ def cancel_meeting(*, actor, meeting: GroupMeeting, reason: str, version: int | 
         to = _step(current, MeetingAction.CANCEL)
         current.state, current.cancel_reason = to, reason
         _save(current, ["state", "cancel_reason"])
-        audit.record(actor, "leadership.meeting.cancel", current, after={"state": to, "reason": reason})
+        audit.record(actor, "leadership.groupmeeting.cancel", current, after={"state": to, "reason": reason})
         notify_many(
             [
                 Message(

@@ -140,11 +140,14 @@ def _meeting_context(request, meeting: GroupMeeting, bound: dict | None = None) 
         )
     )
     shown = {key: _allowed(action)(on) for key, action in MEETING_STEPS.items()}
+    # a meeting begins on its day (services.hold): before it, the button is not shown
+    shown["hold"] = shown["hold"] and timezone.localtime(meeting.starts_at).date() <= timezone.localdate()
     for item in items:
         item.badge = OUTCOME_BADGES[item.outcome]
         item.decision_rows = [d.resolution for d in item.decisions.all()]
         for r in item.decision_rows:
             r.badge = RESOLUTION_BADGES.get(r.state)
+            r.overdue_now = r.is_overdue(timezone.localdate())
         pending = item.outcome == ItemOutcome.PENDING
         if shown["conclude"] and pending:
             item.conclude_form = bound.get(("conclude", item.pk)) or ConcludeForm(
@@ -270,7 +273,10 @@ MEETING_ACTIONS = {
     "close": Action(
         form=lambda on, data, files: MinutesForm(data),
         call=lambda on, form: services.close_meeting(
-            actor=on.user, meeting=on.meeting, minutes=form.cleaned_data["minutes"], version=form.cleaned_data["version"]
+            actor=on.user,
+            meeting=on.meeting,
+            minutes=form.cleaned_data["minutes"],
+            version=form.cleaned_data["version"],
         ),
         done=gettext_lazy("The meeting is closed and its minutes kept."),
         allowed=_allowed(MeetingAction.CLOSE),
@@ -343,8 +349,9 @@ ITEM_ACTIONS = {
     "decide": Action(
         form=lambda on, data, files: DecisionForm(data, meeting=on.meeting),
         call=_decide,
-        done=lambda d: _("Decision %(number)s recorded; the units carrying it out are told.")
-        % {"number": d.resolution.number},
+        done=lambda d: (
+            _("Decision %(number)s recorded; the units carrying it out are told.") % {"number": d.resolution.number}
+        ),
         allowed=_allowed(MeetingAction.DECIDE),
     ),
     "remove": Action(
@@ -374,7 +381,9 @@ def item_act(request, uid, action):
         context = _meeting_context(request, _meeting(request, meeting.uid), {(key, item.pk): form})
         return render(request, "leadership/meeting.html", context, status=400)
 
-    return run_action(request, ITEM_ACTIONS, action, on, back=meeting.get_absolute_url() + f"#item-{item.uid}", page=page)
+    return run_action(
+        request, ITEM_ACTIONS, action, on, back=meeting.get_absolute_url() + f"#item-{item.uid}", page=page
+    )
 
 
 @requires("leadership.view")

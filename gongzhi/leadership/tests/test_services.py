@@ -37,17 +37,23 @@ def test_only_the_office_and_the_group_schedule_and_a_town_needs_its_group(world
     units(world)
     for persona in ("party_secretary", "inspector", "gov_staff"):
         with pytest.raises(PermissionDenied):
-            services.schedule_meeting(actor=world.users[persona], town=world.town, title="x", starts_at=at("2026-10-20 09:00"))
+            services.schedule_meeting(
+                actor=world.users[persona], town=world.town, title="x", starts_at=at("2026-10-20 09:00")
+            )
     with pytest.raises(ValidationError) as refused:
         services.schedule_meeting(actor=world.users["office"], town=world.town, title=" ", starts_at=None)
     assert set(refused.value.message_dict) == {"title", "starts_at"}
     type(world.bodies["leadership"]).objects.filter(pk=world.bodies["leadership"].pk).update(kind="office", number=9)
     with pytest.raises(ValidationError, match="no leadership group"):
-        services.schedule_meeting(actor=world.users["office"], town=world.town, title="x", starts_at=at("2026-10-20 09:00"))
+        services.schedule_meeting(
+            actor=world.users["office"], town=world.town, title="x", starts_at=at("2026-10-20 09:00")
+        )
     assert not GroupMeeting.objects.exists()
 
 
-def test_the_agenda_offers_the_reports_the_urged_records_and_the_decisions_to_check(world, django_capture_on_commit_callbacks):
+def test_the_agenda_offers_the_reports_the_urged_records_and_the_decisions_to_check(
+    world, django_capture_on_commit_callbacks
+):
     with_cases(world)
     report = started(world, django_capture_on_commit_callbacks)
     report = services.report_services.submit(actor=world.users["office"], report=report, version=report.version)
@@ -117,7 +123,10 @@ def test_a_decision_is_a_resolution_of_the_group_followed_up_like_the_joint_meet
     assert not meeting_services.may_check(world.users["party_secretary"], resolution)
     with pytest.raises(ValidationError, match="reconsidered at the group's meeting"):
         meeting_services.request_reconsideration(
-            actor=world.users["gov_staff"], resolution=resolution, reason="情况变化", expected_version=resolution.version
+            actor=world.users["gov_staff"],
+            resolution=resolution,
+            reason="情况变化",
+            expected_version=resolution.version,
         )
     later = scheduled(world, when="2026-10-15 16:00", title="领导小组2026年第4次会议")
     assert agenda.suggestions(later).follow_ups == [resolution]
@@ -167,8 +176,12 @@ def test_closing_needs_every_item_concluded_and_every_unit_recorded(world):
         actor=world.users["office"], item=item, outcome="deferred", conclusion="下次会议再议", version=item.version
     )
     with pytest.raises(ConcurrentEditError):
-        services.close_meeting(actor=world.users["office"], meeting=meeting, minutes="纪要", version=meeting.version - 1)
-    meeting = services.close_meeting(actor=world.users["office"], meeting=meeting, minutes="会议听取了汇报。", version=meeting.version)
+        services.close_meeting(
+            actor=world.users["office"], meeting=meeting, minutes="纪要", version=meeting.version - 1
+        )
+    meeting = services.close_meeting(
+        actor=world.users["office"], meeting=meeting, minutes="会议听取了汇报。", version=meeting.version
+    )
     assert meeting.state == MeetingState.CLOSED and meeting.closed_by == world.users["office"]
     with pytest.raises(ValidationError, match="Closed, minutes kept"):
         services.add_item(actor=world.users["office"], meeting=meeting, source="other", title="再加一项")
@@ -191,11 +204,21 @@ def test_a_meeting_begins_on_its_day_with_an_agenda_and_a_deferred_item_decides_
     item = meeting.items.get()
     with pytest.raises(ValidationError, match="deferred item decides nothing"):
         services.conclude_item(
-            actor=world.users["office"], item=item, outcome="deferred", conclusion="x", version=item.version, check="close"
+            actor=world.users["office"],
+            item=item,
+            outcome="deferred",
+            conclusion="x",
+            version=item.version,
+            check="close",
         )
     with pytest.raises(ValidationError, match="Only an earlier decision is checked"):
         services.conclude_item(
-            actor=world.users["office"], item=item, outcome="concluded", conclusion="x", version=item.version, check="close"
+            actor=world.users["office"],
+            item=item,
+            outcome="concluded",
+            conclusion="x",
+            version=item.version,
+            check="close",
         )
     item.refresh_from_db()
     assert item.outcome == ItemOutcome.PENDING
@@ -205,7 +228,9 @@ def test_cancelling_says_why_and_tells_the_group(world):
     meeting = scheduled(world, when="2026-10-20 09:00")
     with pytest.raises(ValidationError):
         services.cancel_meeting(actor=world.users["office"], meeting=meeting, reason=" ", version=meeting.version)
-    meeting = services.cancel_meeting(actor=world.users["office"], meeting=meeting, reason="改期", version=meeting.version)
+    meeting = services.cancel_meeting(
+        actor=world.users["office"], meeting=meeting, reason="改期", version=meeting.version
+    )
     assert meeting.state == MeetingState.CANCELLED
     assert Notification.objects.filter(user=world.users["gov_staff"], text__contains="改期").exists()
 

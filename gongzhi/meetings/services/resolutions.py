@@ -545,7 +545,9 @@ def request_reconsideration(*, actor, resolution: Resolution, reason: str, expec
             raise ValidationError(_("A task of the residents' congress is reconsidered by the congress itself."))
         if current.body_id:
             raise ValidationError(
-                _("A decision of the leadership group is reconsidered at the group's meeting: ask the office to put it on the agenda.")
+                _(
+                    "A decision of the leadership group is reconsidered at the group's meeting: ask the office to put it on the agenda."
+                )
             )
         to = _resolution_step(current, ResolutionAction.REQUEST_RECONSIDERATION)
         before = {"state": current.state}
