@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -398,11 +399,11 @@ def minutes_pdf(request, uid):
         decisions.setdefault(d.item_id, []).append(d.resolution)
     for item in items:
         item.decision_rows = decisions.get(item.pk, [])
-    html = render_to_string(
-        "leadership/minutes_pdf.html",
-        {"meeting": meeting, "items": items, "attendance": list(meeting.attendance.all())},
-        request=request,
-    )
+    with translation.override(settings.LANGUAGE_CODE):  # an official document, in the site's language
+        html = render_to_string(
+            "leadership/minutes_pdf.html",
+            {"meeting": meeting, "items": items, "attendance": list(meeting.attendance.all())},
+        )
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="minutes-{meeting.uid}.pdf"'
     return response

@@ -89,7 +89,12 @@ class Resolution(PublicIdModel):
 
     town = models.ForeignKey("places.Town", on_delete=models.PROTECT, related_name="+")
     neighborhood = models.ForeignKey(
-        "places.Neighborhood", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "places.Neighborhood",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("neighborhood"),
     )
     item = models.OneToOneField(
         AgendaItem, null=True, blank=True, on_delete=models.PROTECT, related_name="resolution_made"
@@ -103,7 +108,12 @@ class Resolution(PublicIdModel):
         verbose_name=_("residents' congress"),
     )
     body = models.ForeignKey(
-        "orgs.Body", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("decided by")
+        "orgs.Body",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("resolution", "decided by"),
     )
     number = models.CharField(_("number"), max_length=20)
     text = models.TextField(_("resolution"), max_length=5000)
