@@ -56,10 +56,45 @@ from .steps import (
 )
 
 
-def _resolution_number(meeting: Meeting) -> str:
-    prefix = timezone.localtime(meeting.starts_at).strftime("J%y%m-")
-    taken = Resolution.objects.filter(town_id=meeting.town_id, number__startswith=prefix).count()
+def _next_number(town_id: int, prefix: str) -> str:
+    """The next number of the town's resolutions under `prefix`: J<yymm>- a joint meeting's,
+    R<yymm>- the residents' congress's, L<yymm>- the leadership group's."""
+    taken = Resolution.objects.filter(town_id=town_id, number__startswith=prefix).count()
     return f"{prefix}{taken + 1:02d}"
+
+
+def _resolution_number(meeting: Meeting) -> str:
+    return _next_number(meeting.town_id, timezone.localtime(meeting.starts_at).strftime("J%y%m-"))
+
+
+def _recorded(actor, verb: str, *, source: dict, text: str, lead, co_organizations, due, told: str, **fields):
+    """A resolution without an agenda item — a task of the residents' congress or a decision of a
+    town body (`source`: {"congress": …} or {"body": …}) — created, audited, and told to the
+    organisations carrying it out (`told`, the message's text)."""
+    ((key, record),) = source.items()
+    resolution = Resolution.objects.create(text=text, lead=lead, due=due, **source, **fields)
+    resolution.co_organizations.set(co_organizations)
+    after = {
+        "number": resolution.number,
+        key: record.pk,  # relations as ids: the history shows them by name
+        "text": text,
+        "lead": lead.pk,
+        "co_organizations": [o.pk for o in co_organizations],
+        "due": due,
+    }
+    if fields.get("neighborhood") is not None and key == "body":
+        after["neighborhood"] = fields["neighborhood"].pk
+    audit.record(actor, f"meetings.resolution.{verb}", resolution, after=after)
+    notify_many(
+        [
+            Message(
+                text=told,
+                users=users_of([lead.pk, *[o.pk for o in co_organizations]]),
+                url=resolution.get_absolute_url(),
+            )
+        ]
+    )
+    return resolution
 
 
 def adopt_resolution(
@@ -310,12 +345,6 @@ def may_decide_for_town(user, town_id: int) -> bool:
     return in_leadership_group(user, town_id) or get_scope(user).area("meetings.chair").covers_town(town_id)
 
 
-def _body_number(town_id: int, held_on: date) -> str:
-    prefix = held_on.strftime("L%y%m-")
-    taken = Resolution.objects.filter(town_id=town_id, number__startswith=prefix).count()
-    return f"{prefix}{taken + 1:02d}"
-
-
 def adopt_body_decision(
     *,
     actor,
@@ -338,41 +367,22 @@ def adopt_body_decision(
         raise ValidationError({"neighborhood": _("Choose a neighborhood of this town.")})
     if not may_decide_for_town(actor, body.town_id):
         raise PermissionDenied(_("The leadership group or the office records the group's decisions."))
-    resolution = Resolution.objects.create(
-        town_id=body.town_id,
-        neighborhood=neighborhood,
-        body=body,
-        number=_body_number(body.town_id, held_on),
-        text=text,
-        lead=lead,
-        due=due,
-    )
-    resolution.co_organizations.set(co_organizations)
-    audit.record(
-        actor,
-        "meetings.resolution.body_decision",
-        resolution,
-        after={
-            "number": resolution.number,
-            "body": body.pk,  # relations as ids: the history shows them by name
-            "text": text,
-            "lead": lead.pk,
-            "co_organizations": [o.pk for o in co_organizations],
-            "due": due,
-            "neighborhood": neighborhood.pk if neighborhood else None,
-        },
-    )
-    notify_many(
-        [
-            Message(
-                text=_("Decision %(number)s of %(body)s: %(text)s — due %(due)s.")
-                % {"number": resolution.number, "body": title or body.name, "text": text[:100], "due": due},
-                users=users_of([lead.pk, *[o.pk for o in co_organizations]]),
-                url=resolution.get_absolute_url(),
-            )
-        ]
-    )
-    return resolution
+    with transaction.atomic():
+        number = _next_number(body.town_id, held_on.strftime("L%y%m-"))
+        return _recorded(
+            actor,
+            "body_decision",
+            source={"body": body},
+            town_id=body.town_id,
+            neighborhood=neighborhood,
+            number=number,
+            text=text,
+            lead=lead,
+            co_organizations=co_organizations,
+            due=due,
+            told=_("Decision %(number)s of %(body)s: %(text)s — due %(due)s.")
+            % {"number": number, "body": title or body.name, "text": text[:100], "due": due},
+        )
 
 
 def may_record_congress(user, neighborhood) -> bool:
@@ -389,12 +399,6 @@ def may_record_congress(user, neighborhood) -> bool:
         .active()
         .exists()
     )
-
-
-def _congress_number(town_id: int, held_on: date) -> str:
-    prefix = held_on.strftime("R%y%m-")
-    taken = Resolution.objects.filter(town_id=town_id, number__startswith=prefix).count()
-    return f"{prefix}{taken + 1:02d}"
 
 
 def record_congress_task(
@@ -432,38 +436,20 @@ def record_congress_task(
             title=title,
             defaults={"town_id": neighborhood.town_id, "recorded_by": actor},
         )
-        resolution = Resolution.objects.create(
+        number = _next_number(neighborhood.town_id, held_on.strftime("R%y%m-"))
+        resolution = _recorded(
+            actor,
+            "congress_task",
+            source={"congress": congress},
             town_id=neighborhood.town_id,
             neighborhood=neighborhood,
-            congress=congress,
-            number=_congress_number(neighborhood.town_id, held_on),
+            number=number,
             text=text,
             lead=lead,
+            co_organizations=co_organizations,
             due=due,
-        )
-        resolution.co_organizations.set(co_organizations)
-        audit.record(
-            actor,
-            "meetings.resolution.congress_task",
-            resolution,
-            after={
-                "number": resolution.number,
-                "congress": congress.pk,  # relations as ids: the history shows them by name
-                "text": text,
-                "lead": lead.pk,
-                "co_organizations": [o.pk for o in co_organizations],
-                "due": due,
-            },
-        )
-        notify_many(
-            [
-                Message(
-                    text=_("Task %(number)s of the residents' congress: %(text)s — due %(due)s.")
-                    % {"number": resolution.number, "text": text[:100], "due": due},
-                    users=users_of([lead.pk, *[o.pk for o in co_organizations]]),
-                    url=resolution.get_absolute_url(),
-                )
-            ]
+            told=_("Task %(number)s of the residents' congress: %(text)s — due %(due)s.")
+            % {"number": number, "text": text[:100], "due": due},
         )
     return resolution
 
