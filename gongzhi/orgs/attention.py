@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from gongzhi.core.registry import AttentionItem
 from gongzhi.places.models import Compound, Neighborhood, Town
 
-from .coverage import town_coverage
+from .coverage import coverage_counts
 from .models import Membership, Organization, Residency, ServiceContract
 
 CONTRACT_WARNING_DAYS = 60
@@ -106,8 +106,7 @@ def town_items(user, scope, today):
 def _coverage_items(user, scope):
     area = scope.area("town.manage")
     towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
-    reports = town_coverage(towns)
-    uncovered = sum(len(r.uncovered) for r in reports)
+    uncovered, overlaps = coverage_counts(towns)
     if uncovered:
         yield AttentionItem(
             "warning",
@@ -119,7 +118,6 @@ def _coverage_items(user, scope):
             % {"n": uncovered},
             reverse("orgs:body_list") + "#coverage",
         )
-    overlaps = sum(len(r.overlaps) for r in reports if r.overlaps_forbidden)
     if overlaps:
         yield AttentionItem(
             "warning",

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from gongzhi.core.scope import get_scope
 from gongzhi.orgs import services
-from gongzhi.orgs.coverage import town_coverage
+from gongzhi.orgs.coverage import coverage_counts, town_coverage
 from gongzhi.orgs.models import Organization
 from gongzhi.testing import MembershipFactory, PersonFactory, login_for
 
@@ -50,6 +50,24 @@ def test_overlaps_are_shown_and_refused_only_where_the_town_forbids_them(world, 
     with pytest.raises(ValidationError) as refused:
         services.add_body_coverage(actor=office, body=world.bodies["g1"], compound=world.c2)
     assert "新城二村 is already covered by 第三检查组" in refused.value.messages[0]
+
+
+def test_the_home_page_counts_agree_with_the_coverage_report(world):
+    """The attention items count in the database (coverage_counts) what the coverage page lists."""
+
+    def totals():
+        report = _report(world)
+        return len(report.uncovered), len(report.overlaps) if report.overlaps_forbidden else 0
+
+    office = world.users["office"]
+    assert coverage_counts([world.town]) == totals() == (1, 0)
+    services.add_body_coverage(actor=office, body=world.bodies["g3"], neighborhood=world.n2)
+    world.town.inspection_groups_may_overlap = False
+    world.town.save(update_fields=["inspection_groups_may_overlap"])
+    assert coverage_counts([world.town]) == totals() == (1, 1)
+    # A group covering a compound both directly and through its neighborhood is one group.
+    services.add_body_coverage(actor=office, body=world.bodies["g1"], compound=world.c1)
+    assert coverage_counts([world.town]) == totals() == (0, 1)
 
 
 def test_the_overlap_rule_form_refuses_a_stale_edit(world, client_for):
