@@ -43,7 +43,9 @@ def main(argv: list[str]) -> int:
     heads.append("goals")
     lines = []
     for db in dbs:
-        lines.append(f"/healthz on {label[db]}: {', '.join(f'{v:.0f}' for v in health[db])} req/s (mean {ref.get(db, 0):.0f})")
+        lines.append(
+            f"/healthz on {label[db]}: {', '.join(f'{v:.0f}' for v in health[db])} req/s (mean {ref.get(db, 0):.0f})"
+        )
     table = []
     for (page, role), per_db in by_key.items():
         cells = [page, role]
@@ -83,8 +85,18 @@ def main(argv: list[str]) -> int:
         fmt = "  ".join(f"{{:<{w}}}" for w in widths)
         out = [fmt.format(*heads)] + [fmt.format(*cells) for cells in table]
     met = sum(1 for c in table if c[-1] == "met")
-    print("\n".join(lines + [""] + out + ["", f"{met} of {len(table)} page × role rows meet every goal "
-          f"(≥ {GOAL_RATIO} × /healthz, p99 < {GOAL_P99:.0f} ms, first request ≤ {GOAL_FIRST:.0f} s, 1M/100k ≤ {GOAL_GROWTH})"]))
+    print(
+        "\n".join(
+            lines
+            + [""]
+            + out
+            + [
+                "",
+                f"{met} of {len(table)} page × role rows meet every goal "
+                f"(≥ {GOAL_RATIO} × /healthz, p99 < {GOAL_P99:.0f} ms, first request ≤ {GOAL_FIRST:.0f} s, 1M/100k ≤ {GOAL_GROWTH})",
+            ]
+        )
+    )
     return 0
 
 

@@ -8,6 +8,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,7 @@ from gongzhi.core import uploads
 from gongzhi.core.forms import DateInput, MultipleFileField, StyledForm
 from gongzhi.orgs.models import Organization
 from gongzhi.orgs.pickers import group_field, serving
-from gongzhi.places.models import Building, Compound, Unit
+from gongzhi.places.models import Building, Compound, Town, Unit
 from gongzhi.places.selectors import by_number
 
 from .models import Case, Category, Urgency, Visit
@@ -40,6 +41,7 @@ class Form(StyledForm):
 class CaseFilterForm(StyledForm):
     """Filters of the case lists (GET). Invalid values are reported and ignored."""
 
+    town = forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.none(), required=False, to_field_name="uid")
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -60,10 +62,18 @@ class CaseFilterForm(StyledForm):
     submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
     submitted_to = forms.DateField(label=_("Submitted to"), required=False, widget=DateInput())
 
-    FILTERS = ("q", "state", "category", "compound", "handler", "overdue", "submitted_from", "submitted_to")
+    FILTERS = ("town", "q", "state", "category", "compound", "handler", "overdue", "submitted_from", "submitted_to")
+    # The lists of choices narrowed to one town (`show_town`): a user who works in several towns
+    # chooses the town first, instead of a page carrying every compound and organisation of a city.
+    TOWN_LISTS = ("category", "compound", "handler")
 
-    def __init__(self, *args, categories, compounds, organizations, **kwargs):
+    def __init__(self, *args, categories, compounds, organizations, towns=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if towns is None:
+            del self.fields["town"]
+        else:
+            self.fields["town"].queryset = towns
+            self.fields["town"].empty_label = _("All towns")
         self.fields["state"].choices = [("", _("All states")), *State.choices]
         self.fields["category"].queryset = categories
         self.fields["category"].empty_label = _("All categories")
@@ -79,6 +89,15 @@ class CaseFilterForm(StyledForm):
         if start and end and start > end:
             self.add_error("submitted_to", _("The end date is before the start date."))
         return data
+
+    def show_town(self, town_id: int | None) -> None:
+        """List the choices of the town `town_id` only (none but "all" when None). What a filter
+        accepts is unchanged (any choice of the user's towns): only the page's lists are narrowed."""
+        for name in self.TOWN_LISTS:
+            field = self.fields[name]
+            shown = ModelChoiceIterator(field)
+            shown.queryset = field.queryset.filter(town_id=town_id) if town_id else field.queryset.none()
+            field.widget.choices = shown
 
     @property
     def active(self) -> bool:

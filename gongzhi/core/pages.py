@@ -4,16 +4,40 @@ the towns where the user holds a town-level right."""
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.functional import cached_property
 
 from . import audit
 from .actions import attempt
 from .scope import get_scope
 
 PAGE_SIZE = 50
+COUNT_LIMIT = 10_000
+
+
+class BoundedPaginator(Paginator):
+    """A paginator that counts at most COUNT_LIMIT + 1 rows: a list of more than COUNT_LIMIT rows
+    says "more than 10,000" and pages through its first 10,000 (narrow it with its filters, or
+    export it). Counting every case of a city on each page view (a million rows) cost more than
+    the page itself; below the limit the count and the pages are exact."""
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if not hasattr(queryset, "query"):  # a list
+            return min(len(queryset), COUNT_LIMIT + 1)
+        return queryset.order_by()[: COUNT_LIMIT + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+    @property
+    def limit_label(self) -> str:
+        return f"{COUNT_LIMIT:,}"
 
 
 def paginate(request, queryset, size: int = PAGE_SIZE):
-    return Paginator(queryset, size).get_page(request.GET.get("page"))
+    return BoundedPaginator(queryset, size).get_page(request.GET.get("page"))
 
 
 def timeline_context(request, obj) -> dict:

@@ -74,7 +74,9 @@ def coverage_counts(towns) -> tuple[int, int]:
     items), counted by the database: one query, whatever the number of compounds (a city's 13,000
     compounds were read one by one with their groups before)."""
     groups = (
-        BodyCoverage.objects.filter(body__kind=Body.Kind.INSPECTION_GROUP, body__town_id=OuterRef("neighborhood__town_id"))
+        BodyCoverage.objects.filter(
+            body__kind=Body.Kind.INSPECTION_GROUP, body__town_id=OuterRef("neighborhood__town_id")
+        )
         .filter(Q(compound_id=OuterRef("pk")) | Q(neighborhood_id=OuterRef("neighborhood_id")))
         .order_by()
         .values("body__kind")

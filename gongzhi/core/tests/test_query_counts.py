@@ -1,0 +1,120 @@
+"""Every staff list page and home page reads a bounded number of SQL statements: the count does not
+grow with the rows listed (issue 15: pages at city scale). The test world gets 3 more
+neighborhoods — each with a compound, its building and unit, a party organisation and a residents'
+committee, a property service contract, a person with a membership and a case — then 27 more, and
+each page's statements are counted (the second request of each: per-process memos filled) for the
+office and for the platform administrator."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gongzhi.cases.configuration import install_default_categories
+from gongzhi.cases.models import Category
+from gongzhi.cases.services import Report, submit_case
+from gongzhi.orgs.models import Organization
+from gongzhi.testing import (
+    BuildingFactory,
+    CompoundFactory,
+    ContractFactory,
+    MembershipFactory,
+    NeighborhoodFactory,
+    OrganizationFactory,
+    PersonFactory,
+    UnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/cases/",
+    "/cases/?box=all",
+    "/cases/visits/",
+    "/rates/",
+    "/rates/hotspots/",
+    "/rates/proposals/",
+    "/places/",
+    "/places/neighborhoods/",
+    "/orgs/",
+    "/orgs/bodies/",
+    "/orgs/people/",
+    "/orgs/contracts/",
+    "/orgs/duties/",
+    "/orgs/residents/claims/",
+    "/meetings/",
+    "/meetings/resolutions/",
+    "/meetings/compliance/",
+    "/meetings/annual-reports/",
+    "/notices/",
+    "/inspections/",
+    "/inspections/orders/",
+    "/inspections/checklists/",
+    "/inspections/report/",
+    "/surveys/",
+    "/surveys/questionnaires/",
+    "/evaluations/",
+    "/credit/",
+    "/assessments/",
+    "/assessments/schemes/",
+    "/warnings/",
+    "/warnings/templates/",
+    "/awards/",
+    "/supervision/",
+    "/dashboard/",
+    "/reports/",
+    "/reports/received/",
+    "/leadership/",
+    "/notifications/",
+    "/exports/",
+    "/calendar/",
+    "/audit/",
+]
+
+
+def _grow(world, start: int, stop: int) -> None:
+    town = world.town
+    category = Category.objects.filter(town=town).order_by("code").first()
+    company = world.orgs["pc"]
+    for k in range(start, stop):
+        neighborhood = NeighborhoodFactory(town=town, code=f"grow{k}", name=f"增长{k}")
+        compound = CompoundFactory(neighborhood=neighborhood, code=f"grow{k}c", name=f"增长小区{k}")
+        UnitFactory(building=BuildingFactory(compound=compound, number="1号楼"), number="101")
+        kinds = (Organization.Kind.PARTY_ORG, Organization.Kind.RESIDENTS_COMMITTEE)
+        for kind in kinds:
+            OrganizationFactory(
+                town=town, kind=kind, code=f"grow{k}{kind}", name=f"增长{k}{kind}", neighborhood=neighborhood
+            )
+        ContractFactory(company=company, compound=compound)
+        MembershipFactory(person=PersonFactory(town=town), organization=world.orgs["rc1"])
+        submit_case(
+            actor=None,
+            report=Report(compound=compound, category=category, description=f"第{k}号楼道灯不亮"),
+            channel="phone",
+        )
+
+
+def _counts(clients) -> dict[tuple[str, str], tuple[int, int]]:
+    """(role, page) → (status, statements). A page some role may not open (a 404: not theirs)
+    is counted all the same."""
+    counts = {}
+    for role, client in clients.items():
+        for page in PAGES:
+            client.get(page)
+            with CaptureQueriesContext(connection) as queries:
+                status = client.get(page).status_code
+            counts[(role, page)] = (status, len(queries))
+    return counts
+
+
+def test_no_list_page_reads_more_statements_with_more_rows(world, client_for):
+    install_default_categories(actor=None, town=world.town)
+    clients = {role: client_for(role) for role in ("office", "admin")}
+    _grow(world, 0, 3)
+    few = _counts(clients)
+    assert few[("office", "/")][0] == few[("admin", "/cases/")][0] == 200
+    assert sum(1 for status, _n in few.values() if status == 200) >= 70  # nearly every page opens for both
+    _grow(world, 3, 30)
+    many = _counts(clients)
+    grown = {key: (few[key], many[key]) for key in few if many[key] != few[key]}
+    assert grown == {}, f"(status, statements) per page with 3 and with 30 more rows: {grown}"
