@@ -44,8 +44,8 @@ class ImportJob(BackgroundJob):
         INVALID = "invalid", _("Not imported: problems found")
         FAILED = "failed", _("Failed")
 
+    STATE_FIELD = "status"  # the field gongzhi.core.jobs reads and steps
     # The allowed steps between them: gongzhi.onboarding.workflow (DESIGN.md convention 3).
-    STATE_FIELD = "status"
     # The worker is at work (or about to be): the page follows it.
     UNFINISHED = (Status.PENDING, Status.VALIDATING, Status.CONFIRMED, Status.APPLYING)
     WAITING = (Status.PENDING, Status.CONFIRMED)
