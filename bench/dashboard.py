@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -26,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.rates import PYTHON, SIZES, measuring_env, office_member, prepare, psql, run  # noqa: E402
+from bench.rates import drop_all, measured, office_member, options, prepare_all  # noqa: E402
 
 
 def measure_in_process(repeat: int) -> dict:
@@ -101,22 +100,15 @@ def panels_in_process(repeat: int) -> dict:
 
 
 def measure_once(url: str, repeat: int, panels: bool = False) -> dict:
-    env = measuring_env(url)
     mode = "--panels-in-process" if panels else "--in-process"
-    output = run([PYTHON, "bench/dashboard.py", mode, "--repeat", str(repeat)], env, quiet=True)
-    return json.loads(output.strip().splitlines()[-1])
+    return measured("bench/dashboard.py", url, mode, "--repeat", str(repeat))
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--compounds", type=int, default=13000)
+    parser = options(__doc__)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--reuse", action="store_true")
-    parser.add_argument("--drop", action="store_true")
     parser.add_argument("--panels", action="store_true", help="time each panel's function alone (median of 15)")
-    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--panels-in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.in_process:
@@ -125,7 +117,7 @@ def main(argv=None) -> int:
     if args.panels_in_process:
         print(json.dumps(panels_in_process(args.repeat)))
         return 0
-    urls = {label: prepare(args.server, label, cases, args.compounds, args.reuse) for label, cases in SIZES.items()}
+    urls = prepare_all(args)
     if args.panels:
         timed = {label: measure_once(url, 15, panels=True) for label, url in urls.items()}
         for name in timed["100k"]:
@@ -153,8 +145,7 @@ def main(argv=None) -> int:
     ratio = results["1m"]["median_ms"] / results["100k"]["median_ms"]
     print(f"dashboard 1M/100k = {ratio:.2f} (goal ≤ 1.5)")
     if args.drop:
-        for label in SIZES:
-            psql(args.server, f'DROP DATABASE IF EXISTS "gongzhi_bench_{label}"')
+        drop_all(args.server)
     return 0
 
 

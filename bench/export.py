@@ -20,7 +20,6 @@ rows of its sheet, counted in its XML."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
@@ -35,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.rates import PYTHON, prepare, psql  # noqa: E402
+from bench.rates import PYTHON, drop_all, measuring_env, options, prepare_all, setup_django  # noqa: E402
 
 SIZES = {"export_100k": 100_000, "export_1m": 1_000_000}
 
@@ -50,17 +49,11 @@ def _status_kb(pid: int, field: str) -> int:
 
 def export_in_process() -> dict:
     """Runs in the child (DATABASE_URL: one benchmark database, DEBUG off)."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
-    import django
-
-    django.setup()
-    from django.utils import translation
-
+    setup_django()
     from gongzhi.cases.models import Case
     from gongzhi.core.models import User
     from gongzhi.exports import jobs, services
 
-    translation.activate("zh-hans")
     admin, _created = User.objects.get_or_create(
         username="bench-export-admin", defaults={"is_superuser": True, "display_name": "导出测试"}
     )
@@ -88,15 +81,7 @@ def export_in_process() -> dict:
 
 def measure_once(url: str, media: str) -> dict:
     env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "AUDIT_KEY": "bench-only-audit-key-0123456789abcdefghijklmnopqrstuvwxyz",
-        "SMS_BACKEND": "gongzhi.accounts.sms.HttpBackend",  # never called
-        "SMS_HTTP_URL": "http://127.0.0.1:9/",
-        "SMS_HTTP_TOKEN": "bench",
-        "ALLOWED_HOSTS": "testserver,127.0.0.1",
+        **measuring_env(url),
         "MEDIA_ROOT": media,
         # The job is run by the child itself, as the worker would: nothing is queued.
         "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
@@ -146,18 +131,13 @@ def rows_in(path: str) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--compounds", type=int, default=13000)
+    parser = options(__doc__)
     parser.add_argument("--rounds", type=int, default=2, help="exports per size, alternating the sizes (default 2)")
-    parser.add_argument("--reuse", action="store_true", help="use the databases already filled, if there")
-    parser.add_argument("--drop", action="store_true", help="drop the databases at the end")
-    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.in_process:
         print(json.dumps(export_in_process()))
         return 0
-    urls = {label: prepare(args.server, label, cases, args.compounds, args.reuse) for label, cases in SIZES.items()}
+    urls = prepare_all(args, SIZES)
     media = tempfile.mkdtemp(prefix="gongzhi-bench-export-")
     results: dict[str, list[dict]] = {label: [] for label in SIZES}
     try:
@@ -196,8 +176,7 @@ def main(argv=None) -> int:
         f"1M peak {peaks['export_1m']:.0f} MB (goal < 200 MB)"
     )
     if args.drop:
-        for label in SIZES:
-            psql(args.server, f'DROP DATABASE IF EXISTS "gongzhi_bench_{label}"')
+        drop_all(args.server, SIZES)
     return 0
 
 

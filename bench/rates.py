@@ -65,20 +65,38 @@ def prepare(server: str, label: str, cases: int, compounds: int, reuse: bool) ->
     return url
 
 
-def office_member(town_code: str | None = None):
-    """Set Django up in this process (DATABASE_URL: one benchmark database) and return the first
-    town (or the town `town_code`) and a user who is a member of its office (created once)."""
+def options(doc: str) -> argparse.ArgumentParser:
+    """The options of every benchmark on its pair of databases (the script adds its own): the
+    server, the city's size, reusing and dropping the databases, and the measuring child's flag."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--compounds", type=int, default=13000)
+    parser.add_argument("--reuse", action="store_true", help="use the databases already filled, if there")
+    parser.add_argument("--drop", action="store_true", help="drop the databases at the end")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def prepare_all(args: argparse.Namespace, sizes: dict[str, int] = SIZES) -> dict[str, str]:
+    """`prepare` each database of `sizes` (label → cases) by the options; label → its URL."""
+    return {label: prepare(args.server, label, cases, args.compounds, args.reuse) for label, cases in sizes.items()}
+
+
+def drop_all(server: str, sizes: dict[str, int] = SIZES) -> None:
+    for label in sizes:
+        psql(server, f'DROP DATABASE IF EXISTS "gongzhi_bench_{label}"')
+
+
+def setup_django() -> None:
+    """Set Django up in this measuring process (DATABASE_URL: one benchmark database): files stored
+    on the local disk, static files as they are (no manifest to build), the site's language."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongzhi.settings")
     import django
 
     django.setup()
     from django.test.utils import override_settings
-    from django.utils import timezone, translation
-
-    from gongzhi.core.models import User
-    from gongzhi.orgs.models import Body, Membership, Person
-    from gongzhi.places.models import Town
+    from django.utils import translation
 
     override_settings(
         STORAGES={
@@ -87,6 +105,18 @@ def office_member(town_code: str | None = None):
         }
     ).enable()
     translation.activate("zh-hans")
+
+
+def office_member(town_code: str | None = None):
+    """Set Django up in this process (`setup_django`) and return the first town (or the town
+    `town_code`) and a user who is a member of its office (created once)."""
+    setup_django()
+    from django.utils import timezone
+
+    from gongzhi.core.models import User
+    from gongzhi.orgs.models import Body, Membership, Person
+    from gongzhi.places.models import Town
+
     town = Town.objects.get(code=town_code) if town_code else Town.objects.order_by("code").first()
     office = Body.objects.get(town=town, kind=Body.Kind.OFFICE)
     username = f"bench-office-{town_code}" if town_code else "bench-office"
@@ -155,10 +185,15 @@ def measuring_env(url: str) -> dict:
     }
 
 
-def measure_once(url: str, repeat: int) -> dict:
-    env = measuring_env(url)
-    output = run([PYTHON, "bench/rates.py", "--in-process", "--repeat", str(repeat)], env, quiet=True)
+def measured(script: str, url: str, *args: str) -> dict:
+    """Run `script` with `args` in a measuring process on the database `url` (`measuring_env`);
+    what it measured: the JSON of its last line of output."""
+    output = run([PYTHON, script, *args], measuring_env(url), quiet=True)
     return json.loads(output.strip().splitlines()[-1])
+
+
+def measure_once(url: str, repeat: int) -> dict:
+    return measured("bench/rates.py", url, "--in-process", "--repeat", str(repeat))
 
 
 def measure(urls: dict[str, str], rounds: int, repeat: int) -> dict:
@@ -188,19 +223,14 @@ def measure(urls: dict[str, str], rounds: int, repeat: int) -> dict:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", default=os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--compounds", type=int, default=13000)
+    parser = options(__doc__)
     parser.add_argument("--repeat", type=int, default=10, help="calls per page per round (default 10)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds alternating the databases (default 5)")
-    parser.add_argument("--reuse", action="store_true", help="use the databases already filled, if there")
-    parser.add_argument("--drop", action="store_true", help="drop the databases at the end")
-    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.in_process:
         print(json.dumps(measure_in_process(args.repeat)))
         return 0
-    urls = {label: prepare(args.server, label, cases, args.compounds, args.reuse) for label, cases in SIZES.items()}
+    urls = prepare_all(args)
     results = measure(urls, args.rounds, args.repeat)
     print()
     print(
@@ -227,8 +257,7 @@ def main(argv=None) -> int:
         f"town page at 1M = {town_ms:.1f} ms (goal < 100 ms); town {big['town_code']}: {big['town_rows']:,} counter rows"
     )
     if args.drop:
-        for label in SIZES:
-            psql(args.server, f'DROP DATABASE IF EXISTS "gongzhi_bench_{label}"')
+        drop_all(args.server)
     return 0
 
 

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
+import pytest
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
@@ -28,6 +29,18 @@ from gongzhi.orgs.models import (
 from gongzhi.places.models import Building, Compound, Neighborhood, Town, Unit
 
 PASSWORD = "correct-horse-battery"  # noqa: S105 - test personas only
+
+
+@pytest.fixture(autouse=True)
+def english_outside_browser(request):
+    """Messages are asserted in the source language (English), whatever the catalogues say; the
+    browser tests run in Chinese, as people see the pages. An app's tests/conftest.py switches it
+    on for all its tests by importing it."""
+    if "browser" not in request.keywords:
+        request.getfixturevalue("english")
+    yield
+
+
 _PASSWORD_HASH: list[str] = []
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.actions import act, attempt, flash_errors
@@ -224,51 +225,61 @@ def report_progress(request, uid):
     return response
 
 
-def _step_view(key, form_class, call, done, permission="reports.view"):
+def _step_view(key, form_class, service, permission, done):
+    """The POST view of one step on a report: `service(actor=, report=, **the form's data)` — each
+    step's form holds exactly what its service takes besides the actor and the report (the
+    version the page was opened on; a reason). Refused: the report's page with the form."""
+
     @requires(permission)
     @require_POST
     def view(request, uid):
         report = _report(request, uid)
         form = form_class(request.POST)
         return act(
-            request, report, form, lambda r, data: call(request.user, r, data), done=done, to=lambda result: result,
-            reshow=lambda f: _report_page(request, report, {key: f}, status=400),
+            request, report, form, lambda r, data: service(actor=request.user, report=r, **data), done=done,
+            to=lambda result: result, reshow=lambda f: _report_page(request, report, {key: f}, status=400),
         )  # fmt: skip
 
     return view
 
 
 report_assemble = _step_view(
-    "assemble", VersionForm,
-    lambda user, r, d: services.request_assembly(actor=user, report=r, version=d["version"]),
-    _("The figures are being assembled again from the records."), "reports.write",
-)  # fmt: skip
+    "assemble",
+    VersionForm,
+    services.request_assembly,
+    "reports.write",
+    gettext_lazy("The figures are being assembled again from the records."),
+)
 report_submit = _step_view(
-    "submit", VersionForm, lambda user, r, d: services.submit(actor=user, report=r, version=d["version"]),
-    _("Submitted to the leadership group."), "reports.write",
-)  # fmt: skip
+    "submit", VersionForm, services.submit, "reports.write", gettext_lazy("Submitted to the leadership group.")
+)
 report_approve = _step_view(
-    "approve", VersionForm, lambda user, r, d: services.approve(actor=user, report=r, version=d["version"]),
-    _("Approved: the report is frozen; its PDF and Word files are being made."), "reports.approve",
-)  # fmt: skip
+    "approve",
+    VersionForm,
+    services.approve,
+    "reports.approve",
+    gettext_lazy("Approved: the report is frozen; its PDF and Word files are being made."),
+)
 report_send_back = _step_view(
-    "send_back", ReasonForm,
-    lambda user, r, d: services.send_back(actor=user, report=r, version=d["version"], reason=d["reason"]),
-    _("Sent back to the office."), "reports.approve",
-)  # fmt: skip
+    "send_back", ReasonForm, services.send_back, "reports.approve", gettext_lazy("Sent back to the office.")
+)
 report_distribute = _step_view(
-    "distribute", VersionForm, lambda user, r, d: services.distribute(actor=user, report=r, version=d["version"]),
-    _("Distributed: each recipient has it in its inbox."), "reports.write",
-)  # fmt: skip
+    "distribute",
+    VersionForm,
+    services.distribute,
+    "reports.write",
+    gettext_lazy("Distributed: each recipient has it in its inbox."),
+)
 report_files = _step_view(
-    "files", VersionForm, lambda user, r, d: services.request_files(actor=user, report=r, version=d["version"]),
-    _("The files are being made again."), "reports.write",
-)  # fmt: skip
+    "files", VersionForm, services.request_files, "reports.write", gettext_lazy("The files are being made again.")
+)
 report_new_version = _step_view(
-    "new_version", NewVersionForm,
-    lambda user, r, d: services.new_version(actor=user, report=r, version=d["version"], reason=d["reason"]),
-    _("A new version is started; the approved one is kept as it was."), "reports.write",
-)  # fmt: skip
+    "new_version",
+    NewVersionForm,
+    services.new_version,
+    "reports.write",
+    gettext_lazy("A new version is started; the approved one is kept as it was."),
+)
 
 
 @requires("reports.write")

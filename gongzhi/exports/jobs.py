@@ -15,12 +15,12 @@ import logging
 import os
 import tempfile
 
-from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongzhi.core import jobs as background
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import write_table
 
@@ -47,20 +47,8 @@ class Stopped(Exception):
 
 
 def transition(job: ExportJob, action: str, **fields) -> bool:
-    """Take the step `action` if the table allows it from the job's state and nobody moved the
-    job meanwhile (compare and set in one statement); False otherwise (the job is left as it is)."""
-    to = EXPORT_JOB_WORKFLOW.target(action, job.state)
-    if to is None:
-        return False
-    now = timezone.now()
-    updated = ExportJob.objects.filter(pk=job.pk, state=job.state).update(state=to, updated_at=now, **fields)
-    if updated != 1:
-        return False
-    job.state = to
-    job.updated_at = now
-    for name, value in fields.items():
-        setattr(job, name, value)
-    return True
+    """Take the step `action` of the export's table, compared and set (`core.jobs.transition`)."""
+    return background.transition(job, EXPORT_JOB_WORKFLOW, action, **fields)
 
 
 def fail(job: ExportJob, message: str) -> bool:
@@ -72,13 +60,12 @@ def fail(job: ExportJob, message: str) -> bool:
 def fail_stalled_jobs() -> int:
     """End the jobs an interrupted worker left running (their file was never published).
     Idempotent; run before each export and by the periodic command."""
-    ended = 0
-    before = timezone.now() - ExportJob.STALLED_AFTER
-    for job in ExportJob.objects.filter(state=ExportJob.State.RUNNING, updated_at__lt=before):
-        with translation.override(job.language or settings.LANGUAGE_CODE):
-            message = _("The export was interrupted (the background worker stopped); no file was made. Start it again.")
-        ended += transition(job, JobAction.FAIL, error=message, finished_at=timezone.now())
-    return ended
+    return background.end_stalled(ExportJob, _fail_interrupted)
+
+
+def _fail_interrupted(job: ExportJob) -> bool:
+    message = _("The export was interrupted (the background worker stopped); no file was made. Start it again.")
+    return transition(job, JobAction.FAIL, error=message, finished_at=timezone.now())
 
 
 def run_export_job(job_id: int) -> str:
@@ -100,7 +87,7 @@ def run_export_job(job_id: int) -> str:
     )
     if not started:
         return job.state
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    with job.in_language():
         try:
             _write(job)
         except Refused as refused:

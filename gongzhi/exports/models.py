@@ -8,10 +8,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.models import PublicIdModel
+from gongzhi.core.jobs import BackgroundJob
 
 
 def file_path(job: ExportJob, filename: str = "") -> str:
@@ -31,7 +30,7 @@ class ExportJobQuerySet(models.QuerySet):
         return self.filter(state__in=ExportJob.UNFINISHED)
 
 
-class ExportJob(PublicIdModel):
+class ExportJob(BackgroundJob):
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Being written")
@@ -40,9 +39,10 @@ class ExportJob(PublicIdModel):
 
     # The allowed steps between them: gongzhi.exports.workflow (DESIGN.md convention 3).
     UNFINISHED = (State.QUEUED, State.RUNNING)
+    WAITING = (State.QUEUED,)
     # A running job whose progress has not moved for this long was interrupted (the worker stopped
     # or was restarted): progress is written every few thousand rows, a few times a second.
-    STALLED_AFTER = timedelta(minutes=10)
+    STALLED_AFTER = {State.RUNNING: timedelta(minutes=10)}
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("exported by")
@@ -51,12 +51,6 @@ class ExportJob(PublicIdModel):
     params = models.JSONField(_("filters"), default=dict, blank=True)
     title = models.CharField(_("title"), max_length=200)
     file_name = models.CharField(_("file name"), max_length=100)
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        default=settings.LANGUAGE_CODE,
-        help_text=_("The owner's language when the export was started: the file and its messages are in it."),
-    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     rows_written = models.PositiveIntegerField(_("rows written"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in total"), null=True, blank=True)
@@ -64,11 +58,8 @@ class ExportJob(PublicIdModel):
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("started at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("writing started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ExportJobQuerySet.as_manager()
 
@@ -88,14 +79,6 @@ class ExportJob(PublicIdModel):
 
     def get_absolute_url(self) -> str:
         return reverse("exports:job", args=[self.uid])
-
-    @property
-    def is_finished(self) -> bool:
-        return self.state not in self.UNFINISHED
-
-    @property
-    def is_stalled(self) -> bool:
-        return self.state == self.State.RUNNING and timezone.now() - self.updated_at > self.STALLED_AFTER
 
     @property
     def percent(self) -> int:

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core import jobs as background
 from gongzhi.core.models import User
 from gongzhi.core.scope import get_scope
 
@@ -61,8 +62,7 @@ def start_export(*, actor, kind: str, params: dict, language: str | None = None)
 
 
 def enqueue_export(job_id: int) -> None:
-    result = run_export.enqueue(job_id)
-    ExportJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
+    background.enqueue(run_export, ExportJob, job_id)
 
 
 def retry_export(*, actor, job: ExportJob) -> ExportJob:

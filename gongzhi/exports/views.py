@@ -5,14 +5,11 @@ it or its file; for everyone else it does not exist (404)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,8 +17,6 @@ from gongzhi.core.pages import paginate, serve_private_file
 
 from . import services
 from .models import ExportJob
-
-WORKER_GRACE = timedelta(seconds=5)  # a job still queued after this long: say the worker may be down
 
 
 def _job_for(request, uid) -> ExportJob:
@@ -32,7 +27,7 @@ def _job_context(job: ExportJob) -> dict:
     return {
         "job": job,
         "poll": not job.is_finished,
-        "waiting_for_worker": job.state == ExportJob.State.QUEUED and timezone.now() - job.updated_at > WORKER_GRACE,
+        "waiting_for_worker": job.waiting_for_worker,
         "retention_days": settings.RETENTION_EXPORTS_DAYS,
     }
 

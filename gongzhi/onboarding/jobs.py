@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 import time
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core import jobs as background
 
 from .importer import ensure_can_import, import_data, validate_data
 from .importer.write import Written
@@ -27,20 +27,8 @@ PROGRESS_INTERVAL = 0.5  # seconds between progress writes
 
 
 def transition(job: ImportJob, action: str, **fields) -> bool:
-    """Take the step `action` if the table allows it from the job's status and nobody moved the
-    job meanwhile (compare and set in one statement); False otherwise (the job is left as it is)."""
-    to = IMPORT_JOB_WORKFLOW.target(action, job.status)
-    if to is None:
-        return False
-    now = timezone.now()
-    updated = ImportJob.objects.filter(pk=job.pk, status=job.status).update(status=to, updated_at=now, **fields)
-    if updated != 1:
-        return False
-    job.status = to
-    job.updated_at = now
-    for name, value in fields.items():
-        setattr(job, name, value)
-    return True
+    """Take the step `action` of the import's table, compared and set (`core.jobs.transition`)."""
+    return background.transition(job, IMPORT_JOB_WORKFLOW, action, **fields)
 
 
 def _problems_json(error: ImportInvalid) -> list[dict]:
@@ -57,16 +45,14 @@ def _fail(job: ImportJob, message: str) -> bool:
 def fail_stalled_jobs() -> int:
     """End the jobs an interrupted worker left running (their import was rolled back). Idempotent;
     run before each import."""
-    ended = 0
-    for job in ImportJob.objects.filter(status__in=list(ImportJob.STALLED_AFTER)):
-        if job.is_stalled:
-            with translation.override(job.language or settings.LANGUAGE_CODE):
-                message = _(
-                    "The import was interrupted (the background worker stopped); nothing was imported. "
-                    "Upload the file again."
-                )
-            ended += _fail(job, message)
-    return ended
+    return background.end_stalled(ImportJob, _fail_interrupted)
+
+
+def _fail_interrupted(job: ImportJob) -> bool:
+    message = _(
+        "The import was interrupted (the background worker stopped); nothing was imported. Upload the file again."
+    )
+    return _fail(job, message)
 
 
 def run_import_job(job_id: int) -> str:
@@ -82,7 +68,7 @@ def run_import_job(job_id: int) -> str:
         step = _apply
     else:
         return job.status
-    with translation.override(job.language or settings.LANGUAGE_CODE):
+    with job.in_language():
         try:
             step(job)
         except Exception:  # noqa: BLE001 - whatever happens, the job must end and say so

@@ -11,10 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core.models import PublicIdModel
+from gongzhi.core.jobs import BackgroundJob
 from gongzhi.core.scope import NOTHING, ScopedQuerySet
 
 
@@ -30,7 +29,7 @@ class ImportJobQuerySet(ScopedQuerySet):
         return Q(town_id__in=area.towns) if area.towns else NOTHING
 
 
-class ImportJob(PublicIdModel):
+class ImportJob(BackgroundJob):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         VALIDATING = "validating", _("Checking")
@@ -45,9 +44,11 @@ class ImportJob(PublicIdModel):
         INVALID = "invalid", _("Not imported: problems found")
         FAILED = "failed", _("Failed")
 
+    STATE_FIELD = "status"  # the field gongzhi.core.jobs reads and steps
     # The allowed steps between them: gongzhi.onboarding.workflow (DESIGN.md convention 3).
     # The worker is at work (or about to be): the page follows it.
     UNFINISHED = (Status.PENDING, Status.VALIDATING, Status.CONFIRMED, Status.APPLYING)
+    WAITING = (Status.PENDING, Status.CONFIRMED)
     # A running job that has not moved for this long was interrupted (the worker stopped or was
     # restarted): its transaction was rolled back, nothing was imported. Reading writes progress
     # every half second; the import itself is one transaction of a few seconds to a few minutes.
@@ -61,12 +62,6 @@ class ImportJob(PublicIdModel):
     file = models.FileField(_("file"), upload_to=upload_path, max_length=200)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        default=settings.LANGUAGE_CODE,
-        help_text=_("The uploader's language: problems are listed in it."),
-    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
     rows_total = models.PositiveIntegerField(_("rows in total"), default=0)
@@ -96,11 +91,8 @@ class ImportJob(PublicIdModel):
         verbose_name=_("undone by"),
     )
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -115,15 +107,6 @@ class ImportJob(PublicIdModel):
 
     def get_absolute_url(self) -> str:
         return reverse("onboarding:job", args=[self.uid])
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status not in self.UNFINISHED
-
-    @property
-    def is_stalled(self) -> bool:
-        limit = self.STALLED_AFTER.get(self.status)
-        return limit is not None and timezone.now() - self.updated_at > limit
 
     @property
     def percent(self) -> int:

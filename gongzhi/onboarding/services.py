@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core import jobs as background
 from gongzhi.places.models import Town
 
 from . import jobs
@@ -54,8 +55,7 @@ def create_import_job(*, actor, town: Town, upload, language: str | None = None)
 
 
 def enqueue_import(job_id: int) -> None:
-    result = run_import.enqueue(job_id)
-    ImportJob.objects.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
+    background.enqueue(run_import, ImportJob, job_id)
 
 
 def _locked(actor, job: ImportJob, action: str, refusal: str) -> ImportJob:

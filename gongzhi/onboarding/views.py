@@ -5,12 +5,9 @@ undo page says what undoing would delete and put back, or what stands in the way
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,7 +28,6 @@ from .workbook import MAX_ROWS, XLSX_CONTENT_TYPE, build_problems_workbook, buil
 
 RECENT_JOBS = 20
 SHOWN_PROBLEMS = 1000
-WORKER_GRACE = timedelta(seconds=5)  # a job still waiting after this long: say the worker may be down
 
 
 def _import_towns(request):
@@ -149,8 +145,7 @@ def _job_context(job: ImportJob) -> dict:
         "warnings": warnings[:SHOWN_PROBLEMS],
         "warning_total": len(warnings),
         "poll": not job.is_finished,
-        "waiting_for_worker": job.status in (ImportJob.Status.PENDING, ImportJob.Status.CONFIRMED)
-        and timezone.now() - (job.confirmed_at or job.created_at) > WORKER_GRACE,
+        "waiting_for_worker": job.waiting_for_worker,
     }
 
 

@@ -129,3 +129,20 @@ def test_the_distribution_list_page(world, client):
     assert response.status_code == 302
     page = client.get("/reports/recipients/").content.decode()
     assert "The office has edited this list." in page
+
+
+def test_a_steps_message_is_in_the_language_of_whoever_takes_it(world, client, django_capture_on_commit_callbacks):
+    from django.conf import settings
+
+    from gongzhi.evaluation_reports import services
+
+    report = started(world, django_capture_on_commit_callbacks)
+    as_(client, world, "office")
+    said = []
+    for language in ("zh-hans", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        response = client.post(f"/reports/{report.uid}/submit/", {"version": report.version}, follow=True)
+        said += [str(m) for m in response.context["messages"]]
+        report.refresh_from_db()
+        report = services.send_back(actor=world.users["leader"], report=report, version=report.version, reason="再议")
+    assert said == ["已报领导小组审定。", "Submitted to the leadership group."]

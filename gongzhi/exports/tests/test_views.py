@@ -133,4 +133,4 @@ def test_a_stalled_export_offers_to_start_again(world, client_for, clock):
     assert "has not moved for a long time" in part and 'hx-trigger="every 10s"' in part
     office.post(f"/exports/{job.uid}/retry/")
     assert ExportJob.objects.get(pk=job.pk).state == "queued"
-    assert timedelta(minutes=10) == ExportJob.STALLED_AFTER
+    assert {"running": timedelta(minutes=10)} == ExportJob.STALLED_AFTER

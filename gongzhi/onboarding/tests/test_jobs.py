@@ -191,7 +191,7 @@ def test_a_waiting_job_polls_and_says_when_the_worker_is_not_running(world, offi
     assert f'hx-get="{status_url}"' in html and 'hx-trigger="every 1s"' in html
     assert "<script>" not in html.replace("<script src=", "")
     assert not office.get(status_url).context["waiting_for_worker"]
-    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(minutes=1))
     partial = office.get(status_url)
     text = partial.content.decode()
     assert partial.context["waiting_for_worker"] and "background worker is not running" in text
