@@ -1,10 +1,1 @@
-import pytest
-
-
-@pytest.fixture(autouse=True)
-def _english(request):
-    """Messages are asserted in the source language (English), whatever the catalogues say; the
-    browser tests run in Chinese."""
-    if "browser" not in request.keywords:
-        request.getfixturevalue("english")
-    yield
+from gongzhi.testing import english_outside_browser  # noqa: F401 - autouse: messages in English, browsers in Chinese
