@@ -2,7 +2,8 @@
 # Check that a backup restores (docs/deployment.md, "Backups"): restore the dump into a NEW
 # database on this machine's PostgreSQL, then
 #   - `manage.py migrate --check`: the restored schema is the one this code expects;
-#   - `manage.py verify_audit`: every audit chain is intact (AUDIT_KEY as in production);
+#   - `manage.py verify_audit`: every audit chain is intact (AUDIT_KEY as in production), and with
+#     --expect, holds the chain heads kept outside the database before the backup was taken;
 #   - `manage.py fingerprint` of the restored copy equals the one taken with the dump, from the
 #     dump's own snapshot: every town's three rates for the last 12 months, each town's
 #     joint-meeting compliance table this year, every table's rows, the audit chains' heads
@@ -12,7 +13,7 @@
 # database is dropped at the end, whatever happened; every step is bounded in time
 # (RESTORE_CHECK_TIMEOUT seconds in all, default 3600).
 #
-#   deploy/restore_check.sh [--live] [--tamper FILE.sql] [BACKUP]
+#   deploy/restore_check.sh [--live] [--expect HEADS] [--tamper FILE.sql] [BACKUP]
 #
 # BACKUP: a .dump file, or a backup's name or day (gongzhi-2026-05-02, 2026-05-02); default the
 # newest in BACKUP_DIR (default /srv/gongzhi-backups). --tamper runs FILE.sql (as RESTORE_PGUSER)
@@ -36,12 +37,14 @@ R_USER=${RESTORE_PGUSER:-postgres}
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 live=0
+expect=()
 tamper=""
 backup=""
 while [[ $# -gt 0 ]]; do
     case $1 in
         --live) live=1 ;;
         --tamper) [[ $# -ge 2 ]] || usage; tamper=$2; shift ;;
+        --expect) [[ $# -ge 2 && -f $2 ]] || usage; expect+=(--expect "$(realpath "$2")"); shift ;;
         -h|--help) usage ;;
         -*) usage ;;
         *) [[ -z $backup ]] || usage; backup=$1 ;;
@@ -182,7 +185,7 @@ if [[ $restored_ok == 1 ]]; then
 
     # 4. The audit log is intact.
     step=verify_audit
-    if on_restored verify_audit >"$work/audit" 2>&1; then
+    if on_restored verify_audit "${expect[@]}" >"$work/audit" 2>&1; then
         line verify_audit ok "$(tail -n 1 "$work/audit")"
     else
         status=$?
