@@ -34,7 +34,8 @@ chmod 700 "$BACKUP_DIR"
 exec 9>"$BACKUP_DIR/.backup.lock"
 flock -n 9 || { echo "another backup is running in $BACKUP_DIR" >&2; exit 1; }
 
-eval "$("$PYTHON" deploy/pg_env.py)"   # PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, MEDIA_ROOT
+settings=$("$PYTHON" deploy/pg_env.py)   # PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, MEDIA_ROOT
+eval "$settings"
 day=$(date +%F)
 name="gongzhi-$day"
 started=$(date +%s)

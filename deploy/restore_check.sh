@@ -68,7 +68,8 @@ fi
 [[ -f $backup ]] || { echo "$backup: no such backup" >&2; exit 2; }
 [[ -z $tamper || -f $tamper ]] || { echo "$tamper: no such file" >&2; exit 2; }
 if [[ $live == 1 ]]; then
-    eval "$("$PYTHON" deploy/pg_env.py)"   # the source database (PGHOST, PGDATABASE…), as the platform's settings
+    settings=$("$PYTHON" deploy/pg_env.py)   # the source database (PGHOST, PGDATABASE…), as the platform's settings
+    eval "$settings"
     local_host "${PGHOST:-127.0.0.1}" || { echo "--live: DATABASE_URL's host $PGHOST is not this machine" >&2; exit 2; }
 fi
 base=${backup%.dump}
