@@ -1,7 +1,7 @@
 """What the cases add to the platform (gongzhi.core.registry): home-page items, the resident's
 card with their reports, the periodic sweep (overdue cases, callbacks), the retention purge of
-public reports' client addresses, how the history reads a case's actions, and the case list as a
-kind of background export (gongzhi.exports)."""
+public reports' client addresses, how the history reads a case's actions, the case list as a kind
+of background export (gongzhi.exports), and the three rates in a database's fingerprint."""
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from gongzhi.orgs.models import Residency
 from gongzhi.places.selectors import natural_key
 
 from . import attention, export
+from .fingerprint import rate_figures
 from .models import Case
 from .retention import purge_submitted_from
 from .services import sweep
@@ -44,6 +45,7 @@ registry.home_panel(10, "cases.resident", template="cases/home_panel_resident.ht
                     audience="resident")  # fmt: skip
 registry.sweep(20, "cases", sweep)
 registry.purge(94, "retention.submitted_from", purge_submitted_from)
+registry.fingerprint(20, "rates", rate_figures)
 registry.audit_labels(
     verbs_by_type={
         "cases.case": {

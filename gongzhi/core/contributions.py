@@ -1,14 +1,19 @@
 """What the kernel itself puts on the platform's shared places (gongzhi.core.registry): the
-working-day calendar's home-page item and quick link, and how the retention purges' history
-entries read (gongzhi.core.retention; each app labels its own kind)."""
+working-day calendar's home-page item and quick link, how the retention purges' history
+entries read (gongzhi.core.retention; each app labels its own kind), and the kernel's part of a
+database's fingerprint (gongzhi.core.fingerprint)."""
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
 from .attention import calendar_items
+from .fingerprint import audit_heads, row_counts
 
 registry.attention(0, calendar_items)
+# What a restored backup must show unchanged (manage.py fingerprint): every table's rows, the audit chains' heads.
+registry.fingerprint(0, "rows", row_counts)
+registry.fingerprint(90, "audit", audit_heads)
 registry.quick_link(
     60, "core:calendar", icon="bi-calendar3", label=_("Working-day calendar"),
     visible=lambda request, scope: scope.has("calendar.manage"),

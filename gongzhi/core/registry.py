@@ -19,7 +19,11 @@ The kernel knows no app. Each app tells it, from its `AppConfig.ready()` (by imp
   gongzhi.core.retention): a sweep whose `run(dry_run=False)` returns how many rows it removed or
   cleared, or with `dry_run=True` how many are due (`manage.py purge_expired --dry-run`);
 - `audit_labels(...)` — how the app's audit entries read in the history (verbs per object type,
-  extra keys, choices, detail models).
+  extra keys, choices, detail models);
+- `fingerprint(order, name, figures)` — figures that must read the same in a restored backup as in
+  the database it was taken from (`manage.py fingerprint`, `deploy/restore_check.sh`):
+  `figures(today)` returns `{key: text or number}`, computed by the one function that defines them
+  (docs/metrics.md), deterministic for a given database and day.
 
 Three things are found by name instead, as Django's admin finds `admin.py`: each app's
 `tests/permission_spec.py` (the URLs of the permission-matrix test), its `demo.py` (its story in
@@ -112,6 +116,11 @@ class Purge(_Ordered):
     run: Callable[..., int] = field(default=lambda dry_run=False: 0, compare=False)
 
 
+@dataclass(frozen=True)
+class Fingerprint(_Ordered):
+    figures: Callable[[date], dict[str, Any]] = field(default=lambda today: {}, compare=False)
+
+
 @dataclass
 class AuditLabels:
     """How audit entries read: see gongzhi.core.audit_display."""
@@ -133,6 +142,7 @@ _purges: dict[str, Purge] = {}
 _sections: dict[str, PageSection] = {}
 _nav: dict[str, NavItem] = {}
 _nav_groups: dict[str, NavGroup] = {}
+_fingerprints: dict[str, Fingerprint] = {}
 LABELS = AuditLabels()
 
 
@@ -193,6 +203,11 @@ def purge(order: int, name: str, run: Callable[..., int]) -> None:
     sweep(order, name, run)
 
 
+def fingerprint(order: int, name: str, figures: Callable[[date], dict[str, Any]]) -> None:
+    """Figures compared between a database and its restored backup (`manage.py fingerprint`)."""
+    _fingerprints[name] = Fingerprint(order, name, figures)
+
+
 def audit_labels(
     *,
     verbs: dict | None = None,
@@ -241,3 +256,7 @@ def nav_items() -> list[NavItem]:
 
 def nav_groups() -> dict[str, NavGroup]:
     return dict(_nav_groups)
+
+
+def fingerprints() -> list[Fingerprint]:
+    return _sorted(_fingerprints)

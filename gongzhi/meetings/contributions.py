@@ -1,6 +1,7 @@
 """What the joint meetings add to the platform (gongzhi.core.registry): home-page items, the
-periodic steps (monthly meetings, resolution reminders, agendas brought up to date), and how the
-history reads meetings, items, resolutions, minutes and annual reports."""
+periodic steps (monthly meetings, resolution reminders, agendas brought up to date), how the
+history reads meetings, items, resolutions, minutes and annual reports, and the compliance table in
+a database's fingerprint."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from gongzhi.core import registry
 
 from . import attention
+from .fingerprint import compliance_figures
 from .models import AgendaItem, Invitee, Position, Vote
 from .services import refresh_agendas, schedule_regular_meetings, sweep_resolutions
 
@@ -15,6 +17,7 @@ registry.attention(100, attention.items_for)
 registry.sweep(30, "meetings", schedule_regular_meetings)
 registry.sweep(40, "resolutions", sweep_resolutions)
 registry.sweep(60, "agenda_items", refresh_agendas)
+registry.fingerprint(30, "compliance", compliance_figures)
 registry.audit_labels(
     verbs_by_type={
         "meetings.meeting": {

@@ -102,6 +102,20 @@ def test_kept_heads_still_match_after_more_is_recorded(history, tmp_path, world)
     assert f"{history.key}\t{history.entries.count()}\t" in output
 
 
+def test_the_printed_heads_are_the_next_runs_kept_heads(history, tmp_path, world):
+    """The nightly cron (docs/deployment.md): `verify_audit --expect latest.txt --heads > new.txt`,
+    then new.txt becomes latest.txt — what --heads prints is read back by --expect."""
+    code, printed = run("--heads")
+    assert code == 0 and printed.rstrip().endswith("entries.")
+    kept = tmp_path / "latest.txt"
+    kept.write_text(printed, encoding="utf-8")
+    services.create_compound(actor=world.users["office"], data={"neighborhood": world.n1, "code": "s3", "name": "次日"})
+    code, printed = run("--expect", str(kept), "--heads")
+    assert code == 0 and "kept head(s) match" in printed
+    kept.write_text(printed, encoding="utf-8")
+    assert run("--expect", str(kept))[0] == 0
+
+
 def test_a_malformed_heads_file_is_refused_in_words(tmp_path, history):
     bad = tmp_path / "bad.txt"
     bad.write_text("town:1 7 not-a-hash\n", encoding="utf-8")

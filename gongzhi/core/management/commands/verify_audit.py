@@ -41,4 +41,6 @@ class Command(BaseCommand):
             raise CommandError(f"{len(problems)} audit problem(s)", returncode=1)
         total = sum(c.last_seq for c in chains)
         kept = f"; {len(expected)} kept head(s) match" if expected else ""
-        self.stdout.write(self.style.SUCCESS(f"Audit log intact: {chains.count()} chain(s), {total} entries{kept}."))
+        message = f"Audit log intact: {chains.count()} chain(s), {total} entries{kept}."
+        # With --heads the output is the next heads file (`--heads > latest.txt`): the verdict is a comment in it.
+        self.stdout.write(f"# {message}" if heads else self.style.SUCCESS(message))
