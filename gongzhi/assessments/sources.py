@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q
@@ -105,10 +106,11 @@ class Subject:
     compound: Any = None
     neighborhood: Any = None
 
-    @property
+    @cached_property
     def compounds(self) -> list:
         """The compounds the subject answers for: its own, those of its neighborhood, or — for a
-        place with neither (the town, in the evaluation reports) — those of the town."""
+        place with neither (the town, in the evaluation reports) — those of the town. Read once
+        per subject: the inspection score and the two rectification figures each ask."""
         from gongzhi.places.models import Compound
 
         if self.compound is not None:
@@ -306,9 +308,9 @@ def _inspection_score(subject: Subject, period: Period) -> Figure:
 
     first, after = _bounds(period)
     rows = list(
-        Inspection.objects.filter(
-            compound__in=subject.compounds, submitted_at__gte=first, submitted_at__lt=after
-        ).order_by("submitted_at", "pk")
+        Inspection.objects.filter(compound__in=subject.compounds, submitted_at__gte=first, submitted_at__lt=after)
+        .select_related("visit")  # each record links to its visit
+        .order_by("submitted_at", "pk")
     )
     value = average_score(r.score for r in rows)
     scored = [r for r in rows if r.score is not None]

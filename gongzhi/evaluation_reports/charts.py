@@ -2,13 +2,14 @@
 file and the page carry the same picture with no script and nothing fetched: horizontal bars,
 one group per row (a neighborhood, a party), one bar per series, the value written at the bar's
 end; a row without a figure says so instead of drawing a bar of 0. Text is drawn with the
-machine's CJK font (fonts-wqy-microhei or Noto CJK)."""
+machine's CJK font (fonts-wqy-microhei or Noto CJK). The last pictures drawn are kept in memory:
+the report's PDF and its Word file, made one after the other, draw each chart once."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -48,6 +49,13 @@ class Series:
 def bars(title: str, rows: list[str], series: list[Series], *, maximum: float = 100, unit: str = "%",
          empty: str = "—") -> bytes:  # fmt: skip
     """A PNG of horizontal grouped bars: `rows` down the left, one bar per series in each row."""
+    series = tuple(Series(str(s.name), tuple(s.values)) for s in series)
+    return _bars(str(title), tuple(str(r) for r in rows), series, maximum, unit, str(empty))
+
+
+@lru_cache(maxsize=8)
+def _bars(title: str, rows: tuple[str, ...], series: tuple[Series, ...], maximum: float, unit: str,
+          empty: str) -> bytes:  # fmt: skip
     title_font, font, small = _font(22), _font(16), _font(14)
     group_h = len(series) * BAR_H + ROW_GAP
     legend_h = 30 if len(series) > 1 else 0
@@ -86,5 +94,5 @@ def bars(title: str, rows: list[str], series: list[Series], *, maximum: float = 
                 (LABEL_W + int(plot_w * share) + 6, by - 1), f"{float(value):g}{unit}", font=small, fill="#333333"
             )
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")  # zlib's default level: `optimize` took 4/5 of the drawing for 3 % less
     return out.getvalue()
