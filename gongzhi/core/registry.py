@@ -18,6 +18,8 @@ The kernel knows no app. Each app tells it, from its `AppConfig.ready()` (by imp
 - `purge(order, name, run)` — a retention purge (personal data kept only as long as needed,
   gongzhi.core.retention): a sweep whose `run(dry_run=False)` returns how many rows it removed or
   cleared, or with `dry_run=True` how many are due (`manage.py purge_expired --dry-run`);
+- `gauge(name, help, value)` — a figure for the monitoring (/metrics, gongzhi.core.metrics): `value()`
+  returns a number, read at each scrape (the hotline calls not yet made into cases);
 - `audit_labels(...)` — how the app's audit entries read in the history (verbs per object type,
   extra keys, choices, detail models).
 
@@ -112,6 +114,13 @@ class Purge(_Ordered):
     run: Callable[..., int] = field(default=lambda dry_run=False: 0, compare=False)
 
 
+@dataclass(frozen=True)
+class Gauge:
+    name: str
+    help: str
+    value: Callable[[], float] = field(compare=False)
+
+
 @dataclass
 class AuditLabels:
     """How audit entries read: see gongzhi.core.audit_display."""
@@ -133,6 +142,7 @@ _purges: dict[str, Purge] = {}
 _sections: dict[str, PageSection] = {}
 _nav: dict[str, NavItem] = {}
 _nav_groups: dict[str, NavGroup] = {}
+_gauges: dict[str, Gauge] = {}
 LABELS = AuditLabels()
 
 
@@ -193,6 +203,10 @@ def purge(order: int, name: str, run: Callable[..., int]) -> None:
     sweep(order, name, run)
 
 
+def gauge(name: str, help: str, value: Callable[[], float]) -> None:  # noqa: A002 - Prometheus's word
+    _gauges[name] = Gauge(name, help, value)
+
+
 def audit_labels(
     *,
     verbs: dict | None = None,
@@ -241,3 +255,7 @@ def nav_items() -> list[NavItem]:
 
 def nav_groups() -> dict[str, NavGroup]:
     return dict(_nav_groups)
+
+
+def gauges() -> list[Gauge]:
+    return sorted(_gauges.values(), key=lambda g: g.name)
