@@ -44,8 +44,9 @@ def run_steps() -> dict:
     return results
 
 
-def run_once(stdout=None) -> dict | None:
-    """One run of every step under the lock; None (and a line saying so) when another run holds it."""
+def run_once(stdout=None, *, hold_lock: float = 0) -> dict | None:
+    """One run of every step under the lock; None (and a line saying so) when another run holds it.
+    `hold_lock` keeps the lock that many seconds after the run (to check a deployment's lock)."""
     with periodic_lock.held() as got:
         if not got:
             logger.info(SKIPPED)
@@ -53,8 +54,11 @@ def run_once(stdout=None) -> dict | None:
                 stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} periodic: {SKIPPED}")
             return None
         results = run_steps()
-    if stdout:
-        stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} periodic: {results}")
+        if stdout:
+            stdout.write(f"{timezone.localtime():%Y-%m-%d %H:%M} periodic: {results}")
+            stdout.flush()
+        if hold_lock:
+            time.sleep(hold_lock)
     return results
 
 
@@ -66,10 +70,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--every", type=int, default=0, help="Repeat every N seconds until stopped.")
+        parser.add_argument(
+            "--hold-lock",
+            type=float,
+            default=0,
+            help="Keep the lock N seconds after the run (to check that another run meanwhile skips: deploy/smoke.sh).",
+        )
 
-    def handle(self, *args, every=0, **options):
+    def handle(self, *args, every=0, hold_lock=0, **options):
         while True:
-            run_once(self.stdout)
+            run_once(self.stdout, hold_lock=hold_lock)
             if not every:
                 return
             time.sleep(every)
