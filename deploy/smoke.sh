@@ -7,7 +7,7 @@
 # Then: /healthz and /readyz, the office's sign-in and pages, an export written by an RQ worker,
 # both gunicorn instances answering, /metrics from 127.0.0.1, two periodic runs at once (one skips).
 # Needs: PostgreSQL on 127.0.0.1:5432 (user postgres), Debian's redis-server and nginx (installed
-# with apt-get when missing). Bounded: it stops itself after SMOKE_TIMEOUT seconds (default 900).
+# with apt-get when missing). Bounded: it stops itself after SMOKE_TIMEOUT seconds (default 1500).
 #   deploy/smoke.sh            (from the repository, after `make run` or `pip install -r requirements/base.txt`)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +18,7 @@ GUNICORN=$(dirname "$PY")/gunicorn
 PG=${SMOKE_PG:-postgres://postgres@127.0.0.1:5432}
 DB=gongzhi_smoke_$$
 WORK=$(mktemp -d /tmp/gongzhi-smoke.XXXXXX)
-TIMEOUT=${SMOKE_TIMEOUT:-900}
+TIMEOUT=${SMOKE_TIMEOUT:-1500}
 PIDS=()
 RESULTS=()
 FAILED=0
@@ -26,12 +26,16 @@ FAILED=0
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
 pass() { RESULTS+=("PASS  $1"); log "PASS $1"; }
 fail() { RESULTS+=("FAIL  $1"); log "FAIL $1"; FAILED=1; }
+# A long command in the background, waited for: the watchdog's signal interrupts `wait` at once
+# (it would wait for a foreground command to end), and cleanup stops the command.
+run() { "$@" & CURRENT=$!; wait $CURRENT; local rc=$?; CURRENT=; return $rc; }
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 cleanup() {
   trap - EXIT INT TERM
   log "stopping what was started"
   [ -n "${WATCHDOG:-}" ] && kill "$WATCHDOG" 2>/dev/null
+  [ -n "${CURRENT:-}" ] && PIDS+=("$CURRENT")
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
   for _ in $(seq 1 60); do
     alive=0
@@ -94,9 +98,9 @@ redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --d
 PIDS+=($!)
 psql "$PG/postgres" -q -c "CREATE DATABASE $DB" >/dev/null || { fail "could not create database $DB"; exit 1; }
 log "migrate, collectstatic, seed the demo town"
-"${MANAGE[@]}" migrate --noinput -v0 >"$WORK/migrate.log" 2>&1 || { fail "migrate (see $WORK/migrate.log)"; SMOKE_KEEP_LOGS=1; exit 1; }
-"${MANAGE[@]}" collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 || { fail "collectstatic"; SMOKE_KEEP_LOGS=1; exit 1; }
-"${MANAGE[@]}" seed_demo >"$WORK/seed.log" 2>&1 || { fail "seed_demo (see $WORK/seed.log)"; SMOKE_KEEP_LOGS=1; exit 1; }
+run "${MANAGE[@]}" migrate --noinput -v0 >"$WORK/migrate.log" 2>&1 || { fail "migrate (see $WORK/migrate.log)"; SMOKE_KEEP_LOGS=1; exit 1; }
+run "${MANAGE[@]}" collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 || { fail "collectstatic"; SMOKE_KEEP_LOGS=1; exit 1; }
+run "${MANAGE[@]}" seed_demo >"$WORK/seed.log" 2>&1 || { fail "seed_demo (see $WORK/seed.log)"; SMOKE_KEEP_LOGS=1; exit 1; }
 pass "fresh database $DB migrated and the demo town seeded (DEBUG off)"
 
 # --- The processes --------------------------------------------------------------------------
@@ -233,8 +237,9 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Forwarded-For: 203.0.113.9' 
 # meanwhile, must skip and exit 0.
 "${MANAGE[@]}" periodic --hold-lock 8 >"$WORK/periodic-1.log" 2>&1 &
 first=$!
+PIDS+=("$first")
 for _ in $(seq 1 240); do grep -q "periodic:" "$WORK/periodic-1.log" && break; kill -0 $first 2>/dev/null || break; sleep 0.5; done
-"${MANAGE[@]}" periodic >"$WORK/periodic-2.log" 2>&1
+run "${MANAGE[@]}" periodic >"$WORK/periodic-2.log" 2>&1
 second_rc=$?
 wait $first
 first_rc=$?
