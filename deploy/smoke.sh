@@ -31,8 +31,10 @@ fail() { RESULTS+=("FAIL  $1"); log "FAIL $1"; FAILED=1; }
 run() { "$@" & CURRENT=$!; wait $CURRENT; local rc=$?; CURRENT=; return $rc; }
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+exec 3>&1 4>&2  # the script's own output, whatever a step's output was redirected to when a signal came
 cleanup() {
   trap - EXIT INT TERM
+  exec 1>&3 2>&4
   log "stopping what was started"
   [ -n "${WATCHDOG:-}" ] && kill "$WATCHDOG" 2>/dev/null
   [ -n "${CURRENT:-}" ] && PIDS+=("$CURRENT")
