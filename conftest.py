@@ -215,3 +215,77 @@ def desktop_page(browser, accessibility):
     page = context.new_page()
     yield page
     context.close()  # checks the last page first
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A private Redis server for this test process (Debian's redis-server, installed by
+    .ci/ensure-system-packages), on a free port of 127.0.0.1, nothing saved; stopped at the end."""
+    import shutil
+    import socket
+    import subprocess
+
+    import redis
+
+    server = shutil.which("redis-server")
+    assert server, "redis-server is missing: run .ci/ensure-system-packages (Debian package redis-server)"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    directory = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(  # noqa: S603 - Debian's redis-server
+        [
+            server,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(200):  # up to 10 s for it to answer
+        try:
+            client.ping()
+            break
+        except redis.exceptions.ConnectionError:
+            import time as _time
+
+            _time.sleep(0.05)
+    else:
+        process.kill()
+        raise RuntimeError("redis-server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture
+def rq_worker(settings, redis_url):
+    """The job queue on Redis as in production (TASKS_BACKEND=django_tasks_rq.RQBackend) for one
+    test: returns `work()`, which runs every waiting job in this process, as an `rqworker` would
+    (rq's SimpleWorker, in burst mode), and returns how many it ran."""
+    import django_rq
+    import redis
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    redis.Redis.from_url(redis_url).flushdb()
+    settings.RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 600}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+    def work() -> int:
+        queue = django_rq.get_queue("default", job_class=Job)
+        waiting = len(queue)
+        worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+        worker.work(burst=True, with_scheduler=False)
+        return waiting
+
+    return work

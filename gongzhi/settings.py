@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_htmx",
     "axes",
+    "django_prometheus",
     "gongzhi.core",
     "gongzhi.places",
     "gongzhi.orgs",
@@ -75,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # requests and latency (/metrics)
+    "gongzhi.core.middleware.RequestIdMiddleware",  # X-Request-ID on the response and in every log line
     "django.middleware.security.SecurityMiddleware",
     "gongzhi.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -89,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "gongzhi.urls"
@@ -164,13 +168,19 @@ AXES_CLIENT_IP_CALLABLE = "gongzhi.core.client.client_address"
 
 CSRF_FAILURE_VIEW = "gongzhi.core.views.csrf_failure"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
+# Sessions in the database by default. With Redis as the cache (CACHE_URL) either
+# django.contrib.sessions.backends.cached_db (read from Redis, written to both: a Redis loss signs
+# nobody out) or django.contrib.sessions.backends.cache (Redis alone: faster writes, and a Redis
+# restart signs everyone out). docs/deployment.md.
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's or the monitoring's plain-HTTP health check
+# The proxy's or the monitoring's plain-HTTP checks and the metrics scraped from the machine itself.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -240,12 +250,16 @@ for _name, _least in (
 del _name, _least
 
 # --- Background jobs ------------------------------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
-}
+# The database queue by default (`manage.py db_worker`); on Redis with RQ in production
+# (TASKS_BACKEND=django_tasks_rq.RQBackend, RQ_URL; workers: `manage.py rqworker --with-scheduler
+# --job-class django_tasks_rq.Job default`, as many as you like). docs/deployment.md.
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")
+TASKS = {"default": {"BACKEND": TASKS_BACKEND, "QUEUES": ["default"]}}
+RQ_URL = env.str("RQ_URL", default="redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": RQ_URL, "DEFAULT_TIMEOUT": env.int("RQ_JOB_TIMEOUT", default=3600)}}
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+if TASKS_BACKEND.startswith("django_tasks_rq."):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -281,21 +295,51 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ONBOARDING_MAX_UPLOAD_BYTES = env.int("ONBOARDING_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 # --- Cache ----------------------------------------------------------------------------------
+# Local memory by default (one process); redis://host:6379/1 with several processes or machines,
+# through Django's own Redis backend, where a Redis that does not answer is a miss, not an error
+# (gongzhi.core.cache: pages are still served, the per-address limits count nothing meanwhile).
 CACHE_URL = env.str("CACHE_URL", default="locmemcache://")
-CACHES = {"default": env.cache_url_config(CACHE_URL)}
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "gongzhi.core.cache.TolerantRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "gongzhi",
+            # Seconds to wait for Redis before counting a miss: a Redis that is down must not hold pages up.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
 
 # --- Logging --------------------------------------------------------------------------------
+# LOG_FORMAT=json writes one JSON object per line (for a log collector); plain text by default.
+# Each line of a request carries its request id (X-Request-ID, gongzhi.core.logs).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "gongzhi.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "gongzhi.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
     "loggers": {
         "gongzhi": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Operations -----------------------------------------------------------------------------
+# /metrics (Prometheus) answers the clients at these addresses (as gongzhi.core.client reads them:
+# behind nginx set TRUSTED_PROXIES), or anyone sending `Authorization: Bearer <METRICS_TOKEN>`.
+METRICS_ALLOWED_ADDRESSES = env.list("METRICS_ALLOWED_ADDRESSES", default=["127.0.0.1", "::1"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 # --- Platform -------------------------------------------------------------------------------
 PLATFORM_NAME = _("Gongzhi")

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 
+from . import logs
+
 POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -66,3 +68,21 @@ class NotFoundPageMiddleware:
         if self.active and isinstance(exception, Http404):
             return render(request, "404.html", status=404)  # a view found nothing (or nothing in scope)
         return None
+
+
+class RequestIdMiddleware:
+    """Each request's id: the proxy's `X-Request-ID` when it sent a valid one (nginx's
+    $request_id), otherwise a new one. It is on the response (`X-Request-ID`) and on every log line
+    written while the request runs (gongzhi.core.logs), so one request can be followed from nginx's
+    access log through the application's lines."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request_id = logs.accepted(request.headers.get("X-Request-ID"))
+        request.request_id = request_id
+        logs.bind(request_id)  # cleared when the request is finished (gongzhi.core.logs)
+        response = self.get_response(request)
+        response.headers["X-Request-ID"] = request_id
+        return response

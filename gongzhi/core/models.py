@@ -177,3 +177,20 @@ class CalendarYear(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class PeriodicStep(models.Model):
+    """How the last run of one step of the periodic command (`manage.py periodic`) went: when it
+    started and how long it took. An operational figure for the monitoring (/metrics), written by
+    the command alone and overwritten by each run; not a record of the town's work, so not audited."""
+
+    name = models.CharField(max_length=100, unique=True)
+    started_at = models.DateTimeField()
+    seconds = models.FloatField()
+    failed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.seconds:.3f} s"

@@ -18,6 +18,8 @@ The kernel knows no app. Each app tells it, from its `AppConfig.ready()` (by imp
 - `purge(order, name, run)` — a retention purge (personal data kept only as long as needed,
   gongzhi.core.retention): a sweep whose `run(dry_run=False)` returns how many rows it removed or
   cleared, or with `dry_run=True` how many are due (`manage.py purge_expired --dry-run`);
+- `gauge(name, help, value)` — a figure for the monitoring (/metrics, gongzhi.core.metrics): `value()`
+  returns a number, read at each scrape (the hotline calls not yet made into cases);
 - `audit_labels(...)` — how the app's audit entries read in the history (verbs per object type,
   extra keys, choices, detail models);
 - `fingerprint(order, name, figures)` — figures that must read the same in a restored backup as in
@@ -121,6 +123,13 @@ class Fingerprint(_Ordered):
     figures: Callable[[date], dict[str, Any]] = field(default=lambda today: {}, compare=False)
 
 
+@dataclass(frozen=True)
+class Gauge:
+    name: str
+    help: str
+    value: Callable[[], float] = field(compare=False)
+
+
 @dataclass
 class AuditLabels:
     """How audit entries read: see gongzhi.core.audit_display."""
@@ -143,6 +152,7 @@ _sections: dict[str, PageSection] = {}
 _nav: dict[str, NavItem] = {}
 _nav_groups: dict[str, NavGroup] = {}
 _fingerprints: dict[str, Fingerprint] = {}
+_gauges: dict[str, Gauge] = {}
 LABELS = AuditLabels()
 
 
@@ -208,6 +218,10 @@ def fingerprint(order: int, name: str, figures: Callable[[date], dict[str, Any]]
     _fingerprints[name] = Fingerprint(order, name, figures)
 
 
+def gauge(name: str, help: str, value: Callable[[], float]) -> None:  # noqa: A002 - Prometheus's word
+    _gauges[name] = Gauge(name, help, value)
+
+
 def audit_labels(
     *,
     verbs: dict | None = None,
@@ -260,3 +274,7 @@ def nav_groups() -> dict[str, NavGroup]:
 
 def fingerprints() -> list[Fingerprint]:
     return _sorted(_fingerprints)
+
+
+def gauges() -> list[Gauge]:
+    return sorted(_gauges.values(), key=lambda g: g.name)

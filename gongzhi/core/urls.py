@@ -6,6 +6,8 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", views.metrics_view, name="metrics"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/days/<str:day>/remove/", views.calendar_day_remove, name="calendar_day_remove"),
     path(

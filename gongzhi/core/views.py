@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, registry, services, workdays
+from . import audit, metrics, readiness, registry, services, workdays
 from .attention import items_for
 from .forms import DateInput, StyledForm, apply_service
 from .models import AuditChain, AuditEntry, CalendarDay, CalendarYear
@@ -42,6 +42,26 @@ def healthz(request):
     except Exception as exc:  # noqa: BLE001 - any database failure is a failed check
         return JsonResponse({"status": "error", "database": str(exc.__class__.__name__)}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+@never_cache
+@login_not_required
+def readyz(request):
+    """200 when this process can take work: the database, the cache and the job queue answer;
+    503 naming the part that does not (gongzhi.core.readiness)."""
+    ready, body = readiness.report()
+    return JsonResponse(body, status=200 if ready else 503)
+
+
+@require_GET
+@never_cache
+@login_not_required
+def metrics_view(request):
+    """Prometheus metrics, for the monitoring only (gongzhi.core.metrics.allowed); 404 to anyone else."""
+    if not metrics.allowed(request):
+        raise Http404
+    return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 def _panels(request, scope, audience: str, column: str | None = None) -> list[str]:

@@ -20,6 +20,12 @@ def routes(world):
         Route("core:home", expect={**everyone, ANON: 302}),
         Route("core:healthz", expect={**everyone, ANON: 200}),
         Route("core:healthz", method="POST", expect={**{p: 405 for p in PERSONAS}, ANON: 405}),
+        Route("core:readyz", expect={**everyone, ANON: 200}),
+        Route("core:readyz", method="POST", expect={**{p: 405 for p in PERSONAS}, ANON: 405}),
+        # The test client comes from 127.0.0.1, one of METRICS_ALLOWED_ADDRESSES (test_operations.py
+        # checks that another address is refused, whoever is signed in).
+        Route("core:metrics", expect={**everyone, ANON: 200}),
+        Route("core:metrics", method="POST", expect={**{p: 405 for p in PERSONAS}, ANON: 405}),
         Route("core:calendar", expect=only({"office": 200, "outsider": 200, "admin": 200})),
         Route(
             "core:calendar_day_remove",
