@@ -63,6 +63,8 @@ from gongzhi.places.models import Building, Compound, Neighborhood, Town, Unit  
 K = Organization.Kind
 DAY = 86400
 RATINGS = ("satisfied", "basic", "unsatisfied")
+DRAW_CHUNK = 1_000_000  # cases drawn to compounds at a time
+PROGRESS_EVERY = 1_000_000  # a line of progress per this many cases (runs of 2M cases or more)
 
 # Shares of the categories among residents' cases (by code), of the channels, and of the outcomes.
 CATEGORY_WEIGHTS = {
@@ -727,23 +729,37 @@ def generate_cases(
     for w in weights:
         total += w
         cum.append(total)
-    per_compound = Counter(rng.choices(range(len(city.compounds)), cum_weights=cum, k=args.cases))
+    # Drawn in chunks (10M cases: one list of 10M ints would be ~400 MB); choices() takes one
+    # random() per draw, so the chunks give the same compounds as one call, for the same seed.
+    per_compound: Counter = Counter()
+    left = args.cases
+    while left > 0:
+        k = min(left, DRAW_CHUNK)
+        per_compound.update(rng.choices(range(len(city.compounds)), cum_weights=cum, k=k))
+        left -= k
     codes = list(CATEGORY_WEIGHTS)
     code_cum = list(accumulate(CATEGORY_WEIGHTS.values()))
     hours = list(range(24))
     hour_cum = list(accumulate([1, 1, 1, 1, 1, 2, 4, 8, 12, 12, 11, 10, 8, 9, 10, 10, 9, 8, 8, 7, 5, 3, 2, 1]))
     pick, ri = maker.pick, maker.ri
     start_ts = now_ts - span_days * DAY
-    next_id = loader.first_id(Case)
+    next_id = first_id = loader.first_id(Case)
     numbers: dict[tuple[int, str], int] = {}
 
     by_town: dict[int, list[int]] = defaultdict(list)
     for index, compound in enumerate(city.compounds):
         by_town[compound["town"]["id"]].append(index)
 
+    made_started, reported = time.monotonic(), 0
+
     def rows():
-        nonlocal next_id
+        # One town's cases at a time in memory (its drafts, sorted by time); the COPY streams them.
+        nonlocal next_id, reported
         for town in city.towns:
+            done = next_id - first_id
+            if args.cases >= 2 * PROGRESS_EVERY and done // PROGRESS_EVERY > reported:
+                reported = done // PROGRESS_EVERY
+                say(f"  {done:,} of {args.cases:,} cases written ({time.monotonic() - made_started:.0f} s)")
             drafts = []
             for index in by_town[town["id"]]:
                 for _ in range(per_compound.get(index, 0)):
@@ -823,6 +839,9 @@ def build_counters(town_ids: list[int], zone: ZoneInfo, now_ts: int, say=print) 
     with transaction.atomic():
         CaseStats.objects.filter(town_id__in=town_ids).delete()
         with BulkLoad(CaseStats, say), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # The grouping of 10M cases' events (~3 each) in memory rather than in batches on disk.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
             cursor.execute(sql, params)
             count = cursor.rowcount
         roll_up(town_ids)
