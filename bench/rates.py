@@ -148,25 +148,26 @@ def office_member(town_code: str | None = None):
     return town, user
 
 
-def measure_in_process(repeat: int) -> dict:
-    """Runs inside the child process, with DATABASE_URL set to one benchmark database."""
+def measure_in_process(repeat: int, export: bool = False) -> dict:
+    """Runs inside the child process, with DATABASE_URL set to one benchmark database. `export`:
+    the administrator's Excel export of the city ranking (/rates/export/) too."""
     town, user = office_member()
     from django.db import connection
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
 
     from gongzhi.cases.models import Case, CaseStats
-    from gongzhi.cases.views.rates import rates
+    from gongzhi.cases.views.rates import rates, rates_export
     from gongzhi.core.models import User
 
     admin, _created = User.objects.get_or_create(username="bench-admin", defaults={"is_superuser": True})
     factory = RequestFactory()
 
-    def page(user_id: int) -> tuple[float, int]:
+    def page(user_id: int, view=rates) -> tuple[float, int]:
         request = factory.get("/rates/")
         request.user = User.objects.get(pk=user_id)
         started = time.perf_counter()
-        response = rates(request)
+        response = view(request)
         elapsed = time.perf_counter() - started
         assert response.status_code == 200
         return elapsed, len(response.content)
@@ -177,12 +178,15 @@ def measure_in_process(repeat: int) -> dict:
         "town_rows": CaseStats.objects.filter(town=town).count(),
         "town_code": town.code,
     }
-    for key, user_id in (("town", user.pk), ("city", admin.pk)):
+    pages = [("town", user.pk, rates), ("city", admin.pk, rates)]
+    if export:
+        pages.append(("export", admin.pk, rates_export))
+    for key, user_id, view in pages:
         for _ in range(2):
-            page(user_id)
-        times = [page(user_id)[0] * 1000 for _ in range(repeat)]
+            page(user_id, view)
+        times = [page(user_id, view)[0] * 1000 for _ in range(repeat)]
         with CaptureQueriesContext(connection) as queries:
-            _elapsed, size = page(user_id)
+            _elapsed, size = page(user_id, view)
         out[key] = {"samples_ms": times, "queries": len(queries), "html_kb": size / 1024}
     return out
 
@@ -210,29 +214,28 @@ def measured(script: str, url: str, *args: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def measure_once(url: str, repeat: int) -> dict:
-    return measured("bench/rates.py", url, "--in-process", "--repeat", str(repeat))
+def measure_once(url: str, repeat: int, export: bool = False) -> dict:
+    flags = ["--export"] if export else []
+    return measured("bench/rates.py", url, "--in-process", "--repeat", str(repeat), *flags)
 
 
-def measure(urls: dict[str, str], rounds: int, repeat: int) -> dict:
+def measure(urls: dict[str, str], rounds: int, repeat: int, export: bool = False) -> dict:
     """Alternate the databases round by round (the machine is shared: a burst of load then hits
     both sizes alike) and pool the samples; report the median and the quartiles."""
     results: dict[str, dict] = {}
+    keys = ("town", "city", "export") if export else ("town", "city")
     for round_ in range(rounds):
         for label, url in urls.items():
-            got = measure_once(url, repeat)
-            print(
-                f"  round {round_ + 1}/{rounds} {label}: town {statistics.median(got['town']['samples_ms']):.1f} ms, "
-                f"city {statistics.median(got['city']['samples_ms']):.1f} ms",
-                flush=True,
-            )
+            got = measure_once(url, repeat, export)
+            medians = ", ".join(f"{key} {statistics.median(got[key]['samples_ms']):.1f} ms" for key in keys)
+            print(f"  round {round_ + 1}/{rounds} {label}: {medians}", flush=True)
             if label not in results:
                 results[label] = got
             else:
-                for key in ("town", "city"):
+                for key in keys:
                     results[label][key]["samples_ms"] += got[key]["samples_ms"]
     for got in results.values():
-        for key in ("town", "city"):
+        for key in keys:
             samples = sorted(got[key]["samples_ms"])
             got[key]["median_ms"] = statistics.median(samples)
             got[key]["q1_ms"], _q2, got[key]["q3_ms"] = statistics.quantiles(samples, n=4)
@@ -249,37 +252,47 @@ def main(argv=None) -> int:
         default="100k,1m",
         help=f"the databases, smallest first, among {', '.join(EVERY_SIZE)} (default 100k,1m)",
     )
+    parser.add_argument(
+        "--export", action="store_true", help="measure the administrator's export of the city ranking too"
+    )
     args = parser.parse_args(argv)
     if args.in_process:
-        print(json.dumps(measure_in_process(args.repeat)))
+        print(json.dumps(measure_in_process(args.repeat, args.export)))
         return 0
     labels = [label.strip().lower() for label in args.sizes.split(",") if label.strip()]
     if not labels or any(label not in EVERY_SIZE for label in labels):
         parser.error(f"--sizes: some of {', '.join(EVERY_SIZE)}, separated by commas")
     sizes = {label: EVERY_SIZE[label] for label in sorted(set(labels), key=EVERY_SIZE.get)}
     urls = prepare_all(args, sizes)
-    results = measure(urls, args.rounds, args.repeat)
+    results = measure(urls, args.rounds, args.repeat, args.export)
+    keys = ("town", "city", "export") if args.export else ("town", "city")
+    names = {"town": "town page", "city": "city ranking", "export": "city export"}
     print()
     print(
-        f"{'':<6}{'cases':>11}{'counter rows':>14}{'town page':>12}{'city page':>12}{'queries':>10}{'html (town/city)':>20}"
+        f"{'':<6}{'cases':>12}{'counter rows':>14}"
+        + "".join(f"{names[key]:>15}" for key in keys)
+        + f"{'queries':>12}{'size (kB)':>18}"
     )
     for label, r in results.items():
         print(
-            f"{label:<6}{r['cases']:>11,}{r['counter_rows']:>14,}{r['town']['median_ms']:>9.1f} ms"
-            f"{r['city']['median_ms']:>9.1f} ms{r['town']['queries']:>6}/{r['city']['queries']:<3}"
-            f"{r['town']['html_kb']:>10.0f}/{r['city']['html_kb']:.0f} kB"
+            f"{label:<6}{r['cases']:>12,}{r['counter_rows']:>14,}"
+            + "".join(f"{r[key]['median_ms']:>12.1f} ms" for key in keys)
+            + f"{'/'.join(str(r[key]['queries']) for key in keys):>12}"
+            + f"{'/'.join(str(round(r[key]['html_kb'])) for key in keys):>18}"
         )
     shown = {label: label.upper().replace("K", "k") for label in results}  # 100k, 1M, 10M
     order = list(results)
     for smaller, bigger in zip(order, order[1:], strict=False):
-        for key in ("town", "city"):
+        goal = " (goal ≤ 1.5)" if (smaller, bigger) == ("100k", "1m") else ""
+        for key in keys:
             ratio = results[bigger][key]["median_ms"] / results[smaller][key]["median_ms"]
-            print(f"{key} page {shown[bigger]}/{shown[smaller]} = {ratio:.2f} (goal ≤ 1.5)")
+            print(f"{names[key]} {shown[bigger]}/{shown[smaller]} = {ratio:.2f}{goal}")
     for label, r in results.items():
-        for key in ("town", "city"):
+        for key in keys:
             m = r[key]
             print(
-                f"{label} {key}: median {m['median_ms']:.1f} ms, quartiles {m['q1_ms']:.1f}–{m['q3_ms']:.1f} ms, n={m['n']}"
+                f"{label} {names[key]}: median {m['median_ms']:.1f} ms, "
+                f"quartiles {m['q1_ms']:.1f}–{m['q3_ms']:.1f} ms, n={m['n']}"
             )
     for label, r in results.items():
         print(
