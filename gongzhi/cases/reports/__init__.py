@@ -19,7 +19,7 @@ The package, by topic: `months` (ranges and grains), `places` (the places, `at` 
 `rankings` (order, rank numbers, kinds and names of the lines one level down), `labels`, `excel` (the export)."""
 
 from .chart import trend_chart
-from .compute import Line, Ranking, RatesReport, build, default_range, unfinished_from
+from .compute import Line, Ranking, RatesReport, build, default_range, towns_only, unfinished_from
 from .definitions import Settings, drill_q, settings_for
 from .excel import workbook
 from .labels import (
@@ -95,6 +95,7 @@ __all__ = [
     "settings_for",
     "snap",
     "sort_lines",
+    "towns_only",
     "unfinished_from",
     "workbook",
 ]

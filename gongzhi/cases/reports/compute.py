@@ -166,7 +166,7 @@ def default_range(settings: Settings, today: date | None = None) -> tuple[date, 
     return add_months(last, -11), last
 
 
-def _towns_only(user, place: Place) -> bool:
+def towns_only(user, place: Place) -> bool:
     """Whether the page needs whole towns only (the city page of a user whose rates right covers
     whole towns): then the per-town rollup answers it, one row per town and month."""
     if place.children != ("town",):
@@ -199,7 +199,7 @@ def build(
     rows = summed(
         scope_rows_q(user) & place.rows_q & Q(period__gte=first, period__lte=last),
         group_by=group,
-        model=CaseTownStats if _towns_only(user, place) else CaseStats,
+        model=CaseTownStats if towns_only(user, place) else CaseStats,
     )
 
     current_month = stats.period_of(timezone.localdate(), settings.start_day)

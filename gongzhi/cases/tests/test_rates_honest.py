@@ -299,3 +299,23 @@ def test_drill_down_not_counted_and_why(world, story, client_for):
     assert "2026-10-22" in html and "given in time" in html
     p5 = next(c for c in response.context["page_obj"].object_list if c.pk == story["P5"].pk)
     assert p5.extension_count == 1
+
+
+def test_drill_down_exclusions_come_from_the_counters_and_their_total_is_bounded(world, story, client_for, monkeypatch):
+    """The counts of what is not counted are the counters (the lists behind their links have as
+    many cases), not a count of the cases; how many in all is counted up to the lists' limit, and
+    beyond it said as "more than" (issue 15: at city level each count read millions of cases)."""
+    client = client_for("office")
+    query = {"at": f"town.{world.town.uid}", "counter": "closed_valid", "start": "2026-10", "end": "2026-10"}
+    unreachable = Case.objects.get(pk=story["U"].pk)
+    # The counters, not the cases: a case edited behind the counters' back changes no count shown.
+    Case.objects.filter(pk=unreachable.pk).update(followup_valid=True)
+    excluded = client.get("/rates/cases/", query).context["excluded"]
+    assert {g["counter"]: g["count"] for g in excluded["groups"]} == {"closed_unreachable": 1, "answer_not_counted": 1}
+    assert excluded["total"] == 1 and excluded["total_text"] == "1"  # the cases listed are the cases
+    Case.objects.filter(pk=unreachable.pk).update(followup_valid=False)
+    monkeypatch.setattr("gongzhi.cases.views.rates.COUNT_LIMIT", 1)
+    response = client.get("/rates/cases/", query)
+    excluded = response.context["excluded"]
+    assert excluded["total"] == 2 and excluded["total_text"] == "more than 1" and excluded["more"] is False
+    assert "(more than 1)" in response.content.decode()

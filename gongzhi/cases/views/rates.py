@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.pages import paginate
+from gongzhi.core.pages import COUNT_LIMIT, paginate
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import xlsx_response
@@ -31,7 +31,7 @@ from gongzhi.places.models import Compound
 
 from .. import reports, selectors, services
 from ..forms_rates import DrillForm, ProposeForm, RatesForm
-from ..models import AgendaProposal, Case, CaseSettings, Category
+from ..models import AgendaProposal, Case, CaseSettings, CaseStats, CaseTownStats, Category
 from ..rates import COMPOSITE, EVERY_CONFIRMED, SATISFACTION, Definition, Rate, period_q, summed
 from ..reports import COUNTER_LABELS, RATE_LABELS, SORT_KEYS, Line, month_text
 
@@ -322,8 +322,11 @@ def rates_cases(request):
         .select_related("compound", "category", "handler")
         .order_by("-submitted_at", "-pk")
     )
-    sums = summed(reports.scope_rows_q(request.user) & place.rows_q & period_q(first, last))[0]
-    counted = reports.count_of({name: value or 0 for name, value in sums.items()}, counter)
+    # The counters of the place (whole towns: the per-town rollup, one row per town and month).
+    model = CaseTownStats if reports.towns_only(request.user, place) else CaseStats
+    sums = summed(reports.scope_rows_q(request.user) & place.rows_q & period_q(first, last), model=model)[0]
+    sums = {name: value or 0 for name, value in sums.items()}
+    counted = reports.count_of(sums, counter)
     page_obj = paginate(request, cases)
     back = {"at": place.at, "start": month_text(first), "end": month_text(last)}
     return render(
@@ -342,7 +345,7 @@ def rates_cases(request):
             "counted": counted,
             "date_field": _event_field(counter),
             "show_commitment": counter in HANDLING_COUNTERS,
-            "excluded": _excluded(request, scoped, place, settings, first, last)
+            "excluded": _excluded(scoped, place, settings, first, last, sums)
             if counter in FOLLOW_UP_COUNTERS
             else None,
             "definition_text": settings.definition.describe(),
@@ -351,20 +354,22 @@ def rates_cases(request):
     )
 
 
-def _excluded(request, scoped, place, settings, first: date, last: date) -> dict:
+def _excluded(scoped, place, settings, first: date, last: date, sums: dict[str, int]) -> dict:
     """The cases of these months that 处置有效率 and 群众满意率 leave out, each with its reason:
     closed without a valid follow-up (the resident could not be reached), and answers not
-    counted (from the handling organisation's own people). Their counts, the first cases, and
-    links to the full lists."""
+    counted (from the handling organisation's own people). Their counts — the counters, which
+    the lists behind the links match case for case, not a count of the cases (at city level
+    seconds per count) —, the first cases, how many in all (at most COUNT_LIMIT counted, as the
+    lists do), and links to the full lists."""
     conditions = {counter: reports.drill_q(settings, counter, first, last) for counter in EXCLUDED}
     groups = [
         {
             "counter": counter,
             "label": COUNTER_LABELS[counter],
-            "count": scoped.filter(condition).count(),
+            "count": sums[counter],
             "url": _drill_url(place.at, counter, first, last),
         }
-        for counter, condition in conditions.items()
+        for counter in conditions
     ]
     either = conditions["closed_unreachable"] | conditions["answer_not_counted"]
     flags = {f"is_{c}": ExpressionWrapper(q, output_field=BooleanField()) for c, q in conditions.items()}
@@ -379,8 +384,9 @@ def _excluded(request, scoped, place, settings, first: date, last: date) -> dict
         case.exclusion_reasons = [unreachable] if case.is_closed_unreachable else []
         if case.is_answer_not_counted:
             case.exclusion_reasons.append(case.get_feedback_not_counted_display())
-    total = scoped.filter(either).count()
-    return {"groups": groups, "rows": rows, "total": total, "more": total > len(rows)}
+    total = scoped.filter(either).order_by()[: COUNT_LIMIT + 1].count()
+    total_text = str(total) if total <= COUNT_LIMIT else _("more than %(n)s") % {"n": f"{COUNT_LIMIT:,}"}
+    return {"groups": groups, "rows": rows, "total": total, "total_text": total_text, "more": total > len(rows)}
 
 
 def _event_field(counter: str) -> str:
