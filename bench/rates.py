@@ -11,7 +11,9 @@ the same synthetic city (bench/generate.py, 13,000 compounds, seed 1). Goals: th
 
 `--sizes` chooses the databases among 100k, 1m and 10m (default 100k,1m); gongzhi_bench_10m
 (10,000,000 cases in the same city) is made once, like the others, and reused with --reuse;
-`--nice 10` runs the making of the databases at a lower priority (the machine is shared).
+`--nice 10` runs the making of the databases at a lower priority (the machine is shared);
+`--export` measures the administrator's Excel export of the city ranking (/rates/export/) too.
+Issue 15's goal: the city ranking (the administrator's page) under 300 ms at 10M.
 
 The databases (gongzhi_bench_100k, gongzhi_bench_1m) live on the PostgreSQL server of --server
 (default postgres://postgres@127.0.0.1:5432). Each measurement runs in a fresh process with that
