@@ -1,6 +1,9 @@
 """What list and detail pages of every app share: pagination, the audit timeline's context, and
 the towns where the user holds a town-level right."""
 
+from dataclasses import dataclass, field
+
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -38,6 +41,56 @@ class BoundedPaginator(Paginator):
 
 def paginate(request, queryset, size: int = PAGE_SIZE):
     return BoundedPaginator(queryset, size).get_page(request.GET.get("page"))
+
+
+@dataclass
+class TownChoice:
+    """The town a page shows, for a user whose page would cover several towns (the platform
+    administrator: every town). `towns` are those they may choose among (none: a user of one town,
+    who sees the page as before); `chosen` the one of `?town=<uid>`, or None (all of them); `keep`
+    the page's other query values, carried by the chooser's form."""
+
+    towns: list = field(default_factory=list)
+    chosen: object | None = None
+    keep: list = field(default_factory=list)
+    required: bool = False
+
+    @property
+    def several(self) -> bool:
+        return len(self.towns) > 1
+
+    @property
+    def chosen_id(self) -> int | None:
+        return self.chosen.pk if self.chosen is not None else None
+
+    def narrow(self, queryset, key: str = "town_id"):
+        """`queryset` narrowed to the chosen town (unchanged when none is chosen)."""
+        return queryset if self.chosen is None else queryset.filter(**{key: self.chosen.pk})
+
+
+def town_choice(request, town_ids=None, *, permission: str | None = None, required: bool = False) -> TownChoice:
+    """The towns the user may choose among on a page that would otherwise cover every town of theirs
+    — `town_ids` (a query of town ids, or ids), or else the towns of the user's `permission` area —
+    and the chosen one (`?town=<uid>`; one not among them is no choice). One town or none: no
+    choice (the page as before). A page whose figures are a town's (a table per neighborhood, a
+    town's report) shows the chosen town's only, and asks for a choice before computing any: the
+    cost follows what is shown, not the size of the city. `required`: no "all towns" — the first
+    town when none is chosen."""
+    Town = apps.get_model("places", "Town")
+    if town_ids is None:
+        area = get_scope(request.user).area(permission)
+        towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
+    else:
+        towns = Town.objects.filter(pk__in=town_ids)
+    towns = list(towns.only("pk", "uid", "code", "name").order_by("code"))
+    if len(towns) < 2:
+        return TownChoice()
+    uid = request.GET.get("town")
+    chosen = next((t for t in towns if t.uid == uid), None) if uid else None
+    if chosen is None and required:
+        chosen = towns[0]
+    keep = [(k, v) for k, values in request.GET.lists() if k not in ("town", "page") for v in values]
+    return TownChoice(towns=towns, chosen=chosen, keep=keep, required=required)
 
 
 def timeline_context(request, obj) -> dict:
