@@ -243,6 +243,6 @@ def hotspots(user, today: date, town=None) -> dict:
 def urgings(user, town=None) -> dict:
     return {
         "waiting": _in(town, Urging.objects.for_user(user)).waiting().count(),
-        "url": reverse("supervision:home") + "?show=urged",
-        "overdue_url": reverse("supervision:home"),
+        "url": reverse("supervision:home") + "?show=urged" + (f"&town={town.uid}" if town is not None else ""),
+        "overdue_url": reverse("supervision:home") + (f"?town={town.uid}" if town is not None else ""),
     }

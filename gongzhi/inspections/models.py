@@ -210,7 +210,11 @@ class Visit(PublicIdModel, VersionedModel):
 
     class Meta:
         ordering = ["-date", "pk"]
-        indexes = [models.Index(fields=["town", "date"], name="inspection_visit_town_date")]
+        indexes = [
+            models.Index(fields=["town", "date"], name="inspection_visit_town_date"),
+            # the plan's list of every town, newest first (issue 15: no sort of the city's visits)
+            models.Index(fields=["-date", "id"], name="inspection_visit_newest"),
+        ]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
 

@@ -143,6 +143,7 @@ CITY_PAGES = [
     "/inspections/checklists/",
     "/credit/",
     "/supervision/",
+    "/supervision/?town={town}",
     "/surveys/",
     "/surveys/questionnaires/",
     "/assessments/",
