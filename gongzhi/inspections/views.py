@@ -423,8 +423,13 @@ def _office_town(request) -> Town:
 
 @requires("inspections.settings")
 def checklists(request):
-    rows = managed(request, Checklist.objects.all(), "inspections.settings").order_by("name", "-number")
-    return render(request, "inspections/checklists.html", {"nav": "inspections", "checklists": rows})
+    rows = managed(request, Checklist.objects.all(), "inspections.settings").order_by("name", "-number", "pk")
+    page_obj = paginate(request, rows)  # a page at a time: every town's checklists for the administrator
+    return render(
+        request,
+        "inspections/checklists.html",
+        {"nav": "inspections", "checklists": page_obj.object_list, "page_obj": page_obj},
+    )
 
 
 def _checklist(request, uid) -> Checklist:

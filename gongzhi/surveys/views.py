@@ -73,8 +73,22 @@ def _questionnaires(request):
 
 @requires("surveys.manage")
 def questionnaire_list(request):
-    questionnaires = _questionnaires(request).annotate(survey_count=Count("surveys")).order_by("series", "-number")
-    return render(request, "surveys/questionnaire_list.html", {"nav": "surveys", "questionnaires": questionnaires})
+    # A page at a time, the surveys counted for the page's questionnaires only (every town's
+    # questionnaires with every survey of the city grouped, for the administrator).
+    page_obj = paginate(request, _questionnaires(request).order_by("series", "-number", "pk"))
+    counts = dict(
+        Survey.objects.filter(questionnaire__in=[q.pk for q in page_obj])
+        .values("questionnaire_id")
+        .annotate(n=Count("pk"))
+        .values_list("questionnaire_id", "n")
+    )
+    for q in page_obj:
+        q.survey_count = counts.get(q.pk, 0)
+    return render(
+        request,
+        "surveys/questionnaire_list.html",
+        {"nav": "surveys", "questionnaires": page_obj.object_list, "page_obj": page_obj},
+    )
 
 
 def _office_town(request):
