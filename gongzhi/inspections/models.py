@@ -395,7 +395,11 @@ class RectificationOrder(PublicIdModel, VersionedModel):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["town", "state"], name="rectification_town_state")]
+        indexes = [
+            models.Index(fields=["town", "state"], name="rectification_town_state"),
+            # the list of every town, by due date (issue 15: no sort of the city's orders)
+            models.Index(fields=["due_on", "id"], name="rectification_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(origin="inspection", finding__isnull=False) | Q(origin="forum", finding__isnull=True),
