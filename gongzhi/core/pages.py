@@ -68,20 +68,19 @@ class TownChoice:
         return queryset if self.chosen is None else queryset.filter(**{key: self.chosen.pk})
 
 
-def town_choice(request, town_ids=None, *, permission: str | None = None, required: bool = False) -> TownChoice:
-    """The towns the user may choose among on a page that would otherwise cover every town of theirs
-    — `town_ids` (a query of town ids, or ids), or else the towns of the user's `permission` area —
-    and the chosen one (`?town=<uid>`; one not among them is no choice). One town or none: no
-    choice (the page as before). A page whose figures are a town's (a table per neighborhood, a
-    town's report) shows the chosen town's only, and asks for a choice before computing any: the
-    cost follows what is shown, not the size of the city. `required`: no "all towns" — the first
-    town when none is chosen."""
+def town_choice(request, *, permission: str, required: bool = False) -> TownChoice:
+    """The towns of the user's `permission` area they may choose among on a page that would
+    otherwise cover all of them, and the chosen one (`?town=<uid>`; one not among them is no
+    choice). A user of one town, or of a neighborhood or compounds, has no choice (the page as
+    before, and no query for it). A page whose figures are a whole town's (a table per
+    neighborhood, a town's report) computes the chosen town's only: the cost follows what is
+    shown, not the size of the city. `required`: no "all towns" — the first town (by code) when
+    none is chosen."""
+    area = get_scope(request.user).area(permission)
+    if not area.everything and len(area.towns) < 2:
+        return TownChoice()
     Town = apps.get_model("places", "Town")
-    if town_ids is None:
-        area = get_scope(request.user).area(permission)
-        towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
-    else:
-        towns = Town.objects.filter(pk__in=town_ids)
+    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
     towns = list(towns.only("pk", "uid", "code", "name").order_by("code"))
     if len(towns) < 2:
         return TownChoice()
