@@ -69,14 +69,17 @@ class Hotspot:
     last: date
 
 
-def hotspots(user, today: date | None = None) -> list[Hotspot]:
+def hotspots(user, today: date | None = None, *, towns=None) -> list[Hotspot]:
     """Recurring problems (热点/难点, seed 四㈢.3): the same compound and category at least N times
     in the last M days (the town's settings), within the user's scope. One query per distinct
     rule, however many towns share it, each an index range over the window's cases of those towns
-    (`case_town_submitted_idx`); the towns come from the scope, not from the cases."""
+    (`case_town_submitted_idx`); the towns come from the scope, not from the cases. `towns`: of
+    these towns only (the dashboard of one town chosen by a user of several)."""
     today = today or timezone.localdate()
     scoped = Case.objects.for_user(user, "cases.rates")
     town_ids = _rates_towns(user)
+    if towns is not None:
+        town_ids &= set(towns)
     if not town_ids:
         return []
     defaults = CaseSettings()

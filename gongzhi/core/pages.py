@@ -1,6 +1,9 @@
 """What list and detail pages of every app share: pagination, the audit timeline's context, and
 the towns where the user holds a town-level right."""
 
+from dataclasses import dataclass, field
+
+from django.apps import apps
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -38,6 +41,55 @@ class BoundedPaginator(Paginator):
 
 def paginate(request, queryset, size: int = PAGE_SIZE):
     return BoundedPaginator(queryset, size).get_page(request.GET.get("page"))
+
+
+@dataclass
+class TownChoice:
+    """The town a page shows, for a user whose page would cover several towns (the platform
+    administrator: every town). `towns` are those they may choose among (none: a user of one town,
+    who sees the page as before); `chosen` the one of `?town=<uid>`, or None (all of them); `keep`
+    the page's other query values, carried by the chooser's form."""
+
+    towns: list = field(default_factory=list)
+    chosen: object | None = None
+    keep: list = field(default_factory=list)
+    required: bool = False
+
+    @property
+    def several(self) -> bool:
+        return len(self.towns) > 1
+
+    @property
+    def chosen_id(self) -> int | None:
+        return self.chosen.pk if self.chosen is not None else None
+
+    def narrow(self, queryset, key: str = "town_id"):
+        """`queryset` narrowed to the chosen town (unchanged when none is chosen)."""
+        return queryset if self.chosen is None else queryset.filter(**{key: self.chosen.pk})
+
+
+def town_choice(request, *, permission: str, required: bool = False) -> TownChoice:
+    """The towns of the user's `permission` area they may choose among on a page that would
+    otherwise cover all of them, and the chosen one (`?town=<uid>`; one not among them is no
+    choice). A user of one town, or of a neighborhood or compounds, has no choice (the page as
+    before, and no query for it). A page whose figures are a whole town's (a table per
+    neighborhood, a town's report) computes the chosen town's only: the cost follows what is
+    shown, not the size of the city. `required`: no "all towns" — the first town (by code) when
+    none is chosen."""
+    area = get_scope(request.user).area(permission)
+    if not area.everything and len(area.towns) < 2:
+        return TownChoice()
+    Town = apps.get_model("places", "Town")
+    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
+    towns = list(towns.only("pk", "uid", "code", "name").order_by("code"))
+    if len(towns) < 2:
+        return TownChoice()
+    uid = request.GET.get("town")
+    chosen = next((t for t in towns if t.uid == uid), None) if uid else None
+    if chosen is None and required:
+        chosen = towns[0]
+    keep = [(k, v) for k, values in request.GET.lists() if k not in ("town", "page") for v in values]
+    return TownChoice(towns=towns, chosen=chosen, keep=keep, required=required)
 
 
 def timeline_context(request, obj) -> dict:

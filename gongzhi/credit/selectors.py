@@ -37,10 +37,17 @@ def _settings(cache: dict, town_id: int) -> CreditSettings:
     return cache[town_id]
 
 
-def files_for(user, on: date, *, kind: str = "") -> list[File]:
-    """Every file `user` reads, companies first, with its standing on `on`."""
-    companies = list(visible_companies(user).order_by("town_id", "name"))
-    managers = list(visible_managers(user).order_by("town_id", "name"))
+def files_for(user, on: date, *, kind: str = "", town_id: int | None = None) -> list[File]:
+    """Every file `user` reads, companies first, with its standing on `on` (of one town's
+    companies and managers only with `town_id`)."""
+    companies = visible_companies(user)
+    managers = visible_managers(user)
+    if town_id is not None:
+        companies, managers = companies.filter(town_id=town_id), managers.filter(town_id=town_id)
+    if kind == "company":
+        managers = managers.none()
+    companies = list(companies.order_by("town_id", "name"))
+    managers = list(managers.order_by("town_id", "name"))
     records = CreditRecord.objects.filter(
         Q(company__in=[c.pk for c in companies], manager__isnull=True) | Q(manager__in=[m.pk for m in managers])
     ).only("kind", "points", "state", "valid_from", "valid_until", "corrected_on", "company_id", "manager_id")
@@ -56,7 +63,11 @@ def files_for(user, on: date, *, kind: str = "") -> list[File]:
         ServiceContract.objects.filter(manager__in=[m.pk for m in managers]).select_related("company").order_by("start")
     ):
         current[contract.manager_id] = contract.company
-    cache: dict = {}
+    # The towns' settings in one query (a query per town was 217 for the administrator).
+    towns = {c.town_id for c in companies} | {m.town_id for m in managers}
+    cache: dict = {row.town_id: row for row in CreditSettings.objects.filter(town_id__in=towns)}
+    for town_id in towns - cache.keys():
+        cache[town_id] = CreditSettings(town_id=town_id)  # the defaults, as CreditSettings.for_town
     out = []
     if kind in ("", "company"):
         for c in companies:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.actions import attempt
 from gongzhi.core.forms import apply_service
-from gongzhi.core.pages import serve_private_file, timeline_context
+from gongzhi.core.pages import paginate, serve_private_file, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import table_workbook, xlsx_response
@@ -104,7 +104,9 @@ def home(request):
         "credit/home.html",
         {
             "nav": "credit",
-            "files": files,
+            # a page of files at a time (the city's 20,000 companies and managers were 500 kB)
+            "files": (page_obj := paginate(request, files)).object_list,
+            "page_obj": page_obj,
             "kind": kind,
             "level": level,
             "q": q,

@@ -40,12 +40,17 @@ RANKED = 3  # the best and the lowest places of the ranking shown
 SHORT_RATES = {HANDLING: "调处率", EFFECTIVE: "处置有效率", SATISFACTION: "群众满意率"}
 
 
-def rates_report(user) -> reports.RatesReport:
-    """The rates page's report for the widest place the user covers, the last 12 assessment
-    months per month, with the ranking of the places one level down only (the neighborhoods of a
-    town, the compounds of a neighborhood, the towns of a city): the report behind the rates and
-    the rankings panels."""
-    place = reports.place_for(user, reports.default_at(user))
+def _in(town, queryset, key: str = "town_id"):
+    """`queryset` of the chosen town only (all of it when no town is chosen)."""
+    return queryset if town is None else queryset.filter(**{key: town.pk})
+
+
+def rates_report(user, town=None) -> reports.RatesReport:
+    """The rates page's report for the widest place the user covers (or the chosen `town`), the
+    last 12 assessment months per month, with the ranking of the places one level down only (the
+    neighborhoods of a town, the compounds of a neighborhood, the towns of a city): the report
+    behind the rates and the rankings panels."""
+    place = reports.place_for(user, f"town.{town.uid}" if town is not None else reports.default_at(user))
     settings = reports.settings_for(place.town_ids)
     first, last = reports.default_range(settings)
     return reports.build(
@@ -114,11 +119,11 @@ def rankings(user, report: reports.RatesReport) -> dict | None:
     }
 
 
-def surveys(user) -> dict:
+def surveys(user, town=None) -> dict:
     """The residents' satisfaction with each of the four parties over the user's surveys, in the
     latest quarter with a closed survey (`surveys.results.place_satisfaction`), each party's lowest
     compound linking to its survey's results."""
-    place = place_satisfaction(Survey.objects.for_user(user))
+    place = place_satisfaction(_in(town, Survey.objects.for_user(user)))
     return {
         "quarter": place.quarter,
         "surveys": place.surveys,
@@ -140,8 +145,8 @@ def surveys(user) -> dict:
     }
 
 
-def meetings(user, today: date) -> dict:
-    rows = compliance.table(compliance.neighborhoods_for(user), today.year, today)
+def meetings(user, today: date, town=None) -> dict:
+    rows = compliance.table(_in(town, compliance.neighborhoods_for(user)), today.year, today)
     lines = [
         {
             "name": row.neighborhood.name,
@@ -153,11 +158,12 @@ def meetings(user, today: date) -> dict:
     ]
     # the least compliant first: they are the ones to look at
     lines.sort(key=lambda x: (x["percent"] is None, x["percent"] if x["percent"] is not None else 0, x["name"]))
-    return {"lines": lines, "year": today.year, "url": f"{reverse('meetings:compliance')}?year={today.year}"}
+    url = f"{reverse('meetings:compliance')}?year={today.year}" + (f"&town={town.uid}" if town is not None else "")
+    return {"lines": lines, "year": today.year, "url": url}
 
 
-def rectifications(user) -> dict:
-    orders = RectificationOrder.objects.for_user(user)
+def rectifications(user, town=None) -> dict:
+    orders = _in(town, RectificationOrder.objects.for_user(user))
     return {
         "open": orders.open().count(),
         "overdue": orders.overdue().count(),
@@ -165,10 +171,10 @@ def rectifications(user) -> dict:
     }
 
 
-def inspections(user, today: date) -> dict:
+def inspections(user, today: date, town=None) -> dict:
     """The lowest-scored inspections submitted in the last INSPECTION_DAYS days (the inspection
     score as the inspections define it), and how many there were."""
-    recent = Inspection.objects.for_user(user).filter(
+    recent = _in(town, Inspection.objects.for_user(user)).filter(
         submitted_at__date__gte=today - timedelta(days=INSPECTION_DAYS), score__isnull=False
     )
     lowest = recent.select_related("compound", "visit").order_by("score", "-submitted_at")[:LOWEST]
@@ -184,12 +190,12 @@ def inspections(user, today: date) -> dict:
             }
             for i in lowest
         ],
-        "url": reverse("inspections:home"),
+        "url": reverse("inspections:home") + (f"?town={town.uid}" if town is not None else ""),
     }
 
 
-def credit(user, today: date) -> dict:
-    files = files_for(user, today, kind="company")
+def credit(user, today: date, town=None) -> dict:
+    files = files_for(user, today, kind="company", town_id=town.pk if town is not None else None)
     grades = Counter(f.standing.grade for f in files if f.standing.mode == "grade")
     levels = Counter(f.standing.level for f in files if f.standing.mode == "points")
     return {
@@ -201,8 +207,8 @@ def credit(user, today: date) -> dict:
     }
 
 
-def letters(user, today: date) -> dict:
-    rows = Letter.objects.for_user(user).exclude(state__in=[LetterState.DRAFT, LetterState.DISCARDED])
+def letters(user, today: date, town=None) -> dict:
+    rows = _in(town, Letter.objects.for_user(user)).exclude(state__in=[LetterState.DRAFT, LetterState.DISCARDED])
     this_year = Counter(rows.filter(sent_at__year=today.year).values_list("level", flat=True))
     home = reverse("warnings:home")
     return {
@@ -214,8 +220,8 @@ def letters(user, today: date) -> dict:
     }
 
 
-def hotspots(user, today: date) -> dict:
-    spots = selectors.hotspots(user, today)[:HOTSPOTS]
+def hotspots(user, today: date, town=None) -> dict:
+    spots = selectors.hotspots(user, today, towns=[town.pk] if town is not None else None)[:HOTSPOTS]
     compounds = Compound.objects.in_bulk([s.compound_id for s in spots])
     categories = Category.objects.in_bulk([s.category_id for s in spots])
     return {
@@ -234,9 +240,9 @@ def hotspots(user, today: date) -> dict:
     }
 
 
-def urgings(user) -> dict:
+def urgings(user, town=None) -> dict:
     return {
-        "waiting": Urging.objects.for_user(user).waiting().count(),
-        "url": reverse("supervision:home") + "?show=urged",
-        "overdue_url": reverse("supervision:home"),
+        "waiting": _in(town, Urging.objects.for_user(user)).waiting().count(),
+        "url": reverse("supervision:home") + "?show=urged" + (f"&town={town.uid}" if town is not None else ""),
+        "overdue_url": reverse("supervision:home") + (f"?town={town.uid}" if town is not None else ""),
     }

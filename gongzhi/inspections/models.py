@@ -210,7 +210,11 @@ class Visit(PublicIdModel, VersionedModel):
 
     class Meta:
         ordering = ["-date", "pk"]
-        indexes = [models.Index(fields=["town", "date"], name="inspection_visit_town_date")]
+        indexes = [
+            models.Index(fields=["town", "date"], name="inspection_visit_town_date"),
+            # the plan's list of every town, newest first (issue 15: no sort of the city's visits)
+            models.Index(fields=["-date", "id"], name="inspection_visit_newest"),
+        ]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
 
@@ -391,7 +395,11 @@ class RectificationOrder(PublicIdModel, VersionedModel):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["town", "state"], name="rectification_town_state")]
+        indexes = [
+            models.Index(fields=["town", "state"], name="rectification_town_state"),
+            # the list of every town, by due date (issue 15: no sort of the city's orders)
+            models.Index(fields=["due_on", "id"], name="rectification_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(origin="inspection", finding__isnull=False) | Q(origin="forum", finding__isnull=True),

@@ -27,13 +27,47 @@ def covered_compounds(group: Body):
 
 def not_visited(groups, today: date) -> list[tuple[Body, Compound, date | None]]:
     """(group, compound, last inspection date) for each compound a group covers that has had no
-    inspection within its town's `visit_interval_weeks`."""
+    inspection within its town's `visit_interval_weeks`. Four queries whatever the number of
+    groups (the groups, their coverage, the towns' settings, the covered compounds with their
+    last inspection): a query per group was 217 × 2 queries, 10 s, for the administrator."""
+    groups = list(groups)
+    if not groups:
+        return []
+    neighborhoods: dict[int, set[int]] = {}
+    compounds: dict[int, set[int]] = {}
+    coverage = BodyCoverage.objects.filter(body__in=[g.pk for g in groups])
+    for body_id, neighborhood_id, compound_id in coverage.values_list("body_id", "neighborhood_id", "compound_id"):
+        if neighborhood_id is not None:
+            neighborhoods.setdefault(body_id, set()).add(neighborhood_id)
+        if compound_id is not None:
+            compounds.setdefault(body_id, set()).add(compound_id)
+    if not (neighborhoods or compounds):
+        return []
+    weeks = dict(
+        InspectionSettings.objects.filter(town_id__in={g.town_id for g in groups}).values_list(
+            "town_id", "visit_interval_weeks"
+        )
+    )
+    default_weeks = InspectionSettings._meta.get_field("visit_interval_weeks").default
+    covered = (
+        Compound.objects.filter(
+            Q(neighborhood_id__in=coverage.filter(neighborhood__isnull=False).values("neighborhood_id"))
+            | Q(pk__in=coverage.filter(compound__isnull=False).values("compound_id"))
+        )
+        .annotate(last=Max("inspection_visits__inspection__submitted_at"))
+        .order_by("code")
+    )
+    by_pk: dict[int, Compound] = {}
+    in_neighborhood: dict[int, list[Compound]] = {}
+    for compound in covered:
+        by_pk[compound.pk] = compound
+        in_neighborhood.setdefault(compound.neighborhood_id, []).append(compound)
     out = []
     for group in groups:
-        weeks = InspectionSettings.for_town(group.town_id).visit_interval_weeks
-        since = today - timedelta(weeks=weeks)
-        compounds = covered_compounds(group).annotate(last=Max("inspection_visits__inspection__submitted_at"))
-        for compound in compounds:
+        since = today - timedelta(weeks=weeks.get(group.town_id, default_weeks))
+        mine = {c.pk: c for n in neighborhoods.get(group.pk, ()) for c in in_neighborhood.get(n, ())}
+        mine.update((pk, by_pk[pk]) for pk in compounds.get(group.pk, ()) if pk in by_pk)
+        for compound in sorted(mine.values(), key=lambda c: c.code):
             last = timezone.localtime(compound.last).date() if compound.last else None
             if last is None or last <= since:
                 out.append((group, compound, last))

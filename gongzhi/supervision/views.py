@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.forms import apply_service
+from gongzhi.core.pages import town_choice
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import table_workbook, xlsx_response
@@ -34,9 +35,9 @@ def _towns(user, permission="supervision.view") -> list[int]:
     return sorted(area.towns)
 
 
-def _overdue(request, today):
-    towns = _towns(request.user)
-    waiting = {(u.kind, u.object_id): u for u in Urging.objects.for_user(request.user).waiting()}
+def _overdue(request, today, choice):
+    towns = [choice.chosen.pk] if choice.chosen is not None else _towns(request.user)
+    waiting = {(u.kind, u.object_id): u for u in choice.narrow(Urging.objects.for_user(request.user)).waiting()}
     out = []
     for spec in kinds.KINDS.values():
         rows = spec.overdue_in(towns, today).order_by("pk")
@@ -61,15 +62,18 @@ def home(request):
     show = request.GET.get("show", "overdue")
     if show not in ("overdue", "urged", "moved"):
         show = "overdue"
-    urgings = Urging.objects.for_user(request.user).select_related("urged_by").prefetch_related("organizations")
-    context = {"nav": "supervision", "show": show, "today": today}
+    # A user of several towns may narrow the page to one (the city's overdue records by default).
+    choice = town_choice(request, permission="supervision.view")
+    urgings = choice.narrow(Urging.objects.for_user(request.user)).select_related("urged_by")
+    urgings = urgings.prefetch_related("organizations")
+    context = {"nav": "supervision", "show": show, "today": today, "choice": choice}
     if show == "overdue":
-        context["groups"] = _overdue(request, today)
+        context["groups"] = _overdue(request, today, choice)
     elif show == "urged":
         context["urgings"] = list(urgings.waiting())
     else:
         context["urgings"] = list(urgings.filter(moved_at__date__gte=today - timedelta(days=MOVED_DAYS)))
-    context["n_waiting"] = Urging.objects.for_user(request.user).waiting().count()
+    context["n_waiting"] = choice.narrow(Urging.objects.for_user(request.user)).waiting().count()
     return render(request, "supervision/home.html", context)
 
 

@@ -94,3 +94,28 @@ def test_meetings_held_show_the_compliance_pages_percentage_least_first(world, m
         ("新城", 100, 4, 4),
         ("梅陇一", None, 0, 0),
     ]
+
+
+def test_the_administrator_sees_the_city_then_chooses_a_town(world, overdue, client_for):
+    """A user of every town (issue 15): the city's rates and the counts of orders, letters and
+    urgings; a town chosen, its dashboard as its office sees it."""
+    admin = client_for("admin")
+    page = admin.get(reverse("dashboard:home")).content.decode()
+    assert "At a glance · All towns" in page
+    assert 'data-testid="town-choice"' in page and 'data-testid="choose-town"' in page
+    assert squeeze(panel(page, "rectifications")) == "Rectification orders Not closed 1 Overdue 1"
+    assert panel(page, "rates") and panel(page, "letters")
+    for name in ("meetings", "credit", "inspections", "surveys", "hotspots"):
+        assert not panel(page, name), name
+    town = admin.get(reverse("dashboard:home"), {"town": world.town.uid}).content.decode()
+    assert "At a glance · 浦江镇" in town and 'data-testid="choose-town"' not in town
+    meetings = squeeze(panel(town, "meetings"))
+    assert "新城" in meetings and "梅陇一" not in meetings
+    assert f"town={world.town.uid}" in panel(town, "meetings")  # the compliance page of the same town
+    assert squeeze(panel(town, "credit")) == "Property companies' credit AA 1 0 on the blacklist"
+    other = admin.get(reverse("dashboard:home"), {"town": world.other.uid}).content.decode()
+    assert "At a glance · 梅陇镇" in other
+    assert squeeze(panel(other, "rectifications")) == "Rectification orders Not closed 0 Overdue 0"
+    assert "梅陇一" in squeeze(panel(other, "meetings"))
+    # the office of one town: no choice
+    assert 'data-testid="town-choice"' not in client_for("office").get(reverse("dashboard:home")).content.decode()

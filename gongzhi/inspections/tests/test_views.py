@@ -128,3 +128,32 @@ def test_home_items_not_visited_and_overdue(world, settings):
 
 def test_the_sweep_is_registered():
     assert "inspections.overdue" in {s.name for s in registry.sweeps()}
+
+
+def test_the_administrator_chooses_a_town_for_the_plan_and_the_report(world, client_for, settings):
+    """A user of every town (issue 15): the plan lists every town's visits and asks for a town
+    before naming compounds not inspected; the report is one town's (the first by default)."""
+    settings.LANGUAGE_CODE = "en"
+    s = scenario(world)
+    RectificationOrder.objects.filter(pk=s.order.pk).update(overdue=True)
+    admin = client_for("admin")
+    page = admin.get(reverse("inspections:home")).content.decode()
+    assert 'data-testid="town-choice"' in page and "浦江镇" in page and "梅陇镇" in page
+    assert 'data-testid="choose-town"' in page and "never inspected" not in page
+    assert "世博家园" in page  # the visit is listed with every town's
+    chosen = admin.get(reverse("inspections:home"), {"town": world.town.uid}).content.decode()
+    assert "第三检查组 · 新城二村 · never inspected" in chosen and 'data-testid="choose-town"' not in chosen
+    other = admin.get(reverse("inspections:home"), {"town": world.other.uid}).content.decode()
+    assert "世博家园" not in other and "新城二村" not in other
+    month = timezone.localdate().strftime("%Y-%m")
+    first = admin.get(reverse("inspections:report"), {"month": month}).content.decode()  # 梅陇镇 (ml) first
+    assert "Nothing inspected in this month." in first and "All towns" not in first
+    report = admin.get(reverse("inspections:report"), {"month": month, "town": world.town.uid}).content.decode()
+    assert "第一检查组" in report and "世博家园" in report
+    assert f"town={world.town.uid}" in report  # the Excel file of the same town
+    export = admin.get(reverse("inspections:report_export"), {"month": month, "town": world.town.uid})
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert rows[1][1:3] == ("第一检查组", "世博家园")
+    # the office of one town: no choice, the page as before
+    office = client_for("office").get(reverse("inspections:home")).content.decode()
+    assert 'data-testid="town-choice"' not in office and "新城二村 · never inspected" in office

@@ -237,6 +237,31 @@ def test_each_mark_links_to_the_monthly_meeting_it_counts_for_those_who_may_open
         assert client_for("party_secretary").get(url).status_code == 200
 
 
+def test_a_user_of_every_town_pages_through_the_neighborhoods_or_chooses_a_town(
+    world, record_2025, client_for, monkeypatch
+):
+    """The platform administrator (issue 15): every town's neighborhoods, a page at a time, or
+    one town's; the year and the town are kept by each other's form and by the pages' links."""
+    from gongzhi.core import pages
+
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages.paginate, "__defaults__", (2,))
+    admin = client_for("admin")
+    page = admin.get("/meetings/compliance/?year=2025").content.decode()
+    assert 'data-testid="town-choice"' in page and '<input type="hidden" name="year" value="2025">' in page
+    rows = page[page.index('data-testid="compliance"') :]
+    assert "新城" in rows and "世博" in rows and "梅陇一" not in rows  # 浦江镇's two first, by town and code
+    assert "Page 1 of 2" in page and "3 records" in page
+    second = admin.get("/meetings/compliance/?year=2025&page=2").content.decode()
+    assert "梅陇一" in second[second.index('data-testid="compliance"') :]
+    other = admin.get(f"/meetings/compliance/?year=2025&town={world.other.uid}").content.decode()
+    table = other[other.index('data-testid="compliance"') :]
+    assert "梅陇一" in table and "新城" not in table
+    assert f'<input type="hidden" name="town" value="{world.other.uid}">' in other  # the year's form keeps it
+    # a user of one town: no choice
+    assert 'data-testid="town-choice"' not in client_for("office").get("/meetings/compliance/").content.decode()
+
+
 def test_a_monthly_meeting_held_as_the_party_organisations_enlarged_meeting_counts(world, secretary):
     """Seed 四㈠3: the regular meeting may be the party organisation's enlarged meeting; it is
     counted the same (issue 10)."""

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from gongzhi.core.pages import paginate, town_choice
 from gongzhi.core.permissions import requires
 
 from .. import compliance
@@ -20,7 +21,11 @@ def compliance_page(request):
     except ValueError:
         year = today.year
     year = min(max(year, 2000), today.year)
-    table = compliance.table(compliance.neighborhoods_for(request.user), year, today)
+    # A page of neighborhoods at a time, of the chosen town for a user of several (the city's 5,000
+    # neighborhoods in one table were 10 MB of HTML, 10 s).
+    choice = town_choice(request, permission="meetings.view")
+    page_obj = paginate(request, choice.narrow(compliance.neighborhoods_for(request.user)))
+    table = compliance.table(page_obj.object_list, year, today)
     urls = _meeting_urls(request, [row.neighborhood.pk for row in table], year)
     for row in table:
         # Each month's mark links to the monthly meeting it counts, when there is one the user may open.
@@ -28,7 +33,14 @@ def compliance_page(request):
     return render(
         request,
         "meetings/compliance.html",
-        {"nav": "meetings", "table": table, "year": year, "years": range(today.year, today.year - 4, -1)},
+        {
+            "nav": "meetings",
+            "table": table,
+            "page_obj": page_obj,
+            "choice": choice,
+            "year": year,
+            "years": range(today.year, today.year - 4, -1),
+        },
     )
 
 

@@ -68,3 +68,22 @@ def test_the_case_page_offers_the_urge_button_to_who_may_urge(world, overdue, cl
     assert 'data-testid="supervision-section"' in client_for("leader").get(url).content.decode()
     # the handling company reads the case but does not urge
     assert 'data-testid="supervision-section"' not in client_for("property_manager").get(url).content.decode()
+
+
+def test_a_user_of_every_town_may_narrow_the_page_to_one(world, overdue, client_for):
+    """The platform administrator (issue 15): every town's overdue records, or one town's."""
+    services.urge(actor=world.users["leader"], kind="case", obj=overdue.case, note="请尽快受理")
+    admin = client_for("admin")
+    page = admin.get(reverse("supervision:home")).content.decode()
+    assert 'data-testid="town-choice"' in page
+    assert reverse("supervision:urge", args=["order", overdue.order.uid]) in page
+    town = admin.get(reverse("supervision:home"), {"town": world.town.uid}).content.decode()
+    assert reverse("supervision:urge", args=["order", overdue.order.uid]) in town
+    assert f"?show=urged&amp;town={world.town.uid}" in town
+    other = admin.get(reverse("supervision:home"), {"town": world.other.uid}).content.decode()
+    assert reverse("supervision:urge", args=["order", overdue.order.uid]) not in other
+    urged = admin.get(reverse("supervision:home"), {"town": world.other.uid, "show": "urged"}).content.decode()
+    assert "请尽快受理" not in urged
+    assert "请尽快受理" in admin.get(reverse("supervision:home"), {"show": "urged"}).content.decode()
+    # a user of one town: no choice
+    assert 'data-testid="town-choice"' not in client_for("leader").get(reverse("supervision:home")).content.decode()
