@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from gongzhi.core.registry import AttentionItem
-from gongzhi.places.models import Compound, Neighborhood, Town
+from gongzhi.places.models import Compound, Neighborhood
 
 from .coverage import coverage_counts
 from .models import Membership, Organization, Residency, ServiceContract
@@ -105,8 +105,7 @@ def town_items(user, scope, today):
 
 def _coverage_items(user, scope):
     area = scope.area("town.manage")
-    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
-    uncovered, overlaps = coverage_counts(towns)
+    uncovered, overlaps = coverage_counts(None if area.everything else area.towns)
     if uncovered:
         yield AttentionItem(
             "warning",

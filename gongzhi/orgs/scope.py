@@ -6,20 +6,44 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from gongzhi.core.roles import Role
 from gongzhi.core.scope import ANONYMOUS, Area, Grant, Scope
 
-from .models import Body, BodyCoverage, Membership, Organization, ServiceContract
+from .models import Body, BodyCoverage, Membership, Organization, Person, Residency, ServiceContract
+
+
+def _person_of(user) -> Person | None:
+    """The user's person with whether they have a home (an active residency), in one statement
+    (every signed-in request computes the scope). The person is kept on the user as `user.person`
+    would load it, so the rest of the request reads it without a statement."""
+    cache = user.__class__.person.related  # user.person's cache (__class__: request.user is lazy)
+    if cache.is_cached(user):
+        person = cache.get_cached_value(user)
+        if person is not None and not hasattr(person, "has_home"):
+            person.has_home = person.residencies.active().exists()
+        return person
+    person = (
+        Person.objects.filter(user_id=user.pk)
+        .annotate(has_home=Exists(Residency.objects.active().filter(person_id=OuterRef("pk"))))
+        .first()
+    )
+    cache.set_cached_value(user, person)
+    if person is not None:
+        Person._meta.get_field("user").set_cached_value(person, user)
+    return person
 
 
 def compute_scope(user, today: date | None = None) -> Scope:
-
+    """The user's scope: the person and the active memberships (with their organisation or body)
+    in two statements; a coverage and a contract statement only for an inspection group's member
+    and a property company's."""
     if not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     today = today or timezone.localdate()
-    person = getattr(user, "person", None)
+    person = _person_of(user)
     if user.is_superuser:
         return Scope(user.pk, person.pk if person else None, is_platform_admin=True)
     if person is None:
@@ -68,5 +92,4 @@ def compute_scope(user, today: date | None = None) -> Scope:
             area = Area()
         grants.append(Grant(Role(org.kind), area, organization_id=org.pk))
 
-    has_home = person.residencies.active().exists()
-    return Scope(user.pk, person.pk, tuple(grants), is_resident=has_home or not grants)
+    return Scope(user.pk, person.pk, tuple(grants), is_resident=person.has_home or not grants)
