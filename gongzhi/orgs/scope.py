@@ -61,8 +61,21 @@ def _memberships(user, today) -> tuple[Person | None, list[Membership]]:
     person.has_home = memberships[0].person_has_home
     for membership in memberships:
         membership.person = person
+    if today == timezone.localdate():
+        person.active_memberships = memberships  # the home page's "My organisations" (orgs.contributions)
     _keep_person(user, person)
     return person, memberships
+
+
+def has_home(user) -> bool:
+    """Whether the signed-in user has an active residency, as the scope read it (no statement once
+    the scope is computed)."""
+    person = getattr(user, "person", None)
+    if person is None:
+        return False
+    if not hasattr(person, "has_home"):
+        person.has_home = person.residencies.active().exists()
+    return person.has_home
 
 
 def compute_scope(user, today: date | None = None) -> Scope:
