@@ -44,7 +44,15 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--repeat", type=int, default=0, help="then N more requests: their median and mean time (steadier than one)"
     )
+    parser.add_argument("--cold", action="store_true", help="no warm-up before the first request (gongzhi.wsgi's)")
     args = parser.parse_args(argv)
+    if not args.cold:
+        try:  # as gongzhi.wsgi does before a web process serves
+            from gongzhi.core.warmup import warm_up
+        except ImportError:  # a checkout from before the warm-up
+            pass
+        else:
+            print(f"warm-up {warm_up():.2f} s", flush=True)
     _town, office = office_member()
     from django.db import connection
     from django.test import Client
