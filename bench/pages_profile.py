@@ -46,6 +46,7 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--cold", action="store_true", help="no warm-up before the first request (gongzhi.wsgi's)")
     args = parser.parse_args(argv)
+    _town, office = office_member()  # sets Django up
     if not args.cold:
         try:  # as gongzhi.wsgi does before a web process serves
             from gongzhi.core.warmup import warm_up
@@ -53,7 +54,6 @@ def main(argv=None) -> int:
             pass
         else:
             print(f"warm-up {warm_up():.2f} s", flush=True)
-    _town, office = office_member()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
