@@ -41,8 +41,19 @@ def main(argv=None) -> int:
     parser.add_argument("--role", choices=["office", "admin", "both"], default="both")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--slowest", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=int, default=0, help="then N more requests: their median and mean time (steadier than one)"
+    )
+    parser.add_argument("--cold", action="store_true", help="no warm-up before the first request (gongzhi.wsgi's)")
     args = parser.parse_args(argv)
-    _town, office = office_member()
+    _town, office = office_member()  # sets Django up
+    if not args.cold:
+        try:  # as gongzhi.wsgi does before a web process serves
+            from gongzhi.core.warmup import warm_up
+        except ImportError:  # a checkout from before the warm-up
+            pass
+        else:
+            print(f"warm-up {warm_up():.2f} s", flush=True)
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -75,11 +86,25 @@ def main(argv=None) -> int:
                 f"{len(queries):3} queries {sql_ms:6.0f} ms, {len(response.content) / 1024:.0f} kB",
                 flush=True,
             )
+            if args.repeat:
+                times = []
+                for _ in range(args.repeat):
+                    started = time.perf_counter()
+                    client.get(page)
+                    times.append(time.perf_counter() - started)
+                times.sort()
+                print(
+                    f"{'':7}{'':28}    {args.repeat} more: median {times[len(times) // 2] * 1000:6.1f} ms, "
+                    f"mean {sum(times) / len(times) * 1000:6.1f} ms",
+                    flush=True,
+                )
             for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[: args.slowest]:
                 print(f"      {float(q['time']) * 1000:7.1f} ms  {q['sql'][:600]}")
             if profiler:
                 out = io.StringIO()
-                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+                pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+                    int(os.environ.get("PROFILE_LINES", "40"))
+                )
                 print(out.getvalue())
     return 0
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import registry
 from gongzhi.orgs.models import Residency
+from gongzhi.orgs.scope import has_home
 
 from .retention import purge_phone_codes, purge_sessions
 
@@ -28,7 +29,7 @@ registry.home_panel(
 )  # fmt: skip
 registry.quick_link(
     90, "accounts:my_home", icon="bi-house", label=_("My home"),
-    visible=lambda request, scope: _residencies(request.user).exists(),
+    visible=lambda request, scope: has_home(request.user),
 )  # fmt: skip
 registry.purge(90, "retention.phone_codes", purge_phone_codes)
 registry.purge(91, "retention.sessions", purge_sessions)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.actions import act
 from gongzhi.core.forms import apply_service
-from gongzhi.core.pages import timeline_context
+from gongzhi.core.pages import paginate, timeline_context
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import table_workbook, xlsx_response
@@ -46,23 +47,31 @@ def _office_town(request):
 
 def _counts(request, rounds):
     """Each round with the counts of the candidates the user reads (an inspection group: those in
-    the places it covers)."""
+    the places it covers), counted by the database per round (a city's rounds have tens of
+    thousands of candidates)."""
     rows = list(rounds)
-    readable: dict[int, list] = {}
-    for c in (
-        Candidate.objects.for_user(request.user)
-        .filter(round__in=rows)
-        .only("round_id", "eligible", "nominated_at", "proposed", "awarded")
-    ):
-        readable.setdefault(c.round_id, []).append(c)
+    counts = {
+        row["round_id"]: row
+        for row in Candidate.objects.for_user(request.user)
+        .filter(round__in=[r.pk for r in rows])
+        .order_by()
+        .values("round_id")
+        .annotate(
+            n=Count("pk"),
+            eligible=Count("pk", filter=Q(eligible=True)),
+            nominated=Count("pk", filter=Q(nominated_at__isnull=False)),
+            proposed=Count("pk", filter=Q(proposed=True)),
+            awarded=Count("pk", filter=Q(awarded=True)),
+        )
+    }
     for r in rows:
-        candidates = readable.get(r.pk, [])
+        c = counts.get(r.pk, {})
         r.badge = BADGES[r.state]
-        r.n_candidates = len(candidates)
-        r.n_eligible = sum(c.eligible for c in candidates)
-        r.n_nominated = sum(c.nominated for c in candidates)
-        r.n_proposed = sum(c.proposed for c in candidates)
-        r.n_awarded = sum(c.awarded for c in candidates)
+        r.n_candidates = c.get("n", 0)
+        r.n_eligible = c.get("eligible", 0)
+        r.n_nominated = c.get("nominated", 0)
+        r.n_proposed = c.get("proposed", 0)
+        r.n_awarded = c.get("awarded", 0)
     return rows
 
 
@@ -75,13 +84,17 @@ def home(request):
         rounds = rounds.filter(year=int(year))
     may_manage = scope.has("awards.manage") and office_town(request.user, "awards.manage") is not None
     towns = Town.objects.filter(pk__in=Round.objects.for_user(request.user).values("town_id")).order_by("name")
+    page = paginate(request, rounds.order_by("-year", "kind", "town__name", "pk"))
     return render(
         request,
         "awards/home.html",
         {
             "nav": "awards",
-            "rounds": _counts(request, rounds),
-            "years": sorted(set(Round.objects.for_user(request.user).values_list("year", flat=True)), reverse=True),
+            "rounds": _counts(request, page.object_list),
+            "page_obj": page,
+            "years": list(
+                Round.objects.for_user(request.user).order_by("-year").values_list("year", flat=True).distinct()
+            ),
             "year": year,
             "may_manage": may_manage,
             "towns": towns,

@@ -1,8 +1,28 @@
 from django.conf import settings
-from django.urls import reverse
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from . import registry
 from .scope import get_scope
+
+# The navigation's addresses, reversed once per process (every staff page shows some 30 of them):
+# keyed by what reverse() depends on, the script prefix and the URL configuration.
+_urls: dict[tuple, str] = {}
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _urls.clear()
+
+
+def _url(name: str) -> str:
+    key = (name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    url = _urls.get(key)
+    if url is None:
+        url = _urls[key] = reverse(name)
+    return url
 
 
 def _nav_items(permissions: frozenset[str]) -> list[dict]:
@@ -15,7 +35,7 @@ def _nav_items(permissions: frozenset[str]) -> list[dict]:
     for item in registry.nav_items():
         if not item.visible(permissions):
             continue
-        entry = {"url": reverse(item.url_name), "label": item.label, "active": item.active}
+        entry = {"url": _url(item.url_name), "label": item.label, "active": item.active}
         group = groups.get(item.group)
         if group is None:
             out.append(entry)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.core.actions import act, attempt, flash_errors
 from gongzhi.core.forms import apply_service
-from gongzhi.core.pages import timeline_context
+from gongzhi.core.pages import paginate, timeline_context
 from gongzhi.core.pdf import html_to_pdf
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
@@ -52,7 +52,9 @@ def home(request):
     kind = request.GET.get("kind", "")
     if kind:
         reports = reports.filter(kind=kind)
-    rows = list(reports)
+    # a page of a city's reports, without their stored figures (issue 15: whole-city lists page)
+    page = paginate(request, reports.defer("figures").order_by("-period", "kind", "-number", "pk"))
+    rows = list(page.object_list)
     for r in rows:
         r.badge = BADGES[r.state]
     scope = get_scope(request.user)
@@ -62,6 +64,7 @@ def home(request):
         {
             "nav": "evaluation_reports",
             "reports": rows,
+            "page_obj": page,
             "kind": kind,
             "may_write": scope.has("reports.write") and bool(scope.area("reports.write").towns),
             "received": services.visible_deliveries(request.user)

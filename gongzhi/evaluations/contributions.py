@@ -76,8 +76,8 @@ def office_items(user, scope, today):
 
 def party_items(user, scope, today):
     """For a member of one of the four parties: its quarterly report, while it is due."""
-    if not scope.has("evaluations.report"):
-        return
+    if not scope.has("evaluations.report") or not scope.organization_ids:
+        return  # only a party's member reports (services.reporting_organizations): no statement per neighborhood
     parts = (
         NeighborhoodEvaluation.objects.for_user(user, "evaluations.report")
         .filter(evaluation__state="open")

@@ -10,7 +10,7 @@ from gongzhi.core.registry import AttentionItem
 from gongzhi.orgs.models import Body
 
 from .models import RectificationOrder
-from .selectors import not_visited
+from .selectors import not_visited_count
 
 
 def _groups(scope):
@@ -25,9 +25,8 @@ def items_for(user, scope, today):
     if not scope.has("inspections.view"):
         return
     if scope.has("inspections.inspect"):
-        missing = not_visited(_groups(scope).order_by("town_id", "number"), today)
-        if missing:
-            n = len(missing)
+        n = not_visited_count(_groups(scope).order_by("town_id", "number"), today)
+        if n:
             yield AttentionItem(
                 "warning",
                 ngettext(

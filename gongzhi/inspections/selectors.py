@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from gongzhi.orgs.models import Body, BodyCoverage
 from gongzhi.places.models import Compound
 
-from .models import InspectionSettings
+from .models import Inspection, InspectionSettings
 from .scoring import average_score
 from .workflow import OPEN_STATES
 
@@ -72,6 +72,23 @@ def not_visited(groups, today: date) -> list[tuple[Body, Compound, date | None]]
             if last is None or last <= since:
                 out.append((group, compound, last))
     return out
+
+
+def not_visited_count(groups, today: date) -> int:
+    """How many (group, compound) pairs `not_visited` would list, counted by the database (the home
+    page): per group one count of its compounds without an inspection submitted on a day after
+    the interval's start, instead of reading every covered compound with its latest inspection."""
+    tz = timezone.get_current_timezone()
+    total = 0
+    for group in groups:
+        weeks = InspectionSettings.for_town(group.town_id).visit_interval_weeks
+        since = today - timedelta(weeks=weeks)
+        # not_visited's "last <= since" on local days: nothing submitted from the day after `since` on
+        recent = Inspection.objects.filter(
+            visit__compound=OuterRef("pk"), submitted_at__gte=datetime.combine(since + timedelta(days=1), time.min, tz)
+        )
+        total += covered_compounds(group).filter(~Exists(recent)).count()
+    return total
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gongzhi.core.actions import Action, flash_errors, run_action
-from gongzhi.core.pages import form_page, posted, timeline_context
+from gongzhi.core.pages import form_page, paginate, posted, timeline_context
 from gongzhi.core.pdf import html_to_pdf
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope, in_leadership_group
@@ -57,9 +57,15 @@ OUTCOME_BADGES = {
 
 @requires("leadership.view")
 def home(request):
-    meetings = list(GroupMeeting.objects.for_user(request.user).select_related("town"))
+    meetings = GroupMeeting.objects.for_user(request.user).select_related("town")
     now = timezone.now()
-    for m in meetings:
+    upcoming = list(meetings.filter(state__in=(MeetingState.SCHEDULED, MeetingState.HELD)))[::-1]
+    # the held and cancelled ones grow with the years (and with the towns for the administrator): paged
+    page = paginate(
+        request, meetings.filter(state__in=(MeetingState.CLOSED, MeetingState.CANCELLED)).order_by("-starts_at", "-pk")
+    )
+    past = list(page.object_list)
+    for m in upcoming + past:
         m.badge = BADGES[m.state]
     scope = get_scope(request.user)
     return render(
@@ -67,8 +73,9 @@ def home(request):
         "leadership/home.html",
         {
             "nav": "leadership",
-            "upcoming": [m for m in meetings if m.state in (MeetingState.SCHEDULED, MeetingState.HELD)][::-1],
-            "past": [m for m in meetings if m.state in (MeetingState.CLOSED, MeetingState.CANCELLED)],
+            "upcoming": upcoming,
+            "past": past,
+            "page_obj": page,
             "may_run": scope.has("leadership.run") and bool(scope.area("leadership.run").towns),
             "now": now,
         },

@@ -159,15 +159,15 @@ def _missed_last_month(scope, today):
     neighborhoods = Neighborhood.objects.filter(organizations__kind=Organization.Kind.PARTY_ORG)
     if not area.everything:
         neighborhoods = neighborhoods.filter(Q(town_id__in=area.towns) | Q(pk__in=area.neighborhoods))
-    missed = compliance.missed_last_month(neighborhoods.values_list("pk", flat=True).distinct(), today)
+    missed = compliance.missed_last_month_count(neighborhoods, today)
     if missed:
         yield AttentionItem(
             "warning",
             ngettext(
                 "%(n)s neighborhood did not hold last month's joint meeting with approved minutes.",
                 "%(n)s neighborhoods did not hold last month's joint meeting with approved minutes.",
-                len(missed),
+                missed,
             )
-            % {"n": len(missed)},
+            % {"n": missed},
             reverse("meetings:compliance"),
         )

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import ngettext
 
 from gongzhi.core.registry import AttentionItem
-from gongzhi.places.models import Compound, Neighborhood, Town
+from gongzhi.places.models import Compound, Neighborhood
 
 from .coverage import coverage_counts
 from .models import Membership, Organization, Residency, ServiceContract
@@ -86,10 +86,14 @@ def town_items(user, scope, today):
             reverse("orgs:person_list") + "?term=ending",
         )
     yield from _coverage_items(user, scope)
-    missing = 0
-    for kind in (Organization.Kind.PARTY_ORG, Organization.Kind.RESIDENTS_COMMITTEE):
-        has_org = Organization.objects.filter(neighborhood=OuterRef("pk"), kind=kind)
-        missing += Neighborhood.objects.for_user(user, "town.manage").filter(~Exists(has_org)).count()
+    # both kinds counted in one statement: a neighborhood missing both counts twice, as before
+    missing = Neighborhood.objects.for_user(user, "town.manage").aggregate(
+        **{
+            kind: Count("pk", filter=~Exists(Organization.objects.filter(neighborhood=OuterRef("pk"), kind=kind)))
+            for kind in (Organization.Kind.PARTY_ORG, Organization.Kind.RESIDENTS_COMMITTEE)
+        }
+    )
+    missing = sum(missing.values())
     if missing:
         yield AttentionItem(
             "warning",
@@ -105,8 +109,7 @@ def town_items(user, scope, today):
 
 def _coverage_items(user, scope):
     area = scope.area("town.manage")
-    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
-    uncovered, overlaps = coverage_counts(towns)
+    uncovered, overlaps = coverage_counts(None if area.everything else area.towns)
     if uncovered:
         yield AttentionItem(
             "warning",

@@ -15,11 +15,14 @@ from .models import Membership, Organization, Residency, ServiceContract
 
 def memberships_panel(request, scope):
     person = getattr(request.user, "person", None)
-    memberships = (
-        Membership.objects.filter(person=person).active().select_related("organization", "body")
-        if person
-        else Membership.objects.none()
-    )
+    # The scope's own reading of them when it made one today (gongzhi.orgs.scope), else a statement.
+    memberships = getattr(person, "active_memberships", None)
+    if memberships is None:
+        memberships = (
+            Membership.objects.filter(person=person).active().select_related("organization", "body")
+            if person
+            else Membership.objects.none()
+        )
     return {"memberships": memberships, "is_platform_admin": scope.is_platform_admin}
 
 

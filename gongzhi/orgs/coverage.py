@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
 
-from gongzhi.places.models import Compound, Town
+from gongzhi.places.models import Compound, Neighborhood, Town
 
 from .models import Body, BodyCoverage
 
@@ -69,26 +68,44 @@ def town_coverage(towns) -> list[TownCoverage]:
 
 
 def coverage_counts(towns) -> tuple[int, int]:
-    """How many compounds of `towns` no inspection group covers, and how many two or more groups
-    cover in towns that forbid overlaps — the totals of `town_coverage` (the home page's attention
-    items), counted by the database: one query, whatever the number of compounds (a city's 13,000
-    compounds were read one by one with their groups before)."""
-    groups = (
-        BodyCoverage.objects.filter(
-            body__kind=Body.Kind.INSPECTION_GROUP, body__town_id=OuterRef("neighborhood__town_id")
-        )
-        .filter(Q(compound_id=OuterRef("pk")) | Q(neighborhood_id=OuterRef("neighborhood_id")))
-        .order_by()
-        .values("body__kind")
-        .annotate(n=Count("body_id", distinct=True))
-        .values("n")
+    """How many compounds of `towns` (towns or their ids; None: every town) no inspection group
+    covers, and how many two or more groups cover in towns that forbid overlaps — the totals of
+    `town_coverage` (the home page's attention items), counted by the database in one statement
+    whatever the number of compounds: the (compound, group) pairs, direct or through the
+    compound's neighborhood, joined once (a subquery per compound with an OR of the two ways took
+    0.2–0.3 s for the city's 13,000 compounds; the joins take some 30 ms)."""
+    town_ids = None if towns is None else sorted({getattr(t, "pk", t) for t in towns})
+    if town_ids == []:
+        return 0, 0
+    # Only table names (from the models) and placeholders are put into the text; values are parameters.
+    tables = {
+        "coverage": BodyCoverage._meta.db_table,
+        "body": Body._meta.db_table,
+        "compound": Compound._meta.db_table,
+        "neighborhood": Neighborhood._meta.db_table,
+        "town": Town._meta.db_table,
+    }
+    in_towns = "" if town_ids is None else " AND n.town_id IN (" + ", ".join(["%s"] * len(town_ids)) + ")"
+    pairs = (
+        "SELECT c.id AS compound_id, bc.body_id FROM {coverage} bc JOIN {body} b ON b.id = bc.body_id "
+        "JOIN {compound} c ON c.{join} JOIN {neighborhood} n ON n.id = c.neighborhood_id "
+        "WHERE b.kind = %s AND b.town_id = n.town_id{in_towns}"
     )
-    counted = (
-        Compound.objects.filter(neighborhood__town__in=towns)
-        .annotate(groups=Coalesce(Subquery(groups, output_field=IntegerField()), 0))
-        .aggregate(
-            uncovered=Count("pk", filter=Q(groups=0)),
-            overlaps=Count("pk", filter=Q(groups__gt=1, neighborhood__town__inspection_groups_may_overlap=False)),
-        )
+    sql = (  # noqa: S608 - table names and placeholders only (above)
+        "WITH pairs AS ({direct} UNION {through}), "
+        "per AS (SELECT compound_id, COUNT(*) AS n FROM pairs GROUP BY compound_id) "
+        "SELECT COUNT(*) FILTER (WHERE per.n IS NULL), "
+        "COUNT(*) FILTER (WHERE per.n > 1 AND NOT t.inspection_groups_may_overlap) "
+        "FROM {compound} c JOIN {neighborhood} n ON n.id = c.neighborhood_id JOIN {town} t ON t.id = n.town_id "
+        "LEFT JOIN per ON per.compound_id = c.id WHERE 1 = 1{in_towns}"
+    ).format(
+        direct=pairs.format(join="id = bc.compound_id", in_towns=in_towns, **tables),
+        through=pairs.format(join="neighborhood_id = bc.neighborhood_id", in_towns=in_towns, **tables),
+        in_towns=in_towns,
+        **tables,
     )
-    return counted["uncovered"], counted["overlaps"]
+    ids = town_ids or []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Body.Kind.INSPECTION_GROUP.value, *ids] * 2 + ids)
+        uncovered, overlaps = cursor.fetchone()
+    return uncovered or 0, overlaps or 0

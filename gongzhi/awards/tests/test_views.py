@@ -127,6 +127,38 @@ def test_the_list_empty_then_a_round_with_its_counts(world):
     assert "Candidates: 4 · eligible: 3" in page and 'data-testid="open-round"' not in page
 
 
+def test_the_list_pages_the_rounds_and_reads_the_same_statements_with_more(world):
+    """A city's rounds are paged (core.pages) and their candidates counted by the database: the
+    statements do not grow with the rounds (issue 15)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gongzhi.awards.models import AwardKind
+    from gongzhi.core.pages import PAGE_SIZE
+
+    stewards_year(world)
+    r = open_round(world, "good_steward")
+    office = client_for(world, "office")
+
+    def statements():
+        office.get(reverse("awards:home"))
+        with CaptureQueriesContext(connection) as queries:
+            page = html(office.get(reverse("awards:home")))
+        return len(queries), page
+
+    few, page = statements()
+    assert "Candidates: 4 · eligible: 3" in page and "Page 1 of" not in page
+    Round.objects.bulk_create(
+        Round(town=world.town, year=year, kind=kind, reference_date=r.reference_date)
+        for year in range(YEAR - PAGE_SIZE, YEAR)
+        for kind in (AwardKind.GOOD_STEWARD, AwardKind.GOOD_MANAGER)
+    )
+    many, page = statements()
+    assert many == few
+    assert "Page 1 of 3" in page and f"{2 * PAGE_SIZE + 1} records" in page
+    assert "Candidates: 4 · eligible: 3" in page  # the newest round first, its counts as before
+
+
 def test_opening_a_round_by_form_and_the_refusals_keep_what_was_chosen(world):
     stewards_year(world)
     office = client_for(world, "office")

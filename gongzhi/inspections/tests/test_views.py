@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from gongzhi.core import registry
 from gongzhi.core.scope import get_scope
-from gongzhi.inspections.models import Inspection, RectificationOrder
+from gongzhi.inspections.models import Inspection, InspectionSettings, RectificationOrder
 from gongzhi.inspections.workflow import OrderState
 
 from .factories import item, photo, planned_visit, published_checklist, scenario
@@ -124,6 +124,27 @@ def test_home_items_not_visited_and_overdue(world, settings):
     assert any("1 rectification order overdue" in t for t in _attention(world, "property_manager"))
     assert any("1 rectification order overdue" in t for t in _attention(world, "inspector"))
     assert not any("overdue" in t for t in _attention(world, "oc_member") if "rectification" in t)
+
+
+def test_the_home_pages_count_of_compounds_not_visited_agrees_with_the_list(world):
+    from gongzhi.inspections.selectors import not_visited, not_visited_count
+    from gongzhi.orgs.models import Body
+
+    scenario(world)  # 世博家园 inspected today, 新城二村 never
+    groups = Body.objects.filter(kind=Body.Kind.INSPECTION_GROUP).order_by("town_id", "number")
+    today = timezone.localdate()
+    weeks = InspectionSettings.for_town(world.town.pk).visit_interval_weeks
+    counts = []
+    for day in (
+        today,
+        today + timedelta(weeks=weeks) - timedelta(1),
+        today + timedelta(weeks=weeks),
+        today + timedelta(400),
+    ):
+        listed = not_visited(groups, day)
+        assert not_visited_count(groups, day) == len(listed)
+        counts.append(len(listed))
+    assert counts[0] < counts[2] == counts[3]  # the inspection of today counts until the interval has passed
 
 
 def test_the_sweep_is_registered():

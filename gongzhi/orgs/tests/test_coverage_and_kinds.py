@@ -98,3 +98,35 @@ def test_a_developer_is_an_organisation_whose_staff_see_only_their_own(world, cl
             town=world.town,
             data={"kind": "developer", "code": "dev2", "name": "某开发商", "compound": world.c1},
         )
+
+
+def test_the_home_page_counts_the_neighborhoods_missing_an_organisation(world, settings):
+    """Each neighborhood without a party organisation, and each without a residents' committee,
+    counts once per missing kind (one statement for both kinds)."""
+    from django.utils import timezone
+
+    from gongzhi.core.scope import get_scope
+    from gongzhi.orgs.attention import town_items
+    from gongzhi.orgs.models import Organization
+    from gongzhi.places.models import Neighborhood
+    from gongzhi.testing import NeighborhoodFactory, OrganizationFactory
+
+    settings.LANGUAGE_CODE = "en"
+    office = world.users["office"]
+
+    def counted():
+        texts = [i.text for i in town_items(office, get_scope(office), timezone.localdate())]
+        found = [t for t in texts if "missing from" in t]
+        return int(found[0].split()[0]) if found else 0
+
+    def expected():
+        kinds = (Organization.Kind.PARTY_ORG, Organization.Kind.RESIDENTS_COMMITTEE)
+        town = Neighborhood.objects.filter(town=world.town)
+        return sum(town.exclude(organizations__kind=kind).count() for kind in kinds)
+
+    before = counted()
+    assert before == expected()
+    bare = NeighborhoodFactory(town=world.town)
+    assert counted() == before + 2  # neither kind
+    OrganizationFactory(town=world.town, neighborhood=bare, kind=Organization.Kind.PARTY_ORG)
+    assert counted() == before + 1 == expected()
