@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.pages import COUNT_LIMIT
 from gongzhi.core.scope import get_scope
 from gongzhi.places.lookups import towns_of
 from gongzhi.places.models import Town
@@ -57,7 +58,10 @@ def inbox(user, box: str) -> QuerySet:
 
 
 def box_counts(user) -> dict[str, int]:
-    return {box: inbox(user, box).count() for box in BOXES if box != "all"}
+    """The number of cases in each box (but "all"), counted up to COUNT_LIMIT + 1 (a box of more
+    than COUNT_LIMIT cases says so, like the paged list: a city's boxes are not counted whole on
+    each page view)."""
+    return {box: inbox(user, box).order_by()[: COUNT_LIMIT + 1].count() for box in BOXES if box != "all"}
 
 
 @dataclass(frozen=True)
@@ -69,14 +73,17 @@ class Hotspot:
     last: date
 
 
-def hotspots(user, today: date | None = None) -> list[Hotspot]:
+def hotspots(user, today: date | None = None, towns=None) -> list[Hotspot]:
     """Recurring problems (热点/难点, seed 四㈢.3): the same compound and category at least N times
-    in the last M days (the town's settings), within the user's scope. One query per distinct
-    rule, however many towns share it, each an index range over the window's cases of those towns
-    (`case_town_submitted_idx`); the towns come from the scope, not from the cases."""
+    in the last M days (the town's settings), within the user's scope — within `towns` (town ids)
+    too when given (the hotspots page of a user of several towns: the chosen town's). One query per
+    distinct rule, however many towns share it, each an index range over the window's cases of
+    those towns (`case_town_submitted_idx`); the towns come from the scope, not from the cases."""
     today = today or timezone.localdate()
     scoped = Case.objects.for_user(user, "cases.rates")
     town_ids = _rates_towns(user)
+    if towns is not None:
+        town_ids &= set(towns)
     if not town_ids:
         return []
     defaults = CaseSettings()

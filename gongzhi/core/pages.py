@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from . import audit
+from . import audit, audit_display
 from .actions import attempt
 from .scope import get_scope
 
@@ -41,8 +41,9 @@ def paginate(request, queryset, size: int = PAGE_SIZE):
 
 
 def timeline_context(request, obj) -> dict:
-    """Context for includes/timeline.html: the object's newest 50 audit entries."""
-    return {"entries": audit.timeline(obj)[:50]}
+    """Context for includes/timeline.html: the object's newest 50 audit entries, with their
+    changes (the records they name read once per model)."""
+    return {"entries": audit_display.with_changes(audit.timeline(obj)[:50])}
 
 
 def can(request, permission: str, obj) -> bool:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core.pages import paginate
+from gongzhi.core.pages import COUNT_LIMIT, paginate
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import Scope, get_scope
 
@@ -89,7 +89,13 @@ def inbox(request):
         params.pop("page", None)
         params["box"] = name
         tabs.append(
-            {"box": name, "label": selectors.BOXES[name], "count": counts.get(name), "query": params.urlencode()}
+            {
+                "box": name,
+                "label": selectors.BOXES[name],
+                "count": counts.get(name),
+                "capped": (counts.get(name) or 0) > COUNT_LIMIT,
+                "query": params.urlencode(),
+            }
         )
     return render(
         request,
@@ -99,6 +105,7 @@ def inbox(request):
             "box": box,
             "box_label": selectors.BOXES[box],
             "tabs": tabs,
+            "count_limit": f"{COUNT_LIMIT:,}",
             "form": form,
             "page_obj": page,
             "export_query": query.urlencode(),
