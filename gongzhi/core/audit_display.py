@@ -105,6 +105,7 @@ class Names:
     def __init__(self):
         self.wanted: dict[type, set] = {}
         self.found: dict[type, dict] = {}
+        self.tried: dict[type, set] = {}
 
     def want(self, model, value) -> None:
         ids = value if isinstance(value, list) else [value]
@@ -113,7 +114,10 @@ class Names:
     def load(self) -> None:
         for model, ids in self.wanted.items():
             known = self.found.setdefault(model, {})
-            missing = [pk for pk in ids if pk not in known]
+            tried = self.tried.setdefault(model, set())
+            missing = [pk for pk in ids if pk not in known and pk not in tried]
+            tried.update(ids)
+            tried.update(str(pk) for pk in ids)
             if not missing:
                 continue
             try:
@@ -126,12 +130,10 @@ class Names:
         self.wanted = {}
 
     def get(self, model, pk):
-        known = self.found.get(model)
-        if known is None:  # not read beforehand (a single entry): read now
+        if pk not in self.tried.get(model, ()):  # not read beforehand (a single entry): read now
             self.want(model, pk)
             self.load()
-            known = self.found[model]
-        return known.get(pk)
+        return self.found.get(model, {}).get(pk)
 
     def name(self, model, pk) -> str:
         obj = self.get(model, pk)
