@@ -125,7 +125,9 @@ def compound_list(request):
         # the filter still accepts any neighborhood of the user's (links keep working)
         chosen = form.cleaned_data.get("neighborhood") if form.is_bound else None
         town_id = towns.chosen.pk if towns.chosen else (chosen.town_id if chosen else None)
-        form.fields["neighborhood"].queryset = neighborhoods.filter(town_id=town_id) if town_id else neighborhoods.none()
+        form.fields["neighborhood"].queryset = (
+            neighborhoods.filter(town_id=town_id) if town_id else neighborhoods.none()
+        )
         show_neighborhood = town_id is not None
     else:
         show_neighborhood = neighborhoods.count() > 1

@@ -5,17 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_case_town_submitted_idx'),
-        ('orgs', '0002_owner_representatives_developer'),
-        ('places', '0003_staff_second_factor'),
+        ("cases", "0007_case_town_submitted_idx"),
+        ("orgs", "0002_owner_representatives_developer"),
+        ("places", "0003_staff_second_factor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(condition=models.Q(models.Q(('accept_overdue', True), ('state', 'submitted')), models.Q(('resolve_overdue', True), ('state__in', ['accepted', 'in_progress', 'explained'])), _connector='OR'), fields=['submitted_at', 'town'], name='case_overdue_idx'),
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(
+                    models.Q(("accept_overdue", True), ("state", "submitted")),
+                    models.Q(("resolve_overdue", True), ("state__in", ["accepted", "in_progress", "explained"])),
+                    _connector="OR",
+                ),
+                fields=["submitted_at", "town"],
+                name="case_overdue_idx",
+            ),
         ),
     ]
