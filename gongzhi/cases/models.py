@@ -197,6 +197,12 @@ class Category(PublicIdModel, VersionedModel):
         return self.urgent_resolve_days if urgency == Urgency.URGENT else self.resolve_days
 
 
+# An overdue case (CaseQuerySet.overdue, and the partial index `case_overdue_idx` that finds them).
+OVERDUE = Q(accept_overdue=True, state=State.SUBMITTED) | Q(
+    resolve_overdue=True, state__in=[State.ACCEPTED, State.IN_PROGRESS, State.EXPLAINED]
+)
+
+
 class CaseQuerySet(ScopedQuerySet):
     view_permission = "cases.view"
 
@@ -220,10 +226,7 @@ class CaseQuerySet(ScopedQuerySet):
     def overdue(self):
         """Past the accept-by date and not yet accepted, or past the resolve-by date and not yet
         resolved (the flags the deadline sweep sets; docs/metrics.md, "Deadlines")."""
-        return self.filter(
-            Q(accept_overdue=True, state=State.SUBMITTED)
-            | Q(resolve_overdue=True, state__in=[State.ACCEPTED, State.IN_PROGRESS, State.EXPLAINED])
-        )
+        return self.filter(OVERDUE)
 
 
 class Case(PublicIdModel):
@@ -382,6 +385,14 @@ class Case(PublicIdModel):
             # The hotspots of a town: its cases of the last M days, a range however many it has had.
             models.Index(fields=["town", "submitted_at"], name="case_town_submitted_idx"),
             models.Index(fields=["reporter_phone", "submitted_at"], name="case_reporter_idx"),
+            # The overdue box and its count (CaseQuerySet.overdue): the few overdue cases of a city,
+            # newest first, not every open case read to find them (issue 15); the town beside the
+            # date for a town's own box.
+            models.Index(
+                fields=["submitted_at", "town"],
+                name="case_overdue_idx",
+                condition=OVERDUE,
+            ),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")

@@ -10,6 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.core.pages import COUNT_LIMIT
 from gongzhi.core.scope import get_scope
 from gongzhi.places.lookups import towns_of
 from gongzhi.places.models import Town
@@ -57,7 +58,10 @@ def inbox(user, box: str) -> QuerySet:
 
 
 def box_counts(user) -> dict[str, int]:
-    return {box: inbox(user, box).count() for box in BOXES if box != "all"}
+    """The number of cases in each box (but "all"), counted up to COUNT_LIMIT + 1 (a box of more
+    than COUNT_LIMIT cases says so, like the paged list: a city's boxes are not counted whole on
+    each page view)."""
+    return {box: inbox(user, box).order_by()[: COUNT_LIMIT + 1].count() for box in BOXES if box != "all"}
 
 
 @dataclass(frozen=True)

@@ -97,7 +97,56 @@ def action_label(action: str) -> str:
     return f"{model._meta.verbose_name} · {verb_label}"
 
 
-def _display(field, value, name: str = ""):
+class Names:
+    """The names of the records audit entries point to, read once per model for a whole page of
+    entries (`with_changes`): a page of 50 entries reads each related model once, not each
+    entry's each field (17 statements with 3 entries, 98 with 30 before)."""
+
+    def __init__(self):
+        self.wanted: dict[type, set] = {}
+        self.found: dict[type, dict] = {}
+        self.tried: dict[type, set] = {}
+
+    def want(self, model, value) -> None:
+        ids = value if isinstance(value, list) else [value]
+        self.wanted.setdefault(model, set()).update(pk for pk in ids if isinstance(pk, (int, str)))
+
+    def load(self) -> None:
+        for model, ids in self.wanted.items():
+            known = self.found.setdefault(model, {})
+            tried = self.tried.setdefault(model, set())
+            missing = [pk for pk in ids if pk not in known and pk not in tried]
+            tried.update(ids)
+            tried.update(str(pk) for pk in ids)
+            if not missing:
+                continue
+            try:
+                rows = model._default_manager.in_bulk(missing)
+            except (ValueError, TypeError):  # an id of another type than the key's: named by its number
+                rows = {}
+            for pk, obj in rows.items():
+                known[pk] = obj
+                known[str(pk)] = obj
+        self.wanted = {}
+
+    def get(self, model, pk):
+        if pk not in self.tried.get(model, ()):  # not read beforehand (a single entry): read now
+            self.want(model, pk)
+            self.load()
+        return self.found.get(model, {}).get(pk)
+
+    def name(self, model, pk) -> str:
+        obj = self.get(model, pk)
+        return str(obj) if obj is not None else f"#{pk}"
+
+    def list_name(self, model, pk) -> str:
+        obj = self.get(model, pk)
+        if obj is None:
+            return f"#{pk}"
+        return str(getattr(obj, "name", obj))
+
+
+def _display(field, value, name: str = "", names: Names | None = None):
     if value is None or value == "":
         return None
     if is_sensitive_tag(value):
@@ -114,11 +163,10 @@ def _display(field, value, name: str = ""):
         moment = parse_datetime(value)
         return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else value
     if field.is_relation and field.related_model is not None:
+        names = names or Names()
         if isinstance(value, list):  # many-to-many: a list of ids
-            names = dict(field.related_model._default_manager.filter(pk__in=value).values_list("pk", "name"))
-            return "、".join(str(names.get(pk, f"#{pk}")) for pk in value)
-        related = field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"#{value}"
+            return "、".join(names.list_name(field.related_model, pk) for pk in value)
+        return names.name(field.related_model, value)
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
@@ -126,13 +174,11 @@ def _display(field, value, name: str = ""):
     return value
 
 
-def changes(entry) -> list[tuple[str, object, object]]:
+def _changed_fields(entry):
+    """(name, model field or None, before, after) of each key the entry changed."""
     model = model_for(LABELS.detail_models.get(entry.action, entry.object_type))
     before = entry.before or {}
     after = entry.after or {}
-    rows = []
-    coded = LABELS.action_choices.get(entry.action)
-    labels = coded() if coded else {}
     for name in list(dict.fromkeys([*after.keys(), *before.keys()])):
         if name in before and name in after and before[name] == after[name]:
             continue  # recorded by a step that snapshots fields it did not change: "序号: 2 → 2" says nothing
@@ -144,11 +190,40 @@ def changes(entry) -> list[tuple[str, object, object]]:
                 field = None
             if field is not None and not hasattr(field, "verbose_name"):  # a reverse relation: a plain value
                 field = None
+        yield name, field, before, after
+
+
+def with_changes(entries) -> list:
+    """`entries` as a list, each with `change_rows` (what `changes` returns), the records their
+    fields point to read once per model for all of them."""
+    entries = list(entries)
+    names = Names()
+    for entry in entries:
+        for _name, field, before, after in _changed_fields(entry):
+            if field is not None and field.is_relation and field.related_model is not None:
+                for side in (before, after):
+                    value = side.get(_name)
+                    if value not in (None, "") and not is_sensitive_tag(value):
+                        names.want(field.related_model, value)
+    names.load()
+    for entry in entries:
+        entry.change_rows = changes(entry, names)
+    return entries
+
+
+def changes(entry, names: Names | None = None) -> list[tuple[str, object, object]]:
+    if names is None and hasattr(entry, "change_rows"):
+        return entry.change_rows
+    names = names or Names()
+    rows = []
+    coded = LABELS.action_choices.get(entry.action)
+    labels = coded() if coded else {}
+    for name, field, before, after in _changed_fields(entry):
         if field is not None:
             label = str(field.verbose_name)
         else:
             label = str(LABELS.extra_fields[name]()) if name in LABELS.extra_fields else name
-        values = [_display(field, side.get(name), name) if name in side else None for side in (before, after)]
+        values = [_display(field, side.get(name), name, names) if name in side else None for side in (before, after)]
         if labels:
             values = [_coded(value, labels) for value in values]
         rows.append((label, *values))

@@ -2,6 +2,7 @@
 the towns where the user holds a town-level right."""
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
-from . import audit
+from . import audit, audit_display
 from .actions import attempt
 from .scope import get_scope
 
@@ -59,9 +60,21 @@ class TownChoice:
     def several(self) -> bool:
         return len(self.towns) > 1
 
+    shown = several  # the templates' word for it
+
+    @property
+    def waiting(self) -> bool:
+        """Several towns and none chosen yet (a page that shows one town's analysis only)."""
+        return self.several and self.chosen is None
+
     @property
     def chosen_id(self) -> int | None:
         return self.chosen.pk if self.chosen is not None else None
+
+    @property
+    def query(self) -> str:
+        """The query string that keeps the choice in a link ("" when none)."""
+        return urlencode({"town": self.chosen.uid}) if self.chosen is not None else ""
 
     def narrow(self, queryset, key: str = "town_id"):
         """`queryset` narrowed to the chosen town (unchanged when none is chosen)."""
@@ -93,8 +106,9 @@ def town_choice(request, *, permission: str, required: bool = False) -> TownChoi
 
 
 def timeline_context(request, obj) -> dict:
-    """Context for includes/timeline.html: the object's newest 50 audit entries."""
-    return {"entries": audit.timeline(obj)[:50]}
+    """Context for includes/timeline.html: the object's newest 50 audit entries, with their
+    changes (the records they name read once per model)."""
+    return {"entries": audit_display.with_changes(audit.timeline(obj)[:50])}
 
 
 def can(request, permission: str, obj) -> bool:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import audit, metrics, readiness, registry, services, workdays
+from . import audit, audit_display, metrics, readiness, registry, services, workdays
 from .attention import items_for
 from .forms import DateInput, StyledForm, apply_service
 from .models import AuditChain, AuditEntry, CalendarDay, CalendarYear
@@ -368,6 +368,7 @@ def audit_log(request):
         if data["until"]:
             entries = entries.filter(at__date__lte=data["until"])
     page = paginate(request, entries.order_by("-at", "-seq"))
+    page.object_list = audit_display.with_changes(page.object_list)
     return render(
         request,
         "core/audit_log.html",

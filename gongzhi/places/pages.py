@@ -1,5 +1,7 @@
 """Page helpers that need the places."""
 
+from __future__ import annotations
+
 from gongzhi.core.scope import get_scope
 
 from .models import Town

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.pages import can, form_page, paginate, posted, timeline_context
+from gongzhi.core.pages import can, form_page, paginate, posted, timeline_context, town_choice
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 
@@ -22,15 +22,21 @@ from .selectors import by_number, with_place_totals
 
 @requires("places.view")
 def neighborhood_list(request):
-    neighborhoods = with_place_totals(
-        Neighborhood.objects.for_user(request.user).select_related("town"), "neighborhood"
+    towns = town_choice(request, permission="places.view")
+    neighborhoods = towns.narrow(Neighborhood.objects.for_user(request.user)).select_related("town")
+    # paged (a city has 5,000 neighborhoods): the totals are counted for the rows shown only
+    page = paginate(request, neighborhoods.order_by("town__code", "code"))
+    page.object_list = with_place_totals(
+        Neighborhood.objects.filter(pk__in=[n.pk for n in page.object_list]).select_related("town"), "neighborhood"
     ).order_by("town__code", "code")
     return render(
         request,
         "places/neighborhood_list.html",
         {
             "nav": "places",
-            "neighborhoods": neighborhoods,
+            "page_obj": page,
+            "neighborhoods": page.object_list,
+            "towns": towns,
             "can_create": managed_towns(request).exists(),
         },
     )
@@ -97,9 +103,10 @@ def neighborhood_edit(request, uid):
 
 @requires("places.view")
 def compound_list(request):
+    towns = town_choice(request, permission="places.view")
     neighborhoods = Neighborhood.objects.for_user(request.user).order_by("code")
     form = CompoundFilterForm(request.GET or None, neighborhoods=neighborhoods)
-    compounds = Compound.objects.for_user(request.user).select_related("neighborhood")
+    compounds = towns.narrow(Compound.objects.for_user(request.user)).select_related("neighborhood")
     if form.is_valid():
         if form.cleaned_data["q"]:
             q = form.cleaned_data["q"]
@@ -112,15 +119,28 @@ def compound_list(request):
             current = contracts.objects.active().filter(compound=OuterRef("pk"))
             compounds = compounds.filter(~Exists(current))
     compounds = with_place_totals(compounds, "compound").order_by("neighborhood__code", "code")
+    if towns.shown:
+        # a user of several towns picks the neighborhood among those of the chosen town (or of the
+        # chosen neighborhood's town): a city's 5,000 neighborhoods are not listed on every page;
+        # the filter still accepts any neighborhood of the user's (links keep working)
+        chosen = form.cleaned_data.get("neighborhood") if form.is_bound else None
+        town_id = towns.chosen.pk if towns.chosen else (chosen.town_id if chosen else None)
+        form.fields["neighborhood"].queryset = (
+            neighborhoods.filter(town_id=town_id) if town_id else neighborhoods.none()
+        )
+        show_neighborhood = town_id is not None
+    else:
+        show_neighborhood = neighborhoods.count() > 1
     return render(
         request,
         "places/compound_list.html",
         {
             "nav": "places",
             "form": form,
+            "towns": towns,
             "page_obj": paginate(request, compounds),
             "can_create": Neighborhood.objects.for_user(request.user, "places.manage").exists(),
-            "neighborhood_count": neighborhoods.count(),
+            "show_neighborhood": show_neighborhood,
         },
     )
 

@@ -261,3 +261,25 @@ def test_a_photo_of_another_case_is_not_served_through_this_one(world, client_fo
     case, photo = photo_case
     other = submit(description="另一个没有照片的诉求")
     assert client_for("office").get(f"/cases/{other.uid}/photos/{photo.uid}/").status_code == 404
+
+
+def test_visit_list_of_a_user_of_several_towns_has_a_town_filter(world, client_for):
+    """The platform administrator chooses a town (issue 15): the compound filter lists the chosen
+    town's compounds (or those of the compound in a link), not every compound of a city."""
+    today = timezone.localdate()
+    services.log_visit(actor=world.users["rc_worker"], compound=world.c1, visited_on=today, household="一家")
+    client = client_for("admin")
+    response = client.get("/cases/visits/")
+    assert response.context["towns"].waiting
+    assert list(response.context["form"].fields["compound"].queryset) == []
+    assert [v.household for v in response.context["page_obj"]] == ["一家"]
+    assert response.context["page_obj"][0].case_count == 0
+    response = client.get(f"/cases/visits/?town={world.town.uid}")
+    assert {c.code for c in response.context["form"].fields["compound"].queryset} == {"xc1", "xc2", "sb1"}
+    assert [v.household for v in response.context["page_obj"]] == ["一家"]
+    response = client.get(f"/cases/visits/?town={world.other.uid}")
+    assert not response.context["page_obj"].object_list
+    response = client.get(f"/cases/visits/?compound={world.c1.uid}")  # a link: the compound's town's list
+    assert {c.code for c in response.context["form"].fields["compound"].queryset} == {"xc1", "xc2", "sb1"}
+    assert [v.household for v in response.context["page_obj"]] == ["一家"]
+    assert not client_for("party_secretary").get("/cases/visits/").context["towns"].shown

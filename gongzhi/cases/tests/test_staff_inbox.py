@@ -242,3 +242,18 @@ def test_states_show_as_badges(world, client_for, submit):
     Case.objects.filter(pk=case.pk).update(state=State.ESCALATED)
     page = client_for("office").get("/cases/?box=meeting").content.decode()
     assert case.number in page and "Awaiting the joint meeting" in page
+
+
+def test_box_counts_are_bounded(world, client_for, submit, monkeypatch):
+    """A box counts at most COUNT_LIMIT + 1 cases (issue 15: a city's boxes are not counted whole
+    on each page view) and says "more than" the limit above it."""
+    from gongzhi.cases import selectors
+    from gongzhi.cases.views import staff
+
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 1)
+    monkeypatch.setattr(staff, "COUNT_LIMIT", 1)
+    submit(), submit(description="楼道灯坏了好几天"), submit(description="垃圾桶满了")
+    response = client_for("property_manager").get("/cases/")
+    tabs = {t["box"]: t for t in response.context["tabs"]}
+    assert tabs["new"]["count"] == 2 and tabs["new"]["capped"]  # 3 cases, counted up to 2
+    assert ">1+</span>" in response.content.decode()

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongzhi.core.actions import attempt
-from gongzhi.core.pages import paginate, posted, timeline_context
+from gongzhi.core.pages import paginate, posted, timeline_context, town_choice
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Compound
@@ -171,15 +172,22 @@ def _month_bounds(first: date) -> tuple[date, date]:
 @requires("cases.view")
 def visit_list(request):
     user = request.user
+    towns = town_choice(request, permission="cases.view")
     compounds = Compound.objects.for_user(user, "cases.view").order_by("town_id", "code")
     form = VisitFilterForm(request.GET or None, compounds=compounds)
-    visits = Visit.objects.for_user(user)
+    visits = towns.narrow(Visit.objects.for_user(user))
     month = None
     if form.is_bound:
         form.is_valid()
         if form.cleaned_data.get("compound") is not None:
             visits = visits.filter(compound=form.cleaned_data["compound"])
         month = form.cleaned_data.get("month")
+    if towns.shown:
+        # a user of several towns picks the compound among those of the chosen town (or of the
+        # chosen compound's town), not among a city's 13,000; the filter still takes any of theirs
+        chosen = form.cleaned_data.get("compound") if form.is_bound else None
+        town_id = towns.chosen.pk if towns.chosen else (chosen.town_id if chosen else None)
+        form.fields["compound"].queryset = compounds.filter(town_id=town_id) if town_id else compounds.none()
     counted_month = month or timezone.localdate().replace(day=1)
     start, end = _month_bounds(counted_month)
     per_worker = (
@@ -190,9 +198,10 @@ def visit_list(request):
     )
     if month is not None:
         visits = visits.filter(visited_on__gte=start, visited_on__lt=end)
+    cases_of_visit = Case.objects.filter(visit=OuterRef("pk")).order_by().values("visit").annotate(n=Count("pk"))
     listed = (
         visits.select_related("compound", "unit__building", "visitor")
-        .annotate(case_count=Count("cases"))
+        .annotate(case_count=Coalesce(Subquery(cases_of_visit.values("n")[:1]), 0))
         .order_by("-visited_on", "-created_at")
     )
     return render(
@@ -204,7 +213,8 @@ def visit_list(request):
             "page_obj": paginate(request, listed),
             "per_worker": list(per_worker),
             "counted_month": counted_month,
-            "filtered": form.is_bound and (request.GET.get("compound") or request.GET.get("month")),
+            "towns": towns,
+            "filtered": form.is_bound and (request.GET.get("compound") or request.GET.get("month") or towns.chosen),
             "can_log": get_scope(user).has("visits.log"),
         },
     )

@@ -22,7 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.pages import COUNT_LIMIT, paginate
+from gongzhi.core.pages import COUNT_LIMIT, paginate, town_choice
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import xlsx_response
@@ -402,12 +402,15 @@ def _event_field(counter: str) -> str:
 # --- Hotspots --------------------------------------------------------------------------------
 
 
-def _rules(user) -> list[dict]:
-    """The hotspot rule(s) of the towns the user works in (each town's case settings)."""
+def _rules(user, town=None) -> list[dict]:
+    """The hotspot rule(s) of the towns the user works in (each town's case settings), or of
+    `town` (the one chosen by a user of several towns)."""
     scope = get_scope(user)
     rows = CaseSettings.objects.all() if scope.area("cases.rates").everything else None
     if rows is None:
         rows = CaseSettings.objects.filter(town_id__in=scope.town_ids)
+    if town is not None:
+        rows = rows.filter(town_id=town.pk)
     rules = sorted(set(rows.values_list("hotspot_min_cases", "hotspot_days")))
     if not rules:
         model = CaseSettings._meta
@@ -438,7 +441,13 @@ def _proposals_for(spots) -> dict[tuple[int, int], AgendaProposal]:
 
 @requires("cases.rates")
 def hotspots(request):
-    spots = selectors.hotspots(request.user)
+    # A user of several towns (the platform administrator: a city's 13,000 compounds, thousands
+    # of hotspots a month) sees the hotspots of the town they choose.
+    towns = town_choice(request, permission="cases.rates")
+    if towns.waiting:
+        spots = []
+    else:
+        spots = selectors.hotspots(request.user, towns={towns.chosen.pk} if towns.chosen else None)
     compounds = {
         c.pk: c
         for c in Compound.objects.filter(pk__in={s.compound_id for s in spots}).select_related("neighborhood", "town")
@@ -480,7 +489,8 @@ def hotspots(request):
             "nav": "rates",
             "tab": "hotspots",
             "groups": ordered,
-            "rules": _rules(request.user),
+            "towns": towns,
+            "rules": _rules(request.user, towns.chosen),
             "form": ProposeForm(),
             "count": len(spots),
         },
@@ -490,7 +500,7 @@ def hotspots(request):
 def _spot_for(request, compound: Compound, category: Category) -> tuple[selectors.Hotspot, bool]:
     """The hotspot of this compound and category today; if it no longer is one, the window the
     town's rule looks at (and False)."""
-    for spot in selectors.hotspots(request.user):
+    for spot in selectors.hotspots(request.user, towns={compound.town_id}):
         if spot.compound_id == compound.pk and spot.category_id == category.pk:
             return spot, True
     settings = CaseSettings.objects.filter(town_id=compound.town_id).first() or CaseSettings(town_id=compound.town_id)

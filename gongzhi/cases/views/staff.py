@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongzhi.core.pages import paginate
+from gongzhi.core.pages import COUNT_LIMIT, PAGE_SIZE, BoundedPaginator
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import Scope, get_scope
 
@@ -78,7 +78,10 @@ def inbox(request):
     box = _box(request, scope, counts)
     form = listing.filter_form(request.user, request.GET)
     cases = listing.filtered(request.user, selectors.inbox(request.user, box), form)
-    page = paginate(request, listing.with_related(listing.ordered(cases)))
+    paginator = BoundedPaginator(listing.with_related(listing.ordered(cases)), PAGE_SIZE)
+    if box in counts and not form.active:
+        paginator.count = counts[box]  # the box's tab counted its cases already (the same bound)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list, scope)
     query = request.GET.copy()
     query.pop("page", None)
@@ -89,7 +92,13 @@ def inbox(request):
         params.pop("page", None)
         params["box"] = name
         tabs.append(
-            {"box": name, "label": selectors.BOXES[name], "count": counts.get(name), "query": params.urlencode()}
+            {
+                "box": name,
+                "label": selectors.BOXES[name],
+                "count": counts.get(name),
+                "capped": (counts.get(name) or 0) > COUNT_LIMIT,
+                "query": params.urlencode(),
+            }
         )
     return render(
         request,
@@ -99,6 +108,7 @@ def inbox(request):
             "box": box,
             "box_label": selectors.BOXES[box],
             "tabs": tabs,
+            "count_limit": f"{COUNT_LIMIT:,}",
             "form": form,
             "page_obj": page,
             "export_query": query.urlencode(),

@@ -78,7 +78,7 @@ PAGES = [
     ("orgs:person_list", {}, build_people, 10, "page_obj"),
     ("orgs:person_list", {"term": "ending"}, build_people, 10, "page_obj"),
     ("orgs:contract_list", {}, build_contracts, 9, "page_obj"),
-    ("orgs:body_list", {}, build_bodies, 12, "bodies"),  # + the coverage: towns, compounds, rows
+    ("orgs:body_list", {}, build_bodies, 13, "bodies"),  # + the coverage: towns, compounds, rows; the paged count
     ("orgs:duty_list", {}, build_duties, 10, "groups"),
     ("orgs:residency_claims", {}, build_claims, 8, "page_obj"),
 ]

@@ -300,3 +300,22 @@ def test_hostile_member_unit_label_is_escaped_in_text_and_confirmations(world, c
     client.post(reverse("orgs:body_member_unit_add", args=[body.uid]), {"label": HOSTILE})
     assert BodyMemberUnit.objects.filter(body=body, label=HOSTILE).exists()
     assert_escaped(client.get(reverse("orgs:body_detail", args=[body.uid])))
+
+
+def test_body_list_of_the_administrator_pages_and_shows_the_chosen_towns_coverage(world, client_for):
+    """A user of several towns (issue 15: a city's coverage is 13,000 compounds) chooses the town
+    whose inspection coverage the page shows; the bodies of every town are paged."""
+    client = client_for("admin")
+    response = client.get(reverse("orgs:body_list"))
+    assert response.context["towns"].waiting
+    assert response.context["coverage"] == []
+    assert response.context["page_obj"].paginator.count == Body.objects.count()
+    assert "Choose a town to see its inspection coverage" in response.content.decode()
+    response = client.get(reverse("orgs:body_list") + f"?town={world.town.uid}")
+    assert [c.town for c in response.context["coverage"]] == [world.town]
+    assert {b.town_id for b in response.context["bodies"]} == {world.town.pk}
+    assert 'data-testid="inspection-coverage"' in response.content.decode()
+    # a user of one town sees their town's coverage as before, with no town filter
+    response = client_for("office").get(reverse("orgs:body_list"))
+    assert not response.context["towns"].shown
+    assert [c.town for c in response.context["coverage"]] == [world.town]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongzhi.core.pages import form_page, managed, posted, timeline_context
+from gongzhi.core.pages import form_page, managed, paginate, posted, timeline_context, town_choice
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.places.models import Compound, Neighborhood, Town
@@ -45,8 +45,9 @@ from .common import (
 @requires("orgs.view")
 def body_list(request):
     scope = get_scope(request.user)
+    towns = town_choice(request, permission="orgs.view")
     bodies = (
-        Body.objects.for_user(request.user)
+        towns.narrow(Body.objects.for_user(request.user))
         .select_related("town")
         .annotate(
             member_unit_count=Count("member_units", distinct=True),
@@ -64,25 +65,32 @@ def body_list(request):
         )
         bodies = bodies.prefetch_related(Prefetch("memberships", queryset=leaders, to_attr="leaders"))
     bodies = _ordered_by_kind(bodies, kinds=Body.Kind).order_by("town__code", "kind_rank", "number")
+    page = paginate(request, bodies)
     return render(
         request,
         "orgs/body_list.html",
         {
             "nav": "orgs",
-            "bodies": bodies,
+            "page_obj": page,
+            "bodies": page.object_list,
+            "towns": towns,
             "can_see_people": scope.has("people.view"),
-            "show_town": len({b.town_id for b in bodies}) > 1,
-            "coverage": coverage.town_coverage(_coverage_towns(request, scope)),
+            "show_town": towns.waiting,
+            "coverage": coverage.town_coverage(_coverage_towns(request, scope, towns)),
             "perms_town_manage": scope.has("town.manage"),
         },
     )
 
 
-def _coverage_towns(request, scope):
-    """The towns whose whole coverage the user may read: those where they see every body."""
+def _coverage_towns(request, scope, towns):
+    """The towns whose whole coverage the user may read: those where they see every body — for a
+    user of several towns, the chosen one only (none before a choice: a city's coverage is
+    13,000 compounds, read with their groups)."""
     area = scope.area("orgs.view")
-    towns = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
-    return towns.order_by("code")
+    shown = Town.objects.all() if area.everything else Town.objects.filter(pk__in=area.towns)
+    if towns.shown:
+        shown = shown.filter(pk=towns.chosen.pk) if towns.chosen else shown.none()
+    return shown.order_by("code")
 
 
 @requires("town.manage")
