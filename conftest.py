@@ -298,4 +298,5 @@ def rq_worker(settings, redis_url):
         worker.work(burst=True, with_scheduler=False)
         return waiting
 
+    work.redis_url = redis_url  # for tests that start `manage.py rqworker` processes of their own
     return work

@@ -6,11 +6,10 @@ The restart itself, under load and with gunicorn, is deploy/faults.sh's check.""
 import pytest
 from django.db import OperationalError
 from django.db.backends import utils as db_utils
-from django.test import Client
 
 from gongzhi.api.tests.conftest import ApiClient, call, token_for  # noqa: F401 - shared fixtures
-from gongzhi.cases.tests.conftest import categories, report, submit  # noqa: F401 - shared fixtures
 from gongzhi.cases.models import Case
+from gongzhi.cases.tests.conftest import categories, report, submit  # noqa: F401 - shared fixtures
 from gongzhi.core.errors import database_unavailable
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -59,7 +58,7 @@ def test_the_503_page_is_in_the_user_s_language(client_for, database_down):
     assert '<html lang="zh-hans">' in response.content.decode()
 
 
-def test_the_api_answers_a_json_503(token_for, call, database_down):
+def test_the_api_answers_a_json_503(token_for, call, database_down):  # noqa: F811 - the shared fixtures
     _token, secret = token_for("office")
     api = ApiClient(secret)
     api.client.raise_request_exception = False
@@ -73,7 +72,7 @@ def test_the_api_answers_a_json_503(token_for, call, database_down):
     }
 
 
-def test_a_write_cut_off_by_the_database_leaves_nothing_half_written(submit, monkeypatch):
+def test_a_write_cut_off_by_the_database_leaves_nothing_half_written(submit, monkeypatch):  # noqa: F811
     """A resident's report whose transaction loses the database after the case row was written
     (at its audit entry): neither the case nor anything of it remains — the service's one
     transaction was rolled back."""
