@@ -17,7 +17,7 @@ from gongzhi.cases.tests.conftest import categories, report, submit  # noqa: F40
 from gongzhi.core import registry
 from gongzhi.core.management.commands import periodic
 from gongzhi.exports.models import ExportJob
-from gongzhi.notifications import delivery, services
+from gongzhi.notifications import services
 from gongzhi.notifications.models import Notification
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
