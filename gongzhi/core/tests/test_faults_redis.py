@@ -79,7 +79,12 @@ def _queue_length(server: Redis) -> int:
 
 
 def test_pages_jobs_and_sessions_while_redis_is_down(
-    production_redis, client_for, world, submit, django_capture_on_commit_callbacks, caplog
+    production_redis,
+    client_for,
+    world,
+    submit,  # noqa: F811 - the shared fixture
+    django_capture_on_commit_callbacks,
+    caplog,
 ):
     submit(description="3号楼水管漏水")
     office = client_for("office")  # signed in: the session is in the database and in Redis
