@@ -191,7 +191,7 @@ def load(base: str, token: str, seconds: float, out: str) -> None:
 
 def analyse(out: str, down_at: float, up_at: float) -> int:
     lines = [json.loads(x) for x in open(out, encoding="utf-8")]
-    before = [x for x in lines if x["t"] < down_at]
+    before = [x for x in lines if x["t"] + x["ms"] / 1000 < down_at]  # answered before the stop
     after_up = [x for x in lines if x["t"] >= up_at]
     unavailable = [x for x in lines if x["outcome"] == "unavailable"]
     other = [x for x in lines if x["outcome"] == "other"]
@@ -202,7 +202,7 @@ def analyse(out: str, down_at: float, up_at: float) -> int:
     for x in unavailable:
         by_kind[x["kind"]] = by_kind.get(x["kind"], 0) + 1
     print(
-        f"requests {len(lines)}: before the stop {len(before)} "
+        f"requests {len(lines)}: answered before the stop {len(before)} "
         f"({sum(x['outcome'] == 'ok' for x in before)} ok); 503 as designed {len(unavailable)} {by_kind}; "
         f"anything else {len(other)}; PostgreSQL down {up_at - down_at:.1f} s; last failure "
         f"{recovered_after:.1f} s after it was started again; after that {len(settled)} requests, "

@@ -232,10 +232,20 @@ fi
 log "check 3: Redis stopped"
 kill -TERM "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null
 "$PY" deploy/faults.py redis-down "$BASE" "$TOKEN" >"$WORK/redis-down.log" 2>&1; DOWN_RC=$?
-cat "$WORK/redis-down.log" | sed 's/^/  /'
+sed 's/^/  /' "$WORK/redis-down.log"
+manage shell -c "
+from django.db import transaction
+from gongzhi.core.models import User
+from gongzhi.notifications.services import notify
+with transaction.atomic():
+    notify(users=[User.objects.get(username='office')], text='故障演练：Redis 停止时的短信', url='/', sms_phone='13800000008')
+print('notified')
+" >"$WORK/notify-3.log" 2>&1 || DOWN_RC=1
+grep -q "^notified" "$WORK/notify-3.log" || DOWN_RC=1
+SMS_WAITING=$(sql "select count(*) from notifications_notification where phone='13800000008' and sms_sent_at is null")
 EXPORT_STATE=$(sql "select state || ' task_id=' || (task_id <> '')::text from exports_exportjob order by id desc limit 1")
 WORKERS_ALIVE=$(for pid in "${PIDS[@]}"; do ps -o args= -p "$pid" 2>/dev/null; done | grep -c "rqworker")
-note "while Redis was down: the export $EXPORT_STATE; RQ workers still running: $WORKERS_ALIVE"
+note "while Redis was down: the export $EXPORT_STATE; an SMS notified, waiting: $SMS_WAITING ($(grep -c "not queued" "$WORK/notify-3.log") 'not queued' warning); RQ workers still running: $WORKERS_ALIVE"
 start_redis || { fail "3. Redis did not start again"; exit 1; }
 if [ "$WORKERS_ALIVE" = 0 ]; then  # systemd's Restart=always does this in production
   manage rqworker --name "faults-$$-c" default >"$WORK/rqworker-c.log" 2>&1 &
@@ -248,10 +258,11 @@ run manage periodic >"$WORK/periodic-3.log" 2>&1
 REQUEUED=$(grep -o "'exports.requeue': [0-9]*\|'notifications.sms_requeue': [0-9]*" "$WORK/periodic-3.log" | tr '\n' ' ')
 for _ in $(seq 1 120); do [ "$(sql "select state from exports_exportjob order by id desc limit 1")" = done ] && break; sleep 0.5; done
 EXPORT_AFTER=$(sql "select state || ', ' || rows_written || ' rows' from exports_exportjob order by id desc limit 1")
+for _ in $(seq 1 120); do [ "$(sql "select count(*) from notifications_notification where phone='13800000008' and sms_sent_at is not null")" = 1 ] && break; sleep 0.5; done
 UNSENT=$(sql "select count(*) from notifications_notification where phone <> '' and sms_sent_at is null and sms_error = ''")
 PAGE=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz")
 note "after Redis started again: sweep $REQUEUED; export $EXPORT_AFTER; SMS still unsent: $UNSENT; /readyz $PAGE"
-if [ $DOWN_RC = 0 ] && [[ "$EXPORT_STATE" == "queued task_id=false" ]] && [[ "$EXPORT_AFTER" == done* ]] && [ "$UNSENT" = 0 ] && [ "$PAGE" = 200 ]; then
+if [ $DOWN_RC = 0 ] && [ "$SMS_WAITING" = 1 ] && [[ "$EXPORT_STATE" == "queued task_id=false" ]] && [[ "$EXPORT_AFTER" == done* ]] && [ "$UNSENT" = 0 ] && [ "$PAGE" = 200 ]; then
   pass "3. Redis down: pages and sign-in served, the export and the SMS waited and were done once Redis was back"
 else
   fail "3. Redis down"
