@@ -137,7 +137,8 @@ def try_enqueue(task, *args):
 
 def enqueue_on_commit(task, *args) -> None:
     """Queue `task` once the transaction commits, without failing the committed request when the
-    queue does not answer (`try_enqueue`)."""
+    queue does not answer (`try_enqueue`). `args` are read now: for a row saved later in the
+    transaction, call `transaction.on_commit(lambda: try_enqueue(task, row.pk))`."""
     transaction.on_commit(lambda: try_enqueue(task, *args))
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
-from gongzhi.core.jobs import enqueue_on_commit
+from gongzhi.core.jobs import enqueue_on_commit, try_enqueue
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.scope import in_leadership_group
 from gongzhi.core.workflow import lock
@@ -122,7 +122,8 @@ def _queue_assembly(report: Report, actor) -> None:
     report.assembly_requested_at, report.assembly_requested_by = timezone.now(), actor
     report.assembly_error, report.assembly_done, report.assembly_total = "", 0, 0
     token = report.assembly_requested_at.isoformat()
-    enqueue_on_commit(assemble_report, report.pk, token)
+    # report.pk read at commit: a new report is saved after this call
+    transaction.on_commit(lambda: try_enqueue(assemble_report, report.pk, token))
 
 
 ASSEMBLY_FIELDS = [
