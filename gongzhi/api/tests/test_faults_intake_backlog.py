@@ -101,3 +101,35 @@ def test_two_workers_catching_up_at_once_make_each_case_once(world, categories, 
     assert not any(thread.is_alive() for thread in threads)
     assert sum(done) == CALLS  # each intake processed by one worker only
     _check_caught_up(api, receipts)
+
+
+def test_the_intake_worker_carries_on_through_a_database_outage(monkeypatch, caplog):
+    """`process_intakes --every` logs a round the database did not answer and tries again next
+    round, instead of exiting (without --every the error is raised, as any command's)."""
+    from django.db import OperationalError
+
+    from gongzhi.api.management.commands import process_intakes as command
+
+    rounds = []
+
+    def flaky(limit):
+        rounds.append(limit)
+        if len(rounds) == 1:
+            raise OperationalError("the database system is shutting down")
+        return 0
+
+    class Stop(Exception):
+        pass
+
+    def sleep(seconds):
+        if len(rounds) >= 2:
+            raise Stop
+
+    monkeypatch.setattr(command, "process_intakes", flaky)
+    monkeypatch.setattr(command.time, "sleep", sleep)
+    with pytest.raises(Stop):
+        call_command("process_intakes", "--every", "1", stdout=io.StringIO())
+    assert len(rounds) == 2 and "intakes not processed: the database does not answer" in caplog.text
+    rounds.clear()
+    with pytest.raises(OperationalError):
+        call_command("process_intakes", stdout=io.StringIO())
