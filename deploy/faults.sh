@@ -40,7 +40,8 @@ free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg() { as_postgres "$PGBIN/pg_ctl" -D "$WORK/pg" -w -t 60 "$@" >>"$WORK/pg_ctl.log" 2>&1; }
 sql() { "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d gongzhi -tAq -c "$1"; }
-manage() { "$PY" "$ROOT/manage.py" "$@"; }
+MANAGE=("$PY" "$ROOT/manage.py")
+manage() { "${MANAGE[@]}" "$@"; }  # in the foreground only: in the background "${MANAGE[@]}" (its own pid in PIDS)
 descendants() { local c; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$c"; descendants "$c"; done; }
 
 exec 3>&1 4>&2
@@ -114,8 +115,8 @@ export LOG_LEVEL=WARNING
 unset PROMETHEUS_MULTIPROC_DIR
 
 log "migrate and the small world"
-run manage migrate --noinput -v0 >"$WORK/migrate.log" 2>&1 || { fail "migrate (see $WORK/migrate.log)"; FAULTS_KEEP_LOGS=1; exit 1; }
-run manage collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 || { fail "collectstatic"; FAULTS_KEEP_LOGS=1; exit 1; }
+run "${MANAGE[@]}" migrate --noinput -v0 >"$WORK/migrate.log" 2>&1 || { fail "migrate (see $WORK/migrate.log)"; FAULTS_KEEP_LOGS=1; exit 1; }
+run "${MANAGE[@]}" collectstatic --noinput -v0 >"$WORK/collectstatic.log" 2>&1 || { fail "collectstatic"; FAULTS_KEEP_LOGS=1; exit 1; }
 TOKEN=$(manage shell -c "
 from django.db import transaction
 from gongzhi.testing import personas
@@ -134,7 +135,7 @@ pass "private PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') and R
 
 GUNICORN_WORKERS=2 "$GUNICORN" --config deploy/gunicorn.conf.py --bind "127.0.0.1:$WEB" >"$WORK/web.log" 2>&1 &
 PIDS+=($!)
-manage process_intakes --every 1 >"$WORK/intakes.log" 2>&1 &
+"${MANAGE[@]}" process_intakes --every 1 >"$WORK/intakes.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 120); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.5; done
 curl -sf "$BASE/healthz" >/dev/null || { fail "gunicorn did not answer"; FAULTS_KEEP_LOGS=1; exit 1; }
@@ -143,7 +144,7 @@ curl -sf "$BASE/healthz" >/dev/null || { fail "gunicorn did not answer"; FAULTS_
 log "check 1: a worker killed mid-job"
 "$PY" deploy/faults.py gateway "$GATEWAY" "$WORK/sms.jsonl" --hold-first &
 PIDS+=($!)
-manage rqworker --name "faults-$$-a" default >"$WORK/rqworker-a.log" 2>&1 &
+"${MANAGE[@]}" rqworker --name "faults-$$-a" default >"$WORK/rqworker-a.log" 2>&1 &
 WORKER_A=$!; PIDS+=("$WORKER_A")
 manage shell -c "
 from django.db import transaction
@@ -164,9 +165,9 @@ else
   SENT=$(sql "select count(*) from notifications_notification where phone='13800000009' and sms_sent_at is not null")
   # What the sweep waits for (10 minutes after the SMS was queued), passed at once in the database.
   sql "update notifications_notification set sms_queued_at = sms_queued_at - interval '11 minutes' where phone <> ''"
-  manage rqworker --name "faults-$$-b" default >"$WORK/rqworker-b.log" 2>&1 &
+  "${MANAGE[@]}" rqworker --name "faults-$$-b" default >"$WORK/rqworker-b.log" 2>&1 &
   PIDS+=($!)
-  run manage periodic >"$WORK/periodic-1.log" 2>&1
+  run "${MANAGE[@]}" periodic >"$WORK/periodic-1.log" 2>&1
   for _ in $(seq 1 240); do
     [ "$(sql "select count(*) from notifications_notification where phone='13800000009' and sms_sent_at is not null")" = 1 ] && break
     sleep 0.5
@@ -243,18 +244,19 @@ print('notified')
 " >"$WORK/notify-3.log" 2>&1 || DOWN_RC=1
 grep -q "^notified" "$WORK/notify-3.log" || DOWN_RC=1
 SMS_WAITING=$(sql "select count(*) from notifications_notification where phone='13800000008' and sms_sent_at is null")
+sleep 3  # time for a worker that would exit on the lost connection to do so
 EXPORT_STATE=$(sql "select state || ' task_id=' || (task_id <> '')::text from exports_exportjob order by id desc limit 1")
 WORKERS_ALIVE=$(for pid in "${PIDS[@]}"; do ps -o args= -p "$pid" 2>/dev/null; done | grep -c "rqworker")
 note "while Redis was down: the export $EXPORT_STATE; an SMS notified, waiting: $SMS_WAITING ($(grep -c "not queued" "$WORK/notify-3.log") 'not queued' warning); RQ workers still running: $WORKERS_ALIVE"
 start_redis || { fail "3. Redis did not start again"; exit 1; }
 if [ "$WORKERS_ALIVE" = 0 ]; then  # systemd's Restart=always does this in production
-  manage rqworker --name "faults-$$-c" default >"$WORK/rqworker-c.log" 2>&1 &
+  "${MANAGE[@]}" rqworker --name "faults-$$-c" default >"$WORK/rqworker-c.log" 2>&1 &
   PIDS+=($!)
   note "no RQ worker had survived Redis's stop: one started again (systemd restarts them: Restart=always)"
 fi
 sql "update exports_exportjob set updated_at = updated_at - interval '2 minutes' where task_id = ''"
 sql "update notifications_notification set sms_queued_at = sms_queued_at - interval '11 minutes' where sms_sent_at is null and phone <> ''"
-run manage periodic >"$WORK/periodic-3.log" 2>&1
+run "${MANAGE[@]}" periodic >"$WORK/periodic-3.log" 2>&1
 REQUEUED=$(grep -o "'exports.requeue': [0-9]*\|'notifications.sms_requeue': [0-9]*" "$WORK/periodic-3.log" | tr '\n' ' ')
 for _ in $(seq 1 120); do [ "$(sql "select state from exports_exportjob order by id desc limit 1")" = done ] && break; sleep 0.5; done
 EXPORT_AFTER=$(sql "select state || ', ' || rows_written || ' rows' from exports_exportjob order by id desc limit 1")
