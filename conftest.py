@@ -238,9 +238,7 @@ def start_redis_server(directory, port: int | None = None):
     # not start inside it ("unexpected recursive calls to clock_gettime"), and it keeps no dates
     # the tests look at, so it runs on the machine's own clock.
     environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+        name: value for name, value in os.environ.items() if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
     }
     process = subprocess.Popen(  # noqa: S603 - Debian's redis-server
         [
