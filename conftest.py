@@ -218,22 +218,22 @@ def desktop_page(browser, accessibility):
     context.close()  # checks the last page first
 
 
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A private Redis server for this test process (Debian's redis-server, installed by
-    .ci/ensure-system-packages), on a free port of 127.0.0.1, nothing saved; stopped at the end."""
+def start_redis_server(directory, port: int | None = None):
+    """A private Redis server (Debian's redis-server, installed by .ci/ensure-system-packages) on
+    127.0.0.1 (a free port unless given), nothing saved, answering: returns (process, url)."""
     import shutil
     import socket
     import subprocess
+    import time
 
     import redis
 
     server = shutil.which("redis-server")
     assert server, "redis-server is missing: run .ci/ensure-system-packages (Debian package redis-server)"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    directory = tmp_path_factory.mktemp("redis")
+    if port is None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
     # Under .ci/run's clock days the tests run inside libfaketime (LD_PRELOAD); redis-server does
     # not start inside it ("unexpected recursive calls to clock_gettime"), and it keeps no dates
     # the tests look at, so it runs on the machine's own clock.
@@ -264,12 +264,18 @@ def redis_url(tmp_path_factory):
             client.ping()
             break
         except redis.exceptions.ConnectionError:
-            import time as _time
-
-            _time.sleep(0.05)
+            time.sleep(0.05)
     else:
         process.kill()
         raise RuntimeError("redis-server did not start")
+    return process, url
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A private Redis server for this test process, on a free port of 127.0.0.1, nothing saved;
+    stopped at the end."""
+    process, url = start_redis_server(tmp_path_factory.mktemp("redis"))
     yield url
     process.terminate()
     process.wait(timeout=30)
@@ -296,4 +302,5 @@ def rq_worker(settings, redis_url):
         worker.work(burst=True, with_scheduler=False)
         return waiting
 
+    work.redis_url = redis_url  # for tests that start `manage.py rqworker` processes of their own
     return work

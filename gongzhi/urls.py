@@ -8,6 +8,9 @@ from gongzhi.core import converters
 
 converters.register()  # <uid:…> in every app's URLs
 
+# A server error's page; the database not answering is a 503 "try again" (docs/deployment.md, "Faults").
+handler500 = "gongzhi.core.errors.server_error"
+
 urlpatterns = [
     path("", include("gongzhi.core.urls")),
     path("accounts/", include("gongzhi.accounts.urls")),

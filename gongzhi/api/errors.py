@@ -18,6 +18,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError, ValidationErrorContext
 from ninja.renderers import JSONRenderer
 
+from gongzhi.core.errors import database_unavailable, unavailable_json
 from gongzhi.core.records import ConcurrentEditError
 from gongzhi.core.text import has_control
 
@@ -216,6 +217,8 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def on_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API error on %s %s", request.method, request.path)
+        if database_unavailable(exc):  # PostgreSQL restarting: a 503 to retry, not a bug
+            return unavailable_json()
         return json_error(500, _("Something went wrong on our side. It has been logged; please try again later."))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from gongzhi.core import process_cache
+from gongzhi.core.jobs import enqueue_on_commit
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.records import create_record, update_record
 from gongzhi.orgs.models import Organization
@@ -174,5 +175,5 @@ def update_case_settings(*, actor, town: Town, data: dict, expected_version: int
     process_cache.forget(SETTINGS_CACHE)
     transaction.on_commit(lambda: process_cache.forget(SETTINGS_CACHE))
     if updated.period_start_day != old_start:
-        transaction.on_commit(lambda: rebuild_stats.enqueue(town.pk))
+        enqueue_on_commit(rebuild_stats, town.pk)
     return updated

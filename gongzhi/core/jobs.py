@@ -10,23 +10,35 @@ how a worker moves it, once for all of them:
 - `transition()`: a step of the job's workflow table, compared and set in one statement, so that
   of two workers (or a worker and the stalled-job sweep) only one moves a job.
 - `end_stalled()`: end, each in its own language, the jobs an interrupted worker left working.
-- `enqueue()`: queue the job's task and keep the task's id on the job."""
+- `enqueue()`: queue the job's task and keep the task's id on the job.
+- `try_enqueue()` / `enqueue_on_commit()`: queue a task where the queue may not answer (Redis
+  down): the failure is logged, the request that started the work still succeeds, and the work
+  waits in the database, where a periodic sweep queues it again (`requeue_unqueued()` for the jobs
+  here; the notifications' SMS have their own). docs/deployment.md, "Faults"."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import ClassVar, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from .cache import UNAVAILABLE as REDIS_UNAVAILABLE
 from .models import PublicIdModel
 from .workflow import Workflow
 
 J = TypeVar("J", bound="BackgroundJob")
+logger = logging.getLogger("gongzhi.jobs")
+
+# What a queue that does not answer raises: Redis down or unreachable (RQ), the database (its queue).
+QUEUE_UNAVAILABLE = (*REDIS_UNAVAILABLE, DatabaseError)
+# A job waiting for a worker that was never queued is queued again by the sweep after this long.
+REQUEUE_AFTER = timedelta(minutes=1)
 
 
 class BackgroundJob(PublicIdModel):
@@ -109,8 +121,47 @@ def end_stalled(model: type[J], end: Callable[[J], bool]) -> int:
     return ended
 
 
+def try_enqueue(task, *args):
+    """`task.enqueue(*args)`, or None when the queue does not answer (logged as a warning): the
+    caller's work is recorded in the database and a periodic sweep queues it again."""
+    try:
+        return task.enqueue(*args)
+    except QUEUE_UNAVAILABLE as exc:
+        logger.warning(
+            "job %s not queued: the queue does not answer (%s); the periodic sweep queues it again",
+            getattr(task, "name", task),
+            exc.__class__.__name__,
+        )
+        return None
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue `task` once the transaction commits, without failing the committed request when the
+    queue does not answer (`try_enqueue`). `args` are read now: for a row saved later in the
+    transaction, call `transaction.on_commit(lambda: try_enqueue(task, row.pk))`."""
+    transaction.on_commit(lambda: try_enqueue(task, *args))
+
+
 def enqueue(task, model: type[BackgroundJob], job_id: int) -> None:
     """Queue `task` (a django-tasks task taking the job's id) and keep its id on the job, unless
-    the job has one already (a job started again has its id cleared first)."""
-    result = task.enqueue(job_id)
-    model._default_manager.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
+    the job has one already (a job started again has its id cleared first). When the queue does
+    not answer the job keeps no task id and `requeue_unqueued` queues it later."""
+    result = try_enqueue(task, job_id)
+    if result is not None:
+        model._default_manager.filter(pk=job_id, task_id="").update(task_id=str(result.id)[:64])
+
+
+def requeue_unqueued(task, model: type[BackgroundJob]) -> int:
+    """Queue again the jobs of `model` waiting for a worker that were never queued (no task id,
+    for longer than `REQUEUE_AFTER`: the queue did not answer when they were started). Returns how
+    many were queued now. Idempotent; run by the periodic command."""
+    waiting = model._default_manager.filter(
+        **{f"{model.STATE_FIELD}__in": model.WAITING},
+        task_id="",
+        updated_at__lt=timezone.now() - REQUEUE_AFTER,
+    )
+    queued = 0
+    for job_id in waiting.values_list("pk", flat=True):
+        enqueue(task, model, job_id)
+        queued += model._default_manager.filter(pk=job_id).exclude(task_id="").exists()
+    return queued

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongzhi.core import audit
+from gongzhi.core.jobs import enqueue_on_commit, try_enqueue
 from gongzhi.core.permissions import ensure_town_manager
 from gongzhi.core.scope import in_leadership_group
 from gongzhi.core.workflow import lock
@@ -121,7 +122,8 @@ def _queue_assembly(report: Report, actor) -> None:
     report.assembly_requested_at, report.assembly_requested_by = timezone.now(), actor
     report.assembly_error, report.assembly_done, report.assembly_total = "", 0, 0
     token = report.assembly_requested_at.isoformat()
-    transaction.on_commit(lambda: assemble_report.enqueue(report.pk, token))
+    # report.pk read at commit: a new report is saved after this call
+    transaction.on_commit(lambda: try_enqueue(assemble_report, report.pk, token))
 
 
 ASSEMBLY_FIELDS = [
@@ -280,7 +282,7 @@ def approve(*, actor, report: Report, version: int | None) -> Report:
         current.state, current.approved_at, current.approved_by = to, timezone.now(), actor
         _save(current, ["state", "approved_at", "approved_by"])
         audit.record(actor, "evaluation_reports.report.approve", current, after={"state": to})
-        transaction.on_commit(lambda: make_report_files.enqueue(current.pk))
+        enqueue_on_commit(make_report_files, current.pk)
     return current
 
 
@@ -333,7 +335,7 @@ def request_files(*, actor, report: Report, version: int | None) -> Report:
         current.files_error = ""
         _save(current, ["files_error"])
         audit.record(actor, "evaluation_reports.report.files", current)
-        transaction.on_commit(lambda: make_report_files.enqueue(current.pk))
+        enqueue_on_commit(make_report_files, current.pk)
     return current
 
 

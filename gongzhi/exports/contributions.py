@@ -4,12 +4,16 @@ an export."""
 
 from django.utils.translation import gettext as _
 
-from gongzhi.core import registry
+from gongzhi.core import jobs, registry
 
 from .jobs import fail_stalled_jobs
+from .models import ExportJob
 from .retention import purge_exports
+from .tasks import run_export
 
 registry.sweep(75, "exports.stalled", fail_stalled_jobs)
+# Exports started while the queue did not answer (Redis down) are queued when it does.
+registry.sweep(76, "exports.requeue", lambda: jobs.requeue_unqueued(run_export, ExportJob))
 registry.purge(95, "retention.exports", purge_exports)
 registry.audit_labels(
     verbs_by_type={

@@ -15,6 +15,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     sms_sent_at = models.DateTimeField(null=True, blank=True)
+    # When its SMS was last given to the job queue: an SMS not sent some minutes later (its worker
+    # was killed, or the queue did not answer) is queued again by the periodic sweep.
+    sms_queued_at = models.DateTimeField(null=True, blank=True)
     sms_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
@@ -23,3 +26,9 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text[:40]
+
+    @property
+    def sms_key(self) -> str:
+        """The same on every attempt to send this SMS, unique to it: sent to the gateway as its
+        `Idempotency-Key`, so that a gateway that honours it sends a retried message once."""
+        return f"gongzhi-sms-{self.pk}-{int(self.created_at.timestamp())}"

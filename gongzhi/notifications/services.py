@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
 from gongzhi.core import process_cache
+from gongzhi.core.jobs import enqueue_on_commit
 from gongzhi.core.models import User
 from gongzhi.orgs.models import Membership
 
@@ -53,7 +53,9 @@ class Message:
                 seen.add(user_id)
                 rows.append(Notification(user_id=user_id, text=self.text[:500], url=self.url))
         if self.sms_phone:
-            rows.append(Notification(phone=self.sms_phone, text=self.text[:500], url=self.url))
+            rows.append(
+                Notification(phone=self.sms_phone, text=self.text[:500], url=self.url, sms_queued_at=timezone.now())
+            )
         return rows
 
 
@@ -70,8 +72,9 @@ def notify_many(messages: Iterable[Message]) -> list[Notification]:
     created = Notification.objects.bulk_create(rows)
     sms_ids = [n.pk for n in created if n.phone]
     if sms_ids:
-        # One job for the SMS of one transaction (a batch of cases sends many).
-        transaction.on_commit(lambda: deliver_sms_batch.enqueue(sms_ids))
+        # One job for the SMS of one transaction (a batch of cases sends many). A queue that does
+        # not answer fails nothing: the rows wait, and delivery.requeue_unsent queues them later.
+        enqueue_on_commit(deliver_sms_batch, sms_ids)
     return created
 
 

@@ -2,7 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from gongzhi.core import registry
+from gongzhi.core import jobs, registry
+
+from .models import ImportJob
+from .tasks import run_import
+
+# Checks and imports started while the queue did not answer (Redis down) are queued when it does.
+registry.sweep(77, "onboarding.requeue", lambda: jobs.requeue_unqueued(run_import, ImportJob))
 
 registry.quick_link(
     40, "onboarding:upload", icon="bi-file-earmark-spreadsheet", label=_("Import from a spreadsheet"),

@@ -83,7 +83,8 @@ def confirm_import_job(*, actor, job: ImportJob, digest: str) -> ImportJob:
                 _("The preview has changed since this page was opened. Reload the page and check it again."),
                 code="stale",
             )
-        _step(locked, JobAction.CONFIRM, confirmed_by=actor, confirmed_at=timezone.now())
+        # task_id cleared: the import is a new task (and one the queue never took is queued again by the sweep)
+        _step(locked, JobAction.CONFIRM, confirmed_by=actor, confirmed_at=timezone.now(), task_id="")
         audit.record(
             actor,
             "onboarding.importjob.confirm",

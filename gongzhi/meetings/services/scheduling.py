@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from gongzhi.cases import services as case_services
 from gongzhi.cases.workflow import State as CaseState
 from gongzhi.core import audit
+from gongzhi.core.jobs import enqueue_on_commit
 from gongzhi.core.phones import PHONE_RE
 from gongzhi.core.workdays import is_working_day
 from gongzhi.notifications.services import Message, notify_many
@@ -428,7 +429,7 @@ def _send_invitations(meeting: Meeting, invitees: Sequence[Invitee]) -> int:
     )
     if emails:
         meeting_id = meeting.pk
-        transaction.on_commit(lambda: email_invitation.enqueue(meeting_id, emails))
+        enqueue_on_commit(email_invitation, meeting_id, emails)
     return len(invitees)
 
 
