@@ -47,9 +47,15 @@ def main(argv: list[str]) -> int:
             f"/healthz on {label[db]}: {', '.join(f'{v:.0f}' for v in health[db])} req/s (mean {ref.get(db, 0):.0f})"
         )
     table = []
+    tally = {"first": 0, "ratio": 0, "p99": 0, "growth": 0}
+    not_theirs = []
     for (page, role), per_db in by_key.items():
         cells = [page, role]
         ok = True
+        goals = dict.fromkeys(tally, True)
+        if all(r["note"].strip() == "status 404" for r in per_db.values()):
+            not_theirs.append(f"{page} ({role})")  # a page the role may not open: not counted
+            continue
         for db in dbs:
             r = per_db.get(db)
             if r is None:
@@ -68,13 +74,18 @@ def main(argv: list[str]) -> int:
             ]
             if note and rps is not None:
                 cells[-3] += f" ({note})"
-            ok = ok and first is not None and first <= GOAL_FIRST and ratio is not None and ratio >= GOAL_RATIO
-            ok = ok and p99 is not None and p99 < GOAL_P99 and not note
+            goals["first"] &= first is not None and first <= GOAL_FIRST
+            goals["ratio"] &= ratio is not None and ratio >= GOAL_RATIO
+            goals["p99"] &= p99 is not None and p99 < GOAL_P99 and not note
+            ok = ok and goals["first"] and goals["ratio"] and goals["p99"]
         if big:
             a, b = num(per_db.get(small, {}).get("rps", "")), num(per_db.get(big, {}).get("rps", ""))
             growth = a / b if a and b else None
             cells.append(f"{growth:.2f}" if growth else "")
-            ok = ok and growth is not None and growth <= GOAL_GROWTH
+            goals["growth"] &= growth is not None and growth <= GOAL_GROWTH
+            ok = ok and goals["growth"]
+        for goal, met_it in goals.items():
+            tally[goal] += met_it
         cells.append("met" if ok else "not met")
         table.append(cells)
     if markdown:
@@ -94,7 +105,12 @@ def main(argv: list[str]) -> int:
                 "",
                 f"{met} of {len(table)} page × role rows meet every goal "
                 f"(≥ {GOAL_RATIO} × /healthz, p99 < {GOAL_P99:.0f} ms, first request ≤ {GOAL_FIRST:.0f} s, 1M/100k ≤ {GOAL_GROWTH})",
+                f"each goal alone, rows meeting it on every database: first request ≤ {GOAL_FIRST:.0f} s {tally['first']}, "
+                f"≥ {GOAL_RATIO} × /healthz {tally['ratio']}, p99 < {GOAL_P99:.0f} ms {tally['p99']}"
+                + (f", 1M/100k ≤ {GOAL_GROWTH} {tally['growth']}" if big else "")
+                + f" (of {len(table)})",
             ]
+            + ([f"not counted (404: not the role's page): {', '.join(not_theirs)}"] if not_theirs else [])
         )
     )
     return 0
