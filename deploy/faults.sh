@@ -21,22 +21,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PY=${PY:-$ROOT/.venv/bin/python}
-[ -x "$PY" ] || PY=/work/main/.venv/bin/python
+[ -x "$PY" ] || PY=$(command -v python3)
 GUNICORN=$(dirname "$PY")/gunicorn
 TIMEOUT=${FAULTS_TIMEOUT:-900}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
 WORK=$(mktemp -d /tmp/gongzhi-faults.XXXXXX)
 chmod 755 "$WORK"
-PIDS=()
-RESULTS=()
-FAILED=0
-
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
-pass() { RESULTS+=("PASS  $1"); log "PASS $1"; }
-fail() { RESULTS+=("FAIL  $1"); log "FAIL $1"; FAILED=1; }
-note() { RESULTS+=("      $1"); log "  $1"; }
-run() { "$@" & CURRENT=$!; wait $CURRENT; local rc=$?; CURRENT=; return $rc; }
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+. "$ROOT/deploy/checks.sh"
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg() { as_postgres "$PGBIN/pg_ctl" -D "$WORK/pg" -w -t 60 "$@" >>"$WORK/pg_ctl.log" 2>&1; }
 sql() { "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d gongzhi -tAq -c "$1"; }
@@ -44,33 +35,16 @@ MANAGE=("$PY" "$ROOT/manage.py")
 manage() { "${MANAGE[@]}" "$@"; }  # in the foreground only: in the background "${MANAGE[@]}" (its own pid in PIDS)
 descendants() { local c; for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do echo "$c"; descendants "$c"; done; }
 
-exec 3>&1 4>&2
 cleanup() {
   trap - EXIT INT TERM
   exec 1>&3 2>&4
   log "stopping what was started"
-  [ -n "${WATCHDOG:-}" ] && kill "$WATCHDOG" 2>/dev/null
-  [ -n "${CURRENT:-}" ] && PIDS+=("$CURRENT")
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for _ in $(seq 1 40); do
-    alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break
-    sleep 0.5
-  done
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  stop_started 40
   [ -f "$WORK/pg/postmaster.pid" ] && as_postgres "$PGBIN/pg_ctl" -D "$WORK/pg" -m immediate stop >/dev/null 2>&1
   if [ "${FAULTS_KEEP_LOGS:-}" = "" ]; then rm -rf "$WORK"; else log "logs kept in $WORK"; fi
-  echo
-  echo "=== deploy/faults.sh: $(date -Iseconds) ==="
-  printf '%s\n' "${RESULTS[@]}"
-  if [ $FAILED = 0 ] && [ ${#RESULTS[@]} -gt 0 ]; then echo "RESULT: PASS"; else echo "RESULT: FAIL"; FAILED=1; fi
-  exit $FAILED
+  report deploy/faults.sh
 }
-trap cleanup EXIT
-trap 'fail "interrupted or timed out"; exit 1' INT TERM
-( sleep "$TIMEOUT"; kill -TERM $$ ) 2>/dev/null &
-WATCHDOG=$!
+arm
 
 command -v redis-server >/dev/null || { fail "redis-server is missing (apt-get install redis-server)"; exit 1; }
 [ -x "$PGBIN/initdb" ] || { fail "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin"; exit 1; }

@@ -19,45 +19,18 @@ PG=${SMOKE_PG:-postgres://postgres@127.0.0.1:5432}
 DB=gongzhi_smoke_$$
 WORK=$(mktemp -d /tmp/gongzhi-smoke.XXXXXX)
 TIMEOUT=${SMOKE_TIMEOUT:-1500}
-PIDS=()
-RESULTS=()
-FAILED=0
+. "$ROOT/deploy/checks.sh"
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*"; }
-pass() { RESULTS+=("PASS  $1"); log "PASS $1"; }
-fail() { RESULTS+=("FAIL  $1"); log "FAIL $1"; FAILED=1; }
-# A long command in the background, waited for: the watchdog's signal interrupts `wait` at once
-# (it would wait for a foreground command to end), and cleanup stops the command.
-run() { "$@" & CURRENT=$!; wait $CURRENT; local rc=$?; CURRENT=; return $rc; }
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-exec 3>&1 4>&2  # the script's own output, whatever a step's output was redirected to when a signal came
 cleanup() {
   trap - EXIT INT TERM
   exec 1>&3 2>&4
   log "stopping what was started"
-  [ -n "${WATCHDOG:-}" ] && kill "$WATCHDOG" 2>/dev/null
-  [ -n "${CURRENT:-}" ] && PIDS+=("$CURRENT")
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null; done
-  for _ in $(seq 1 60); do
-    alive=0
-    for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ $alive = 0 ] && break
-    sleep 0.5
-  done
-  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  stop_started 60
   psql "$PG/postgres" -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 && log "dropped database $DB"
   if [ "${SMOKE_KEEP_LOGS:-}" = "" ]; then rm -rf "$WORK"; else log "logs kept in $WORK"; fi
-  echo
-  echo "=== deploy/smoke.sh: $(date -Iseconds) ==="
-  printf '%s\n' "${RESULTS[@]}"
-  if [ $FAILED = 0 ] && [ ${#RESULTS[@]} -gt 0 ]; then echo "RESULT: PASS (${#RESULTS[@]} checks)"; else echo "RESULT: FAIL"; FAILED=1; fi
-  exit $FAILED
+  report deploy/smoke.sh "${#RESULTS[@]} checks"
 }
-trap cleanup EXIT
-trap 'fail "interrupted or timed out"; exit 1' INT TERM
-( sleep "$TIMEOUT"; kill -TERM $$ ) 2>/dev/null &
-WATCHDOG=$!
+arm
 
 # --- What is needed -------------------------------------------------------------------------
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
