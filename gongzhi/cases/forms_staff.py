@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import uploads
-from gongzhi.core.forms import DateInput, MultipleFileField, StyledForm
+from gongzhi.core.forms import DateInput, FastSelect, MultipleFileField, StyledForm
 from gongzhi.orgs.models import Organization
 from gongzhi.orgs.pickers import group_field, serving
 from gongzhi.places.models import Building, Compound, Town, Unit
@@ -38,25 +38,44 @@ class Form(StyledForm):
 # --- The inbox -------------------------------------------------------------------------------
 
 
+def _handler_label():
+    """An organisation's choice label, `Organization.kind_label` with the kinds' names translated
+    once per form rather than per organisation (a town lists a few hundred)."""
+    kinds = {value: str(label) for value, label in Organization.Kind.choices}
+    owner_representatives = gettext("Owner representatives")
+
+    def label(o: Organization) -> str:
+        kind = owner_representatives if o.owner_representatives else kinds.get(o.kind, o.kind)
+        return f"{o.name} · {kind}"
+
+    return label
+
+
 class CaseFilterForm(StyledForm):
     """Filters of the case lists (GET). Invalid values are reported and ignored."""
 
-    town = forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.none(), required=False, to_field_name="uid")
+    town = forms.ModelChoiceField(
+        label=_("Town"), queryset=Town.objects.none(), required=False, to_field_name="uid", widget=FastSelect
+    )
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Number, description or location"), "type": "search"}),
     )
-    state = forms.ChoiceField(label=_("State"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False, widget=FastSelect)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False, to_field_name="uid"
+        label=_("Category"), queryset=Category.objects.none(), required=False, to_field_name="uid", widget=FastSelect
     )
     compound = forms.ModelChoiceField(
-        label=_("Compound"), queryset=Compound.objects.none(), required=False, to_field_name="uid"
+        label=_("Compound"), queryset=Compound.objects.none(), required=False, to_field_name="uid", widget=FastSelect
     )
     handler = forms.ModelChoiceField(
-        label=_("Handling organisation"), queryset=Organization.objects.none(), required=False, to_field_name="uid"
+        label=_("Handling organisation"),
+        queryset=Organization.objects.none(),
+        required=False,
+        to_field_name="uid",
+        widget=FastSelect,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
@@ -81,7 +100,27 @@ class CaseFilterForm(StyledForm):
         self.fields["compound"].empty_label = _("All compounds")
         self.fields["handler"].queryset = organizations
         self.fields["handler"].empty_label = _("All organisations")
-        self.fields["handler"].label_from_instance = lambda o: f"{o.name} · {o.kind_label}"
+        self.fields["handler"].label_from_instance = _handler_label()
+        for name in ("town", *self.TOWN_LISTS):
+            if name in self.fields:
+                self._show(name, self.fields[name].queryset)
+
+    # What each list's options read of their records (the value, `uid`, and the label): a town's
+    # few hundred compounds and organisations, not every column of each.
+    SHOWN_FIELDS = {
+        "town": ("uid", "name"),
+        "category": ("uid", "name"),
+        "compound": ("uid", "name"),
+        "handler": ("uid", "name", "kind", "owner_representatives"),
+    }
+
+    def _show(self, name: str, queryset) -> None:
+        """List `queryset` (read for its labels only) as the options of the field `name`; the
+        field's own queryset still decides what a submitted value may be."""
+        field = self.fields[name]
+        shown = ModelChoiceIterator(field)
+        shown.queryset = queryset.only(*self.SHOWN_FIELDS[name])
+        field.widget.choices = shown
 
     def clean(self):
         data = super().clean()
@@ -94,10 +133,8 @@ class CaseFilterForm(StyledForm):
         """List the choices of the town `town_id` only (none but "all" when None). What a filter
         accepts is unchanged (any choice of the user's towns): only the page's lists are narrowed."""
         for name in self.TOWN_LISTS:
-            field = self.fields[name]
-            shown = ModelChoiceIterator(field)
-            shown.queryset = field.queryset.filter(town_id=town_id) if town_id else field.queryset.none()
-            field.widget.choices = shown
+            queryset = self.fields[name].queryset
+            self._show(name, queryset.filter(town_id=town_id) if town_id else queryset.none())
 
     @property
     def active(self) -> bool:
