@@ -8,8 +8,8 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -39,16 +39,38 @@ class Form(StyledForm):
 
 
 def _handler_label():
-    """An organisation's choice label, `Organization.kind_label` with the kinds' names translated
-    once per form rather than per organisation (a town lists a few hundred)."""
+    """An organisation's choice label, "name · `Organization.kind_label`", from its name, kind and
+    owner_representatives, with the kinds' names translated once per form rather than per
+    organisation (a town lists a few hundred)."""
     kinds = {value: str(label) for value, label in Organization.Kind.choices}
     owner_representatives = gettext("Owner representatives")
 
-    def label(o: Organization) -> str:
-        kind = owner_representatives if o.owner_representatives else kinds.get(o.kind, o.kind)
-        return f"{o.name} · {kind}"
+    def label(name: str, kind: str, representatives: bool) -> str:
+        return f"{name} · {owner_representatives if representatives else kinds.get(kind, kind)}"
 
     return label
+
+
+class _Options(BaseChoiceIterator):
+    """A model choice field's options read lazily as (uid, label) values: the empty choice, then
+    each record's `uid` and its name (`label(name, kind, owner_representatives)` when given, the
+    organisations') — what ModelChoiceIterator would show (the records' __str__ is their name),
+    without making a model instance of each."""
+
+    def __init__(self, empty_label, queryset, label=None):
+        self.empty_label, self.queryset, self.label = empty_label, queryset, label
+
+    def __iter__(self):
+        if self.empty_label is not None:
+            yield ("", self.empty_label)
+        if self.label is None:
+            yield from self.queryset.values_list("uid", "name")
+        else:
+            for uid, *row in self.queryset.values_list("uid", "name", "kind", "owner_representatives"):
+                yield (uid, self.label(*row))
+
+    def __len__(self):
+        return (self.empty_label is not None) + self.queryset.count()
 
 
 class CaseFilterForm(StyledForm):
@@ -100,27 +122,17 @@ class CaseFilterForm(StyledForm):
         self.fields["compound"].empty_label = _("All compounds")
         self.fields["handler"].queryset = organizations
         self.fields["handler"].empty_label = _("All organisations")
-        self.fields["handler"].label_from_instance = _handler_label()
+        self.fields["handler"].label_from_instance = lambda o: f"{o.name} · {o.kind_label}"
         for name in ("town", *self.TOWN_LISTS):
             if name in self.fields:
                 self._show(name, self.fields[name].queryset)
 
-    # What each list's options read of their records (the value, `uid`, and the label): a town's
-    # few hundred compounds and organisations, not every column of each.
-    SHOWN_FIELDS = {
-        "town": ("uid", "name"),
-        "category": ("uid", "name"),
-        "compound": ("uid", "name"),
-        "handler": ("uid", "name", "kind", "owner_representatives"),
-    }
-
     def _show(self, name: str, queryset) -> None:
-        """List `queryset` (read for its labels only) as the options of the field `name`; the
+        """List `queryset` as the options of the field `name`, read as values (its `uid` and its
+        label) rather than as records: a town's few hundred compounds and organisations. The
         field's own queryset still decides what a submitted value may be."""
         field = self.fields[name]
-        shown = ModelChoiceIterator(field)
-        shown.queryset = queryset.only(*self.SHOWN_FIELDS[name])
-        field.widget.choices = shown
+        field.widget.choices = _Options(field.empty_label, queryset, _handler_label() if name == "handler" else None)
 
     def clean(self):
         data = super().clean()
