@@ -10,6 +10,7 @@ CHOICES = [
     ("a&b", 'Quote " and <b>'),
     ("Group & one", [("1", "one"), ("2", mark_safe("<i>two</i>"))]),
     (3, "three"),
+    (mark_safe("a&amp;c"), "safe value"),
 ]
 
 
