@@ -87,15 +87,19 @@ def main(argv=None) -> int:
                 flush=True,
             )
             if args.repeat:
-                times = []
+                times, cpu = [], []
                 for _ in range(args.repeat):
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     client.get(page)
                     times.append(time.perf_counter() - started)
+                    cpu.append(time.process_time() - started_cpu)
                 times.sort()
+                cpu.sort()
+                # The process's CPU time (this process only: not PostgreSQL's) is steadier than the
+                # wall time on a loaded machine.
                 print(
                     f"{'':7}{'':28}    {args.repeat} more: median {times[len(times) // 2] * 1000:6.1f} ms, "
-                    f"mean {sum(times) / len(times) * 1000:6.1f} ms",
+                    f"mean {sum(times) / len(times) * 1000:6.1f} ms, median CPU {cpu[len(cpu) // 2] * 1000:6.1f} ms",
                     flush=True,
                 )
             for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[: args.slowest]:

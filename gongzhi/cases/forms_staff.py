@@ -8,13 +8,13 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.choices import BaseChoiceIterator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import uploads
-from gongzhi.core.forms import DateInput, MultipleFileField, StyledForm
+from gongzhi.core.forms import DateInput, FastSelect, MultipleFileField, StyledForm
 from gongzhi.orgs.models import Organization
 from gongzhi.orgs.pickers import group_field, serving
 from gongzhi.places.models import Building, Compound, Town, Unit
@@ -38,25 +38,66 @@ class Form(StyledForm):
 # --- The inbox -------------------------------------------------------------------------------
 
 
+def _handler_label():
+    """An organisation's choice label, "name · `Organization.kind_label`", from its name, kind and
+    owner_representatives, with the kinds' names translated once per form rather than per
+    organisation (a town lists a few hundred)."""
+    kinds = {value: str(label) for value, label in Organization.Kind.choices}
+    owner_representatives = gettext("Owner representatives")
+
+    def label(name: str, kind: str, representatives: bool) -> str:
+        return f"{name} · {owner_representatives if representatives else kinds.get(kind, kind)}"
+
+    return label
+
+
+class _Options(BaseChoiceIterator):
+    """A model choice field's options read lazily as (uid, label) values: the empty choice, then
+    each record's `uid` and its name (`label(name, kind, owner_representatives)` when given, the
+    organisations') — what ModelChoiceIterator would show (the records' __str__ is their name),
+    without making a model instance of each."""
+
+    def __init__(self, empty_label, queryset, label=None):
+        self.empty_label, self.queryset, self.label = empty_label, queryset, label
+
+    def __iter__(self):
+        if self.empty_label is not None:
+            yield ("", self.empty_label)
+        if self.label is None:
+            yield from self.queryset.values_list("uid", "name")
+        else:
+            for uid, *row in self.queryset.values_list("uid", "name", "kind", "owner_representatives"):
+                yield (uid, self.label(*row))
+
+    def __len__(self):
+        return (self.empty_label is not None) + self.queryset.count()
+
+
 class CaseFilterForm(StyledForm):
     """Filters of the case lists (GET). Invalid values are reported and ignored."""
 
-    town = forms.ModelChoiceField(label=_("Town"), queryset=Town.objects.none(), required=False, to_field_name="uid")
+    town = forms.ModelChoiceField(
+        label=_("Town"), queryset=Town.objects.none(), required=False, to_field_name="uid", widget=FastSelect
+    )
     q = forms.CharField(
         label=_("Search"),
         required=False,
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("Number, description or location"), "type": "search"}),
     )
-    state = forms.ChoiceField(label=_("State"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False, widget=FastSelect)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False, to_field_name="uid"
+        label=_("Category"), queryset=Category.objects.none(), required=False, to_field_name="uid", widget=FastSelect
     )
     compound = forms.ModelChoiceField(
-        label=_("Compound"), queryset=Compound.objects.none(), required=False, to_field_name="uid"
+        label=_("Compound"), queryset=Compound.objects.none(), required=False, to_field_name="uid", widget=FastSelect
     )
     handler = forms.ModelChoiceField(
-        label=_("Handling organisation"), queryset=Organization.objects.none(), required=False, to_field_name="uid"
+        label=_("Handling organisation"),
+        queryset=Organization.objects.none(),
+        required=False,
+        to_field_name="uid",
+        widget=FastSelect,
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     submitted_from = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
@@ -82,6 +123,16 @@ class CaseFilterForm(StyledForm):
         self.fields["handler"].queryset = organizations
         self.fields["handler"].empty_label = _("All organisations")
         self.fields["handler"].label_from_instance = lambda o: f"{o.name} · {o.kind_label}"
+        for name in ("town", *self.TOWN_LISTS):
+            if name in self.fields:
+                self._show(name, self.fields[name].queryset)
+
+    def _show(self, name: str, queryset) -> None:
+        """List `queryset` as the options of the field `name`, read as values (its `uid` and its
+        label) rather than as records: a town's few hundred compounds and organisations. The
+        field's own queryset still decides what a submitted value may be."""
+        field = self.fields[name]
+        field.widget.choices = _Options(field.empty_label, queryset, _handler_label() if name == "handler" else None)
 
     def clean(self):
         data = super().clean()
@@ -94,10 +145,8 @@ class CaseFilterForm(StyledForm):
         """List the choices of the town `town_id` only (none but "all" when None). What a filter
         accepts is unchanged (any choice of the user's towns): only the page's lists are narrowed."""
         for name in self.TOWN_LISTS:
-            field = self.fields[name]
-            shown = ModelChoiceIterator(field)
-            shown.queryset = field.queryset.filter(town_id=town_id) if town_id else field.queryset.none()
-            field.widget.choices = shown
+            queryset = self.fields[name].queryset
+            self._show(name, queryset.filter(town_id=town_id) if town_id else queryset.none())
 
     @property
     def active(self) -> bool:

@@ -9,6 +9,8 @@ from typing import TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 from .text import neutralise
 
@@ -67,6 +69,40 @@ class StyledFormMixin:
 
 class StyledForm(StyledFormMixin, forms.Form):
     pass
+
+
+def _attrs_html(attrs: dict) -> str:
+    """Django's django/forms/widgets/attrs.html, in Python."""
+    out = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        out.append(f" {name}" if value is True else f' {name}="{conditional_escape(value)}"')
+    return "".join(out)
+
+
+class FastSelect(forms.Select):
+    """A select whose options are written in Python, not one template include per option: the
+    same HTML as Django's select.html, select_option.html and attrs.html (tested against them;
+    values and labels escaped unless already safe, as the templates' autoescape does). A list's
+    filter of a few hundred compounds or organisations cost ~50 ms a page (under cProfile) in
+    Django's templates (issue 15)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs_html(widget["attrs"])}>']
+        for group_name, group_choices, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            for option in group_choices:
+                parts.append(
+                    f'\n  <option value="{conditional_escape(option["value"])}"{_attrs_html(option["attrs"])}>'
+                    f"{conditional_escape(option['label'])}</option>\n"
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every name, value and label escaped above
 
 
 class DateInput(forms.DateInput):

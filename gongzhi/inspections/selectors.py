@@ -79,15 +79,34 @@ def not_visited_count(groups, today: date) -> int:
     page): per group one count of its compounds without an inspection submitted on a day after
     the interval's start, instead of reading every covered compound with its latest inspection."""
     tz = timezone.get_current_timezone()
+    groups = list(groups)
+    if not groups:
+        return 0
+    # The groups' coverage read first, its ids given to each count as values: with the coverage as
+    # a subquery PostgreSQL expected half the city's compounds and read every recent inspection
+    # (42 ms for a town's group at 1M cases; 0.4 ms with the ids).
+    neighborhoods: dict[int, list[int]] = {}
+    compounds: dict[int, list[int]] = {}
+    coverage = BodyCoverage.objects.filter(body__in=[g.pk for g in groups])
+    for body_id, neighborhood_id, compound_id in coverage.values_list("body_id", "neighborhood_id", "compound_id"):
+        if neighborhood_id is not None:
+            neighborhoods.setdefault(body_id, []).append(neighborhood_id)
+        if compound_id is not None:
+            compounds.setdefault(body_id, []).append(compound_id)
     total = 0
     for group in groups:
+        if group.pk not in neighborhoods and group.pk not in compounds:
+            continue  # covers nothing
         weeks = InspectionSettings.for_town(group.town_id).visit_interval_weeks
         since = today - timedelta(weeks=weeks)
         # not_visited's "last <= since" on local days: nothing submitted from the day after `since` on
         recent = Inspection.objects.filter(
             visit__compound=OuterRef("pk"), submitted_at__gte=datetime.combine(since + timedelta(days=1), time.min, tz)
         )
-        total += covered_compounds(group).filter(~Exists(recent)).count()
+        covered = Compound.objects.filter(
+            Q(neighborhood_id__in=neighborhoods.get(group.pk, [])) | Q(pk__in=compounds.get(group.pk, []))
+        )
+        total += covered.filter(~Exists(recent)).count()
     return total
 
 
