@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from . import audit, audit_display
 from .actions import attempt
@@ -88,6 +90,18 @@ class TownChoice:
     def query(self) -> str:
         """The query string that keeps the choice in a link ("" when none)."""
         return urlencode({"town": self.chosen.uid}) if self.chosen is not None else ""
+
+    @property
+    def options(self) -> str:
+        """The chooser's <option>s of the towns (includes/town_choice.html), joined in Python: a
+        template loop over a city's 217 towns was a tenth of a page's time."""
+        chosen = self.chosen_id
+        return mark_safe(  # noqa: S308 — every value escaped
+            "".join(
+                f'<option value="{escape(t.uid)}"{" selected" if t.pk == chosen else ""}>{escape(t.name)}</option>'
+                for t in self.towns
+            )
+        )
 
     def narrow(self, queryset, key: str = "town_id"):
         """`queryset` narrowed to the chosen town (unchanged when none is chosen)."""
