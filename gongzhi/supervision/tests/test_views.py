@@ -89,7 +89,6 @@ def test_a_user_of_every_town_may_narrow_the_page_to_one(world, overdue, client_
     assert 'data-testid="town-choice"' not in client_for("leader").get(reverse("supervision:home")).content.decode()
 
 
-
 def test_each_kind_pages_through_all_its_overdue_records(world, overdue, clock, client_for, monkeypatch):
     """The overview shows of each kind its count and its LIMIT oldest (issue 15: 50, not 200); a
     kind's own page (`?kind=`) pages through every one, LIMIT a page, so none is hidden."""
