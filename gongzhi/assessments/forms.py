@@ -6,14 +6,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from gongzhi.core.forms import StyledForm
+from gongzhi.core.forms import FastSelect, StyledForm
 from gongzhi.core.uploads import FilesField
 
 from .models import PeriodKind, Scheme
 
 
 class OpenCycleForm(StyledForm):
-    scheme = forms.ModelChoiceField(label=gettext_lazy("Scheme"), queryset=Scheme.objects.none(), to_field_name="uid")
+    scheme = forms.ModelChoiceField(
+        label=gettext_lazy("Scheme"), queryset=Scheme.objects.none(), to_field_name="uid", widget=FastSelect
+    )
     period = forms.CharField(
         label=gettext_lazy("Assessment period"), max_length=8,
         help_text=gettext_lazy("2026Q3 for a quarter, 2026H1 for a half-year, 2026 for a year."),

@@ -9,6 +9,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from . import audit, audit_display
 from .actions import attempt
@@ -38,6 +40,19 @@ class BoundedPaginator(Paginator):
     @property
     def limit_label(self) -> str:
         return f"{COUNT_LIMIT:,}"
+
+
+_UID_MARK = "0uidmark0"
+
+
+def uid_link(viewname: str, *args):
+    """A function uid → the URL of `viewname` for that uid (its last argument), reversed once: a
+    list page's link per row costs a string join instead of a `reverse()` (0.1 ms each, a tenth of
+    a 200-row page's time). The same URL as `reverse(viewname, args=[*args, uid])`."""
+    from django.urls import reverse
+
+    head, tail = reverse(viewname, args=[*args, _UID_MARK]).rsplit(_UID_MARK, 1)
+    return lambda uid: f"{head}{uid}{tail}"
 
 
 def paginate(request, queryset, size: int = PAGE_SIZE):
@@ -75,6 +90,18 @@ class TownChoice:
     def query(self) -> str:
         """The query string that keeps the choice in a link ("" when none)."""
         return urlencode({"town": self.chosen.uid}) if self.chosen is not None else ""
+
+    @property
+    def options(self) -> str:
+        """The chooser's <option>s of the towns (includes/town_choice.html), joined in Python: a
+        template loop over a city's 217 towns was a tenth of a page's time."""
+        chosen = self.chosen_id
+        return mark_safe(  # noqa: S308 — every value escaped
+            "".join(
+                f'<option value="{escape(t.uid)}"{" selected" if t.pk == chosen else ""}>{escape(t.name)}</option>'
+                for t in self.towns
+            )
+        )
 
     def narrow(self, queryset, key: str = "town_id"):
         """`queryset` narrowed to the chosen town (unchanged when none is chosen)."""

@@ -33,11 +33,10 @@ class Kind:
     title: Callable[[Any], str]
     due: Callable[[Any], date | None]
     related: tuple[str, ...] = ()
+    detail: str = ""  # the URL name of the record's page (its uid the last argument)
 
     def url(self, obj) -> str:
-        if self.code == "order":
-            return reverse("inspections:order", args=[obj.uid])
-        return obj.get_absolute_url()
+        return reverse(self.detail, args=[obj.uid])
 
     def overdue_in(self, town_ids, today: date) -> QuerySet:
         rows = self.model.objects.filter(town_id__in=town_ids).select_related(*self.related)
@@ -54,13 +53,13 @@ class Kind:
         due = self.due(obj)
         return (today - due).days if due else None
 
-    def described(self, obj, today: date) -> dict:
+    def described(self, obj, today: date, url=None) -> dict:
         """What the pages show of one record: its title, link, state, who is responsible, its date
-        and how late it is."""
+        and how late it is. `url`: uid → link (a list's `core.pages.uid_link`, reversed once)."""
         return {
             "obj": obj,
             "title": self.title(obj),
-            "url": self.url(obj),
+            "url": url(obj.uid) if url is not None else self.url(obj),
             "state": self.state_label(obj),
             "responsible": [o.name for o in self.responsible(obj) if o is not None],
             "due": self.due(obj),
@@ -85,6 +84,7 @@ KINDS: dict[str, Kind] = {
             lambda case: f"{case.number} {case.compound.name} {case.description[:40]}",
             _case_due,
             related=("handler", "compound"),
+            detail="cases:case_detail",
         ),
         Kind(
             "order",
@@ -96,6 +96,7 @@ KINDS: dict[str, Kind] = {
             lambda order: str(order),
             lambda order: order.due_on,
             related=("responsible", "compound"),
+            detail="inspections:order",
         ),
         Kind(
             "resolution",
@@ -107,6 +108,7 @@ KINDS: dict[str, Kind] = {
             lambda r: str(r),
             lambda r: r.due,
             related=("lead",),
+            detail="meetings:resolution",
         ),
         Kind(
             "letter",
@@ -118,6 +120,7 @@ KINDS: dict[str, Kind] = {
             lambda letter: f"{letter.number_label} {letter.get_level_display()} · {letter.addressee.name}",
             lambda letter: letter.deadline,
             related=("addressee",),
+            detail="warnings:letter",
         ),
     )
 }

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.forms import apply_service
-from gongzhi.core.pages import town_choice
+from gongzhi.core.pages import paginate, town_choice, uid_link
 from gongzhi.core.permissions import requires
 from gongzhi.core.scope import get_scope
 from gongzhi.core.spreadsheets import table_workbook, xlsx_response
@@ -24,7 +24,7 @@ from . import kinds, services
 from .forms import UrgeForm
 from .models import Urging
 
-LIMIT = 200  # rows per kind on the page; the count says how many there are
+LIMIT = 50  # rows per kind on the overview; the count says how many there are, `?kind=` pages through all
 MOVED_DAYS = 90
 
 
@@ -35,24 +35,36 @@ def _towns(user, permission="supervision.view") -> list[int]:
     return sorted(area.towns)
 
 
-def _overdue(request, today, choice):
+def _overdue(request, today, choice, only=None):
+    """The overdue records kind by kind: of each kind its count and its LIMIT oldest (by creation),
+    most late first; with `only` (`?kind=<code>`) that kind alone, paged through all of them."""
     towns = [choice.chosen.pk] if choice.chosen is not None else _towns(request.user)
     waiting = {(u.kind, u.object_id): u for u in choice.narrow(Urging.objects.for_user(request.user)).waiting()}
+    urge_area = get_scope(request.user).area("supervision.urge")
+    may_urge = {}  # town id → whether the user may urge there (one check per town, not per row)
     out = []
-    for spec in kinds.KINDS.values():
+    for spec in kinds.KINDS.values() if only is None else [only]:
         rows = spec.overdue_in(towns, today).order_by("pk")
-        total = rows.count()
+        if only is None:
+            page, total, shown = None, rows.count(), rows[:LIMIT]
+        else:
+            page = paginate(request, rows, LIMIT)
+            total, shown = page.paginator.count, page.object_list
         items = []
-        for obj in rows[:LIMIT]:
+        link, urge_link = uid_link(spec.detail), uid_link("supervision:urge", spec.code)
+        for obj in shown:
+            if obj.town_id not in may_urge:
+                may_urge[obj.town_id] = urge_area.covers_town(obj.town_id)
             items.append(
-                spec.described(obj, today)
+                spec.described(obj, today, link)
                 | {
                     "urging": waiting.get((spec.code, obj.pk)),
-                    "may_urge": services.may_urge(request.user, obj.town_id),
+                    "may_urge": may_urge[obj.town_id],
+                    "urge_url": urge_link(obj.uid),
                 }
             )
         items.sort(key=lambda i: -(i["days_late"] or 0))
-        out.append({"kind": spec, "items": items, "total": total})
+        out.append({"kind": spec, "items": items, "total": total, "page": page})
     return out
 
 
@@ -66,9 +78,10 @@ def home(request):
     choice = town_choice(request, permission="supervision.view")
     urgings = choice.narrow(Urging.objects.for_user(request.user)).select_related("urged_by")
     urgings = urgings.prefetch_related("organizations")
-    context = {"nav": "supervision", "show": show, "today": today, "choice": choice}
+    only = kinds.get(request.GET.get("kind", "")) if show == "overdue" else None
+    context = {"nav": "supervision", "show": show, "today": today, "choice": choice, "only": only}
     if show == "overdue":
-        context["groups"] = _overdue(request, today, choice)
+        context["groups"] = _overdue(request, today, choice, only)
     elif show == "urged":
         context["urgings"] = list(urgings.waiting())
     else:

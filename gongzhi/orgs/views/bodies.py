@@ -53,7 +53,13 @@ def body_list(request):
             member_unit_count=Count("member_units", distinct=True),
         )
         .prefetch_related(
-            Prefetch("coverage", queryset=BodyCoverage.objects.select_related("neighborhood", "compound"))
+            # the places' names only (str() of a coverage): their whole rows were most of the page's time
+            Prefetch(
+                "coverage",
+                queryset=BodyCoverage.objects.select_related("neighborhood", "compound").only(
+                    "body_id", "neighborhood__name", "compound__name"
+                ),
+            )
         )
     )
     if scope.has("people.view"):

@@ -87,3 +87,42 @@ def test_a_user_of_every_town_may_narrow_the_page_to_one(world, overdue, client_
     assert "请尽快受理" in admin.get(reverse("supervision:home"), {"show": "urged"}).content.decode()
     # a user of one town: no choice
     assert 'data-testid="town-choice"' not in client_for("leader").get(reverse("supervision:home")).content.decode()
+
+
+def test_each_kind_pages_through_all_its_overdue_records(world, overdue, clock, client_for, monkeypatch):
+    """The overview shows of each kind its count and its LIMIT oldest (issue 15: 50, not 200); a
+    kind's own page (`?kind=`) pages through every one, LIMIT a page, so none is hidden."""
+    from gongzhi.cases.models import Category
+    from gongzhi.cases.services import Report, submit_case
+    from gongzhi.cases.services.sweep import sweep as cases_sweep
+    from gongzhi.supervision import views
+
+    second = submit_case(
+        actor=None,
+        report=Report(
+            compound=world.c1,
+            category=Category.objects.get(town=world.town, code="REPAIR"),
+            description="5号楼路灯不亮",
+            reporter_name="居民乙",
+            reporter_phone="13800000002",
+        ),
+        channel="qr",
+        photos=(),
+    )
+    clock.move_to("2027-01-11 10:00")
+    cases_sweep()
+    monkeypatch.setattr(views, "LIMIT", 1)
+    urge = {case: reverse("supervision:urge", args=["case", case.uid]) for case in (overdue.case, second)}
+    client = client_for("office")
+    page = client.get(reverse("supervision:home")).content.decode()
+    assert urge[overdue.case] in page and urge[second] not in page  # the oldest
+    assert "The 1 oldest of 2 shown" in page and "?show=overdue&amp;kind=case" in page
+    first = client.get(reverse("supervision:home"), {"kind": "case"}).content.decode()
+    assert urge[overdue.case] in first and urge[second] not in first
+    assert overdue.case.get_absolute_url() in first
+    assert reverse("supervision:urge", args=["order", overdue.order.uid]) not in first  # that kind alone
+    assert 'data-testid="all-kinds"' in first and "Page 1 of 2" in first and "2 records" in first
+    then = client.get(reverse("supervision:home"), {"kind": "case", "page": "2"}).content.decode()
+    assert urge[second] in then and urge[overdue.case] not in then
+    # an unknown kind is the overview
+    assert "The 1 oldest of 2 shown" in client.get(reverse("supervision:home"), {"kind": "nope"}).content.decode()
