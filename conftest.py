@@ -281,26 +281,41 @@ def redis_url(tmp_path_factory):
     process.wait(timeout=30)
 
 
+def run_rq_jobs() -> int:
+    """Run every job waiting in the default RQ queue in this process, as an `rqworker` would (rq's
+    SimpleWorker, in burst mode); how many were waiting. Without the worker's command channel
+    (Redis pub/sub, for `rq` commands sent to a running worker): a burst run needs none, and its
+    thread's timed wait never ends under libfaketime (.ci/run's clock days), which hung the run."""
+    import django_rq
+    from django_tasks_rq import Job
+    from rq import SimpleWorker
+
+    class BurstWorker(SimpleWorker):
+        def subscribe(self):
+            pass
+
+        def unsubscribe(self):
+            pass
+
+    queue = django_rq.get_queue("default", job_class=Job)
+    waiting = len(queue)
+    BurstWorker([queue], connection=queue.connection, job_class=Job).work(burst=True, with_scheduler=False)
+    return waiting
+
+
 @pytest.fixture
 def rq_worker(settings, redis_url):
     """The job queue on Redis as in production (TASKS_BACKEND=django_tasks_rq.RQBackend) for one
     test: returns `work()`, which runs every waiting job in this process, as an `rqworker` would
     (rq's SimpleWorker, in burst mode), and returns how many it ran."""
-    import django_rq
     import redis
-    from django_tasks_rq import Job
-    from rq import SimpleWorker
 
     redis.Redis.from_url(redis_url).flushdb()
     settings.RQ_QUEUES = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 600}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 
     def work() -> int:
-        queue = django_rq.get_queue("default", job_class=Job)
-        waiting = len(queue)
-        worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
-        worker.work(burst=True, with_scheduler=False)
-        return waiting
+        return run_rq_jobs()
 
     work.redis_url = redis_url  # for tests that start `manage.py rqworker` processes of their own
     return work

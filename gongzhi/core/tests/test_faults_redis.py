@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.db.models import F
 
-from conftest import start_redis_server
+from conftest import run_rq_jobs, start_redis_server
 from gongzhi.cases.tests.conftest import categories, report, submit  # noqa: F401 - shared fixtures
 from gongzhi.core import registry
 from gongzhi.core.management.commands import periodic
@@ -60,18 +60,6 @@ def production_redis(settings, tmp_path):
     caches["default"].clear()
     yield server
     server.stop()
-
-
-def _work() -> int:
-    """Run the waiting jobs here, as an `rqworker` would (rq's SimpleWorker, burst)."""
-    import django_rq
-    from django_tasks_rq import Job
-    from rq import SimpleWorker
-
-    queue = django_rq.get_queue("default", job_class=Job)
-    waiting = len(queue)
-    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True, with_scheduler=False)
-    return waiting
 
 
 def _queue_length(server: Redis) -> int:
@@ -123,7 +111,7 @@ def test_pages_jobs_and_sessions_while_redis_is_down(
     assert unsent.count() == 2  # this SMS and the resident's of the case submitted before (never queued here)
     results = periodic.run_steps()
     assert results["exports.requeue"] == 1 and results["notifications.sms_requeue"] == 2
-    assert _work() == 2  # the export, and one batch of the two SMS
+    assert run_rq_jobs() == 2  # the export, and one batch of the two SMS
     assert unsent.count() == 0
     job.refresh_from_db()
     sms.refresh_from_db()
